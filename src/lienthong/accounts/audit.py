@@ -1,0 +1,48 @@
+"""Write the audit trail. Every read or change of a person's data goes through `record`."""
+from __future__ import annotations
+
+from typing import Any
+
+from .models import AuditAction, AuditEvent
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # Behind the province's reverse proxy the client is the first X-Forwarded-For hop;
+    # only trusted when the deployment says so.
+    from django.conf import settings
+
+    if getattr(settings, "LIENTHONG_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request_or_user,
+    action: AuditAction | str,
+    *,
+    object_type: str = "",
+    object_id: Any = "",
+    summary: str = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event. Pass the request (preferred: gives IP and user agent) or a user (CLI, jobs)."""
+    request = request_or_user if hasattr(request_or_user, "META") else None
+    user = getattr(request, "user", None) if request is not None else request_or_user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    username = user.get_username() if user is not None else ("anonymous" if request is not None else "system")
+    return AuditEvent.objects.create(
+        user=user,
+        username=username,
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        summary=summary[:255],
+        detail=detail or {},
+        ip_address=_client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:255] if request is not None else ""),
+    )

@@ -1,0 +1,100 @@
+"""Users with a role and an area, and the append-only audit log of personal-data access."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Province administrator")
+    FISHERIES = "fisheries", _("Fisheries officer")
+    PORT = "port", _("Port officer")
+    COMMUNE = "commune", _("Commune officer")
+    POLICE = "police", _("Police officer")
+    VIEWER = "viewer", _("Read-only viewer")
+
+
+# Roles whose reach is limited to the communes listed in their AreaScope rows.
+SCOPED_ROLES = frozenset({Role.COMMUNE, Role.POLICE})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_area_scoped(self) -> bool:
+        return self.role in SCOPED_ROLES and not self.is_superuser
+
+    def commune_codes(self) -> list[str]:
+        """The 2025 commune codes this user may see (empty for unscoped roles: they see everything)."""
+        if not hasattr(self, "_commune_codes"):
+            self._commune_codes = sorted(self.area_scopes.values_list("commune_code", flat=True))
+        return self._commune_codes
+
+
+class AreaScope(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="area_scopes")
+    commune_code = models.CharField(_("commune code (2025)"), max_length=5)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "commune_code"], name="unique_user_commune")]
+        verbose_name = _("area scope")
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("view")
+    SEARCH = "search", _("search")
+    CREATE = "create", _("create")
+    UPDATE = "update", _("update")
+    DELETE = "delete", _("delete")
+    IMPORT = "import", _("import")
+    EXPORT = "export", _("export")
+    LOGIN = "login", _("login")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    DENIED = "denied", _("access denied")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: D401 - the log is append-only
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One read or change of personal data. Append-only: enforced here and by database triggers."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(_("who"), max_length=150, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=40, blank=True, db_index=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True, db_index=True)
+    summary = models.CharField(_("what"), max_length=255, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}:{self.object_id}"

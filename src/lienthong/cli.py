@@ -1,0 +1,71 @@
+"""The `lienthong` command. Thin: parses arguments and calls domain functions.
+
+Sub-commands that need the database set Django up first; the others (demo-data, link) do not.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Pass through to Django's manage commands: `lienthong manage migrate`."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lienthong manage", *args.rest])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from waitress import serve
+
+    from lienthong.wsgi import application
+
+    print(f"lienthong: http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="lienthong")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from lienthong.demo import main as demo_main
+
+    return demo_main(args.rest) or 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lienthong", description="lienthong: liên thông dữ liệu tàu cá và dân cư")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, …)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+
+    p = sub.add_parser("serve", help="serve the web app (waitress)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=16)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo-data", help="write a realistic synthetic demo province (files)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
