@@ -42,6 +42,25 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return demo_main(args.rest) or 0
 
 
+def cmd_demo_setup(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from lienthong import demo_site
+
+    files_dir = Path(args.files_dir) if args.files_dir else settings.DATA_DIR / "demo"
+    print(f"lienthong: tạo tỉnh mẫu ({args.vessels} tàu, {args.population} người) trong {files_dir} …", flush=True)
+    done = demo_site.setup(files_dir, vessels=args.vessels, population=args.population, password=args.password)
+    print(f"Nhập sổ đăng ký: {done.rows_total} dòng, {done.rows_rejected} dòng lỗi ({done.import_status}).")
+    print("Tài khoản mẫu (mật khẩu chung: %s):" % args.password)
+    for username, role, communes, description in done.users:
+        area = f" — {', '.join(communes)}" if communes else ""
+        print(f"  {username:<16} {description}{area}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lienthong", description="lienthong: liên thông dữ liệu tàu cá và dân cư")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=16)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo-setup", help="migrate, write and import the demo province, create demo logins")
+    p.add_argument("--vessels", type=int, default=10026)
+    p.add_argument("--population", type=int, default=200_000)
+    p.add_argument("--files-dir", default=None, help="where the demo files go (default: $LIENTHONG_DATA_DIR/demo)")
+    from lienthong.demo_site import DEMO_PASSWORD
+
+    p.add_argument("--password", default=DEMO_PASSWORD)
+    p.set_defaults(func=cmd_demo_setup)
 
     p = sub.add_parser("demo-data", help="write a realistic synthetic demo province (files)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,0 +1,30 @@
+# The two commands of the README: `make demo` and `make test`. Both work on a fresh machine with Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: install demo test test-postgres e2e clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Creates the database, writes and imports the demo province, prints the demo logins, serves the app.
+demo: install
+	$(BIN)/lienthong demo-setup
+	$(BIN)/lienthong serve --port $(PORT)
+
+# The whole suite (unit, integration, browser). DATABASE_URL selects PostgreSQL; SQLite otherwise.
+test: install
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

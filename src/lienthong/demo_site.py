@@ -1,0 +1,63 @@
+"""`lienthong demo-setup`: a working demo province in one command.
+
+Migrates the database, writes the synthetic demo files (lienthong.demo), imports the registry through the
+same importer officers use, and creates one demo login per role. Idempotent: a second run re-imports
+(which changes nothing) and resets the demo passwords.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_PASSWORD = "AnGiang-2025"
+
+# username, role, communes (2025 codes), description
+DEMO_USERS = (
+    ("quantri", "admin", (), "Quản trị tỉnh"),
+    ("thuysan", "fisheries", (), "Cán bộ Chi cục Thủy sản"),
+    ("cang", "port", (), "Cán bộ cảng cá"),
+    ("xa_phuquoc", "commune", ("31078",), "Cán bộ đặc khu Phú Quốc"),
+    ("congan_phuquoc", "police", ("31078",), "Công an đặc khu Phú Quốc"),
+    ("xem", "viewer", (), "Chỉ xem"),
+)
+
+
+@dataclass
+class DemoSetup:
+    files_dir: Path
+    import_status: str
+    rows_total: int
+    rows_rejected: int
+    users: tuple
+
+
+def create_demo_users(password: str = DEMO_PASSWORD) -> tuple:
+    from lienthong.accounts.models import AreaScope, User
+
+    for username, role, communes, description in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.role = role
+        user.first_name = description
+        user.is_staff = role == "admin"
+        user.is_superuser = role == "admin"
+        user.set_password(password)
+        user.save()
+        for code in communes:
+            AreaScope.objects.get_or_create(user=user, commune_code=code)
+    return DEMO_USERS
+
+
+def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, password: str = DEMO_PASSWORD) -> DemoSetup:
+    from django.core.management import call_command
+
+    from lienthong.demo import generate
+    from lienthong.fleet.importer import import_registry
+
+    call_command("migrate", verbosity=0, interactive=False)
+    files_dir.mkdir(parents=True, exist_ok=True)
+    files = generate(files_dir, vessels=vessels, population=population)
+    users = create_demo_users(password)
+    from lienthong.accounts.models import User
+
+    result = import_registry(files.registry_xlsx, file_name=files.registry_xlsx.name, user=User.objects.get(username="thuysan"))
+    return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, users)

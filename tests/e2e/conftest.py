@@ -1,0 +1,144 @@
+"""Browser tests: a real server process on its own database, driven through Debian's headless Chromium.
+
+The server is started with `lienthong serve` after `lienthong demo-setup` built a small demo province, so
+these tests go through exactly what an officer gets (demo files → importer → pages). With DATABASE_URL
+pointing at PostgreSQL, a throw-away database is created for the run and dropped afterwards.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+E2E_VESSELS = 400
+E2E_POPULATION = 4000
+
+
+@dataclass
+class LiveSite:
+    url: str
+    password: str
+    files_dir: Path
+    data_dir: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_db(url: str):
+    """Create a throw-away database beside the one DATABASE_URL names; return its URL and a dropper."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"lienthong_e2e_{uuid.uuid4().hex[:10]}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    from lienthong.demo_site import DEMO_PASSWORD
+
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    env = {**os.environ, "LIENTHONG_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    drop = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        env["DATABASE_URL"], drop = _postgres_db(os.environ["DATABASE_URL"])
+    else:
+        env.pop("DATABASE_URL", None)
+    files_dir = data_dir / "demo"
+    subprocess.run(
+        [sys.executable, "-m", "lienthong.cli", "demo-setup", "--vessels", str(E2E_VESSELS),
+         "--population", str(E2E_POPULATION), "--files-dir", str(files_dir)],
+        env=env, check=True, capture_output=True, timeout=600,
+    )
+    port = _free_port()
+    log = open(data_dir / "server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/dang-nhap/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
+            time.sleep(0.3)
+    try:
+        yield LiveSite(url, DEMO_PASSWORD, files_dir, data_dir)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        if drop:
+            drop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Module scope on purpose: Playwright's sync API runs an event loop in this thread, and Django's ORM
+    refuses to run while one is alive, so the loop must end before the next module's database tests."""
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("LIENTHONG_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(live_site):
+    def do_login(page, username: str):
+        page.goto(live_site.url + "/dang-nhap/")
+        page.fill("[data-testid=login-username]", username)
+        page.fill("[data-testid=login-password]", live_site.password)
+        page.click("[data-testid=login-submit]")
+        page.wait_for_load_state("networkidle")
+
+    return do_login
