@@ -42,6 +42,12 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return demo_main(args.rest) or 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from lienthong.identity.linkage.command import main as link_main
+
+    return link_main(args.rest) or 0
+
+
 def cmd_demo_setup(args: argparse.Namespace) -> int:
     _django()
     from pathlib import Path
@@ -87,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo-data", help="write a realistic synthetic demo province (files)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("link", help="link registry records to the population (identity engine)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_link)
     return parser
 
 
