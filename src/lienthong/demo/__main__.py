@@ -1,0 +1,5 @@
+import sys
+
+from lienthong.demo import main
+
+sys.exit(main())
