@@ -103,6 +103,8 @@ def test_detection_on_real_names(name):
         ("Nguyen Van A", "unicode"),
         ("", "unicode"),
         ("Hà Tú", "unicode"),
+        ("NGUYÔN V¡N §øC", "tcvn3"),  # capital-font text without its font
+        ("TrÇn ThÞ Kim Loan, 12 Lª Lîi", "tcvn3"),
     ],
 )
 def test_detect_encoding_examples(text, expected):
@@ -138,4 +140,7 @@ def test_to_unicode_uses_font_then_detection():
     assert to_unicode("Nguyeãn  Thò Hoaø", None) == "Nguyễn Thị Hòa"
     assert to_unicode("TrÇn ThÞ Kim Loan", "Arial") == "Trần Thị Kim Loan"
     assert to_unicode("Trần Thị Hoà", "Times New Roman") == "Trần Thị Hòa"
+    assert to_unicode("NGUYÔN V¡N §øC") == "NGUYỄN VĂN ĐỨC"
+    # A lower-case font keeps the case it was typed in, even if the ASCII is capitals.
+    assert to_unicode("NGUYÔN", ".VnTime") == "NGUYễN"
     assert to_unicode(None) == ""

@@ -281,6 +281,12 @@ def _bad_syllable(word: list[str]) -> int:
     return 0
 
 
+def _ascii_upper(s: str) -> bool:
+    """ASCII letters present and all capitals: TCVN3 typed for a capital (H) font."""
+    letters = [c for c in s if c.isascii() and c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 def detect_encoding(s: str) -> Encoding:
     """Guess the encoding of a string that came without a font name.
 
@@ -295,7 +301,7 @@ def detect_encoding(s: str) -> Encoding:
         return "unicode"
     candidates: list[tuple[int, int, Encoding]] = [
         (_implausibility(s), 0, "unicode"),
-        (_implausibility(decode_tcvn3(s)), 1, "tcvn3"),
+        (_implausibility(decode_tcvn3(s, upper=_ascii_upper(s))), 1, "tcvn3"),
         (_implausibility(decode_vni(s)), 2, "vni"),
     ]
     return min(candidates)[2]
@@ -308,7 +314,8 @@ def to_unicode(s: str | None, font_name: str | None = None) -> str:
     s = str(s)
     encoding = encoding_from_font(font_name) or detect_encoding(s)
     if encoding == "tcvn3":
-        s = decode_tcvn3(s, upper=font_is_uppercase(font_name))
+        upper = font_is_uppercase(font_name) if font_name and encoding_from_font(font_name) else _ascii_upper(s)
+        s = decode_tcvn3(s, upper=upper)
     elif encoding == "vni":
         s = decode_vni(s)
     return nfc(s)
