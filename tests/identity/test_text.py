@@ -18,6 +18,7 @@ from lienthong.identity.text import canonical_tones, fold, nfc, normalize_name, 
         ("Nguyễn Thị Hoà.", "Nguyễn Thị Hòa."),
         ("Thuỷ Tiên", "Thủy Tiên"),
         ("hoà2", "hòa2"),
+        ("nguỵ", "ngụy"),
     ],
 )
 def test_canonical_tones_moves_open_oa_oe_uy(old, new):
@@ -25,7 +26,7 @@ def test_canonical_tones_moves_open_oa_oe_uy(old, new):
 
 
 @pytest.mark.parametrize(
-    "word", ["hoàn", "huỳnh", "quý", "QUỶ", "già", "thuyền", "ngoài", "hòa", "thủy", "Quảng", "toán"]
+    "word", ["khuỷu", "ngoèo", "hoàn", "huỳnh", "quý", "QUỶ", "già", "thuyền", "ngoài", "hòa", "thủy", "Quảng", "toán"]
 )
 def test_canonical_tones_leaves_single_form_syllables(word):
     assert canonical_tones(word) == word

@@ -83,6 +83,7 @@ class ParsedName:
         return " ".join(p for p in (self.family, self.middle, self.given) if p)
 
 
+@lru_cache(maxsize=65536)  # registry columns repeat the same names many times
 def split_name(full: str | None) -> ParsedName:
     """Split a full name into family, middle and given name (normalised, title case).
 
