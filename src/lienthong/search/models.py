@@ -1,0 +1,42 @@
+"""The vessel search index: one row per searchable token, one sort row per vessel.
+
+Rebuilt from the fleet tables by `lienthong.search.index.reindex_vessels`; never edited by hand.
+"""
+from __future__ import annotations
+
+from django.db import models
+
+
+class TokenKind(models.TextChoices):
+    REG = "reg", "registration number"  # "kg91234ts"
+    SERIAL = "serial", "registration serial"  # "91234"
+    ID = "id", "CCCD/CMND"
+    LICENCE = "lic", "licence number"
+    NAME = "name", "owner name word"
+
+
+class SearchToken(models.Model):
+    """A token that finds a vessel. `token` is folded ASCII (lower case, letters and digits only) and is
+    matched by prefix; `word` keeps a name word with its diacritics (NFC, lower case) for ranking."""
+
+    vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # db_index: a B-tree on both backends, plus on PostgreSQL the varchar_pattern_ops index that
+    # LIKE 'prefix%' uses (the database's collation may not be "C").
+    token = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=8, choices=TokenKind.choices)
+    word = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        # (vessel, token): the per-candidate checks of the other query words, and reindex deletes.
+        indexes = [models.Index(fields=["vessel", "token"], name="search_token_vessel_token")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.token}"
+
+
+class SearchDoc(models.Model):
+    """Per-vessel sort key: folded owner name, then a Vietnamese-alphabet key of the NFC name, then the
+    registration key; all ASCII so byte order (COLLATE "C"/BINARY) equals the intended order."""
+
+    vessel = models.OneToOneField("fleet.Vessel", on_delete=models.CASCADE, primary_key=True, related_name="search_doc")
+    sort_key = models.CharField(max_length=600)

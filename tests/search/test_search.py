@@ -1,0 +1,151 @@
+"""Search: exact expected results, in order, on the fixture fleet (tests/search/fleet.py)."""
+from __future__ import annotations
+
+import pytest
+
+from lienthong.fleet.models import Vessel
+from lienthong.search.index import Term, parse_query, rebuild_index, reindex_vessels, search_vessels, sort_key
+from lienthong.search.models import SearchDoc, SearchToken
+
+
+def regs(q, user, **kw):
+    return [v.registration_number for v in search_vessels(q, user, **kw)]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["KG-91234-TS", "kg91234ts", "kg-912", "KG912", "KG 91234 TS", "91234", "kg-91234"],
+)
+def test_registration_number_forms_and_prefixes(fleet, admin_user, q):
+    assert regs(q, admin_user) == ["KG-91234-TS"]
+
+
+def test_serial_prefix_lists_every_matching_serial(fleet, admin_user):
+    # "012" is the start of AG-01234's serial only; short digit strings never list CCCDs.
+    assert regs("012", admin_user) == ["AG-01234-TS"]
+    assert regs("09108", admin_user) == []
+
+
+def test_cccd_exact_and_prefix(fleet, admin_user):
+    assert regs("091085001234", admin_user) == ["KG-91234-TS"]
+    # Prefix of at least 6 digits: both owners born 1985 in old Kiên Giang, by name.
+    assert regs("091085", admin_user) == ["KG-91234-TS", "KG-12345-TS"]
+    assert regs("091 085 001 234", admin_user) == ["KG-91234-TS"]
+
+
+def test_old_cmnd(fleet, admin_user):
+    assert regs("370123456", admin_user) == ["KG-80001-TS"]
+
+
+def test_licence_number(fleet, admin_user):
+    assert regs("GP-KG-0001-2024", admin_user) == ["KG-91234-TS"]
+    assert regs("gpkg0001", admin_user) == ["KG-91234-TS"]
+
+
+def test_name_without_diacritics_finds_both_spellings(fleet, admin_user):
+    # "Nguyen Van Ba" is recorded without marks, so it is the only exact word match for "nguyen";
+    # the rest follow in Vietnamese order of their folded names.
+    assert regs("nguyen", admin_user) == ["KG-55555-TS", "KG-91300-TS", "KG-91234-TS", "AG-01234-TS"]
+
+
+def test_name_with_diacritics_ranks_exact_marks_first(fleet, admin_user):
+    # Nguyễn (exact marks) before Nguyen and Nguyên (same letters, other marks).
+    assert regs("Nguyễn", admin_user) == ["KG-91234-TS", "AG-01234-TS", "KG-55555-TS", "KG-91300-TS"]
+    assert regs("Nguyên", admin_user) == ["KG-91300-TS", "KG-55555-TS", "KG-91234-TS", "AG-01234-TS"]
+
+
+def test_full_name_any_case_and_form(fleet, admin_user):
+    assert regs("Nguyễn Văn Tư", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+    assert regs("NGUYỄN VĂN TƯ", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+    assert regs("nguyen van tu", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+    # NFD input (base letters + combining marks) is normalised first.
+    import unicodedata
+
+    assert regs(unicodedata.normalize("NFD", "Nguyễn Văn Tư"), admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+
+
+def test_words_intersect_and_skip_middle_name(fleet, admin_user):
+    assert regs("nguyen tu", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+    assert regs("tu nguyen", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+    assert regs("nguyen tuan", admin_user) == ["AG-01234-TS"]
+
+
+def test_given_name_with_marks(fleet, admin_user):
+    # Exact "tư" first (by name), then "Tú" (same letters), then the prefix match "Tuấn".
+    assert regs("tư", admin_user) == ["KG-91234-TS", "KG-12345-TS", "KG-66666-TS", "AG-01234-TS"]
+
+
+def test_prefix_typing(fleet, admin_user):
+    assert regs("nguy", admin_user) == ["KG-55555-TS", "KG-91300-TS", "KG-91234-TS", "AG-01234-TS"]
+    assert regs("huy", admin_user) == ["KG-80001-TS"]
+    assert regs("Huỳnh", admin_user) == ["KG-80001-TS"]
+
+
+def test_d_with_stroke_folds_to_d(fleet, admin_user):
+    assert regs("duc", admin_user) == ["KG-77777-TS"]
+    assert regs("Đức", admin_user) == ["KG-77777-TS"]
+
+
+def test_no_match_and_empty_query(fleet, admin_user):
+    assert regs("xyz", admin_user) == []
+    assert regs("", admin_user) == []
+    assert regs("  - ", admin_user) == []
+    assert regs("nguyen xyz", admin_user) == []
+
+
+def test_limit(fleet, admin_user):
+    assert regs("nguyen", admin_user, limit=2) == ["KG-55555-TS", "KG-91300-TS"]
+
+
+def test_scoped_user_sees_only_their_communes(fleet, commune_user, other_commune_user):
+    # 31078: vessels at home there, or whose owner lives there (KG-12345 is based in 31105).
+    assert regs("tư", commune_user) == ["KG-91234-TS", "KG-12345-TS"]
+    assert regs("nguyen", commune_user) == ["KG-91234-TS"]
+    assert regs("KG-91234-TS", other_commune_user) == []
+    assert regs("091085001234", other_commune_user) == []
+
+
+def test_anonymous_gets_nothing(fleet):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert search_vessels("nguyen", AnonymousUser()) == []
+    assert search_vessels("nguyen", None) == []
+
+
+def test_parse_query():
+    assert parse_query("KG 91234 TS") == [Term("kg91234ts", "kg91234ts")]
+    assert parse_query("Nguyễn  Văn-Tư") == [Term("nguyen", "nguyễn"), Term("vantu", "văntư")]
+    assert parse_query("nguyen nguyen") == [Term("nguyen", "nguyen")]
+
+
+def test_sort_key_is_vietnamese_order():
+    names = ["Ưng", "Ân", "An", "Ăn", "Bình", "Đào", "Dũng", "Án", "Àn"]
+    ordered = sorted(names, key=sort_key)
+    assert ordered == ["An", "Àn", "Án", "Ăn", "Ân", "Bình", "Đào", "Dũng", "Ưng"]
+
+
+def test_reindex_replaces_rows(fleet, admin_user):
+    vessel = fleet["KG-91234-TS"]
+    vessel.owner.full_name = "Võ Thị Lan"
+    vessel.owner.save()
+    reindex_vessels([vessel.pk])
+    assert regs("Nguyễn Văn Tư", admin_user) == ["AG-01234-TS"]
+    assert regs("lan", admin_user) == ["KG-91234-TS"]
+    assert SearchDoc.objects.count() == 8
+
+
+def test_rebuild_index_matches_incremental(fleet, admin_user):
+    before = sorted(SearchToken.objects.values_list("vessel_id", "token", "kind", "word"))
+    assert rebuild_index() == 8
+    assert sorted(SearchToken.objects.values_list("vessel_id", "token", "kind", "word")) == before
+    assert regs("nguyen tu", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+
+
+def test_deleted_vessel_leaves_the_index(fleet, admin_user):
+    vessel = fleet["KG-77777-TS"]
+    vessel_id = vessel.pk
+    vessel.delete()
+    reindex_vessels([vessel_id])
+    assert SearchToken.objects.filter(vessel_id=vessel_id).count() == 0
+    assert regs("duc", admin_user) == []
+    assert Vessel.objects.count() == 7
