@@ -226,9 +226,11 @@ def build_registry(
     middle_dropped = _exact(rng, [i for i in rows_idx if len(persons[i].rest.split()) >= 2], d.name_middle_dropped, vessels)
     variant = _exact(rng, [i for i in rows_idx if persons[i].family in SOUTH_NORTH_VARIANTS], d.name_variant_family, vessels)
     spaces = _exact(rng, rows_idx, d.name_extra_spaces, vessels)
-    case_taken = set(tcvn3_upper)  # those are upper-case by their font already
-    upper = _exact(rng, rows_idx, d.name_uppercase, vessels, case_taken) | tcvn3_upper
+    # TCVN3 has no upper-case toned letters, so TCVN3 capitals come only from the ".VnTimeH" font.
+    upper = _exact(rng, [i for i in rows_idx if i not in tcvn3], d.name_uppercase, vessels)
+    case_taken = upper | tcvn3_upper
     lower = _exact(rng, rows_idx, d.name_lowercase, vessels, case_taken)
+    upper |= tcvn3_upper
     # -- birth dates and addresses ----------------------------------------------------------------
     birth_kind: dict[int, str] = {}
     taken = set()
