@@ -48,6 +48,19 @@ def cmd_link(args: argparse.Namespace) -> int:
     return link_main(args.rest) or 0
 
 
+def cmd_population_serve(args: argparse.Namespace) -> int:
+    from lienthong.population.server import main as serve_main
+
+    return serve_main(args.rest) or 0
+
+
+def cmd_population_import(args: argparse.Namespace) -> int:
+    _django()
+    from lienthong.population.extract import main as import_main
+
+    return import_main(args.rest) or 0
+
+
 def cmd_demo_setup(args: argparse.Namespace) -> int:
     _django()
     from pathlib import Path
@@ -97,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("link", help="link registry records to the population (identity engine)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("population-import", help="import a population extract into the embedded store", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_population_import)
+
+    p = sub.add_parser("population-serve", help="reference population verification service over an extract", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_population_serve)
     return parser
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "lienthong.accounts",
     "lienthong.fleet",
+    "lienthong.population",
     "lienthong.search",
     "lienthong.web",
 ]
