@@ -257,6 +257,11 @@ def test_addresses_refer_to_the_owners_real_communes(run):
             continue
         old = any(m in a for m in ("huyen", "thi xa", "thanh pho", "h.", "tx.", "tp."))
         kinds["old" if old else "new"] += 1
+        # old-style addresses name the old province, which decides the registration prefix
+        if old and a.endswith("kien giang"):
+            assert r["record_id"].startswith("KG-"), r
+        elif old and a.endswith("an giang"):
+            assert r["record_id"].startswith("AG-"), r
         t = truth[r["record_id"]]
         if not t:
             continue
@@ -327,3 +332,15 @@ def test_main_writes_into_out(tmp_path, capsys):
 def test_population_smaller_than_owners_is_refused(tmp_path):
     with pytest.raises(ValueError, match="smaller than"):
         generate(tmp_path, vessels=100, population=50)
+
+
+def test_places_old_province_is_the_districts_province():
+    # The conversion table says 89 for Xã Tiên Hải (district Hà Tiên, 91); the district is the authority.
+    from lienthong.geo import units
+
+    places = geography().places
+    assert len(places) == 302
+    for p in places:
+        assert p.old_province == units.legacy_district(p.old_district_code).province_code.lstrip("0")
+    tien_hai = [p for p in places if p.old_commune_name == "Tiên Hải"]
+    assert [(p.old_province, p.old_district_name) for p in tien_hai] == [("91", "Hà Tiên")]

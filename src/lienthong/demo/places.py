@@ -92,11 +92,12 @@ def geography() -> Geography:
                 hamlets_of_old[code] = tuple(f"Ấp {h}" for h in named + numbered)
             else:
                 # Old An Giang towns say "khóm", Kiên Giang "khu phố".
-                word = "Khóm" if row["old_province_code"] == "89" else "Khu phố"
+                word = "Khóm" if district["province_code"] == "89" else "Khu phố"
                 hamlets_of_old[code] = tuple(f"{word} {n}" for n in range(1, hamlet_rng.randint(3, 9)))
         places.append(
             Place(
-                old_province=row["old_province_code"],
+                # from the district, not the row: the table says 89 for Xã Tiên Hải (Hà Tiên, 91)
+                old_province=district["province_code"],
                 old_district_code=row["old_district_code"],
                 old_district_type=district["division_type"],
                 old_district_name=_strip_type(district["name"], district["division_type"]),
