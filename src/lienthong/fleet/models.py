@@ -177,6 +177,14 @@ class RegistryImport(models.Model):
     errors = models.JSONField(default=list, blank=True)  # [{"row": 12, "column": "Ngày sinh", "message": "..."}]
     mapping = models.JSONField(default=dict, blank=True)  # header as in file -> column key
     message = models.TextField(blank=True)
+    # Where the data was found and what was set aside, for the officer reading the report.
+    source_format = models.CharField(max_length=40, blank=True)  # "xlsx", "csv utf-8", "xls; tcvn3 ×12"...
+    sheet = models.CharField(max_length=120, blank=True)
+    header_row = models.PositiveIntegerField(null=True, blank=True)  # row number as in Excel
+    ignored_columns = models.JSONField(default=list, blank=True)  # headers not mapped to any key
+    warnings = models.JSONField(default=list, blank=True)  # same shape as errors; the row was imported
+    owners_created = models.PositiveIntegerField(default=0)
+    duration_s = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,0 +1,325 @@
+"""Read the registry files officers have (CSV, xlsx, xls) into rows of Python values.
+
+Text cells come out as Unicode: cells written in the legacy TCVN3 (".VnTime", ".VnTimeH") or VNI
+("VNI-Times") fonts are decoded using the cell's font (xlsx through openpyxl, xls through xlrd's
+formatting_info), the capital ".VnTimeH"-style fonts restoring upper case; cells without a telling
+font are decoded when they look legacy-encoded. CSV files carry no fonts: their byte encoding
+(UTF-8, UTF-8 with BOM, UTF-16, Windows-1258, or TCVN3/VNI bytes) is detected once for the file.
+
+Every problem reading the file raises ReadError with a Vietnamese message that names the file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from lienthong.identity.legacy_encoding import (
+    decode_tcvn3,
+    decode_vni,
+    detect_encoding,
+    encoding_from_font,
+    font_is_uppercase,
+)
+
+__all__ = ["ReadError", "Sheet", "Workbook", "read_bytes", "read_workbook", "decode_cell"]
+
+Row = tuple[int, list[object]]  # (row number as the officer sees it, cell values)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ReadError(Exception):
+    """The file cannot be read at all; .message is for the officer (Vietnamese, names the file)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Sheet:
+    name: str
+    _load: Callable[[], list[Row]]
+    _rows: list[Row] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows
+
+
+@dataclass
+class Workbook:
+    format: str  # "csv", "xlsx", "xls"
+    sheets: list[Sheet]
+    encoding: str = ""  # CSV: byte encoding used; for all: legacy text encodings met, e.g. "tcvn3"
+    legacy: dict[str, int] = field(default_factory=dict)  # "tcvn3"/"vni" -> cells decoded
+
+    def sheet(self, name: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+
+def read_bytes(source: str | os.PathLike | BinaryIO | bytes) -> bytes:
+    """All bytes of a path or a binary file object (rewound first when it can be)."""
+    if isinstance(source, bytes | bytearray):
+        return bytes(source)
+    if isinstance(source, str | os.PathLike):
+        return Path(source).read_bytes()
+    if hasattr(source, "seek"):
+        try:
+            source.seek(0)
+        except (OSError, ValueError):
+            pass
+    data = source.read()
+    if isinstance(data, str):
+        raise TypeError("source must be opened in binary mode")
+    return data
+
+
+def decode_cell(text: str, font_name: str | None, counter: dict[str, int] | None = None) -> str:
+    """A text cell as Unicode, decoding TCVN3/VNI by the cell's font, else by detection.
+
+    Text holding any character beyond Latin-1 is Unicode whatever its font (cells typed later in
+    Unicode keep the old font): the legacy encodings only use Latin-1 code points.
+    """
+    if text.isascii() or any(ch > "\xff" for ch in text):
+        return text
+    encoding = encoding_from_font(font_name)
+    if encoding is None:
+        encoding = detect_encoding(text)
+    if encoding == "tcvn3":
+        text = decode_tcvn3(text, upper=font_is_uppercase(font_name))
+    elif encoding == "vni":
+        text = decode_vni(text)
+    else:
+        return text
+    if counter is not None:
+        counter[encoding] = counter.get(encoding, 0) + 1
+    return text
+
+
+def read_workbook(data: bytes, file_name: str) -> Workbook:
+    """Open the bytes of a registry file; the format is told by its content, then by its name."""
+    if not data or not data.strip():
+        raise ReadError(f"{file_name}: tệp rỗng, không có dữ liệu")
+    extension = Path(file_name).suffix.lower()
+    if data.startswith(_ZIP_MAGIC):
+        return _read_xlsx(data, file_name)
+    if data.startswith(_OLE_MAGIC):
+        return _read_xls(data, file_name)
+    if extension in {".xlsx", ".xlsm", ".xls"}:
+        raise ReadError(f"{file_name}: không phải tệp Excel hợp lệ (tệp hỏng hoặc bị đổi tên)")
+    if extension in {".ods", ".numbers", ".pdf", ".doc", ".docx"}:
+        raise ReadError(f"{file_name}: định dạng {extension} không được hỗ trợ; hãy lưu thành .xlsx hoặc .csv")
+    return _read_csv(data, file_name)
+
+
+# --- xlsx -------------------------------------------------------------------------------------------
+def _scientific_text(value: float, number_format: str) -> str | None:
+    """How Excel shows a number in a scientific format ("0.00000E+00" -> "9.10850E+10")."""
+    fmt = number_format.upper()
+    if "E+" not in fmt and "E-" not in fmt:
+        return None
+    mantissa = fmt.split("E")[0]
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return f"{value:.{decimals}E}"
+
+
+def _read_xlsx(data: bytes, file_name: str) -> Workbook:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl/zipfile/lxml raise many kinds for a damaged file
+        raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ, không mở được ({_why(exc)})") from exc
+    legacy: dict[str, int] = {}
+    workbook = Workbook("xlsx", [], legacy=legacy)
+
+    def loader(ws) -> Callable[[], list[Row]]:
+        def load() -> list[Row]:
+            rows: list[Row] = []
+            try:
+                for number, cells in enumerate(ws.iter_rows(min_row=1), start=1):
+                    values: list[object] = []
+                    for cell in cells:
+                        value = cell.value
+                        if isinstance(value, str):
+                            if not value.isascii():
+                                value = decode_cell(value, cell.font.name if cell.font else None, legacy)
+                        elif isinstance(value, int | float) and not isinstance(value, bool):
+                            shown = _scientific_text(float(value), cell.number_format or "")
+                            if shown is not None:
+                                value = shown
+                        values.append(value)
+                    rows.append((number, values))
+            except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
+                raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ ({_why(exc)})") from exc
+            except Exception as exc:  # lxml parse errors of a truncated sheet part
+                raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ ({_why(exc)})") from exc
+            return rows
+
+        return load
+
+    for ws in book.worksheets:
+        workbook.sheets.append(Sheet(ws.title, loader(ws)))
+    return workbook
+
+
+# --- xls --------------------------------------------------------------------------------------------
+def _read_xls(data: bytes, file_name: str) -> Workbook:
+    import xlrd
+
+    try:
+        # formatting_info gives each cell's XF record, hence its font name (legacy encodings).
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct.error, IndexError...
+        raise ReadError(f"{file_name}: tệp Excel 97-2003 (.xls) bị hỏng, không mở được ({_why(exc)})") from exc
+    legacy: dict[str, int] = {}
+    workbook = Workbook("xls", [], legacy=legacy)
+    fonts = [font.name for font in book.font_list]
+    formats = {key: fmt.format_str for key, fmt in book.format_map.items()}
+
+    def loader(index: int) -> Callable[[], list[Row]]:
+        def load() -> list[Row]:
+            try:
+                ws = book.sheet_by_index(index)
+                rows: list[Row] = []
+                for r in range(ws.nrows):
+                    values: list[object] = []
+                    for c, cell in enumerate(ws.row(r)):
+                        kind, value = cell.ctype, cell.value
+                        if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                            value = None
+                        elif kind == xlrd.XL_CELL_TEXT:
+                            if not value.isascii():
+                                xf = book.xf_list[ws.cell_xf_index(r, c)]
+                                value = decode_cell(value, fonts[xf.font_index], legacy)
+                        elif kind == xlrd.XL_CELL_DATE:
+                            value = xlrd.xldate_as_datetime(value, book.datemode)
+                        elif kind == xlrd.XL_CELL_BOOLEAN:
+                            value = bool(value)
+                        elif kind == xlrd.XL_CELL_NUMBER:
+                            xf = book.xf_list[ws.cell_xf_index(r, c)]
+                            shown = _scientific_text(value, formats.get(xf.format_key, ""))
+                            value = shown if shown is not None else (int(value) if value.is_integer() else value)
+                        else:  # error cells (#N/A, #VALUE!)
+                            value = None
+                        values.append(value)
+                    rows.append((r + 1, values))
+                return rows
+            except Exception as exc:  # see above
+                raise ReadError(f"{file_name}: tệp Excel 97-2003 (.xls) bị hỏng ({_why(exc)})") from exc
+
+        return load
+
+    for index, name in enumerate(book.sheet_names()):
+        workbook.sheets.append(Sheet(name, loader(index)))
+    return workbook
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+def _decode_csv_bytes(data: bytes, file_name: str) -> tuple[str, str, str | None]:
+    """(text, byte encoding, legacy text encoding or None)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # Excel's "Unicode text" export
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _decode_legacy_bytes(data, file_name)
+        encoding = "utf-8"
+    if encoding != "utf-8":
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                f"{file_name}: tệp bắt đầu bằng dấu hiệu {encoding.upper()} nhưng có byte không hợp lệ ở vị trí {exc.start}"
+            ) from exc
+    if "\x00" in text:
+        raise ReadError(f"{file_name}: không phải tệp văn bản CSV (có byte 0), có thể là tệp nhị phân")
+    return text, encoding, _legacy_of(text)
+
+
+def _decode_legacy_bytes(data: bytes, file_name: str) -> tuple[str, str, str | None]:
+    if b"\x00" in data:
+        raise ReadError(f"{file_name}: không phải tệp văn bản CSV (có byte 0), có thể là tệp nhị phân")
+    # TCVN3 and VNI text are single bytes read as Latin-1 code points by legacy_encoding.
+    latin = data.decode("latin-1")
+    legacy = _legacy_of(latin)
+    if legacy:
+        return latin, "latin-1", legacy
+    for encoding in ("cp1258", "cp1252"):  # Windows Vietnamese, then Western European
+        try:
+            return data.decode(encoding), encoding, None
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(
+        f"{file_name}: không xác định được bảng mã của tệp (không phải UTF-8, Windows-1258, TCVN3 hay VNI); "
+        "hãy lưu lại dưới dạng CSV UTF-8"
+    )
+
+
+def _legacy_of(text: str) -> str | None:
+    """The legacy encoding of a whole file's text, judged on its non-ASCII lines together."""
+    lines = [line for line in text.splitlines() if not line.isascii()][:300]
+    if not lines:
+        return None
+    encoding = detect_encoding("\n".join(lines))
+    return encoding if encoding in ("tcvn3", "vni") else None
+
+
+def _delimiter(text: str) -> str:
+    """';' (Excel in Vietnamese locale), ',' or tab: the one that splits the lines most consistently."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    best, best_score = ",", -1
+    for delimiter in (";", ",", "\t"):
+        counts = [line.count(delimiter) for line in lines]
+        # the widest line is the header or data row; title rows have few separators
+        score = max(counts, default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(data: bytes, file_name: str) -> Workbook:
+    text, encoding, legacy = _decode_csv_bytes(data, file_name)
+    counter: dict[str, int] = {}
+    workbook = Workbook("csv", [], encoding=encoding, legacy=counter)
+
+    def load() -> list[Row]:
+        delimiter = _delimiter(text)
+        rows: list[Row] = []
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for number, record in enumerate(reader, start=1):
+                values: list[object] = []
+                for value in record:
+                    if legacy and not value.isascii():
+                        value = decode_cell(value, ".VnTime" if legacy == "tcvn3" else "VNI-Times", counter)
+                    values.append(value if value.strip() else None)
+                rows.append((number, values))
+        except csv.Error as exc:
+            raise ReadError(f"{file_name}: tệp CSV hỏng ({exc})") from exc
+        return rows
+
+    workbook.sheets.append(Sheet(Path(file_name).stem or "CSV", load))
+    return workbook
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
