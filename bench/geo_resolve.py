@@ -48,18 +48,20 @@ def main() -> None:
     random.Random(7).shuffle(sample)
     resolve(sample[0])  # load tables and build indexes outside the timing
     done = 0
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     while time.perf_counter() - start < args.seconds:
         for a in sample:
             resolve(a)
             done += 1
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     counts: dict[str, int] = {}
     for a in sample:
         s = resolve(a).status
         counts[s] = counts.get(s, 0) + 1
     print(f"{len(sample)} distinct addresses, statuses {counts}")
-    print(f"{done / elapsed:,.0f} resolutions/second ({elapsed * 1e6 / done:.1f} µs each)")
+    # CPU time is the figure to compare: wall time also counts other processes on a shared machine.
+    print(f"{done / cpu:,.0f} resolutions/second of CPU time ({cpu * 1e6 / done:.1f} µs each); "
+          f"wall clock {done / elapsed:,.0f}/s")
 
 
 if __name__ == "__main__":

@@ -196,7 +196,7 @@ def test_reasons_say_what_was_not_recognised():
 
 def test_reasons_for_split_and_repeated_names():
     assert resolve("X. Phước Hưng, H. An Phú").reason == "Xã Phước Hưng (cũ) được chia cho 3 xã/phường mới"
-    assert resolve("xa vinh phu").reason == "Tên “vinh phu” trùng ở 3 xã cũ; cần ghi rõ huyện"
+    assert resolve("xa vinh phu").reason == "Tên “Vĩnh Phú” trùng ở 3 xã cũ; cần ghi rõ huyện"
     assert resolve("Xã Tiên Hải, Hà Tiên").reason == "Xã Tiên Hải (Thành phố Hà Tiên) cũ → Xã Tiên Hải (một phần)"
 
 
@@ -221,3 +221,29 @@ def test_fold_address():
 def test_fold_same_length_keeps_offsets():
     text = "Đặc khu Phú Quốc, Tỉnh AN GIANG"
     assert fold_same_length(text) == "dac khu phu quoc, tinh an giang"
+
+
+def test_several_2025_communes_of_the_same_name():
+    r = resolve("Xã Long Hòa", province_hint=None)
+    assert (r.status, r.candidates, r.matched_as) == (A, ["25792", "29413"], "2025")
+    assert r.reason == "Tên “Long Hòa” trùng ở 2 xã/phường 2025"
+
+
+def test_no_separators_and_trailing_country_and_postcode():
+    r = resolve("Xã Dương Tơ Phú Quốc Kiên Giang Việt Nam 920000")
+    assert (r.status, r.commune_code, r.district_code) == (R, "31078", "911")
+    assert (r.commune_text, r.district_text, r.province_text) == ("Xã Dương Tơ", "Phú Quốc", "Kiên Giang")
+
+
+def test_hamlet_word_inside_a_name_is_part_of_the_name():
+    # "Tơ" folds to "to" (tổ, a hamlet word) and "Dương" to "duong" (đường): still a name here.
+    r = resolve("xa duong to phu quoc")
+    assert (r.status, r.commune_code, r.district_code) == (R, "31078", "911")
+
+
+def test_long_garbage_is_unknown_and_fast():
+    import time
+    start = time.perf_counter()
+    r = resolve("xa " * 5000)
+    assert r.status == U
+    assert time.perf_counter() - start < 1.0

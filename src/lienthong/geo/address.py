@@ -144,6 +144,7 @@ class _Index:
     central: frozenset[str]  # province codes (either era) that are centrally-run cities
     legacy_of_new: dict[str, tuple[str, ...]]  # 2025 province -> legacy provinces it joined
     max_len: int
+    last_words: frozenset[str]  # last word of every name: most positions end no name at all
 
 
 @functools.cache
@@ -170,8 +171,9 @@ def _index() -> _Index:
             type_of[era + unit.code] = kind
     max_len = max(len(k.split()) for d in (provinces, districts, communes, legacy) for k in d)
     legacy_of_new = {p.code: tuple(units.legacy_provinces_of(p.code)) for p in units.provinces()}
+    last_words = frozenset(k.rsplit(" ", 1)[-1] for d in (provinces, districts, communes, legacy) for k in d)
     return _Index(provinces, districts, communes, legacy, type_of, frozenset(central), legacy_of_new,
-                  max_len)
+                  max_len, last_words)
 
 
 # --- result -------------------------------------------------------------------------------------
@@ -237,7 +239,10 @@ class _Parser:
             if phrase in _TYPE_WORDS:
                 canon, levels = _TYPE_WORDS[phrase]
                 return canon, levels, pos - k, False
-            if phrase in _SUB_MARKERS:
+            # A hamlet/street word counts only where such a part starts: at the beginning, after
+            # a separator or a number ("Số 12 đường ..."); inside a name ("Dương Tơ") it is not one.
+            if phrase in _SUB_MARKERS and (pos - k == 0 or w[pos - k - 1] == _SEPARATOR
+                                           or w[pos - k - 1].isdigit()):
                 return None, frozenset(), pos - k, True
         return None, frozenset(), pos, False
 
@@ -248,6 +253,8 @@ class _Parser:
         when the name is only a number and no type word stands before it ("Phường 1" yes, "1" no).
         """
         w = self.words
+        if w[end - 1] not in self.index.last_words:  # cheap rejection before building keys
+            return None
         lo = end
         while lo > 0 and w[lo - 1] != _SEPARATOR and end - lo < self.index.max_len:
             lo -= 1
@@ -266,6 +273,11 @@ class _Parser:
                 return None
             return _Match(type_start, start, end, key, kind, entries)
         return None
+
+
+@functools.lru_cache(maxsize=128)
+def _hint_code(hint: str) -> str:
+    return units.province_code(hint)
 
 
 def _skip_back(words: list[str], end: int) -> int:
@@ -287,7 +299,7 @@ def resolve(address: str | None, province_hint: str | None = units.AN_GIANG) -> 
     """Resolve a free-text address to a 2025 commune.
 
     province_hint: 2025 province code assumed when the address names no province (default An
-    Giang "91"); None searches the whole country.
+    Giang "91"); None searches the whole country. A hint that is not digits raises ValueError.
     """
     text = nfc(address)
     if not text:
@@ -327,14 +339,13 @@ def resolve(address: str | None, province_hint: str | None = units.AN_GIANG) -> 
         legacy_only = all(era == "legacy" for era, _ in eras)
         legacy_names = [c for era, c in eras if era == "legacy"]
         result.legacy_province_code = legacy_names[0] if len(legacy_names) == 1 and legacy_only else None
-        # "TP. Cà Mau": a city named after its non-central province is the old district.
-        if pm.kind == "thanh pho" and not any(c in ix.central for _, c in eras):
-            pass  # keep the tokens for the district step, scope already narrowed
-        else:
+        # "TP. Cà Mau": a city named after its non-central province is the old district, so its
+        # words stay for the district step (the province scope is already set).
+        if pm.kind != "thanh pho" or any(c in ix.central for _, c in eras):
             result.province_text = _span(text, starts, ends, pm.start, pm.end)
             end = _skip_back(words, pm.start)
     elif province_hint is not None:
-        hint = units.province_code(province_hint)
+        hint = _hint_code(province_hint)
         new_provs = {hint}
         legacy_provs = set(ix.legacy_of_new.get(hint, ()))
         result.province_from_hint = True
@@ -410,7 +421,7 @@ def resolve(address: str | None, province_hint: str | None = units.AN_GIANG) -> 
         codes = sorted(c.code for c in entries)
         if len(codes) == 1:
             return _resolved(result, codes[0], f"Đơn vị 2025: {entries[0].name}")
-        return _ambiguous(result, codes, f"Tên “{cm.key}” trùng ở {len(codes)} xã/phường 2025")
+        return _ambiguous(result, codes, f"Tên “{entries[0].short_name}” trùng ở {len(codes)} xã/phường 2025")
     legacy = entries
     if len(legacy) == 1:
         result.legacy_commune_code = legacy[0].code
@@ -433,7 +444,7 @@ def resolve(address: str | None, province_hint: str | None = units.AN_GIANG) -> 
     if len(legacy) == 1:
         return _ambiguous(result, codes, f"{old_name} (cũ) được chia cho {len(codes)} xã/phường mới")
     return _ambiguous(result, codes,
-                      f"Tên “{cm.key}” trùng ở {len(legacy)} xã cũ; cần ghi rõ huyện")
+                      f"Tên “{legacy[0].short_name}” trùng ở {len(legacy)} xã cũ; cần ghi rõ huyện")
 
 
 def _resolved(r: Resolution, code: str, reason: str) -> Resolution:
