@@ -1,0 +1,61 @@
+"""Template helpers: role checks for navigation, commune names, vocabulary labels, paper badges."""
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from lienthong.accounts import scopes
+from lienthong.fleet.models import PaperState
+
+from .. import labels
+from ..communes import commune_name as _commune_name
+
+register = template.Library()
+
+
+@register.filter
+def can_write_registry(user) -> bool:
+    return scopes.can_write_registry(user)
+
+
+@register.filter
+def can_read_audit(user) -> bool:
+    return scopes.can_read_audit(user)
+
+
+@register.filter
+def can_see_personal_data(user) -> bool:
+    return scopes.can_see_personal_data(user)
+
+
+@register.filter
+def commune_name(code) -> str:
+    return _commune_name(code)
+
+
+@register.filter
+def length_class_label(code):
+    return labels.length_class_label(code)
+
+
+@register.filter
+def gear_label(code):
+    return labels.gear_label(code)
+
+
+@register.filter
+def zone_label(code):
+    return labels.zone_label(code)
+
+
+_STATE_LABELS = {
+    PaperState.VALID: _("Valid"),
+    PaperState.EXPIRING: _("Expires within 30 days"),
+    PaperState.EXPIRED: _("Expired"),
+    PaperState.UNKNOWN: _("No expiry date"),
+}
+
+
+@register.inclusion_tag("web/_paper_badge.html")
+def paper_badge(state):
+    return {"state": str(state), "label": _STATE_LABELS.get(state, state)}

@@ -1,0 +1,267 @@
+"""Pages of the web interface. Thin: access checks, one query each, then a template.
+
+Every page needs a logged-in user; row-level reach comes from `accounts.scopes`.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lienthong.accounts import audit
+from lienthong.accounts.models import AuditAction, AuditEvent
+from lienthong.accounts.scopes import (
+    can_read_audit,
+    can_see_personal_data,
+    can_write_registry,
+    restrict_owners,
+    restrict_vessels,
+)
+from lienthong.fleet.classes import LENGTH_CLASSES
+from lienthong.fleet.columns import COLUMNS
+from lienthong.fleet.models import IdentityStatus, Owner, RegistryImport, Vessel
+from lienthong.identity.text import nfc
+
+from . import labels
+from .forms import AuditFilterForm, ImportForm
+from .sorting import vi_sort_key
+
+SUGGEST_LIMIT = 8
+RESULTS_LIMIT = 100
+# Keys in a VesselChange that carry the owner's personal data: hidden from roles that may not see it.
+PERSONAL_CHANGE_KEYS = re.compile(r"^(owner|raw_|id_|birth|gender|address|phone|verified)")
+
+
+def _search(q: str, user, limit: int) -> list[Vessel]:
+    from lienthong.search.index import search_vessels  # the search engine owns ranking and area scoping
+
+    return list(search_vessels(q, user, limit=limit))
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    vessels = restrict_vessels(Vessel.objects.all(), user)
+    by_class = dict(vessels.order_by().values_list("length_class").annotate(n=Count("id")))
+    length_rows = [(code, labels.length_class_label(code), by_class.get(code, 0)) for code, *_rest in LENGTH_CLASSES]
+    unknown = sum(n for code, n in by_class.items() if code not in labels.LENGTH_CLASS_LABELS)
+    length_rows.append(("", labels.length_class_label(""), unknown))
+
+    # A vessel's licence is current when its latest licence has not expired (older ones always have).
+    soon = today + dt.timedelta(days=30)
+    latest = vessels.annotate(last_licence=Max("licences__expires_on"), last_safety=Max("safety_certificates__expires_on"))
+    papers = {
+        "licence_expired": latest.filter(last_licence__lt=today).count(),
+        "licence_expiring": latest.filter(last_licence__gte=today, last_licence__lte=soon).count(),
+        "licence_missing": latest.filter(last_licence__isnull=True).count(),
+        "safety_expired": latest.filter(last_safety__lt=today).count(),
+        "safety_expiring": latest.filter(last_safety__gte=today, last_safety__lte=soon).count(),
+    }
+
+    owners = restrict_owners(Owner.objects.all(), user)
+    by_status = dict(owners.order_by().values_list("identity_status").annotate(n=Count("id", distinct=True)))
+    status_rows = [(value, label, by_status.get(value, 0)) for value, label in IdentityStatus.choices]
+
+    return render(request, "web/home.html", {
+        "vessel_total": sum(by_class.values()),
+        "length_rows": length_rows,
+        "papers": papers,
+        "owner_total": sum(by_status.values()),
+        "status_rows": status_rows,
+        "scoped_communes": user.commune_codes() if user.is_area_scoped else [],
+    })
+
+
+SORTS = {
+    "reg": lambda v: vi_sort_key(v.registration_number),
+    "name": lambda v: vi_sort_key(v.name),
+    "owner": lambda v: vi_sort_key(str(v.owner) if v.owner else ""),
+}
+
+
+@login_required
+@require_GET
+def search(request):
+    q = nfc(request.GET.get("q", ""))[:200]
+    sort = request.GET.get("sort", "")
+    results: list[Vessel] = []
+    show_personal = can_see_personal_data(request.user)
+    if q:
+        results = _search(q, request.user, RESULTS_LIMIT)
+        if sort in SORTS and (sort != "owner" or show_personal):
+            results.sort(key=SORTS[sort])
+        # The query may be a CCCD and the results name owners: a personal-data access, logged once per page.
+        audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
+                     detail={"q": q, "results": len(results)})
+    return render(request, "web/search.html", {
+        "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT,
+    })
+
+
+@login_required
+@require_GET
+def search_suggest(request):
+    """The drop-down under the header search box (htmx). Shows no personal data, so it is not logged."""
+    q = nfc(request.GET.get("q", ""))[:200]
+    results = _search(q, request.user, SUGGEST_LIMIT) if len(q) >= 2 else []
+    return render(request, "web/_suggest.html", {"q": q, "results": results})
+
+
+def _reg_key(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+@login_required
+@require_GET
+def vessel_detail(request, registration_number: str):
+    visible = restrict_vessels(Vessel.objects.select_related("owner"), request.user)
+    vessel = visible.filter(registration_number=registration_number).first()
+    if vessel is None:  # "kg 91234 ts" or "KG91234TS" typed by hand still finds KG-91234-TS
+        vessel = get_object_or_404(visible, reg_key=_reg_key(registration_number))
+        return redirect("web-vessel", registration_number=vessel.registration_number)
+
+    owner = vessel.owner
+    show_personal = owner is not None and can_see_personal_data(request.user)
+    if show_personal:
+        audit.record(request, AuditAction.VIEW, object_type="owner", object_id=owner.pk,
+                     summary=vessel.registration_number, detail={"vessel": vessel.registration_number})
+
+    changes = []
+    for change in vessel.changes.select_related("user", "source_import")[:50]:
+        fields = []
+        for key, values in (change.changes or {}).items():
+            if not show_personal and PERSONAL_CHANGE_KEYS.match(key):
+                continue
+            old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
+            fields.append((_field_label(key), old, new))
+        changes.append({"change": change, "fields": fields})
+
+    other_vessels = []
+    if show_personal:
+        other_vessels = list(restrict_vessels(owner.vessels.exclude(pk=vessel.pk), request.user)
+                             .values_list("registration_number", flat=True))
+    return render(request, "web/vessel.html", {
+        "vessel": vessel,
+        "owner": owner,
+        "show_personal": show_personal,
+        "licences": list(vessel.licences.all()),
+        "certificates": list(vessel.safety_certificates.all()),
+        "changes": changes,
+        "other_vessels": other_vessels,
+    })
+
+
+def _field_label(key: str) -> str:
+    for model in (Vessel, Owner):
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except Exception:  # noqa: BLE001 - not a field of this model; try the next source of labels
+            pass
+    if key in COLUMNS:
+        return COLUMNS[key][0]
+    return key
+
+
+def _require_writer(request) -> None:
+    if not can_write_registry(request.user):
+        raise PermissionDenied(_("Only fisheries officers and administrators may import registry files."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    _require_writer(request)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            from lienthong.fleet.importer import import_registry
+
+            upload = form.cleaned_data["file"]
+            mapping = form.cleaned_data["mapping"]
+            result = import_registry(
+                upload,
+                file_name=upload.name,
+                user=request.user,
+                mapping=mapping.mapping if mapping else None,
+                sheet=form.cleaned_data["sheet"] or None,
+            )
+            # The file carries owners' personal data: who loaded what, and with which outcome, is logged.
+            audit.record(request, AuditAction.IMPORT, object_type="registry_import", object_id=result.pk,
+                         summary=upload.name, detail={
+                             "status": result.status, "rows_total": result.rows_total,
+                             "rows_created": result.rows_created, "rows_updated": result.rows_updated,
+                             "rows_unchanged": result.rows_unchanged, "rows_rejected": result.rows_rejected,
+                         })
+            return redirect("web-import-detail", pk=result.pk)
+    else:
+        form = ImportForm()
+    page = Paginator(RegistryImport.objects.select_related("imported_by"), 20).get_page(request.GET.get("page"))
+    return render(request, "web/import.html", {"form": form, "page": page})
+
+
+@login_required
+@require_GET
+def import_detail(request, pk: int):
+    _require_writer(request)
+    run = get_object_or_404(RegistryImport.objects.select_related("imported_by"), pk=pk)
+    errors = sorted(run.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
+    page = Paginator(errors, 200).get_page(request.GET.get("page"))
+    return render(request, "web/import_detail.html", {"run": run, "page": page, "error_count": len(errors)})
+
+
+@login_required
+@require_GET
+def import_errors_csv(request, pk: int):
+    """The rejected rows as a CSV that Excel opens with Vietnamese intact (UTF-8 with a byte-order mark)."""
+    _require_writer(request)
+    run = get_object_or_404(RegistryImport, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="loi-nhap-{run.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("File"), _("Row"), _("Column"), _("Problem")])
+    for err in sorted(run.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or ""))):
+        writer.writerow([run.file_name, err.get("row", ""), err.get("column", ""), err.get("message", "")])
+    return response
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only administrators may read the audit log."))
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["user"]:
+            events = events.filter(username__icontains=data["user"].strip())
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object"]:
+            term = data["object"].strip()
+            events = events.filter(Q(object_type__iexact=term) | Q(object_id=term) | Q(summary__icontains=term))
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz))
+        if data["date_to"]:
+            events = events.filter(at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"form": form, "page": page})

@@ -1,0 +1,24 @@
+"""Vietnamese ordering and commune names used by the pages."""
+from __future__ import annotations
+
+import unicodedata
+
+from lienthong.web.communes import commune_name
+from lienthong.web.sorting import vi_sorted
+
+
+def test_vietnamese_order_folds_diacritics_and_d():
+    names = ["Zô", "Đặng", "Ánh", "Dương", "Anh", "Bé", "Đoàn", "Doãn"]
+    assert vi_sorted(names) == ["Anh", "Ánh", "Bé", "Đặng", "Doãn", "Đoàn", "Dương", "Zô"]
+
+
+def test_vietnamese_order_treats_nfd_like_nfc():
+    nfd = unicodedata.normalize("NFD", "Ánh")
+    assert vi_sorted(["Bé", nfd, "Anh"]) == ["Anh", nfd, "Bé"]
+
+
+def test_commune_names():
+    assert commune_name("31078") == "Đặc khu Phú Quốc"
+    assert commune_name("31108") == "Đặc khu Kiên Hải"
+    assert commune_name("99999") == "99999"
+    assert commune_name("") == ""
