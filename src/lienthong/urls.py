@@ -1,5 +1,8 @@
 from django.urls import include, path
 
+from lienthong.api.v1 import api
+
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("lienthong.web.urls")),
 ]

@@ -149,3 +149,10 @@ def test_deleted_vessel_leaves_the_index(fleet, admin_user):
     assert SearchToken.objects.filter(vessel_id=vessel_id).count() == 0
     assert regs("duc", admin_user) == []
     assert Vessel.objects.count() == 7
+
+
+def test_viewer_cannot_search_by_id_number(fleet, viewer_user):
+    assert regs("091085001234", viewer_user) == []
+    assert regs("091085", viewer_user) == []
+    assert regs("kg-912", viewer_user) == ["KG-91234-TS"]
+    assert regs("nguyen tu", viewer_user) == ["KG-91234-TS", "AG-01234-TS"]

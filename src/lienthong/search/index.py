@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Collate
 
-from lienthong.accounts.scopes import restrict_vessels
+from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
 from lienthong.fleet.models import FishingLicence, Vessel
 from lienthong.identity.text import fold, nfc
 
@@ -195,18 +195,20 @@ def _next_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _prefix_q(term: Term) -> Q:
+def _prefix_q(term: Term, ids: bool = True) -> Q:
     if connection.vendor == "postgresql":
         cond = Q(token__startswith=term.token)  # LIKE 'x%' → varchar_pattern_ops index
     else:
         cond = Q(token__gte=term.token, token__lt=_next_prefix(term.token))  # range → B-tree index
-    if term.token.isdigit() and len(term.token) < MIN_ID_PREFIX:
+    if not ids or (term.token.isdigit() and len(term.token) < MIN_ID_PREFIX):
+        # Short digit strings must not list every CCCD born in old Kiên Giang ("0910"); users who may
+        # not see personal data must not learn whose ID is whose by searching for it.
         cond &= ~Q(kind=TokenKind.ID)  # "0910" must not list every CCCD born in old Kiên Giang
     return cond
 
 
-def _selectivity(term: Term) -> int:
-    return SearchToken.objects.filter(_prefix_q(term)).values("pk")[:SELECTIVITY_CAP].count()
+def _selectivity(term: Term, ids: bool) -> int:
+    return SearchToken.objects.filter(_prefix_q(term, ids)).values("pk")[:SELECTIVITY_CAP].count()
 
 
 def _score(term: Term) -> Case:
@@ -225,7 +227,8 @@ def _sort_collation() -> str:
 
 
 def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
-    """Vessels matching the search-box string `q` that `user` may see, best first (owner loaded)."""
+    """Vessels matching the search-box string `q` that `user` may see, best first (owner loaded).
+    CCCD/CMND numbers are searchable only by users allowed to see personal data."""
     terms = parse_query(q or "")
     limit = max(0, min(int(limit), 200))
     if not terms or limit == 0:
@@ -233,12 +236,13 @@ def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
     visible = restrict_vessels(Vessel.objects.all(), user)
     if visible.query.is_empty():
         return []
-    driver = min(terms, key=_selectivity) if len(terms) > 1 else terms[0]
-    qs = visible.filter(pk__in=SearchToken.objects.filter(_prefix_q(driver)).values("vessel_id"))
+    ids = can_see_personal_data(user)
+    driver = min(terms, key=lambda t: _selectivity(t, ids)) if len(terms) > 1 else terms[0]
+    qs = visible.filter(pk__in=SearchToken.objects.filter(_prefix_q(driver, ids)).values("vessel_id"))
     scores = {}
     for i, term in enumerate(terms):
         best = (
-            SearchToken.objects.filter(_prefix_q(term), vessel_id=OuterRef("pk"))
+            SearchToken.objects.filter(_prefix_q(term, ids), vessel_id=OuterRef("pk"))
             .annotate(score=_score(term))
             .order_by("-score")
             .values("score")[:1]

@@ -40,3 +40,7 @@ class SearchDoc(models.Model):
 
     vessel = models.OneToOneField("fleet.Vessel", on_delete=models.CASCADE, primary_key=True, related_name="search_doc")
     sort_key = models.CharField(max_length=600)
+
+
+# API tokens are stored under this app's label (see lienthong/api/models.py); importing registers them.
+from lienthong.api.models import ApiToken  # noqa: E402,F401

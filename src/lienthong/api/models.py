@@ -1,0 +1,59 @@
+"""API tokens: `Authorization: Bearer <token>`. Only a SHA-256 of the token is stored.
+
+The table belongs to the `search` app label (migration search/0002) because `lienthong.api` is not an
+installed Django app; the class lives here beside the code that uses it.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "lt_"
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are 256 random bits, so a plain SHA-256 is enough (no slow KDF needed, unlike passwords).
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=120)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # first characters, to tell tokens apart in lists
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "search"
+        verbose_name = _("API token")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        """Create a token for `user`; returns the row and the raw token (shown once, never stored)."""
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, token_hash=hash_token(raw), prefix=raw[:10])
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str):
+        """The active user owning this raw token, or None. Marks the token used (at most once a minute)."""
+        if not raw or not raw.startswith(TOKEN_PREFIX):
+            return None
+        token = cls.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        if token.last_used is None or (now - token.last_used).total_seconds() > 60:
+            # Throttled: a write per request would serialise concurrent API calls on SQLite.
+            cls.objects.filter(pk=token.pk).update(last_used=now)
+        return token.user

@@ -1,0 +1,184 @@
+"""The JSON API, version 1, mounted at /api/v1/ (OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Every endpoint goes through the same row-level scoping as the web pages (accounts.scopes); a vessel the
+user may not see answers 404, never 403, so its existence is not confirmed.
+"""
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+from pathlib import Path
+
+import ninja
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
+from ninja.openapi.docs import Swagger
+
+from lienthong.accounts.audit import record
+from lienthong.accounts.models import AuditAction
+from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
+from lienthong.fleet.models import Vessel
+from lienthong.search.index import search_vessels
+
+from .auth import AUTH
+from .schemas import ErrorOut, VesselDetailOut, VesselOut
+
+_NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
+_DOC_ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.png"}
+
+
+class OfflineSwagger(Swagger):
+    """Swagger UI from the files shipped inside django-ninja, served by this API: no CDN (the app must
+    work offline) and no need to add "ninja" to INSTALLED_APPS for its templates and static files."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        base = request.path.rsplit("/docs", 1)[0] + "/docs/assets/"
+        html = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{escape(api.title)}</title>
+<link rel="stylesheet" href="{base}swagger-ui.css"><link rel="icon" href="{base}favicon.png"></head>
+<body data-csrf-token="{escape(get_token(request))}" data-api-csrf="true">
+<script type="application/json" id="swagger-settings">{escape(json.dumps(self.settings))}</script>
+<div id="swagger-ui"></div>
+<script src="{base}swagger-ui-bundle.js"></script><script src="{base}swagger-ui-init.js"></script>
+</body></html>"""
+        return HttpResponse(html)
+
+
+api = NinjaAPI(
+    title="lienthong API",
+    version="1",
+    description="Fishing-fleet registry of An Giang province: vessel search and vessel records.",
+    urls_namespace="api-v1",
+    docs=OfflineSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=AUTH,
+)
+
+
+@api.get("/docs/assets/{name}", auth=None, include_in_schema=False)
+def docs_asset(request, name: str):
+    if name not in _DOC_ASSETS:
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(open(_NINJA_STATIC / name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# Keys of VesselChange.changes that hold an owner's personal data (hidden from roles without access).
+_PERSONAL_CHANGE_KEY = re.compile(r"id_number|cccd|cmnd|birth|gender|address|phone")
+
+
+def _owner(owner, personal: bool) -> dict | None:
+    if owner is None:
+        return None
+    out = {"name": owner.full_name or owner.raw_name, "commune_code": owner.commune_code}
+    if personal:
+        out.update(
+            id_number=owner.id_number, id_kind=owner.id_kind, birth_date=owner.birth_date,
+            birth_year=owner.birth_year, gender=owner.gender, address=owner.address, phone=owner.phone,
+            identity_status=owner.identity_status,
+        )
+    return out
+
+
+def _num(value):
+    return float(value) if value is not None else None
+
+
+def _vessel(vessel: Vessel, personal: bool) -> dict:
+    return {
+        "registration_number": vessel.registration_number,
+        "name": vessel.name,
+        "length_m": _num(vessel.length_m),
+        "length_class": vessel.length_class,
+        "gear": vessel.gear,
+        "commune_code": vessel.commune_code,
+        "owner": _owner(vessel.owner, personal),
+    }
+
+
+def registration_key(text: str) -> str:
+    """Any case or dash form of a registration number → Vessel.reg_key ("kg 91234-ts" → "KG91234TS")."""
+    return re.sub(r"[^0-9A-Za-z]", "", text).upper()
+
+
+@api.get("/vessels", response=list[VesselOut], exclude_unset=True, summary="Search vessels")
+def list_vessels(request, q: str = Query("", max_length=200), limit: int = Query(20, ge=1, le=100)):
+    """Vessels matching `q` (registration number, owner name with or without diacritics, CCCD/CMND,
+    licence number), best first, limited to what the caller may see."""
+    personal = can_see_personal_data(request.user)
+    vessels = search_vessels(q, request.user, limit=limit)
+    if personal and q.strip():
+        record(
+            request, AuditAction.SEARCH, object_type="vessel",
+            summary=f"API search {q[:100]!r}: {len(vessels)} result(s)",
+            detail={"q": q, "count": len(vessels), "results": [v.registration_number for v in vessels]},
+        )
+    return [_vessel(v, personal) for v in vessels]
+
+
+@api.get(
+    "/vessels/{registration_number}",
+    response={200: VesselDetailOut, 404: ErrorOut},
+    exclude_unset=True,
+    summary="One vessel with owner, papers, VMS and history",
+)
+def get_vessel(request, registration_number: str):
+    key = registration_key(registration_number)
+    user = request.user
+    vessel = (
+        restrict_vessels(Vessel.objects.filter(reg_key=key), user)
+        .select_related("owner")
+        .prefetch_related("licences", "safety_certificates", "changes__user")
+        .first()
+    )
+    if vessel is None:
+        if key and Vessel.objects.filter(reg_key=key).exists():
+            # Out of the caller's area: log the attempt, answer as if it did not exist.
+            record(request, AuditAction.DENIED, object_type="vessel", object_id=key, summary="API vessel outside scope")
+        raise HttpError(404, "Not found")
+    personal = can_see_personal_data(user)
+    out = _vessel(vessel, personal)
+    out.update(
+        registration_date=vessel.registration_date,
+        home_port=vessel.home_port,
+        engine_kw=_num(vessel.engine_kw),
+        tonnage=_num(vessel.tonnage),
+        hull_material=vessel.hull_material,
+        fishing_zone=vessel.fishing_zone,
+        status=vessel.status,
+        vms_device_id=vessel.vms_device_id,
+        licences=[
+            {"number": lic.number, "issued_on": lic.issued_on, "expires_on": lic.expires_on, "state": str(lic.state),
+             "zone": lic.zone, "gear": lic.gear}
+            for lic in vessel.licences.all()
+        ],
+        safety_certificates=[
+            {"number": c.number, "expires_on": c.expires_on, "state": str(c.state)}
+            for c in vessel.safety_certificates.all()
+        ],
+        changes=[
+            {
+                "at": ch.at,
+                "kind": ch.kind,
+                "user": ch.user.get_username() if ch.user else None,
+                "source_import_id": ch.source_import_id,
+                "changes": {k: v for k, v in ch.changes.items() if personal or not _PERSONAL_CHANGE_KEY.search(k)},
+            }
+            for ch in vessel.changes.all()
+        ],
+    )
+    if personal and vessel.owner is not None:
+        record(
+            request, AuditAction.VIEW, object_type="vessel", object_id=vessel.registration_number,
+            summary=f"API vessel {vessel.registration_number} with owner data",
+            detail={"owner_id": vessel.owner_id},
+        )
+    return out
