@@ -29,6 +29,10 @@ TRICKY = [
     ("Xa Duong To - Phu Quoc - Kien Giang", R, ["31078"], "legacy"),
     ("Ấp Long Thạnh A; Xã Vĩnh Hòa; Tx.Tân Châu; An Giang", R, ["30385"], "legacy"),
     ("P. Vĩnh Lạc - TP. Rạch Giá - KG", R, ["30742"], "legacy"),  # 30745 -> 30742
+    ("P. Mỹ Bình, T.P Long Xuyên, An Giang", R, ["30307"], "legacy"),  # 30280 -> 30307
+    ("T.T. Hòn Đất, H. Hòn Đất, T. KG", R, ["30817"], "legacy"),  # 30817 -> 30817
+    ("X. Long Sơn, T.X Tân Châu", R, ["30376"], "legacy"),  # type is a preference: only a phường there
+    ("P. Long Sơn, T.X Tân Châu", R, ["30376"], "legacy"),  # 30412 -> 30376
     ("Phường Dương Đông, TP Phú Quốc, Kiên Giang", R, ["31078"], "legacy"),  # 31078 -> 31078
     ("p an thoi tp phu quoc kg", R, ["31078"], "legacy"),  # 31081 -> 31078
     ("Xã Thổ Châu, Phú Quốc, Kiên Giang", R, ["31105"], "legacy"),  # 31105 -> 31105

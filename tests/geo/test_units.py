@@ -101,3 +101,12 @@ def test_old_communes_for_new():
     assert units.old_communes_for_new("30742") == [
         "30733", "30736", "30739", "30742", "30745", "30748", "30751", "30754", "30757"]
     assert units.old_communes_for_new("00000") == []
+
+
+def test_geo_imports_nothing_from_django():
+    import subprocess
+    import sys
+    code = ("import sys, lienthong.geo.units, lienthong.geo.address; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

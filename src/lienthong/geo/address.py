@@ -49,12 +49,12 @@ _TYPE_WORDS: dict[str, tuple[str, frozenset[str]]] = {}
 for _words, _canon, _levels in (
     (("xa", "x"), "xa", {_COMMUNE}),
     (("phuong", "p", "f"), "phuong", {_COMMUNE}),
-    (("thi tran", "tt", "ttr"), "thi tran", {_COMMUNE}),
+    (("thi tran", "tt", "ttr", "t t"), "thi tran", {_COMMUNE}),
     (("dac khu", "dk"), "dac khu", {_COMMUNE}),
     (("huyen", "h"), "huyen", {_DISTRICT}),
     (("quan", "q"), "quan", {_DISTRICT}),
-    (("thi xa", "tx"), "thi xa", {_DISTRICT}),
-    (("thanh pho", "tp", "t pho"), "thanh pho", {_DISTRICT, _PROVINCE}),
+    (("thi xa", "tx", "t x"), "thi xa", {_DISTRICT}),
+    (("thanh pho", "tp", "t p", "t pho"), "thanh pho", {_DISTRICT, _PROVINCE}),  # "T.P", "T.Phố"
     (("tinh", "t"), "tinh", {_PROVINCE}),
 ):
     for _w in _words:
