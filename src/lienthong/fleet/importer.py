@@ -567,8 +567,8 @@ class _Writer:
         new_vessels: list[tuple[Vessel, _Row]] = []
         updated: dict[int, tuple[Vessel, set[str]]] = {}
         changes: list[VesselChange] = []
-        new_licences: list[tuple[FishingLicence, Vessel]] = []
-        new_certificates: list[tuple[SafetyCertificate, Vessel]] = []
+        new_licences: list[FishingLicence] = []
+        new_certificates: list[SafetyCertificate] = []
         licences_to_update: dict[int, tuple[FishingLicence, set[str]]] = {}
         certificates_to_update: dict[int, tuple[SafetyCertificate, set[str]]] = {}
         counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -581,9 +581,9 @@ class _Writer:
                                 source_import=record, **row.vessel)
                 new_vessels.append((vessel, row))
                 if row.licence:
-                    new_licences.append((FishingLicence(**row.licence), vessel))
+                    new_licences.append(FishingLicence(vessel=vessel, **row.licence))
                 if row.certificate:
-                    new_certificates.append((SafetyCertificate(**row.certificate), vessel))
+                    new_certificates.append(SafetyCertificate(vessel=vessel, **row.certificate))
                 counts["created"] += 1
                 continue
 
@@ -621,8 +621,8 @@ class _Writer:
                     for name in ("issued_on", "expires_on"):
                         if row.licence[name] is not None or latest is not None:
                             diff[f"licence.{name}"] = [_json(getattr(latest, name, None)), _json(row.licence[name])]
-                    licence = FishingLicence(**row.licence)
-                    new_licences.append((licence, vessel))
+                    licence = FishingLicence(vessel=vessel, **row.licence)
+                    new_licences.append(licence)
                     held.append(licence)  # a second row could not name it again (duplicates are rejected)
                 else:
                     licence_changes = _diff(match, {k: v for k, v in row.licence.items() if k != "number"}, "licence.")
@@ -641,7 +641,7 @@ class _Writer:
                     diff["safety_certificate.number"] = [latest.number if latest else None, row.certificate["number"]]
                     diff["safety_certificate.expires_on"] = [_json(latest.expires_on if latest else None),
                                                              _json(row.certificate["expires_on"])]
-                    new_certificates.append((SafetyCertificate(**row.certificate), vessel))
+                    new_certificates.append(SafetyCertificate(vessel=vessel, **row.certificate))
                 else:
                     cert_changes = _diff(match, {"expires_on": row.certificate["expires_on"]}, "safety_certificate.")
                     if cert_changes:
@@ -665,21 +665,13 @@ class _Writer:
         for owner, _names in self.owners_to_update.values():
             owner.updated_at = now
         self._bulk_update(Owner, self.owners_to_update.values(), extra={"updated_at"})
-        for vessel, _row in new_vessels:
-            if vessel.owner is not None:
-                vessel.owner_id = vessel.owner.pk
         Vessel.objects.bulk_create([v for v, _ in new_vessels], batch_size=BATCH)
-        for vessel, names in updated.values():
-            if "owner" in names:
-                vessel.owner_id = vessel.owner.pk if vessel.owner else None
         self._bulk_update(Vessel, updated.values())
-        for licence, vessel in new_licences:
-            licence.vessel_id = vessel.pk
-        FishingLicence.objects.bulk_create([lic for lic, _ in new_licences], batch_size=BATCH)
+        # Objects built before their vessel or owner had a primary key: Django's bulk_create and
+        # bulk_update copy the related object's new pk into the *_id column.
+        FishingLicence.objects.bulk_create(new_licences, batch_size=BATCH)
         self._bulk_update(FishingLicence, licences_to_update.values())
-        for certificate, vessel in new_certificates:
-            certificate.vessel_id = vessel.pk
-        SafetyCertificate.objects.bulk_create([c for c, _ in new_certificates], batch_size=BATCH)
+        SafetyCertificate.objects.bulk_create(new_certificates, batch_size=BATCH)
         self._bulk_update(SafetyCertificate, certificates_to_update.values())
         for vessel, row in new_vessels:
             snapshot = {name: [None, _json(value)] for name, value in row.vessel.items() if value not in (None, "")}
@@ -696,8 +688,6 @@ class _Writer:
                     snapshot["safety_certificate.expires_on"] = [None, _json(row.certificate["expires_on"])]
             changes.append(VesselChange(vessel=vessel, source_import=record, user=self.user, kind="created",
                                         changes=snapshot))
-        for change in changes:
-            change.vessel_id = change.vessel.pk
         VesselChange.objects.bulk_create(changes, batch_size=BATCH)
 
         touched = [v.pk for v, _ in new_vessels] + list(updated)
