@@ -43,7 +43,8 @@ def fleet(db):
     FishingLicence.objects.create(vessel=small, number="GP-777/2025", expires_on=today + dt.timedelta(days=20))
     SafetyCertificate.objects.create(vessel=small, number="ATKT-56", expires_on=None)
     VesselChange.objects.create(vessel=big, kind="updated",
-                                changes={"length_m": ["15.0", "16.5"], "owner_id_number": ["91085001234", "091085001234"]})
+                                changes={"length_m": ["15.0", "16.5"], "owner.id_number": ["91085001234", "091085001234"],
+                                         "licence.expires_on": ["2024-01-01", "2025-01-01"], "gear": ["gillnet", "trawl"]})
     reindex_vessels([big.pk, small.pk, bare.pk])
     return {"big": big, "small": small, "bare": bare, "tu": tu, "anh": anh}
 

@@ -115,7 +115,10 @@ def test_vessel_page_shows_personal_data_and_logs_exactly_one_view(fleet, client
         assert text in html, text
     states = re.findall(r'data-testid="paper-state" data-state="(\w+)"', html)
     assert states == ["expired", "valid"]
-    assert "Lịch sử thay đổi" in html and "16.5" in html and "91085001234" in html
+    history = html[html.index('data-testid="history"'):]
+    for text in ("Chiều dài (m)", "15.0", "Chủ tàu: CCCD/CMND", "91085001234", "Giấy phép khai thác: ngày hết hạn",
+                 "01/01/2024", "01/01/2025", "Lưới rê", "Lưới kéo"):
+        assert text in history, text
     events = AuditEvent.objects.filter(action="view")
     assert events.count() == 1
     event = events.get()
@@ -132,7 +135,9 @@ def test_vessel_page_for_a_viewer_shows_no_personal_data_and_logs_nothing(fleet,
     for text in ("Nguyễn Văn Tư", "091085001234", "1985", "0912345678", "Cửa Cạn", "91085001234"):
         assert text not in html, text
     assert 'data-testid="owner-hidden"' in html
-    assert "VMS-778899" in html and "16.5" in html  # vessel facts and non-personal history stay visible
+    history = html[html.index('data-testid="history"'):]
+    assert "VMS-778899" in html and "15.0" in history and "01/01/2025" in history  # non-personal data stays
+    assert "CCCD" not in history
     assert AuditEvent.objects.filter(action="view").count() == 0
 
 

@@ -15,7 +15,9 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.accounts import audit
@@ -29,10 +31,11 @@ from lienthong.accounts.scopes import (
 )
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.columns import COLUMNS
-from lienthong.fleet.models import IdentityStatus, Owner, RegistryImport, Vessel
+from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.identity.text import nfc
 
 from . import labels
+from .communes import commune_name
 from .forms import AuditFilterForm, ImportForm
 from .sorting import vi_sort_key
 
@@ -145,7 +148,7 @@ def vessel_detail(request, registration_number: str):
             if not show_personal and PERSONAL_CHANGE_KEYS.match(key):
                 continue
             old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
-            fields.append((_field_label(key), old, new))
+            fields.append((_field_label(key), _value_display(key, old), _value_display(key, new)))
         changes.append({"change": change, "fields": fields})
 
     other_vessels = []
@@ -163,15 +166,45 @@ def vessel_detail(request, registration_number: str):
     })
 
 
+_CHANGE_PREFIXES = {
+    "owner": (Owner, _l("Owner")),
+    "licence": (FishingLicence, _l("Fishing licence")),
+    "safety_certificate": (SafetyCertificate, _l("Technical safety certificate")),
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
 def _field_label(key: str) -> str:
-    for model in (Vessel, Owner):
-        try:
-            return str(model._meta.get_field(key).verbose_name)
-        except Exception:  # noqa: BLE001 - not a field of this model; try the next source of labels
-            pass
-    if key in COLUMNS:
-        return COLUMNS[key][0]
-    return key
+    """A history key ("length_m", "licence.expires_on", "owner") as words in the user's language."""
+    prefix, _dot, name = key.rpartition(".")
+    if not prefix and name in _CHANGE_PREFIXES:
+        return str(_CHANGE_PREFIXES[name][1])
+    model, prefix_label = _CHANGE_PREFIXES.get(prefix, (Vessel, ""))
+    try:
+        label = str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - not a model field: fall back to the registry column header
+        label = COLUMNS[name][0] if name in COLUMNS else name
+    return f"{prefix_label}: {label}" if prefix_label else capfirst(label)
+
+
+def _value_display(key: str, value):
+    """Codes in the history shown as the page shows them elsewhere (labels, commune names, dd/mm/yyyy)."""
+    if value is None or value == "":
+        return None
+    name = key.rpartition(".")[2]
+    text = str(value)
+    if name == "gear":
+        return labels.gear_label(text) or text
+    if name in ("fishing_zone", "zone"):
+        return labels.zone_label(text) or text
+    if name == "length_class":
+        return labels.length_class_label(text)
+    if name == "commune_code":
+        return commune_name(text)
+    match = _ISO_DATE.match(text)
+    if match:
+        return f"{match[3]}/{match[2]}/{match[1]}"
+    return text
 
 
 def _require_writer(request) -> None:
