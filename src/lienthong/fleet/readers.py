@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -257,20 +258,35 @@ def _decode_csv_bytes(data: bytes, file_name: str) -> tuple[str, str, str | None
 def _decode_legacy_bytes(data: bytes, file_name: str) -> tuple[str, str, str | None]:
     if b"\x00" in data:
         raise ReadError(f"{file_name}: không phải tệp văn bản CSV (có byte 0), có thể là tệp nhị phân")
+    # Windows-1258 writes tones as combining marks after the vowel: when every mark composes onto
+    # its letter, the file is Windows-1258. TCVN3/VNI bytes read that way leave marks on consonants.
+    try:
+        cp1258 = data.decode("cp1258")
+    except UnicodeDecodeError:
+        cp1258 = None
+    if cp1258 is not None:
+        composed = unicodedata.normalize("NFC", cp1258)
+        if _has_marks(cp1258) and not _has_marks(composed):
+            return composed, "cp1258", None
     # TCVN3 and VNI text are single bytes read as Latin-1 code points by legacy_encoding.
     latin = data.decode("latin-1")
     legacy = _legacy_of(latin)
     if legacy:
         return latin, "latin-1", legacy
-    for encoding in ("cp1258", "cp1252"):  # Windows Vietnamese, then Western European
-        try:
-            return data.decode(encoding), encoding, None
-        except UnicodeDecodeError:
-            continue
+    if cp1258 is not None:
+        return unicodedata.normalize("NFC", cp1258), "cp1258", None
+    try:
+        return data.decode("cp1252"), "cp1252", None
+    except UnicodeDecodeError:
+        pass
     raise ReadError(
         f"{file_name}: không xác định được bảng mã của tệp (không phải UTF-8, Windows-1258, TCVN3 hay VNI); "
         "hãy lưu lại dưới dạng CSV UTF-8"
     )
+
+
+def _has_marks(text: str) -> bool:
+    return any(unicodedata.combining(ch) for ch in text if ch > "\u02ff")
 
 
 def _legacy_of(text: str) -> str | None:
@@ -283,13 +299,19 @@ def _legacy_of(text: str) -> str | None:
 
 
 def _delimiter(text: str) -> str:
-    """';' (Excel in Vietnamese locale), ',' or tab: the one that splits the lines most consistently."""
-    lines = [line for line in text.splitlines()[:60] if line.strip()]
-    best, best_score = ",", -1
+    """';' (Excel in a Vietnamese locale), ',' or tab: the one giving most rows of the same width.
+
+    The header and data rows share one width; title rows and commas inside addresses do not.
+    """
+    sample = text.splitlines()[:60]
+    best, best_score = ",", (0, 0)
     for delimiter in (";", ",", "\t"):
-        counts = [line.count(delimiter) for line in lines]
-        # the widest line is the header or data row; title rows have few separators
-        score = max(counts, default=0)
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=delimiter) if any(f.strip() for f in r)]
+        except csv.Error:
+            continue
+        widest = max(widths, default=0)
+        score = (widths.count(widest), widest) if widest > 1 else (0, 0)
         if score > best_score:
             best, best_score = delimiter, score
     return best
