@@ -91,18 +91,35 @@ def test_empty_search_page_logs_nothing(fleet, client_for, fisheries_user):
     assert AuditEvent.objects.count() == before
 
 
-def test_suggestions_are_a_fragment_without_personal_data_and_not_logged(fleet, client_for, fisheries_user):
+def test_suggestions_name_owners_for_officers_and_log_the_search(fleet, client_for, fisheries_user):
     client = client_for(fisheries_user)
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.filter(action="search").count()
     response = client.get("/tim-kiem/goi-y", {"q": "091085"}, HTTP_HX_REQUEST="true")
     html = _html(response)
     assert response.status_code == 200
     assert "<html" not in html
     assert html.count('data-testid="suggest-item"') == 2
-    assert "Nguyễn Văn Tư" not in html and "091085001234" not in html
+    assert html.count("Nguyễn Văn Tư") == 2
     assert 'href="/tim-kiem?q=091085"' in html
+    events = AuditEvent.objects.filter(action="search")
+    assert events.count() == before + 1
+    assert events.first().detail == {"q": "091085", "results": 2, "suggest": True}
+
+
+def test_suggestions_for_a_viewer_have_no_owner_and_are_not_logged(fleet, client_for, viewer_user):
+    client = client_for(viewer_user)
+    before = AuditEvent.objects.count()
+    html = _html(client.get("/tim-kiem/goi-y", {"q": "KG-91234"}))
+    assert html.count('data-testid="suggest-item"') == 1
+    assert "Nguyễn Văn Tư" not in html
     assert AuditEvent.objects.count() == before
+
+
+def test_suggestions_need_two_characters(fleet, client_for, fisheries_user):
+    client = client_for(fisheries_user)
+    before = AuditEvent.objects.count()
     assert _html(client.get("/tim-kiem/goi-y", {"q": "K"})).strip() == ""
+    assert AuditEvent.objects.count() == before
 
 
 def test_vessel_page_shows_personal_data_and_logs_exactly_one_view(fleet, client_for, fisheries_user):

@@ -58,6 +58,9 @@ class ImportForm(forms.Form):
         return upload
 
 
+DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+
 class AuditFilterForm(forms.Form):
     user = forms.CharField(required=False, max_length=150, label=_("User"),
                            widget=forms.TextInput(attrs={"id": "audit-user", "data-testid": "audit-user"}))
@@ -67,12 +70,16 @@ class AuditFilterForm(forms.Form):
     object = forms.CharField(required=False, max_length=64, label=_("Object"),
                              help_text=_("Object type or identifier, e.g. owner or 42."),
                              widget=forms.TextInput(attrs={"id": "audit-object", "data-testid": "audit-object"}))
-    date_from = forms.DateField(required=False, label=_("From"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                                widget=forms.DateInput(attrs={"type": "date", "id": "audit-from",
-                                                              "data-testid": "audit-from"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(required=False, label=_("To"), input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                              widget=forms.DateInput(attrs={"type": "date", "id": "audit-to",
-                                                            "data-testid": "audit-to"}, format="%Y-%m-%d"))
+    # Plain text in dd/mm/yyyy, as officers write dates: a browser date picker follows the PC's locale and
+    # shows mm/dd/yyyy on English Windows. ISO dates are accepted too (links, scripts).
+    date_from = forms.DateField(required=False, label=_("From"), input_formats=DATE_INPUTS,
+                                widget=forms.DateInput(attrs={"id": "audit-from", "data-testid": "audit-from",
+                                                              "placeholder": "dd/mm/yyyy", "inputmode": "numeric"},
+                                                       format="%d/%m/%Y"))
+    date_to = forms.DateField(required=False, label=_("To"), input_formats=DATE_INPUTS,
+                              widget=forms.DateInput(attrs={"id": "audit-to", "data-testid": "audit-to",
+                                                            "placeholder": "dd/mm/yyyy", "inputmode": "numeric"},
+                                                     format="%d/%m/%Y"))
 
     def clean(self):
         data = super().clean()

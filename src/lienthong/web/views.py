@@ -116,10 +116,15 @@ def search(request):
 @login_required
 @require_GET
 def search_suggest(request):
-    """The drop-down under the header search box (htmx). Shows no personal data, so it is not logged."""
+    """The drop-down under the header search box (htmx). Owners' names appear only for roles that may see
+    personal data, and then the request is logged like a search (marked as a suggestion)."""
     q = nfc(request.GET.get("q", ""))[:200]
     results = _search(q, request.user, SUGGEST_LIMIT) if len(q) >= 2 else []
-    return render(request, "web/_suggest.html", {"q": q, "results": results})
+    show_personal = can_see_personal_data(request.user)
+    if results and show_personal:
+        audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
+                     detail={"q": q, "results": len(results), "suggest": True})
+    return render(request, "web/_suggest.html", {"q": q, "results": results, "show_personal": show_personal})
 
 
 def _reg_key(text: str) -> str:
