@@ -152,7 +152,7 @@ def settings(m: dict[str, dict[str, float]] | None = None, u: dict[str, dict[str
         "blocking_rules_to_generate_predictions": blocking_rules or BLOCKING_RULES,
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
-        "additional_columns_to_retain": [],
+        "additional_columns_to_retain": ["name_lc"],
     }
     if population_size:
         # One person in the population is the owner: the chance a random pair matches.

@@ -191,7 +191,7 @@ def read_registry(path: str | os.PathLike, today: date | None = None,
                 seen.add(rid)
                 row["record_id"] = rid
                 records.append(prepare_registry_row(row, today))
-                if progress is not None and len(records) % 500 == 0:
+                if progress is not None and len(records) % 2500 == 0:
                     progress(len(records))
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}, sau dòng {len(records) + 1}: không phải UTF-8 ({exc.reason})") from exc

@@ -1,0 +1,301 @@
+"""`lienthong link --population POP.csv --registry REG.csv --out RESULT.csv [--explain E.jsonl]`
+
+Steps: prepare the registry (Python) and the population (DuckDB → cached Parquet); learn m from
+labelled pairs and u from random pairs (train.py); verify records whose ID is exactly a person
+who agrees (a DuckDB join: the fast path); score the others with Splink on DuckDB; decide
+(decide.py); write RESULT.csv (and the per-comparison weights as JSON lines) through temporary
+files renamed at the end, so a failure never leaves a partial output.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import math
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from lienthong.identity.linkage import model, train
+from lienthong.identity.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
+from lienthong.identity.linkage.prepare import (
+    PREPARED_COLUMNS,
+    InputError,
+    RegistryRecord,
+    population_parquet,
+    read_registry,
+)
+from lienthong.identity.text import title_case
+
+__all__ = ["main", "run", "LinkResult", "RESULT_COLUMNS"]
+
+RESULT_COLUMNS = ("record_id", "person_id", "status", "score", "reason")
+DEFAULT_THREADS = 2
+DEFAULT_MEMORY = "2GB"  # DuckDB's own limit; Python and Arrow buffers come on top
+
+
+@dataclass
+class LinkResult:
+    decisions: list[Decision]
+    parameters: train.Parameters
+    timings: dict[str, float]
+    population_converted: bool
+
+
+class _Progress:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.t0 = time.perf_counter()
+
+    def __call__(self, msg: str) -> None:
+        if self.enabled:
+            print(f"[link {time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def _arrow_table(records: list[RegistryRecord]) -> pa.Table:
+    types = {"birth_year": pa.int32(), "commune_candidates": pa.list_(pa.string())}
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in PREPARED_COLUMNS])
+    return pa.table({c: [r.prepared.get(c) for r in records] for c in PREPARED_COLUMNS}, schema=schema)
+
+
+def _level_name(comparison: str, gamma: int | None) -> str:
+    names = [n for n in model.level_names(comparison) if n != "null"]
+    if gamma is None or gamma < 0:
+        return "null"
+    return names[len(names) - 1 - gamma]
+
+
+def _fast_path(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+    """(record → verified person, record → person holding exactly the ID given)."""
+    gammas = ", ".join(train.gamma_sql(name, levels) for name, levels in model.COMPARISONS
+                       if name in ("given", "family", "birth", "gender"))
+    rows = con.execute(f"""
+        WITH p AS (
+            SELECT l.uid AS rec, r.uid AS person, {gammas} FROM reg AS l JOIN pop AS r ON l.id_cccd = r.id_cccd
+            UNION ALL
+            SELECT l.uid, r.uid, {gammas} FROM reg AS l JOIN pop AS r ON l.id_cmnd = r.id_cmnd
+        )
+        SELECT rec, person,
+               g_given IN ('exact', 'folded') AND g_family IN ('exact', 'null')
+               AND g_birth IN ('exact', 'swapped', 'year_only', 'null') AND g_gender <> 'different' AS ok
+        FROM p ORDER BY rec, person
+    """).fetchall()
+    verified, holder = {}, {}
+    for rec, person, ok in rows:
+        holder.setdefault(rec, person)
+        if ok:
+            verified.setdefault(rec, person)
+    return verified, holder
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, table: str, keep: int = 3) -> dict[str, list[Candidate]]:
+    """Top `keep` candidates per record (and any exact-ID holder) from a Splink prediction table."""
+    names = [name for name, _ in model.COMPARISONS]
+    tf = {name for name, levels in model.COMPARISONS if any(lv[3] for lv in levels)}
+    # Splink 5 reports match weights (log2 Bayes factors) per comparison, TF adjustment apart.
+    bf_cols = ", ".join(
+        f"mw_{n}" + (f" + coalesce(mw_tf_adj_{n}, 0)" if n in tf else "") + f" AS w_{n}" for n in names
+    )
+    gamma_cols = ", ".join(f"gamma_{n}" for n in names)
+    exact_id = model.gamma_value("id", "exact")
+    rows = con.execute(f"""
+        SELECT uid_l, uid_r, match_weight, match_probability, name_lc_r, birth_date_r, {gamma_cols}, {bf_cols}
+        FROM (
+            SELECT *, row_number() OVER (PARTITION BY uid_l ORDER BY match_weight DESC, uid_r) AS rn FROM {table}
+        ) WHERE rn <= {keep} OR gamma_id = {exact_id}
+        ORDER BY uid_l, match_weight DESC, uid_r
+    """).fetchall()
+    out: dict[str, list[Candidate]] = {}
+    k = len(names)
+    for row in rows:
+        gam, bfs = row[6:6 + k], row[6 + k:6 + 2 * k]
+        out.setdefault(row[0], []).append(Candidate(
+            person_id=row[1],
+            match_weight=float(row[2]),
+            match_probability=float(row[3]),
+            levels={n: _level_name(n, g) for n, g in zip(names, gam)},
+            weights={n: round(float(w), 3) for n, w in zip(names, bfs)},
+            name=title_case(row[4] or ""),
+            birth_date=_vn_date(row[5]),
+        ))
+    return out
+
+
+def _vn_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def _predict(linker, db, left_table: str, rules: list[str]) -> str:
+    left = db.register(left_table)
+    right = db.register("pop", table_name=f"pop_for_{left_table}")
+    pred = linker.inference.predict_between(left, right, blocking_rules_to_generate_predictions=rules,
+                                            warning_mode="never")
+    return pred.physical_name
+
+
+def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir=None,
+        threads: int = DEFAULT_THREADS, memory_limit: str = DEFAULT_MEMORY,
+        thresholds: Thresholds = Thresholds(), today: date | None = None,
+        progress: bool = False) -> LinkResult:
+    """Link every registry record; raises InputError for bad input files."""
+    say = _Progress(progress)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(f"SET threads = {int(threads)}")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = false")
+    tmpdir = tempfile.mkdtemp(prefix="lienthong-link-")
+    con.execute(f"SET temp_directory = '{tmpdir}'")
+
+    say(f"đọc sổ đăng ký {registry}")
+    records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
+    say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
+    pq, converted = population_parquet(con, population, cache_dir)
+    timings["prepare"] = time.perf_counter() - t
+    say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
+
+    con.register("reg_arrow", _arrow_table(records))
+    con.execute("CREATE TEMP TABLE reg AS SELECT * FROM reg_arrow")
+    con.unregister("reg_arrow")
+    con.execute(f"CREATE VIEW pop AS SELECT * FROM read_parquet('{pq}')")
+    n_pop = con.execute("SELECT count(*) FROM pop").fetchone()[0]
+
+    t = time.perf_counter()
+    params = train.estimate(con, "reg", "pop", n_pop)
+    timings["train"] = time.perf_counter() - t
+    say(f"học tham số: {params.counts['exact_id']} cặp khớp CCCD, {params.counts['name_birth']} cặp khớp tên+ngày sinh")
+
+    t = time.perf_counter()
+    verified, holder = _fast_path(con)
+    con.execute("CREATE TEMP TABLE verified_ids (uid VARCHAR)")
+    con.executemany("INSERT INTO verified_ids VALUES (?)", [(k,) for k in verified])
+    con.execute("CREATE TEMP TABLE reg_verified AS SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
+    con.execute("CREATE TEMP TABLE reg_rest AS SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
+    n_rest = len(records) - len(verified)
+    say(f"{len(verified)} bản ghi xác minh thẳng bằng CCCD; {n_rest} bản ghi cần so khớp")
+
+    # Splink: imported here so that `lienthong --help` stays fast.
+    from splink import DuckDBAPI, Linker
+
+    for col in ("given_folded", "family_key"):
+        con.execute(f"""CREATE TEMP TABLE tf_{col} AS
+            SELECT {col}, count(*)::DOUBLE / {n_pop} AS tf_{col} FROM pop WHERE {col} IS NOT NULL GROUP BY 1""")
+    db = DuckDBAPI(con)
+    linker = Linker([db.register("reg"), db.register("pop")],
+                    model.settings(params.m, params.u, n_pop), log_level=logging.WARNING)
+    for col in ("given_folded", "family_key"):
+        linker.table_management.register_term_frequency_lookup(db.register(f"tf_{col}"), col)
+    cands: dict[str, list[Candidate]] = {}
+    if verified:
+        cands.update(_candidates(con, _predict(linker, db, "reg_verified", model.ID_BLOCKING_RULES)))
+    if n_rest:
+        say("so khớp bằng Splink")
+        cands.update(_candidates(con, _predict(linker, db, "reg_rest", model.BLOCKING_RULES)))
+    timings["score"] = time.perf_counter() - t
+
+    decisions = []
+    for rec in records:
+        uid = rec.prepared["uid"]
+        id_given = rec.prepared.get("id_cccd") or rec.prepared.get("id_cmnd")
+        facts = RecordFacts(uid, id_given, rec.id_code, rec.id_reason, verified.get(uid), holder.get(uid))
+        decisions.append(decide(facts, cands.get(uid, []), thresholds))
+    con.close()
+    _rmtree(tmpdir)
+    counts = {}
+    for d in decisions:
+        counts[d.status] = counts.get(d.status, 0) + 1
+    say("xong: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return LinkResult(decisions, params, timings, converted)
+
+
+def _rmtree(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_atomically(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_result(path: Path, decisions: list[Decision]) -> None:
+    def w(fh):
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(RESULT_COLUMNS)
+        for d in decisions:
+            writer.writerow((d.record_id, d.person_id, d.status, f"{d.score:.4f}", d.reason))
+    _write_atomically(path, w)
+
+
+def explain_record(d: Decision, prior_weight: float) -> dict:
+    return {
+        "record_id": d.record_id,
+        "status": d.status,
+        "person_id": d.person_id,
+        "reason": d.reason,
+        "prior_weight": round(prior_weight, 3),
+        "candidates": [
+            {
+                "person_id": c.person_id,
+                "name": c.name,
+                "birth_date": c.birth_date,
+                "match_weight": round(c.match_weight, 3),
+                "match_probability": round(c.match_probability, 6),
+                "comparisons": {k: {"level": c.levels[k], "weight": c.weights[k]} for k in c.levels},
+            }
+            for c in d.candidates
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lienthong link",
+                                     description="Liên kết chủ tàu trong sổ đăng ký với dữ liệu dân cư.")
+    parser.add_argument("--population", required=True, help="POP.csv (cccd,old_id_number,full_name,…)")
+    parser.add_argument("--registry", required=True, help="REG.csv (record_id,full_name,id_number,…)")
+    parser.add_argument("--out", required=True, help="RESULT.csv (record_id,person_id,status,score,reason)")
+    parser.add_argument("--explain", help="EXPLAIN.jsonl: match weights per comparison for each decision")
+    parser.add_argument("--cache-dir", help="where the prepared population Parquet is kept (default: beside POP.csv)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--memory-limit", default=DEFAULT_MEMORY, help="DuckDB memory limit (default 2GB)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = parser.parse_args(argv)
+    try:
+        result = run(args.population, args.registry, cache_dir=args.cache_dir, threads=args.threads,
+                     memory_limit=args.memory_limit, progress=not args.quiet)
+    except InputError as exc:
+        print(f"lienthong link: lỗi dữ liệu vào: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    explain = Path(args.explain) if args.explain else None
+    if explain:
+        n_pop_prior = result.parameters.u["id"]["exact"]  # 1 / N
+        prior_weight = math.log2(n_pop_prior / (1 - n_pop_prior))
+
+        def w(fh):
+            for d in result.decisions:
+                fh.write(json.dumps(explain_record(d, prior_weight), ensure_ascii=False) + "\n")
+        _write_atomically(explain, w)
+    write_result(out, result.decisions)
+    return 0
