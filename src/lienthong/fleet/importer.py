@@ -271,7 +271,8 @@ class _Row:
     registration_number: str
     reg_key: str
     vessel: dict[str, Any]
-    owner: dict[str, Any] | None  # None when the file has owner columns but this row's are blank
+    owner: dict[str, Any] | None  # None when this row's owner cells are blank (or the file has none)
+    has_owner_columns: bool
     licence: dict[str, Any] | None
     certificate: dict[str, Any] | None
 
@@ -404,7 +405,8 @@ class _RowReader:
 
         if errors:
             return None, errors, warnings
-        return _Row(number, reg.canonical, reg.reg_key, vessel, owner, licence, certificate), errors, warnings
+        row = _Row(number, reg.canonical, reg.reg_key, vessel, owner, self.has_owner, licence, certificate)
+        return row, errors, warnings
 
     def _owner(self, values: list[object], warn) -> dict[str, Any] | None:
         present = self.present
@@ -413,7 +415,7 @@ class _RowReader:
             return None
         owner: dict[str, Any] = {}
         if "owner_name" in present:
-            raw_name = cell_text(raw["owner_name"])
+            raw_name = _raw_text(raw["owner_name"])
             kind = owner_kind(raw_name)
             # Organisation names keep their case ("Công ty TNHH"); people's names get title case.
             full_name = nfc(raw_name) if kind == OwnerKind.ORGANISATION else normalize_name(raw_name)
@@ -422,7 +424,7 @@ class _RowReader:
             value = raw["owner_id_number"]
             check = parse_id_number(value)
             owner.update(
-                raw_id_number=cell_text(value),
+                raw_id_number=_raw_text(value),
                 id_number=check.digits if check.valid else "",
                 id_kind=(check.kind or "") if check.valid else "",
                 # A bad ID is not a row error: the owner is imported and the campaign fixes it.
@@ -430,7 +432,7 @@ class _RowReader:
             )
         if "owner_birth_date" in present:
             value = raw["owner_birth_date"]
-            owner.update(raw_birth_date=cell_text(value), birth_date=None, birth_year=None)
+            owner.update(raw_birth_date=_raw_text(value), birth_date=None, birth_year=None)
             if value is not None:
                 parsed = parse_date(value)
                 if parsed.precision is None:
@@ -438,12 +440,12 @@ class _RowReader:
                 else:
                     owner.update(birth_date=parsed.date if parsed.precision == "day" else None, birth_year=parsed.year)
         if "owner_gender" in present:
-            raw_gender = cell_text(raw["owner_gender"])
+            raw_gender = _raw_text(raw["owner_gender"])
             owner.update(raw_gender=raw_gender, gender=normalize_gender(raw_gender) or "")
             if raw_gender and not owner["gender"]:
                 warn("owner_gender", f'không nhận ra giới tính "{raw_gender}"')
         if "owner_address" in present:
-            raw_address = cell_text(raw["owner_address"])
+            raw_address = _raw_text(raw["owner_address"])
             address = nfc(raw_address)
             commune, candidates = "", []
             if address:
@@ -456,6 +458,11 @@ class _RowReader:
         if "owner_phone" in present:
             owner["phone"] = phone_number(raw["owner_phone"])
         return owner
+
+
+def _raw_text(value: object) -> str:
+    """A cell kept exactly as written (text as is; numbers and dates as Excel shows them)."""
+    return value if isinstance(value, str) else cell_text(value)
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -598,7 +605,9 @@ class _Writer:
 
             # owner
             current = vessel.owner
-            if row.owner is None:
+            if not row.has_owner_columns:
+                pass  # a file without owner columns says nothing about the owner
+            elif row.owner is None:
                 if current is not None:
                     diff["owner"] = [self.owner_label(current), None]
                     vessel.owner = None
