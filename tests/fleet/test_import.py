@@ -479,3 +479,13 @@ def test_columns_missing_from_a_partial_file_are_left_alone(db):
     assert vessel.name == "Tàu mới tên"
     assert vessel.length_m == Decimal("12.50") and vessel.owner.full_name == "Nguyễn Văn An"
     assert vessel.licences.count() == 1
+
+
+def test_imported_and_updated_vessels_are_searchable(db, admin_user):
+    from lienthong.search.index import search_vessels
+
+    run(xlsx_bytes([vessel_row(1), vessel_row(2)]))
+    assert [v.registration_number for v in search_vessels("KG 90002 TS", admin_user)] == ["KG-90002-TS"]
+    assert search_vessels("Phạm Văn Bình", admin_user) == []
+    run(xlsx_bytes([vessel_row(2, **{"Họ tên chủ tàu": "Phạm Văn Bình", "Số CCCD": "091080999999"})]))
+    assert [v.registration_number for v in search_vessels("Phạm Văn Bình", admin_user)] == ["KG-90002-TS"]

@@ -32,6 +32,7 @@ from lienthong.geo.address import resolve as resolve_address
 from lienthong.identity.cccd import normalize_gender, parse_id_number
 from lienthong.identity.dates import parse_date
 from lienthong.identity.text import fold, nfc, normalize_name
+from lienthong.search.index import reindex_vessels
 
 from . import classes
 from .columns import COLUMNS, REQUIRED, header_index, label
@@ -701,12 +702,7 @@ class _Writer:
 
         touched = [v.pk for v, _ in new_vessels] + list(updated)
         if touched:
-            from lienthong.search.index import reindex_vessels
-
-            try:
-                reindex_vessels(touched)
-            except NotImplementedError:  # the search index is still being written (issue 2)
-                logger.warning("search index not available yet: %d vessels not reindexed", len(touched))
+            reindex_vessels(touched)  # same transaction: the index never disagrees with the registry
         counts["owners_created"] = len(self.new_owners)
         return counts
 
