@@ -25,6 +25,7 @@ def test_admin_sees_all_events_newest_first(client_for, admin_user, fisheries_us
     assert [e.action for e in rows] == ["search", "view", "view", "view", "login"]
     html = response.content.decode()
     assert 'id="audit-table"' in html and "5 sự kiện" in html and "Nhật ký truy cập" in html
+    assert "chủ tàu 2" in html and "Tìm kiếm" in html
 
 
 def test_filters_by_user_action_and_object(client_for, admin_user, fisheries_user, viewer_user):

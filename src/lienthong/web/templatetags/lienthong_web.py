@@ -59,3 +59,11 @@ _STATE_LABELS = {
 @register.inclusion_tag("web/_paper_badge.html")
 def paper_badge(state):
     return {"state": str(state), "label": _STATE_LABELS.get(state, state)}
+
+
+_OBJECT_TYPES = {"owner": _("owner"), "vessel": _("vessel"), "user": _("user"), "registry_import": _("registry import")}
+
+
+@register.filter
+def object_type_label(value):
+    return _OBJECT_TYPES.get(value, value)
