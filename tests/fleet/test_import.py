@@ -334,11 +334,20 @@ def test_warnings_keep_the_row(db):
     assert [w["text"] for w in record.warnings] == [
         'registry.xlsx, dòng 5, cột "Ngày hết hạn": chỉ có năm 2027, thiếu ngày tháng: để trống',
         'registry.xlsx, dòng 5, cột "Nghề khai thác": không nhận ra nghề "Te xiệp": giữ nguyên chữ, chưa phân loại',
-        'registry.xlsx, dòng 5, cột "Ngày sinh": ngày 31/02/1970 không tồn tại: để trống ngày sinh',
+        'registry.xlsx, dòng 5, cột "Ngày sinh": ngày 31/02/1970 không tồn tại: để trống ngày sinh, giữ năm 1970',
     ]
     vessel = Vessel.objects.get()
     assert (vessel.gear, vessel.gear_raw) == ("", "Te xiệp")
-    assert vessel.owner.raw_birth_date == "31/02/1970" and vessel.owner.birth_date is None
+    owner = vessel.owner
+    assert (owner.raw_birth_date, owner.birth_date, owner.birth_year) == ("31/02/1970", None, 1970)
+    assert vessel.licences.get().expires_on is None
+
+
+def test_unreadable_birth_date_without_a_year(db):
+    record = run(xlsx_bytes([vessel_row(1, **{"Ngày sinh": "không rõ"})]))
+    assert [w["message"] for w in record.warnings] == ["không đọc được ngày tháng: không rõ: để trống ngày sinh"]
+    owner = Owner.objects.get()
+    assert (owner.raw_birth_date, owner.birth_date, owner.birth_year) == ("không rõ", None, None)
 
 
 @pytest.mark.parametrize(

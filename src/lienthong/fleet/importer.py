@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -83,6 +84,7 @@ _OWNER_FIELDS_BY_KEY = {
 }
 _PAPER_DATE_KEYS = ("registration_date", "licence_issued", "licence_expiry", "safety_cert_expiry")
 _MEASURE_WORDS = {"length_m": "chiều dài", "engine_kw": "công suất", "tonnage": "tổng dung tích"}
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DECIMAL_PLACES = {"length_m": Decimal("0.01"), "engine_kw": Decimal("0.1"), "tonnage": Decimal("0.1")}
 
 
@@ -437,7 +439,13 @@ class _RowReader:
             if value is not None:
                 parsed = parse_date(value)
                 if parsed.precision is None:
-                    warn("owner_birth_date", f"{_lower_first(parsed.reason)}: để trống ngày sinh")
+                    # "08/23/1978" (month first) is no date, but its year still helps the linkage.
+                    year = _YEAR.search(_raw_text(value))
+                    if year:
+                        owner["birth_year"] = int(year.group(1))
+                        warn("owner_birth_date", f"{_lower_first(parsed.reason)}: để trống ngày sinh, giữ năm {year.group(1)}")
+                    else:
+                        warn("owner_birth_date", f"{_lower_first(parsed.reason)}: để trống ngày sinh")
                 else:
                     owner.update(birth_date=parsed.date if parsed.precision == "day" else None, birth_year=parsed.year)
         if "owner_gender" in present:
