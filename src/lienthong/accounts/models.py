@@ -71,7 +71,8 @@ class AuditEvent(models.Model):
     """One read or change of personal data. Append-only: enforced here and by database triggers."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # PROTECT: rows are immutable (triggers), so a user with history is deactivated, never deleted.
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(_("who"), max_length=150, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices, db_index=True)
     object_type = models.CharField(_("object type"), max_length=40, blank=True, db_index=True)

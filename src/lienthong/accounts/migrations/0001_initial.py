@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from')),
                 ('user_agent', models.CharField(blank=True, max_length=255)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'verbose_name': 'audit event',
