@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterator
@@ -28,6 +29,9 @@ HEADER = ("cccd", "old_id_number", "full_name", "birth_date", "gender", "commune
 COLUMNS = ("cccd", "old_id_number", "full_name", "birth_date", "birth_year", "gender", "commune_code",
            "address", "name_folded", "family_key", "given_folded")
 MIN_BIRTH_YEAR = 1880
+# Bytes that are not UTF-8 are read as lone surrogates (surrogateescape) so that the error can
+# name its line and column; only text columns need the check (the others must be ASCII anyway).
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class _Names:
         if hit is None:
             if len(self.cache) >= self.size:
                 self.cache.clear()
+            if _NOT_UTF8.search(raw):
+                return None, "", "", ""
             hit = self.cache[raw] = (nfc(raw), *name_keys(raw))
         return hit
 
@@ -109,13 +115,15 @@ def read_extract(
         if len(errors) >= max_errors:
             raise ExtractError(name, errors, stopped_early=True)
 
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ExtractError(name, [RowError(name, 1, "", "unreadable", f"không đọc được tệp CSV UTF-8 ({type(exc).__name__})")], False) from None
         if header is None or tuple(h.strip() for h in header) != HEADER:
+            if header is not None and _NOT_UTF8.search(",".join(header)):
+                raise ExtractError(name, [RowError(name, 1, "", "not_utf8", "tệp không phải văn bản UTF-8")], False)
             raise ExtractError(name, [RowError(name, 1, "", "bad_header", "dòng tiêu đề phải là: " + ",".join(HEADER))], False)
         count = 0
         line = 1
@@ -124,8 +132,6 @@ def read_extract(
                 row = next(reader)
             except StopIteration:
                 break
-            except UnicodeDecodeError:
-                raise ExtractError(name, errors + [RowError(name, line + 1, "", "unreadable", "tệp không phải UTF-8")], False) from None
             except csv.Error as exc:
                 raise ExtractError(name, errors + [RowError(name, reader.line_num, "", "unreadable", f"lỗi cú pháp CSV ({exc})")], False) from None
             line = reader.line_num
@@ -150,7 +156,10 @@ def read_extract(
                 fail(line, "old_id_number", "old_id_format", "số CMND cũ phải có 9 hoặc 12 chữ số, hoặc để trống")
                 ok = False
             stored_name, folded, fam, given = names.get(full)
-            if not folded:
+            if stored_name is None:
+                fail(line, "full_name", "not_utf8", "không phải văn bản UTF-8")
+                ok = False
+            elif not folded:
                 fail(line, "full_name", "name_missing", "thiếu họ tên")
                 ok = False
             birth = None
@@ -166,20 +175,24 @@ def read_extract(
                 ok = False
             g = genders.get(gender, "?")
             if g == "?":
-                g = genders[gender] = normalize_gender(gender)
+                g = genders[gender] = None if _NOT_UTF8.search(gender) else normalize_gender(gender)
             if g is None:
-                fail(line, "gender", "gender_value", f"giới tính phải là 'nam' hoặc 'nữ' (gặp {gender[:10]!r})")
+                shown = ascii(gender[:10]) if _NOT_UTF8.search(gender) else repr(gender[:10])
+                fail(line, "gender", "gender_value", f"giới tính phải là 'nam' hoặc 'nữ' (gặp {shown})")
                 ok = False
             known = communes.get(commune)
             if known is None:
                 known = communes[commune] = _digits(commune, (5,)) and units.commune(commune) is not None
             if not known:
-                fail(line, "commune_code", "commune_unknown", f"mã xã {commune[:10]!r} không có trong danh mục xã 2025")
+                fail(line, "commune_code", "commune_unknown", f"mã xã {ascii(commune[:10])} không có trong danh mục xã 2025")
                 ok = False
             if ok:
                 count += 1
                 addr = addresses.get(address)
                 if addr is None:
+                    if _NOT_UTF8.search(address):
+                        fail(line, "address", "not_utf8", "không phải văn bản UTF-8")
+                        continue
                     if len(addresses) >= 500_000:
                         addresses.clear()
                     addr = addresses[address] = nfc(address)
