@@ -17,7 +17,7 @@ from lienthong.fleet.models import (
 )
 from lienthong.identity.legacy_encoding import encode_tcvn3, encode_vni
 
-from .fleet_files import HEADERS, TITLE_ROWS, Styled, csv_bytes, data_row_number, vessel_row, xlsx_bytes
+from .fleet_files import HEADERS, Styled, csv_bytes, data_row_number, vessel_row, xlsx_bytes
 
 
 def run(data: bytes, name: str = "registry.xlsx", **kwargs) -> RegistryImport:

@@ -14,10 +14,8 @@ import csv
 import io
 import os
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -165,9 +163,7 @@ def _read_xlsx(data: bytes, file_name: str) -> Workbook:
                                 value = shown
                         values.append(value)
                     rows.append((number, values))
-            except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
-                raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ ({_why(exc)})") from exc
-            except Exception as exc:  # lxml parse errors of a truncated sheet part
+            except Exception as exc:  # zipfile, lxml/ElementTree and openpyxl errors of a damaged sheet part
                 raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ ({_why(exc)})") from exc
             return rows
 
