@@ -61,6 +61,22 @@ def cmd_population_import(args: argparse.Namespace) -> int:
     return import_main(args.rest) or 0
 
 
+def cmd_import_registry(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from lienthong.fleet.importer import import_registry
+    from lienthong.fleet.models import ColumnMapping
+
+    mapping = ColumnMapping.objects.get(name=args.mapping) if args.mapping else None
+    path = Path(args.file)
+    record = import_registry(path, file_name=path.name, mapping=mapping, sheet=args.sheet)
+    print(record.message)
+    for problem in record.errors:
+        print(problem["text"])
+    return 1 if record.status == "failed" else 0
+
+
 def cmd_demo_setup(args: argparse.Namespace) -> int:
     _django()
     from pathlib import Path
@@ -93,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=16)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("import-registry", help="import a registry file (xlsx, xls, csv)")
+    p.add_argument("file")
+    p.add_argument("--sheet", default=None)
+    p.add_argument("--mapping", default=None, help="name of a saved column mapping")
+    p.set_defaults(func=cmd_import_registry)
 
     p = sub.add_parser("demo-setup", help="migrate, write and import the demo province, create demo logins")
     p.add_argument("--vessels", type=int, default=10026)
