@@ -71,6 +71,11 @@ def cmd_import_registry(args: argparse.Namespace) -> int:
     mapping = ColumnMapping.objects.get(name=args.mapping) if args.mapping else None
     path = Path(args.file)
     record = import_registry(path, file_name=path.name, mapping=mapping, sheet=args.sheet)
+    from lienthong.accounts import audit
+
+    # Owners' personal data changed from the command line: audited like an upload from the web page.
+    audit.record(None, "import", object_type="registry_import", object_id=record.pk, summary=path.name,
+                 detail={"status": record.status, "rows": record.rows_total, "via": "cli"})
     print(record.message)
     for problem in record.errors:
         print(problem["text"])
