@@ -136,9 +136,30 @@ def _vn_date(iso: str | None) -> str:
     return f"{d}/{m}/{y}"
 
 
-def _predict(linker, db, left_table: str, rules: list[str]) -> str:
+_RULE_KEYS = __import__("re").compile(r"l\.(\w+) = r\.(\w+)")
+
+
+def _candidate_population(con: duckdb.DuckDBPyConnection, left_table: str, rules: list[str]) -> str:
+    """The population rows that some blocking rule can pair with a record of `left_table`.
+
+    One scan of the Parquet with a semi-join per rule: Splink then blocks and scores against these
+    few rows instead of the 5 million, with exactly the same pairs (a pair needs a rule to hold,
+    and a rule can only hold for rows kept here). TF tables still come from the whole population.
+    """
+    conds = []
+    for rule in rules:
+        pairs = _RULE_KEYS.findall(rule)
+        left_key = " || '|' || ".join(f"CAST(l.{a} AS VARCHAR)" for a, _ in pairs)
+        right_key = " || '|' || ".join(f"CAST({b} AS VARCHAR)" for _, b in pairs)
+        conds.append(f"({right_key}) IN (SELECT {left_key} FROM {left_table} AS l)")
+    name = f"pop_for_{left_table}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM pop WHERE {' OR '.join(conds)}")
+    return name
+
+
+def _predict(linker, db, con, left_table: str, rules: list[str]) -> str:
     left = db.register(left_table)
-    right = db.register("pop", table_name=f"pop_for_{left_table}")
+    right = db.register(_candidate_population(con, left_table, rules))
     pred = linker.inference.predict_between(left, right, blocking_rules_to_generate_predictions=rules,
                                             warning_mode="never")
     return pred.physical_name
@@ -200,10 +221,10 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
         linker.table_management.register_term_frequency_lookup(db.register(f"tf_{col}"), col)
     cands: dict[str, list[Candidate]] = {}
     if verified:
-        cands.update(_candidates(con, _predict(linker, db, "reg_verified", model.ID_BLOCKING_RULES)))
+        cands.update(_candidates(con, _predict(linker, db, con, "reg_verified", model.ID_BLOCKING_RULES)))
     if n_rest:
         say("so khớp bằng Splink")
-        cands.update(_candidates(con, _predict(linker, db, "reg_rest", model.BLOCKING_RULES)))
+        cands.update(_candidates(con, _predict(linker, db, con, "reg_rest", model.BLOCKING_RULES)))
     timings["score"] = time.perf_counter() - t
 
     decisions = []
@@ -299,3 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         _write_atomically(explain, w)
     write_result(out, result.decisions)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

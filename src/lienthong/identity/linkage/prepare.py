@@ -284,7 +284,7 @@ def population_parquet(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
     # so the population is prepared with exactly the same functions as the registry.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE pop_stage AS
-        SELECT * EXCLUDE (words), words[len(words)] AS given_raw,
+        SELECT * EXCLUDE (words, row_no, full_name), words[len(words)] AS given_raw,
                array_to_string(words[1:len(words) - 1], ' ') AS head_raw
         FROM (SELECT *, string_split(trim(full_name), ' ') AS words FROM pop_raw)
     """)
@@ -304,8 +304,13 @@ def population_parquet(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
         "family_key": [r[2] for r in head_rows],
         "middle_folded": [r[3] for r in head_rows],
     })
-    con.register("given_dict", given_tbl)
-    con.register("head_dict", head_tbl)
+    # Real tables (not Arrow scans) so that the joins below are plain hash joins.
+    con.register("given_arrow", given_tbl)
+    con.register("head_arrow", head_tbl)
+    con.execute("CREATE OR REPLACE TEMP TABLE given_dict AS SELECT * FROM given_arrow")
+    con.execute("CREATE OR REPLACE TEMP TABLE head_dict AS SELECT * FROM head_arrow")
+    con.unregister("given_arrow")
+    con.unregister("head_arrow")
 
     tmp = Path(tempfile.mkstemp(dir=cache, prefix=".pop-", suffix=".parquet")[1])
     try:
@@ -331,16 +336,15 @@ def population_parquet(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
                            AS gender,
                        nullif(trim(s.commune_code), '') AS commune_code,
                        NULL::VARCHAR[] AS commune_candidates
-                FROM (SELECT *, try_strptime(nullif(birth_date, ''), '%Y-%m-%d')::DATE AS d FROM pop_stage) AS s
+                FROM (SELECT *, try_cast(nullif(birth_date, '') AS DATE) AS d FROM pop_stage) AS s
                 LEFT JOIN given_dict AS g USING (given_raw)
                 LEFT JOIN head_dict AS h USING (head_raw)
-                ORDER BY s.row_no
             ) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)
         """)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
         con.execute("DROP TABLE IF EXISTS pop_stage")
-        con.unregister("given_dict")
-        con.unregister("head_dict")
+        con.execute("DROP TABLE IF EXISTS given_dict")
+        con.execute("DROP TABLE IF EXISTS head_dict")
     return target, True
