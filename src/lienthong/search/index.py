@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Collate
+from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 
 from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
 from lienthong.fleet.models import FishingLicence, Vessel
@@ -45,7 +45,8 @@ __all__ = [
 TOKEN_MAX = 64
 MIN_ID_PREFIX = 6  # a CCCD/CMND is found by a prefix of at least this many digits
 MAX_TERMS = 6
-SELECTIVITY_CAP = 2000  # count at most this many index entries per word when choosing the driver
+POOL = 1000  # driver rows ranked for very common words (see _ranked_ids_sql)
+SELECTIVITY_CAP = 5000  # count at most this many index entries per word when choosing the driver
 BATCH = 2000
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
@@ -148,9 +149,11 @@ def _index_chunk(vessels) -> int:
     ).prefetch_related(Prefetch("licences", queryset=FishingLicence.objects.only("id", "vessel_id", "number")))
     tokens, docs = [], []
     for vessel in vessels:
+        name = _owner_name(vessel)
+        key = sort_key(name, vessel.reg_key)
         for token, kind, word in vessel_tokens(vessel, (lic.number for lic in vessel.licences.all())):
-            tokens.append(SearchToken(vessel_id=vessel.pk, token=token, kind=kind, word=word))
-        docs.append(SearchDoc(vessel_id=vessel.pk, sort_key=sort_key(_owner_name(vessel), vessel.reg_key)))
+            tokens.append(SearchToken(vessel_id=vessel.pk, token=token, kind=kind, word=word, sort_key=key[:40]))
+        docs.append(SearchDoc(vessel_id=vessel.pk, sort_key=key, words=len(name.split())))
     SearchToken.objects.bulk_create(tokens, batch_size=1000)
     SearchDoc.objects.bulk_create(docs, batch_size=1000)
     return len(docs)
@@ -195,35 +198,113 @@ def _next_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _prefix_q(term: Term, ids: bool = True) -> Q:
-    if connection.vendor == "postgresql":
-        cond = Q(token__startswith=term.token)  # LIKE 'x%' → varchar_pattern_ops index
-    else:
-        cond = Q(token__gte=term.token, token__lt=_next_prefix(term.token))  # range → B-tree index
+def _c(column: str) -> str:
+    """Byte-order comparison: the prefix index is COLLATE "C" on PostgreSQL (BINARY on SQLite)."""
+    return f'{column} COLLATE "C"' if connection.vendor == "postgresql" else column
+
+
+def _prefix_sql(alias: str, term: Term, ids: bool) -> tuple[str, list]:
+    """SQL condition "token starts with term.token", as a range the byte-ordered token index serves on
+    both backends (SQLite's LIKE is case-insensitive and skips a BINARY index; tokens are ASCII)."""
+    column = _c(f"{alias}.token")
+    sql, params = f"{column} >= %s AND {column} < %s", [term.token, _next_prefix(term.token)]
     if not ids or (term.token.isdigit() and len(term.token) < MIN_ID_PREFIX):
         # Short digit strings must not list every CCCD born in old Kiên Giang ("0910"); users who may
         # not see personal data must not learn whose ID is whose by searching for it.
-        cond &= ~Q(kind=TokenKind.ID)  # "0910" must not list every CCCD born in old Kiên Giang
-    return cond
+        sql += f" AND {alias}.kind <> %s"
+        params.append(TokenKind.ID.value)
+    return sql, params
 
 
-def _selectivity(term: Term, ids: bool) -> int:
-    return SearchToken.objects.filter(_prefix_q(term, ids)).values("pk")[:SELECTIVITY_CAP].count()
-
-
-def _score(term: Term) -> Case:
+def _score_sql(alias: str, term: Term) -> tuple[str, list]:
     """3: exact registration/ID/licence; 2: name word equal with diacritics; 1: equal once folded; 0: prefix."""
-    return Case(
-        When(Q(token=term.token) & ~Q(kind=TokenKind.NAME), then=Value(3)),
-        When(kind=TokenKind.NAME, word=term.word, then=Value(2)),
-        When(token=term.token, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+    return (
+        f"CASE WHEN {alias}.token = %s AND {alias}.kind <> %s THEN 3"
+        f" WHEN {alias}.kind = %s AND {alias}.word = %s THEN 2"
+        f" WHEN {alias}.token = %s THEN 1 ELSE 0 END",
+        [term.token, TokenKind.NAME.value, TokenKind.NAME.value, term.word, term.token],
     )
 
 
-def _sort_collation() -> str:
-    return "C" if connection.vendor == "postgresql" else "BINARY"
+def _selectivity(term: Term, ids: bool, cap: int = SELECTIVITY_CAP) -> int:
+    """How many index entries the term's prefix covers, counted no further than `cap`."""
+    cond, params = _prefix_sql("t", term, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {SearchToken._meta.db_table} t WHERE {cond} LIMIT %s) x",
+            [*params, cap],
+        )
+        return cursor.fetchone()[0]
+
+
+def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
+    # One word: only "more than POOL?" matters; several: the smallest count picks the driver.
+    cap = SELECTIVITY_CAP if len(terms) > 1 else POOL + 1
+    counts = {t: _selectivity(t, ids, cap) for t in terms}
+    driver = min(terms, key=counts.__getitem__)
+    if counts[driver] > POOL:
+        found = _ranked_ids_sql(terms, driver, user, ids, limit, pool=POOL)
+        if len(found) == limit:
+            return found
+    return _ranked_ids_sql(terms, driver, user, ids, limit, pool=None)
+
+
+def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None) -> list[int]:
+    token_table, doc_table = SearchToken._meta.db_table, SearchDoc._meta.db_table
+    others = [t for t in terms if t is not driver]
+    params: list = []
+    # Driver: its matching token rows, one group per vessel; its score is the best row's.
+    score, p = _score_sql("t", driver)
+    columns, params = [f"MAX({score}) AS s0"], [*p]
+    # Other words: one correlated lookup each on the (vessel, token) index, computed once per candidate.
+    for i, term in enumerate(others, start=1):
+        score, p1 = _score_sql("u", term)
+        cond, p2 = _prefix_sql("u", term, ids)
+        columns.append(f"(SELECT MAX({score}) FROM {token_table} u WHERE u.vessel_id = t.vessel_id AND {cond}) AS s{i}")
+        params += p1 + p2
+    cond, p = _prefix_sql("t", driver, ids)
+    source = f"{token_table} t"
+    if pool is not None:
+        # Common words (thousands of vessels each): rank a pool instead of the whole set. The pool is
+        # the first `pool` driver rows in index order (the exact word first, then its extensions, each
+        # by name) plus the first `pool` owners whose folded name starts with the query as typed
+        # ("nguyen van t" → "nguyen van tai", …: a range of SearchDoc.sort_key). The top results are
+        # the same as over the whole set whenever they sort within the pool; a narrower query is exact.
+        typed = " ".join(t.token for t in terms)
+        pool_sql = (
+            f"SELECT vessel_id FROM (SELECT t.vessel_id FROM {token_table} t WHERE {cond}"
+            f" ORDER BY {_c('t.token')}, {_c('t.sort_key')} LIMIT %s) a"
+            f" UNION SELECT vessel_id FROM (SELECT d.vessel_id FROM {doc_table} d"
+            f" WHERE {_c('d.sort_key')} >= %s AND {_c('d.sort_key')} < %s ORDER BY {_c('d.sort_key')} LIMIT %s) b"
+        )
+        cond = f"t.vessel_id IN ({pool_sql}) AND {cond}"
+        p = [*p, pool, typed, _next_prefix(typed), pool, *p]
+    params += p
+    inner = f"SELECT t.vessel_id AS vessel_id, {', '.join(columns)} FROM {source} WHERE {cond} GROUP BY t.vessel_id"
+    names = [f"c.s{i}" for i in range(len(terms))]
+    where = [f"{n} IS NOT NULL" for n in names[1:]]
+    if user.is_area_scoped:
+        # The same row-level rule as everywhere else, evaluated per candidate (not over the whole fleet).
+        scoped = restrict_vessels(Vessel.objects.filter(pk=RawSQL("c.vessel_id", [])), user).values("pk")
+        scoped_sql, scoped_params = scoped.query.sql_with_params()
+        where.append(f"EXISTS ({scoped_sql})")
+        params += list(scoped_params)
+    id_hit = "CASE WHEN " + " OR ".join(f"{n} = 3" for n in names) + " THEN 1 ELSE 0 END"
+    marks = " + ".join(f"CASE WHEN {n} = 2 THEN 1 ELSE 0 END" for n in names)
+    folded = " + ".join(f"CASE WHEN {n} >= 1 THEN 1 ELSE 0 END" for n in names)
+    # The whole name typed, no more and no fewer words: "Nguyễn Văn Hùng" above "Nguyễn Văn Chấn Hùng".
+    whole = f"CASE WHEN ({folded}) = %s AND d.words = %s THEN 1 ELSE 0 END"
+    params += [len(terms), len(terms)]
+    sql = (
+        f"SELECT c.vessel_id FROM ({inner}) c JOIN {doc_table} d ON d.vessel_id = c.vessel_id"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + f" ORDER BY {id_hit} DESC, ({marks}) DESC, ({folded}) DESC, {whole} DESC,"
+        f" {_c('d.sort_key')}, c.vessel_id LIMIT %s"
+    )
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
@@ -231,44 +312,12 @@ def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
     CCCD/CMND numbers are searchable only by users allowed to see personal data."""
     terms = parse_query(q or "")
     limit = max(0, min(int(limit), 200))
-    if not terms or limit == 0:
+    if not terms or limit == 0 or user is None or not user.is_authenticated:
         return []
-    visible = restrict_vessels(Vessel.objects.all(), user)
-    if visible.query.is_empty():
+    if restrict_vessels(Vessel.objects.all(), user).query.is_empty():
         return []
-    ids = can_see_personal_data(user)
-    driver = min(terms, key=lambda t: _selectivity(t, ids)) if len(terms) > 1 else terms[0]
-    qs = visible.filter(pk__in=SearchToken.objects.filter(_prefix_q(driver, ids)).values("vessel_id"))
-    scores = {}
-    for i, term in enumerate(terms):
-        best = (
-            SearchToken.objects.filter(_prefix_q(term, ids), vessel_id=OuterRef("pk"))
-            .annotate(score=_score(term))
-            .order_by("-score")
-            .values("score")[:1]
-        )
-        scores[f"s{i}"] = Subquery(best, output_field=IntegerField())
-    qs = qs.annotate(**scores)
-    for name in scores:
-        qs = qs.filter(**{f"{name}__isnull": False})
-    id_hit = Case(
-        When(Q(*(Q(**{name: 3}) for name in scores), _connector=Q.OR), then=Value(1)),
-        default=Value(0), output_field=IntegerField(),
-    )
-    exact_marks = sum(
-        (Case(When(**{name: 2}, then=Value(1)), default=Value(0), output_field=IntegerField()) for name in scores),
-        Value(0),
-    )
-    exact_folded = sum(
-        (Case(When(**{f"{name}__gte": 1}, then=Value(1)), default=Value(0), output_field=IntegerField())
-         for name in scores),
-        Value(0),
-    )
-    qs = qs.annotate(id_hit=id_hit, exact_marks=exact_marks, exact_folded=exact_folded).order_by(
-        F("id_hit").desc(),
-        F("exact_marks").desc(),
-        F("exact_folded").desc(),
-        Collate(F("search_doc__sort_key"), _sort_collation()),
-        "registration_number",
-    )
-    return list(qs.select_related("owner")[:limit])
+    ranked = _ranked_ids(terms, user, can_see_personal_data(user), limit)
+    # Loaded through the scoping filter once more: the SQL above already applied it; this keeps the
+    # result safe even if that SQL is ever changed carelessly.
+    found = restrict_vessels(Vessel.objects.filter(pk__in=ranked), user).select_related("owner").in_bulk()
+    return [found[pk] for pk in ranked if pk in found]

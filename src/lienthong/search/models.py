@@ -20,11 +20,12 @@ class SearchToken(models.Model):
     matched by prefix; `word` keeps a name word with its diacritics (NFC, lower case) for ranking."""
 
     vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+", db_index=False)
-    # db_index: a B-tree on both backends, plus on PostgreSQL the varchar_pattern_ops index that
-    # LIKE 'prefix%' uses (the database's collation may not be "C").
-    token = models.CharField(max_length=64, db_index=True)
+    # Indexed with sort_key by `search_token_prefix_order` (migration 0004, byte order on both backends:
+    # BINARY on SQLite, COLLATE "C" on PostgreSQL), so a prefix range comes out ordered by name.
+    token = models.CharField(max_length=64)
     kind = models.CharField(max_length=8, choices=TokenKind.choices)
     word = models.CharField(max_length=64, blank=True)
+    sort_key = models.CharField(max_length=40, blank=True)  # start of SearchDoc.sort_key (folded name)
 
     class Meta:
         # (vessel, token): the per-candidate checks of the other query words, and reindex deletes.
@@ -40,6 +41,7 @@ class SearchDoc(models.Model):
 
     vessel = models.OneToOneField("fleet.Vessel", on_delete=models.CASCADE, primary_key=True, related_name="search_doc")
     sort_key = models.CharField(max_length=600)
+    words = models.PositiveSmallIntegerField(default=0)  # words in the owner's name (whole-name matches rank first)
 
 
 # API tokens are stored under this app's label (see lienthong/api/models.py); importing registers them.
