@@ -156,3 +156,29 @@ def test_viewer_cannot_search_by_id_number(fleet, viewer_user):
     assert regs("091085", viewer_user) == []
     assert regs("kg-912", viewer_user) == ["KG-91234-TS"]
     assert regs("nguyen tu", viewer_user) == ["KG-91234-TS", "AG-01234-TS"]
+
+
+def test_whole_name_ranks_above_longer_names(fleet, admin_user):
+    from lienthong.fleet.models import Owner
+
+    owner = Owner.objects.create(full_name="Nguyễn Văn Chấn Tư", name_folded="nguyen van chan tu", commune_code="31078")
+    vessel = Vessel.objects.create(registration_number="KG-99999-TS", reg_key="KG99999TS", owner=owner, commune_code="31078")
+    reindex_vessels([vessel.pk])
+    # Folded, "nguyen van chan tu" sorts before "nguyen van tu"; the whole-name match still comes first.
+    assert regs("Nguyễn Văn Tư", admin_user) == ["KG-91234-TS", "KG-99999-TS", "AG-01234-TS"]
+
+
+def test_pooled_ranking_for_common_words(fleet, admin_user, monkeypatch):
+    """Words matching more than POOL vessels rank a pool (first POOL index rows by name, plus names
+    typed from their start). Exact while the pool holds `limit` results; otherwise the full query runs."""
+    from lienthong.search import index
+
+    monkeypatch.setattr(index, "POOL", 2)
+    # Pool for "nguyen": Nguyen Van Ba, Nguyên Văn Hải (first by name); both rank as over the whole set.
+    assert regs("nguyen", admin_user, limit=2) == ["KG-55555-TS", "KG-91300-TS"]
+    # Fewer than `limit` in the pool: falls back to the full query, so the answer is exact.
+    assert regs("nguyen", admin_user) == ["KG-55555-TS", "KG-91300-TS", "KG-91234-TS", "AG-01234-TS"]
+    # The documented approximation: with a truncated pool, an exact-marks match outside it is not seen.
+    assert regs("Nguyễn", admin_user, limit=1) == ["KG-55555-TS"]
+    monkeypatch.setattr(index, "POOL", 1000)
+    assert regs("Nguyễn", admin_user, limit=1) == ["KG-91234-TS"]
