@@ -38,9 +38,11 @@ log = logging.getLogger("lienthong.population.client")
 class TokenBucket:
     """Client-side rate limit shared by all threads using one source.
 
-    `rate` tokens per second, at most `burst` saved up. `acquire(cost)` reserves the tokens at once
-    (the bucket may go into debt) and sleeps outside the lock until they are due, so waiting
-    threads are served in the order they asked and the long-run rate never exceeds `rate`."""
+    `rate` tokens per second, at most `burst` saved up. Same rule as the server's bucket (see the
+    contract): a request may go when the bucket holds one token, and takes its whole cost, which
+    may leave the bucket in debt for the next one. `acquire(cost)` reserves at once and sleeps
+    outside the lock until its turn, so threads are served in the order they asked and the
+    long-run rate never exceeds `rate`."""
 
     def __init__(self, rate: float, burst: float = 1.0):
         if rate <= 0:
@@ -59,8 +61,8 @@ class TokenBucket:
         """Take `cost` tokens, sleeping until they are available; returns the seconds waited."""
         with self._lock:
             self._refill(time.monotonic())
+            wait = (1.0 - self._tokens) / self.rate if self._tokens < 1.0 else 0.0
             self._tokens -= cost
-            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
         if wait > 0:
             time.sleep(wait)
         return wait
@@ -69,7 +71,7 @@ class TokenBucket:
         """The server said "retry after `seconds`": nobody sends before then."""
         with self._lock:
             self._refill(time.monotonic())
-            self._tokens = min(self._tokens, -seconds * self.rate)
+            self._tokens = min(self._tokens, 1.0 - seconds * self.rate)
 
 
 class CircuitBreaker:

@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 from lienthong.population.models import Citizen
 from lienthong.population.source import (
     Person, VerifyQuery, VerifyResult, as_query, check_cccd, compare, lookup, parse_birth,
-    prepare_search, rank_search,
+    prepare_search, rank_names,
 )
 
 __all__ = ["LocalExtractSource"]
@@ -72,4 +72,7 @@ class LocalExtractSource:
             qs = qs.filter(birth_date=q.birth_date)
         if q.commune_code is not None:
             qs = qs.filter(commune_code=q.commune_code)
-        return rank_search(q, (_person(r) for r in qs.values_list(*_FIELDS).iterator(chunk_size=2000)))
+        # Two phases: rank on (cccd, name) only, then fetch the few people kept.
+        cccds = rank_names(q, qs.values_list("cccd", "full_name").iterator(chunk_size=5000))
+        people = {r[0]: _person(r) for r in self._citizens().filter(cccd__in=cccds).values_list(*_FIELDS)}
+        return [people[c] for c in cccds]

@@ -58,10 +58,11 @@ class Faults:
 class RateLimiter:
     """Server-side token bucket: `rate` tokens per second, `burst` at most in the bucket.
 
-    A request costs 1 token, a verify-batch one per item. A request costing more than the burst
-    is let through when the bucket is full and leaves it in debt, so big batches still pass.
-    Hand-written (a dozen lines) rather than a dependency: it must share the exact definition
-    that the contract documents, and the Retry-After it computes."""
+    A request passes when the bucket holds at least one token and takes its cost, which may leave
+    the bucket in debt (a verify-batch costs one token per item, more than a small burst): the
+    next request then waits until the debt is paid. The client's bucket follows the same rule,
+    so a client paced at the limit is never refused. Hand-written (a dozen lines) rather than a
+    dependency: it must be exactly the definition the contract documents, Retry-After included."""
 
     def __init__(self, rate: float, burst: float | None = None):
         self.rate = float(rate)
@@ -76,11 +77,10 @@ class RateLimiter:
             now = time.monotonic()
             self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
             self._last = now
-            need = min(cost, self.burst)
-            if self._tokens >= need:
+            if self._tokens >= 1.0:
                 self._tokens -= cost
                 return 0.0
-            return (need - self._tokens) / self.rate
+            return (1.0 - self._tokens) / self.rate
 
 
 class _Reply(Exception):
@@ -331,7 +331,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     faults = Faults(args.fault_slow, args.fault_slow_seconds, args.fault_5xx, args.fault_drop, args.seed)
     app = PopulationApp(store, args.token, rate=args.rate or None, burst=args.burst, faults=faults, people=store.rows)
-    server = make_server(app, args.host, args.port, args.threads)
+    try:
+        server = make_server(app, args.host, args.port, args.threads)
+    except OSError as exc:
+        print(f"lienthong: không mở được cổng {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
+        if tmpdir is not None:
+            tmpdir.cleanup()
+        return 1
     print(f"{store.rows:,} người ({'dựng chỉ mục' if built else 'dùng lại chỉ mục'}) trong "
           f"{time.perf_counter() - started:.1f} s".replace(",", " "), flush=True)
     print(f"listening on http://{args.host}:{server.effective_port}", flush=True)

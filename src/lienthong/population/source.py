@@ -38,6 +38,7 @@ __all__ = [
     "SearchQuery",
     "prepare_search",
     "rank_search",
+    "rank_names",
     "as_query",
     "lookup",
 ]
@@ -309,11 +310,28 @@ def prepare_search(full_name: object, birth_date: object = None, birth_year: obj
     return SearchQuery(full_name, folded, fam, given, day, year, commune, limit)
 
 
-def rank_search(q: SearchQuery, candidates: Iterable[Person]) -> list[Person]:
-    """From the candidates sharing the query's given name and family key (and birth year,
-    commune when asked), keep those whose names are compatible and whose birth matches,
-    best name level first, then by CCCD (stable order)."""
+def rank_names(q: SearchQuery, rows: Iterable[tuple[str, str]]) -> list[str]:
+    """The search ranking. `rows` are (cccd, full_name) of the candidates: people sharing the
+    query's given name and family key, already filtered by birth and commune. Keeps those whose
+    names are compatible, best name level first, then by CCCD; returns at most `limit` CCCDs.
+
+    Candidates repeat the same few spellings thousands of times in a province ("Nguyễn Văn
+    Hùng"), so each distinct spelling is compared once."""
+    levels: dict[str, int | None] = {}
     scored = []
+    for cccd, name in rows:
+        rank = levels.get(name, -1)
+        if rank == -1:
+            rank = levels[name] = _LEVEL_RANK.get(names_compatible(q.full_name, name))
+        if rank is not None:
+            scored.append((rank, cccd))
+    scored.sort()
+    return [cccd for _, cccd in scored[: q.limit]]
+
+
+def rank_search(q: SearchQuery, candidates: Iterable[Person]) -> list[Person]:
+    """rank_names over Person objects, with the birth and commune filters applied here."""
+    people = {}
     for p in candidates:
         if q.birth_date is not None and p.birth_date != q.birth_date:
             continue
@@ -321,11 +339,8 @@ def rank_search(q: SearchQuery, candidates: Iterable[Person]) -> list[Person]:
             continue
         if q.commune_code is not None and p.commune_code != q.commune_code:
             continue
-        rank = _LEVEL_RANK.get(names_compatible(q.full_name, p.full_name))
-        if rank is not None:
-            scored.append((rank, p.cccd, p))
-    scored.sort(key=lambda t: (t[0], t[1]))
-    return [p for _, _, p in scored[: q.limit]]
+        people[p.cccd] = p
+    return [people[c] for c in rank_names(q, ((p.cccd, p.full_name) for p in people.values()))]
 
 
 def as_query(item: VerifyQuery | Sequence | Mapping) -> VerifyQuery:

@@ -18,17 +18,18 @@ from typing import Callable, Iterable, Mapping
 from lienthong.population.csvfile import COLUMNS, file_sha256, read_extract
 from lienthong.population.source import (
     Person, SearchQuery, VerifyQuery, VerifyResult, as_query, check_cccd, compare, lookup, parse_birth,
-    prepare_search, rank_search,
+    prepare_search, rank_names,
 )
 
 __all__ = ["ExtractStore"]
 
-_SCHEMA_VERSION = "1"
+_SCHEMA_VERSION = "2"
 _PERSON = "cccd, old_id_number, full_name, birth_date, gender, commune_code, address"
 _INDEXES = (
     "CREATE INDEX citizen_cccd ON citizen (cccd)",
     "CREATE INDEX citizen_old_id ON citizen (old_id_number) WHERE old_id_number != ''",
-    "CREATE INDEX citizen_given ON citizen (given_folded, family_key, birth_year)",
+    # Covering: a search ranks candidates from the index alone, no row look-ups.
+    "CREATE INDEX citizen_given ON citizen (given_folded, family_key, birth_year, commune_code, full_name, cccd)",
 )
 
 
@@ -116,16 +117,20 @@ class ExtractStore:
             f"SELECT {_PERSON} FROM citizen WHERE old_id_number = ? AND old_id_number != '' LIMIT 2", (number,))
         return [_person(r) for r in rows]
 
-    def candidates(self, q: SearchQuery) -> list[Person]:
-        sql = f"SELECT {_PERSON} FROM citizen WHERE given_folded = ? AND family_key = ?"
+    def search_cccds(self, q: SearchQuery) -> list[str]:
+        """Phase one of a search: the candidates' (cccd, name) only, every filter in SQL."""
+        sql = "SELECT cccd, full_name FROM citizen WHERE given_folded = ? AND family_key = ?"
         args: list = [q.given_folded, q.family_key]
         if q.birth_year is not None:
             sql += " AND birth_year = ?"
             args.append(q.birth_year)
+        if q.birth_date is not None:
+            sql += " AND birth_date = ?"
+            args.append(q.birth_date.isoformat())
         if q.commune_code is not None:
             sql += " AND commune_code = ?"
             args.append(q.commune_code)
-        return [_person(r) for r in self._conn().execute(sql, args)]
+        return rank_names(q, self._conn().execute(sql, args))
 
     # -- PopulationSource ------------------------------------------------------------------------
     def verify(self, cccd: str, full_name: str | None = None, birth_date: date | str | None = None) -> VerifyResult:
@@ -146,4 +151,4 @@ class ExtractStore:
     def search(self, full_name: str, birth_date: date | str | None = None, birth_year: int | None = None,
                commune_code: str | None = None, limit: int = 10) -> list[Person]:
         q = prepare_search(full_name, birth_date, birth_year, commune_code, limit)
-        return rank_search(q, self.candidates(q))
+        return [self.by_cccd(c) for c in self.search_cccds(q)]
