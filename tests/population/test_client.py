@@ -154,7 +154,7 @@ def test_token_bucket_spacing():
     waits = [bucket.acquire() for _ in range(11)]
     elapsed = time.monotonic() - started
     assert waits[0] == 0.0
-    assert 0.19 <= elapsed <= 0.26, elapsed   # ten intervals of 20 ms
+    assert 0.19 <= elapsed <= 0.30, elapsed   # ten intervals of 20 ms (a late wake-up is not carried over)
     bucket.defer(0.1)
     assert 0.09 <= bucket.acquire() <= 0.13
 
