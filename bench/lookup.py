@@ -117,6 +117,13 @@ def build_index() -> None:
         t0 = time.perf_counter()
         n = rebuild_index()
         print(f"rebuild_index: {n:,} vessels in {time.perf_counter() - t0:.1f} s")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # After a bulk load: statistics for the planner and a visibility map for index-only scans
+        # (autovacuum does this in production, minutes later).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE search_searchtoken, search_searchdoc, fleet_vessel, fleet_owner")
     ids = list(Vessel.objects.order_by("pk").values_list("pk", flat=True)[:10026])
     t0 = time.perf_counter()
     reindex_vessels(ids)
