@@ -35,8 +35,10 @@ INSTALLED_APPS = [
     "lienthong.accounts",
     "lienthong.fleet",
     "lienthong.population",
+    "lienthong.port",
     "lienthong.search",
     "lienthong.web",
+    "lienthong.sync",
 ]
 
 MIDDLEWARE = [

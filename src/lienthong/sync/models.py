@@ -1,0 +1,171 @@
+"""Sync campaign records: runs (background jobs with chunk checkpoints and a lease), one item per
+vessel per run with its evidence, officers' identity decisions, worklists to communes and police,
+and the exports sent to VNFishbase.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "chờ chạy"
+    RUNNING = "running", "đang chạy"
+    PAUSED = "paused", "tạm dừng"
+    DONE = "done", "xong"
+    FAILED = "failed", "lỗi"
+
+
+class SourceKind(models.TextChoices):
+    LOCAL = "local", "bản trích dân cư (trong máy)"
+    HTTP = "http", "dịch vụ xác minh dân cư (HTTP)"
+
+
+class SyncRun(models.Model):
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=8, choices=SourceKind.choices, default=SourceKind.LOCAL)
+    filters = models.JSONField(default=dict, blank=True)  # {"commune": "31078", "length_class": "...", "unverified": true}
+    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # identity status -> vessels
+    chunks_done = models.PositiveIntegerField(default=0)
+    chunk_size = models.PositiveIntegerField(default=1000)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # The lease: a worker owns the run until lease_until; it renews it with every heartbeat. A worker
+    # that died leaves an expired lease, and the next worker takes the run over from the last checkpoint.
+    lease_owner = models.CharField(max_length=80, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else (100 if self.status == RunStatus.DONE else 0)
+
+    @property
+    def active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", "chờ"
+    DONE = "done", "xong"
+
+
+class ReviewState(models.TextChoices):
+    NONE = "", "—"
+    OPEN = "open", "chờ xét duyệt"
+    CONFIRMED = "confirmed", "đã xác nhận"
+    REJECTED = "rejected", "đã bác"
+
+
+class SyncItem(models.Model):
+    """One vessel in one run: its plan entry (pending) and, once its chunk is committed, the outcome."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="items")
+    vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey("fleet.Owner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=ItemState.choices, default=ItemState.PENDING)
+    chunk = models.PositiveIntegerField(null=True, blank=True)  # which checkpoint wrote it (1, 2, …)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, blank=True)  # identity status given by this run
+    person_cccd = models.CharField(max_length=12, blank=True)
+    score = models.FloatField(default=0.0)
+    reason = models.TextField(blank=True)
+    # [{"cccd", "name", "birth_date", "gender", "commune_code", "address", "match_weight",
+    #   "probability", "comparisons": {name: {"level", "weight"}}, "id_holder": bool}]
+    candidates = models.JSONField(default=list, blank=True)
+    review = models.CharField(max_length=10, choices=ReviewState.choices, default="", blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "vessel"], name="sync_item_once_per_run")]
+        indexes = [models.Index(fields=["run", "state", "owner"], name="sync_item_pending")]
+
+
+class IdentityDecision(models.Model):
+    """An officer's decision on an owner's identity (review queue or worklist answer). A sync run never
+    overrides an owner an officer has verified."""
+
+    owner = models.ForeignKey("fleet.Owner", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=10)  # "review", "worklist", "upload"
+    action = models.CharField(max_length=10)  # "confirm", "choose", "reject", "answer"
+    cccd = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=12)  # owner's identity status after the decision
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class WorklistKind(models.TextChoices):
+    COMMUNE = "commune", "UBND xã/phường/đặc khu"
+    POLICE = "police", "Công an"
+
+
+class Worklist(models.Model):
+    kind = models.CharField(max_length=8, choices=WorklistKind.choices)
+    commune_code = models.CharField(max_length=5, blank=True)  # "" = province triage
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    deadline = models.DateField()
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["deadline", "commune_code", "kind", "id"]
+
+
+class WorkItemState(models.TextChoices):
+    OPEN = "open", "chờ trả lời"
+    ANSWERED = "answered", "đã trả lời, chưa khớp"
+    RESOLVED = "resolved", "đã xác minh"
+
+
+class WorklistItem(models.Model):
+    worklist = models.ForeignKey(Worklist, on_delete=models.CASCADE, related_name="items")
+    vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey("fleet.Owner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    problem = models.CharField(max_length=12)  # identity status when listed
+    missing = models.CharField(max_length=255)  # what is missing or wrong, in words
+    state = models.CharField(max_length=9, choices=WorkItemState.choices, default=WorkItemState.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    answer_cccd = models.CharField(max_length=12, blank=True)
+    answer_name = models.CharField(max_length=255, blank=True)
+    answer_birth_date = models.CharField(max_length=20, blank=True)
+    answer_note = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_result = models.CharField(max_length=255, blank=True)  # what re-verification said
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Export(models.Model):
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ExportLine(models.Model):
+    export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="lines")
+    vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+")
+    registration_number = models.CharField(max_length=32)
+    cccd = models.CharField(max_length=12)
+    full_name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["registration_number"]
+        indexes = [models.Index(fields=["vessel", "export"], name="sync_exportline_vessel")]
