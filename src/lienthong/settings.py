@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "lienthong.accounts",
     "lienthong.fleet",
     "lienthong.population",
-    "lienthong.port",
     "lienthong.search",
     "lienthong.web",
     "lienthong.sync",
