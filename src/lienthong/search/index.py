@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import nullcontext
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -303,8 +304,11 @@ def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int
         f" {_c('d.sort_key')}, c.vessel_id LIMIT %s"
     )
     params.append(limit)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    # Only PostgreSQL needs the transaction (for SET LOCAL); on SQLite the settings' IMMEDIATE mode
+    # would make every search take the write lock.
+    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+        if postgres:
             # The correlated lookups make the planner's cost estimate large enough to trigger JIT
             # compilation, which costs 0.2-2 s for a query that runs in 10 ms. And it over-estimates
             # index probes by vessel: with hash joins it scans a common word's 40,000 rows to meet a
