@@ -188,7 +188,9 @@ def test_session_without_login_is_401_and_unsafe_methods_are_not_routed(fleet, a
 # --- OpenAPI and docs, offline -------------------------------------------------------------------
 def test_openapi_schema(db):
     schema = Client().get("/api/v1/openapi.json").json()
-    assert sorted(schema["paths"]) == ["/api/v1/vessels", "/api/v1/vessels/{registration_number}"]
+    # Other apps mount their routers on the same API (port pre-declarations); ours must be there.
+    assert {"/api/v1/vessels", "/api/v1/vessels/{registration_number}"} <= set(schema["paths"])
+    assert "/api/v1/docs/assets/{name}" not in schema["paths"]
 
 
 def test_docs_page_uses_no_cdn(db):
