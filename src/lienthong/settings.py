@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lienthong.accounts",
     "lienthong.fleet",
     "lienthong.population",
+    "lienthong.port",
     "lienthong.search",
     "lienthong.web",
     "lienthong.sync",

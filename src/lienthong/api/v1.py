@@ -59,6 +59,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=AUTH,
 )
+api.add_router("/port/", "lienthong.port.api.router")  # departure pre-declarations (port app)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False)

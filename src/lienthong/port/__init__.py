@@ -1,0 +1,1 @@
+"""Port control: fishing ports, departure pre-declarations and their checks, clearance documents, arrivals."""

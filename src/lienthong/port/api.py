@@ -1,0 +1,121 @@
+"""Port API (mounted on /api/v1/ under /port/): ports, departure pre-declarations and their check results.
+
+A captain's app (or a fishers' association's system) posts the declaration with an API token; callers
+without a port role must give the owner's CCCD as in the registry, exactly as on the phone page.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.urls import reverse
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from . import services
+from .models import Port, Trip
+
+router = Router(tags=["port"])
+
+
+class PortOut(Schema):
+    code: str
+    name: str
+    commune_code: str
+    operator: str
+
+
+class PersonIn(Schema):
+    full_name: str = Field(..., max_length=200)
+    cccd: str = Field(..., max_length=16)
+    birth_date: date | None = None
+
+
+class DeclarationIn(Schema):
+    registration_number: str = Field(..., max_length=32)
+    owner_cccd: str | None = Field(None, max_length=16)
+    port: str = Field(..., description="port code, see GET /port/ports")
+    captain: PersonIn
+    crew: list[PersonIn] = Field(default_factory=list, max_length=services.MAX_CREW)
+    zone: str = Field(..., description="coastal / inshore / offshore / high_seas")
+    gear: str = Field(..., description="gear code (fleet.classes.GEARS)")
+    departure_at: datetime
+    expected_return_at: datetime
+    contact_phone: str = ""
+
+
+class CheckOut(Schema):
+    code: str
+    name: str
+    severity: str
+    status: str = Field(..., description="passed / failed / not_applicable")
+    message: str
+    details: list[str]
+
+
+class DeclarationOut(Schema):
+    reference: str
+    status: str
+    vessel: str
+    port: str
+    departure_at: datetime
+    expected_return_at: datetime
+    receipt_url: str
+    verification_url: str
+    clearance_pdf_url: str | None = None
+    checks: list[CheckOut] | None = None
+
+
+class ErrorsOut(Schema):
+    detail: str
+    errors: dict[str, str]
+
+
+def _out(request, trip: Trip, with_checks: bool) -> dict:
+    absolute = request.build_absolute_uri
+    out = {
+        "reference": trip.reference, "status": trip.status, "vessel": trip.vessel.registration_number,
+        "port": trip.port.code, "departure_at": trip.departure_at, "expected_return_at": trip.expected_return_at,
+        "receipt_url": absolute(reverse("port-receipt", args=[trip.public_token])),
+        "verification_url": absolute(reverse("port-verify", args=[trip.public_token])),
+        "clearance_pdf_url": absolute(reverse("port-receipt-pdf", args=[trip.public_token]))
+        if trip.clearance_pdf else None,
+    }
+    if with_checks:
+        out["checks"] = services.run_departure_checks(services.load_trip(trip))
+    return out
+
+
+@router.get("/ports", response=list[PortOut], summary="Fishing ports that accept declarations")
+def list_ports(request):
+    return list(Port.objects.filter(active=True))
+
+
+@router.post("/declarations", response={201: DeclarationOut, 400: ErrorsOut}, summary="Pre-declare a departure")
+def create_declaration(request, body: DeclarationIn):
+    port = Port.objects.filter(code=body.port, active=True).first()
+    if port is None:
+        return 400, {"detail": "invalid", "errors": {"port": "Không có cảng này"}}
+    try:
+        trip = services.declare(
+            registration_number=body.registration_number, port=port,
+            captain=services.CrewInput(body.captain.full_name, body.captain.cccd, body.captain.birth_date),
+            crew=[services.CrewInput(c.full_name, c.cccd, c.birth_date) for c in body.crew],
+            zone=body.zone, gear=body.gear, departure_at=body.departure_at,
+            expected_return_at=body.expected_return_at, owner_cccd=body.owner_cccd,
+            contact_phone=body.contact_phone, user=request.user, via="api", request=request)
+    except services.PortError as exc:
+        return 400, {"detail": "invalid", "errors": exc.errors}
+    return 201, _out(request, trip, with_checks=services.can_use_port(request.user))
+
+
+@router.get("/declarations/{reference}", response={200: DeclarationOut}, summary="A declaration and its checks")
+def get_declaration(request, reference: str):
+    """Port officers see the trips of their ports with the check results; the caller who declared sees
+    the status of their own declaration."""
+    trip = services.visible_trips(request.user).filter(reference=reference).first()
+    if trip is not None:
+        return _out(request, trip, with_checks=True)
+    trip = Trip.objects.filter(reference=reference, declared_by=request.user).first()
+    if trip is None:
+        raise HttpError(404, "Not found")
+    return _out(request, trip, with_checks=False)

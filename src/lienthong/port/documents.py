@@ -1,0 +1,109 @@
+"""The departure clearance: a one-page Vietnamese PDF (fpdf2, DejaVu Sans from package data so every
+Vietnamese letter renders), with a QR code to the trip's public verification page, then PAdES-signed."""
+from __future__ import annotations
+
+from importlib import resources
+
+from django.utils import timezone
+
+from lienthong.fleet.classes import GEARS, ZONES
+
+from .signing import sign_pdf
+
+_STATUS_VI = {"passed": "Đạt", "failed": "Không đạt", "not_applicable": "Không áp dụng"}
+
+
+def _font_path(name: str) -> str:
+    return str(resources.files("lienthong.port").joinpath(f"data/fonts/{name}"))
+
+
+def _qr(pdf, text: str, x: float, y: float, size: float) -> None:
+    """The QR code drawn as vector squares (segno gives the module matrix; no image library needed)."""
+    import segno
+
+    qr = segno.make(text, error="m", micro=False)
+    matrix = list(qr.matrix)
+    border = 2
+    n = len(matrix) + 2 * border
+    cell = size / n
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                pdf.rect(x + (c + border) * cell, y + (r + border) * cell, cell, cell, style="F")
+
+
+def clearance_pdf(trip, verify_url: str) -> bytes:
+    """The unsigned clearance document for a cleared trip."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title(f"Giấy xác nhận xuất bến {trip.reference}")
+    pdf.set_author(trip.port.name)
+    pdf.set_creator("lienthong")
+    pdf.add_font("DejaVu", "", _font_path("DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", _font_path("DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(0, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(0, 5, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.cell(0, 9, "GIẤY XÁC NHẬN CHO PHÉP TÀU CÁ XUẤT BẾN", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(0, 5, f"Số: {trip.reference}/XB · {trip.port.name}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    v = trip.vessel
+    local = timezone.localtime
+    rows = [
+        ("Số đăng ký tàu", v.registration_number + (f" ({v.name})" if v.name and v.name != v.registration_number else "")),
+        ("Chiều dài", f"{v.length_m} m" if v.length_m is not None else "—"),
+        ("Chủ tàu", (v.owner.full_name or v.owner.raw_name) if v.owner else "—"),
+        ("Thuyền trưởng", trip.captain_name),
+        ("Số thuyền viên", f"{trip.crew.count()} người (không kể thuyền trưởng)"),
+        ("Nghề khai thác", GEARS.get(trip.gear, (trip.gear,))[0]),
+        ("Vùng khai thác", ZONES.get(trip.zone, trip.zone)),
+        ("Cảng xuất bến", trip.port.name),
+        ("Thời gian xuất bến", f"{local(trip.departure_at):%H:%M %d/%m/%Y}"),
+        ("Dự kiến về cảng", f"{local(trip.expected_return_at):%H:%M %d/%m/%Y}"),
+    ]
+    top = pdf.get_y()
+    for label, value in rows:
+        pdf.set_font("DejaVu", "", 10)
+        pdf.cell(48, 6.5, label)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(85, 6.5, str(value), new_x="LMARGIN", new_y="NEXT")
+    _qr(pdf, verify_url, 150, top, 42)
+    pdf.set_xy(146, top + 43)
+    pdf.set_font("DejaVu", "", 7)
+    pdf.multi_cell(50, 3.5, "Quét mã để kiểm tra giấy xác nhận và chữ ký số", align="C")
+    pdf.set_y(max(pdf.get_y(), top + 6.5 * len(rows)) + 4)
+
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(0, 7, "Kết quả kiểm tra", new_x="LMARGIN", new_y="NEXT")
+    for r in trip.checks:
+        pdf.set_font("DejaVu", "B" if r["status"] == "failed" else "", 9)
+        pdf.cell(26, 5.5, _STATUS_VI.get(r["status"], r["status"]))
+        pdf.set_font("DejaVu", "", 9)
+        pdf.multi_cell(0, 5.5, f"{r['name']}: {r['message']}", new_x="LMARGIN", new_y="NEXT")
+    if trip.overridden:
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", 9)
+        pdf.multi_cell(0, 5, f"Cho xuất bến dù có kiểm tra không đạt. Lý do: {trip.override_reason}",
+                       new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(5)
+    pdf.set_font("DejaVu", "", 10)
+    officer = trip.decided_by.get_full_name() or trip.decided_by.get_username() if trip.decided_by else ""
+    pdf.multi_cell(0, 5.5, f"Cán bộ kiểm soát: {officer}\nThời gian xác nhận: {local(trip.decided_at):%H:%M %d/%m/%Y}",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(0, 4, f"Tài liệu được ký số. Kiểm tra tại: {verify_url}", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def signed_clearance(trip, verify_url: str) -> bytes:
+    return sign_pdf(clearance_pdf(trip, verify_url), location=trip.port.name)

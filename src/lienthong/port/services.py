@@ -1,0 +1,292 @@
+"""The write paths of port control (declare, decide, arrive, resolve) and who may do what where.
+
+Views and the API are thin: they call these functions, which validate, write in one transaction and
+append the audit event.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from lienthong.accounts.audit import record
+from lienthong.accounts.models import AuditAction, Role
+from lienthong.fleet.classes import GEARS, ZONES
+from lienthong.fleet.models import Vessel
+from lienthong.identity.cccd import parse_id_number
+
+from . import checks
+from .models import CatchLine, CrewMember, Port, Species, Trip, TripFlag, TripStatus
+
+MAX_CREW = 60
+MIN_OVERRIDE_REASON = 20  # characters: a sentence, not "ok"
+OTHER_REASON = "other"
+
+
+class PortError(ValueError):
+    """A refused action; `errors` maps field names to messages (Vietnamese, shown as they are)."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = errors if isinstance(errors, dict) else {"__all__": errors}
+        super().__init__("; ".join(self.errors.values()))
+
+
+# --- access --------------------------------------------------------------------------------------
+def can_use_port(user) -> bool:
+    return bool(user and user.is_authenticated and (
+        user.is_superuser or user.role in (Role.ADMIN, Role.FISHERIES, Role.PORT)))
+
+
+def officer_ports(user) -> QuerySet:
+    """Ports whose trips the user sees: all for admins and fisheries officers, assigned ones for port officers."""
+    if not can_use_port(user):
+        return Port.objects.none()
+    if user.is_superuser or user.role in (Role.ADMIN, Role.FISHERIES):
+        return Port.objects.all()
+    return Port.objects.filter(assignments__user=user)
+
+
+def can_decide(user, port: Port) -> bool:
+    """Clearing, refusing and recording arrivals: port officers at their port, and administrators."""
+    if not can_use_port(user):
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.PORT and port.assignments.filter(user=user).exists()
+
+
+def can_edit_rules(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def visible_trips(user) -> QuerySet:
+    return Trip.objects.filter(port__in=officer_ports(user))
+
+
+# --- population source ---------------------------------------------------------------------------
+def population_source():
+    """The source the crew checks ask. The local extract by default: it answers in milliseconds and
+    works when the national service is unreachable from the port."""
+    from lienthong.population.local import LocalExtractSource
+
+    return LocalExtractSource()
+
+
+# --- declaration ---------------------------------------------------------------------------------
+@dataclass
+class CrewInput:
+    full_name: str
+    cccd: str
+    birth_date: date | None = None
+
+
+def registration_key(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+
+
+def _id_digits(value: str) -> str:
+    check = parse_id_number(value)
+    return check.digits or ""
+
+
+def owner_proof_ok(vessel: Vessel, owner_cccd: str) -> bool:
+    """The declarant knows the owner's CCCD as the registry holds it (verified or as recorded)."""
+    owner = vessel.owner
+    given = _id_digits(owner_cccd)
+    return bool(owner and given and given in {owner.verified_cccd, owner.id_number})
+
+
+def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: list[CrewInput], zone: str,
+            gear: str, departure_at: datetime, expected_return_at: datetime, owner_cccd: str | None = None,
+            contact_phone: str = "", user=None, via: str = "web", request=None) -> Trip:
+    """Record a pre-declaration. Anyone without a port role must prove the owner's CCCD (owner_cccd)."""
+    errors: dict[str, str] = {}
+    vessel = Vessel.objects.select_related("owner").filter(reg_key=registration_key(registration_number)).first()
+    officer = can_use_port(user)
+    if vessel is None or (not officer and not owner_proof_ok(vessel, owner_cccd or "")):
+        # One message for both: the form must not tell a stranger whether a CCCD is the owner's.
+        errors["registration_number"] = "Không tìm thấy tàu với số đăng ký và số định danh chủ tàu này"
+        if vessel is not None:
+            record(request or user, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
+                   summary="Port pre-declaration: owner CCCD does not match")
+    if not port.active:
+        errors["port"] = "Cảng không còn hoạt động"
+    if zone not in ZONES:
+        errors["zone"] = "Vùng khai thác không hợp lệ"
+    if gear not in GEARS:
+        errors["gear"] = "Nghề khai thác không hợp lệ"
+    if not (captain.full_name or "").strip() or not (captain.cccd or "").strip():
+        errors["captain"] = "Cần họ tên và số định danh của thuyền trưởng"
+    if len(crew) > MAX_CREW:
+        errors["crew"] = f"Tối đa {MAX_CREW} thuyền viên"
+    if any(not (c.full_name or "").strip() or not (c.cccd or "").strip() for c in crew):
+        errors["crew"] = "Mỗi thuyền viên cần họ tên và số định danh"
+    if departure_at and expected_return_at and expected_return_at <= departure_at:
+        errors["expected_return_at"] = "Ngày về phải sau ngày xuất bến"
+    if departure_at and departure_at < timezone.now() - timedelta(days=1):
+        errors["departure_at"] = "Ngày xuất bến đã qua"
+    if vessel is not None and not errors and Trip.objects.filter(vessel=vessel, status=TripStatus.DECLARED).exists():
+        errors["registration_number"] = "Tàu đã có một tờ khai đang chờ kiểm tra"
+    if errors:
+        raise PortError(errors)
+    with transaction.atomic():
+        trip = Trip.objects.create(
+            vessel=vessel, port=port, declared_by=user if user and user.is_authenticated else None, declared_via=via,
+            captain_name=captain.full_name.strip(), captain_cccd=(_id_digits(captain.cccd) or captain.cccd.strip()),
+            captain_birth_date=captain.birth_date, zone=zone, gear=gear, departure_at=departure_at,
+            expected_return_at=expected_return_at, contact_phone=contact_phone.strip(),
+        )
+        CrewMember.objects.bulk_create([
+            CrewMember(trip=trip, full_name=c.full_name.strip(), cccd=(_id_digits(c.cccd) or c.cccd.strip()),
+                       birth_date=c.birth_date) for c in crew])
+        record(request or user, AuditAction.CREATE, object_type="trip", object_id=trip.reference,
+               summary=f"Departure pre-declared for {vessel.registration_number} at {port.code} ({via})",
+               detail={"crew": len(crew), "zone": zone, "gear": gear})
+    return trip
+
+
+# --- checks --------------------------------------------------------------------------------------
+def load_trip(pk_or_trip) -> Trip:
+    from lienthong.fleet.models import FishingLicence, SafetyCertificate
+
+    pk = pk_or_trip.pk if isinstance(pk_or_trip, Trip) else pk_or_trip
+    return (Trip.objects.select_related("vessel__owner", "port", "decided_by", "arrival_port")
+            .prefetch_related(Prefetch("vessel__licences", queryset=FishingLicence.objects.all()),
+                              Prefetch("vessel__safety_certificates", queryset=SafetyCertificate.objects.all()),
+                              "crew", "catches__species", "flags")
+            .get(pk=pk))
+
+
+def departure_context(trip: Trip, population=None) -> checks.DepartureContext:
+    people = [checks.Person("captain", trip.captain_name, trip.captain_cccd, trip.captain_birth_date)]
+    people += [checks.Person("crew", c.full_name, c.cccd, c.birth_date) for c in trip.crew.all()]
+    local = timezone.localtime
+    return checks.DepartureContext(
+        vessel=trip.vessel, departure_date=local(trip.departure_at).date(),
+        return_date=local(trip.expected_return_at).date(), zone=trip.zone, gear=trip.gear, people=people,
+        population=population if population is not None else population_source(), trip_id=trip.pk)
+
+
+def run_departure_checks(trip: Trip, population=None) -> list[dict]:
+    """Fresh results while the trip waits; the frozen ones once it has been decided."""
+    if trip.status != TripStatus.DECLARED:
+        return trip.checks
+    return checks.evaluate_departure(departure_context(trip, population))
+
+
+# --- decision ------------------------------------------------------------------------------------
+def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str = "", override_reason: str = "",
+           verify_url: str = "", request=None, population=None) -> Trip:
+    """Clear or refuse a declared trip. Clearing with a blocking failure needs a written override reason,
+    which is audited with the failed rules. Clearing signs the clearance document."""
+    trip = load_trip(trip)
+    if not can_decide(user, trip.port):
+        record(request or user, AuditAction.DENIED, object_type="trip", object_id=trip.reference,
+               summary="Port decision outside the officer's port")
+        raise PortError("Bạn không được phân công tại cảng này")
+    if trip.status != TripStatus.DECLARED:
+        raise PortError("Tờ khai này đã được xử lý")
+    results = checks.evaluate_departure(departure_context(trip, population))
+    blocking = checks.blocking_failures(results)
+    note, override_reason = (note or "").strip(), (override_reason or "").strip()
+    now = timezone.now()
+    if action == "clear":
+        if blocking and len(override_reason) < MIN_OVERRIDE_REASON:
+            raise PortError({"override_reason": f"Có {len(blocking)} kiểm tra bắt buộc không đạt: cần ghi lý do cho "
+                                                f"phép xuất bến (ít nhất {MIN_OVERRIDE_REASON} ký tự)"})
+        with transaction.atomic():
+            trip.status, trip.checks, trip.decided_at, trip.decided_by = TripStatus.CLEARED, results, now, user
+            trip.decision_note = note
+            trip.overridden = bool(blocking)
+            trip.override_reason = override_reason if blocking else ""
+            trip.save()
+            if blocking:
+                record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
+                       summary=f"OVERRIDE: cleared {trip.vessel.registration_number} despite "
+                               f"{len(blocking)} failed blocking check(s)",
+                       detail={"override": True, "reason": override_reason,
+                               "failed": [r["code"] for r in blocking]})
+            else:
+                record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
+                       summary=f"Cleared {trip.vessel.registration_number} for departure",
+                       detail={"override": False})
+            from .documents import signed_clearance
+
+            pdf = signed_clearance(trip, verify_url or f"/cang/xac-minh/{trip.public_token}/")
+            trip.clearance_pdf, trip.clearance_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+            trip.save(update_fields=["clearance_pdf", "clearance_sha256"])
+        return trip
+    if action == "refuse":
+        valid_codes = {r["code"] for r in results if r["status"] == checks.FAILED} | {OTHER_REASON}
+        if refusal_code not in valid_codes:
+            raise PortError({"refusal_code": "Chọn một kiểm tra không đạt, hoặc lý do khác"})
+        if refusal_code == OTHER_REASON and not note:
+            raise PortError({"note": "Ghi rõ lý do từ chối"})
+        with transaction.atomic():
+            trip.status, trip.checks, trip.decided_at, trip.decided_by = TripStatus.REFUSED, results, now, user
+            trip.refusal_code, trip.decision_note = refusal_code, note
+            trip.save()
+            record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
+                   summary=f"Refused {trip.vessel.registration_number}: {refusal_code}",
+                   detail={"refusal_code": refusal_code, "note": note})
+        return trip
+    raise PortError("Thao tác không hợp lệ")
+
+
+# --- arrival -------------------------------------------------------------------------------------
+def parse_weight(text) -> Decimal:
+    try:
+        value = Decimal(str(text).replace(",", ".").strip())
+    except InvalidOperation:
+        raise PortError({"catch": f"Khối lượng không hợp lệ: {text}"}) from None
+    if value <= 0 or value > Decimal("1000000"):
+        raise PortError({"catch": f"Khối lượng không hợp lệ: {text}"})
+    return value
+
+
+def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None = None, zone_fished: str = "",
+                   catches: list[tuple[Species, Decimal]] = (), request=None) -> Trip:
+    """Close a cleared trip: the catch by species, the arrival checks, a flag for each failed one."""
+    trip = load_trip(trip)
+    port = port or trip.port
+    if not (can_decide(user, trip.port) or can_decide(user, port)):
+        raise PortError("Bạn không được phân công tại cảng này")
+    if trip.status != TripStatus.CLEARED:
+        raise PortError("Chỉ ghi nhận cập cảng cho chuyến đã được cho xuất bến")
+    if returned_at <= trip.departure_at:
+        raise PortError({"returned_at": "Thời gian cập cảng phải sau thời gian xuất bến"})
+    if zone_fished and zone_fished not in ZONES:
+        raise PortError({"zone_fished": "Vùng khai thác không hợp lệ"})
+    ctx = checks.ArrivalContext(trip, returned_at, zone_fished, list(catches))
+    results = checks.evaluate_arrival(ctx)
+    with transaction.atomic():
+        CatchLine.objects.bulk_create([CatchLine(trip=trip, species=s, weight_kg=w) for s, w in catches])
+        trip.status, trip.returned_at, trip.arrival_port = TripStatus.RETURNED, returned_at, port
+        trip.zone_fished, trip.arrival_checks, trip.arrival_by = zone_fished, results, user
+        trip.save()
+        flags = [TripFlag(trip=trip, rule_code=r["code"], message=f"{r['name']}: {r['message']}"[:500])
+                 for r in results if r["status"] == checks.FAILED]
+        TripFlag.objects.bulk_create(flags)
+        record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
+               summary=f"Arrival of {trip.vessel.registration_number} at {port.code}: {len(flags)} flag(s)",
+               detail={"catch_kg": str(sum((w for _, w in catches), Decimal(0))), "flags": [f.rule_code for f in flags]})
+    return trip
+
+
+def resolve_flag(flag: TripFlag, user, resolution: str, request=None) -> TripFlag:
+    if not can_decide(user, flag.trip.port):
+        raise PortError("Bạn không được phân công tại cảng này")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise PortError({"resolution": "Ghi kết quả xác minh"})
+    flag.resolved_at, flag.resolved_by, flag.resolution = timezone.now(), user, resolution
+    flag.save()
+    record(request or user, AuditAction.UPDATE, object_type="trip", object_id=flag.trip.reference,
+           summary=f"Flag {flag.rule_code} closed", detail={"resolution": resolution})
+    return flag

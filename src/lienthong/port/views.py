@@ -1,0 +1,299 @@
+"""Port pages: the fishers' pre-declaration (public, phone-sized), the officer's desk, the trip, the
+statistics, the rules, and the public verification page with its signature check."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lienthong.accounts.audit import record
+from lienthong.accounts.models import AuditAction
+
+from . import charts, services
+from .checks import FAILED
+from .forms import DeclarationForm, RuleForm, crew_from_post
+from .models import CheckRule, Port, Species, Trip, TripFlag, TripStatus
+from .services import PortError
+from .signing import validate
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _officer(request):
+    if not services.can_use_port(request.user):
+        record(request, AuditAction.DENIED, object_type="trip", summary=f"Port page {request.path}")
+        raise PermissionDenied
+    return request.user
+
+
+def _trip_for(request, reference: str) -> Trip:
+    trip = services.visible_trips(request.user).filter(reference=reference).first()
+    if trip is None:
+        raise Http404
+    return services.load_trip(trip)
+
+
+def _verify_url(request, trip: Trip) -> str:
+    return request.build_absolute_uri(reverse("port-verify", args=[trip.public_token]))
+
+
+# --- public: pre-declaration, receipt, verification ------------------------------------------------
+def declare(request):
+    form = DeclarationForm(request.POST or None)
+    crew, crew_rows = crew_from_post(request.POST) if request.method == "POST" else ([], [])
+    errors = {}
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            trip = services.declare(
+                registration_number=d["registration_number"], port=d["port"],
+                captain=services.CrewInput(d["captain_name"], d["captain_cccd"], d["captain_birth_date"]),
+                crew=crew, zone=d["zone"], gear=d["gear"], departure_at=d["departure_at"],
+                expected_return_at=d["expected_return_at"], owner_cccd=d["owner_cccd"],
+                contact_phone=d["contact_phone"], user=request.user, request=request,
+                via="officer" if services.can_use_port(request.user) else "web")
+        except PortError as exc:
+            errors = exc.errors
+        else:
+            return redirect("port-receipt", token=trip.public_token)
+    while len(crew_rows) < 3:
+        crew_rows.append({"name": "", "cccd": "", "birth": ""})
+    return render(request, "port/declare.html", {"form": form, "errors": errors, "crew_rows": crew_rows,
+                                                 "is_officer": services.can_use_port(request.user)})
+
+
+def receipt(request, token: str):
+    trip = get_object_or_404(Trip.objects.select_related("vessel", "port"), public_token=token)
+    return render(request, "port/receipt.html", {"trip": trip})
+
+
+def clearance_public(request, token: str):
+    trip = get_object_or_404(Trip, public_token=token, clearance_pdf__isnull=False)
+    return _pdf_response(trip)
+
+
+def _pdf_response(trip: Trip) -> HttpResponse:
+    response = HttpResponse(bytes(trip.clearance_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="xuat-ben-{trip.reference}.pdf"'
+    return response
+
+
+def verify(request, token: str):
+    """The QR code's target: what the clearance says, whether the stored document's signature holds,
+    and a check of any PDF someone holds (upload) against the signature and the stored document."""
+    trip = get_object_or_404(Trip.objects.select_related("vessel", "port"), public_token=token)
+    stored = validate(bytes(trip.clearance_pdf)) if trip.clearance_pdf else None
+    uploaded = upload_error = None
+    same_as_stored = None
+    if request.method == "POST":
+        f = request.FILES.get("document")
+        if f is None or f.size > MAX_UPLOAD:
+            upload_error = _("Choose a PDF file (at most 5 MB).")
+        else:
+            data = f.read()
+            uploaded = validate(data)
+            same_as_stored = hashlib.sha256(data).hexdigest() == trip.clearance_sha256
+    return render(request, "port/verify.html", {"trip": trip, "stored": stored, "uploaded": uploaded,
+                                                "upload_error": upload_error, "same_as_stored": same_as_stored})
+
+
+# --- officers --------------------------------------------------------------------------------------
+@login_required
+def desk(request):
+    user = _officer(request)
+    trips = services.visible_trips(user).select_related("vessel", "port")
+    now = timezone.now()
+    return render(request, "port/desk.html", {
+        "ports": services.officer_ports(user),
+        "waiting": trips.filter(status=TripStatus.DECLARED).order_by("departure_at")[:100],
+        "at_sea": trips.filter(status=TripStatus.CLEARED).order_by("expected_return_at")[:100],
+        "overdue_count": trips.filter(status=TripStatus.CLEARED, expected_return_at__lt=now).count(),
+        "recent": trips.exclude(status__in=[TripStatus.DECLARED, TripStatus.CLEARED])
+                       .order_by("-decided_at", "-id")[:20],
+        "open_flags": TripFlag.objects.filter(trip__in=trips, resolved_at__isnull=True)
+                                      .select_related("trip__vessel")[:50],
+        "now": now,
+    })
+
+
+@login_required
+def trip_detail(request, reference: str):
+    user = _officer(request)
+    trip = _trip_for(request, reference)
+    results = services.run_departure_checks(trip)
+    # The page shows the crew's CCCDs: a read of personal data.
+    record(request, AuditAction.VIEW, object_type="trip", object_id=trip.reference,
+           summary=f"Port trip {trip.vessel.registration_number}")
+    return _render_trip(request, trip, results, can_decide=services.can_decide(user, trip.port))
+
+
+def _render_trip(request, trip, results, *, can_decide, errors=None, form_values=None, status=200):
+    failed = [r for r in results if r["status"] == FAILED]
+    return render(request, "port/trip.html", {
+        "trip": trip, "results": results, "failed": failed,
+        "blocking": [r for r in failed if r["severity"] == "blocking"],
+        "can_decide": can_decide, "errors": errors or {}, "values": form_values or {},
+        "species": Species.objects.all(), "ports": Port.objects.filter(active=True),
+        "now": timezone.localtime(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def trip_decide(request, reference: str):
+    user = _officer(request)
+    trip = _trip_for(request, reference)
+    action = request.POST.get("action", "")
+    try:
+        services.decide(trip, user, action=action, refusal_code=request.POST.get("refusal_code", ""),
+                        note=request.POST.get("note", ""), override_reason=request.POST.get("override_reason", ""),
+                        verify_url=_verify_url(request, trip), request=request)
+    except PortError as exc:
+        trip = services.load_trip(trip)
+        return _render_trip(request, trip, services.run_departure_checks(trip),
+                            can_decide=services.can_decide(user, trip.port), errors=exc.errors,
+                            form_values=request.POST, status=400)
+    messages.success(request, _("Departure cleared.") if action == "clear" else _("Departure refused."))
+    return redirect("port-trip", reference=trip.reference)
+
+
+@login_required
+@require_POST
+def trip_arrival(request, reference: str):
+    user = _officer(request)
+    trip = _trip_for(request, reference)
+    from .forms import DT_FORMATS
+    from datetime import datetime
+
+    errors = {}
+    returned_at = None
+    raw = request.POST.get("returned_at", "").strip()
+    for fmt in DT_FORMATS:
+        try:
+            returned_at = timezone.make_aware(datetime.strptime(raw, fmt))
+            break
+        except ValueError:
+            continue
+    if returned_at is None:
+        errors["returned_at"] = _("Enter the time of arrival.")
+    catches = []
+    species = {s.code: s for s in Species.objects.all()}
+    try:
+        for i in range(20):
+            code = request.POST.get(f"catch-{i}-species", "")
+            weight = request.POST.get(f"catch-{i}-kg", "").strip()
+            if not code and not weight:
+                continue
+            if code not in species:
+                raise PortError({"catch": _("Choose a species for each weight.")})
+            catches.append((species[code], services.parse_weight(weight)))
+        if errors:
+            raise PortError(errors)
+        port = Port.objects.filter(pk=request.POST.get("arrival_port") or trip.port_id).first()
+        services.record_arrival(trip, user, returned_at=returned_at, port=port,
+                                zone_fished=request.POST.get("zone_fished", ""), catches=catches, request=request)
+    except PortError as exc:
+        return _render_trip(request, trip, services.run_departure_checks(trip),
+                            can_decide=services.can_decide(user, trip.port), errors=exc.errors,
+                            form_values=request.POST, status=400)
+    messages.success(request, _("Arrival recorded."))
+    return redirect("port-trip", reference=trip.reference)
+
+
+@login_required
+@require_POST
+def flag_resolve(request, pk: int):
+    user = _officer(request)
+    flag = get_object_or_404(TripFlag.objects.select_related("trip__port"), pk=pk,
+                             trip__in=services.visible_trips(user))
+    try:
+        services.resolve_flag(flag, user, request.POST.get("resolution", ""), request=request)
+    except PortError as exc:
+        messages.error(request, str(exc))
+    return redirect("port-trip", reference=flag.trip.reference)
+
+
+@login_required
+def trip_pdf(request, reference: str):
+    _officer(request)
+    trip = _trip_for(request, reference)
+    if not trip.clearance_pdf:
+        raise Http404
+    return _pdf_response(trip)
+
+
+@login_required
+def stats(request):
+    user = _officer(request)
+    trips = services.visible_trips(user)
+    now = timezone.now()
+    ports = list(services.officer_ports(user))
+    names = {p.pk: p.name for p in ports}
+    at_sea = Counter(trips.filter(status=TripStatus.CLEARED).values_list("port_id", flat=True))
+    overdue = list(trips.filter(status=TripStatus.CLEARED, expected_return_at__lt=now)
+                   .select_related("vessel", "port").order_by("expected_return_at")[:200])
+    rule_names = dict(CheckRule.objects.values_list("code", "name"))
+    refusals = Counter(trips.filter(status=TripStatus.REFUSED).values_list("refusal_code", flat=True))
+    refusal_rows = sorted(((rule_names.get(code) or _("Other reason"), n) for code, n in refusals.items()),
+                          key=lambda r: (-r[1], r[0]))
+    days = int(request.GET.get("days", 14)) if request.GET.get("days", "").isdigit() else 14
+    days = max(1, min(days, 60))
+    today = timezone.localdate()
+    day_list = [today - timedelta(days=i) for i in range(days - 1, -1, -1)]
+    since = timezone.make_aware(timezone.datetime.combine(day_list[0], timezone.datetime.min.time()))
+    per_port = defaultdict(Counter)
+    departures = trips.filter(status__in=[TripStatus.CLEARED, TripStatus.RETURNED], departure_at__gte=since)
+    for port_id, when in departures.values_list("port_id", "departure_at"):
+        per_port[port_id][timezone.localtime(when).date()] += 1
+    labels = [f"{d:%d/%m}" for d in day_list]
+    port_days = []
+    for p in ports:
+        values = [per_port[p.pk][d] for d in day_list]
+        port_days.append({"port": p, "values": list(zip(labels, values)), "total": sum(values),
+                          "chart": charts.columns(labels, values, title=p.name)})
+    at_sea_rows = [(names[pid], n) for pid, n in sorted(at_sea.items(), key=lambda kv: -kv[1]) if pid in names]
+    return render(request, "port/stats.html", {
+        "at_sea_total": sum(at_sea.values()), "at_sea_rows": at_sea_rows,
+        "at_sea_chart": charts.hbar(at_sea_rows, title=_("Vessels at sea")),
+        "overdue": overdue, "now": now,
+        "refusal_rows": refusal_rows, "refusal_chart": charts.hbar(refusal_rows, title=_("Refusals by reason")),
+        "port_days": port_days, "days": days,
+    })
+
+
+@login_required
+def rules(request):
+    user = _officer(request)
+    editable = services.can_edit_rules(user)
+    errors = {}
+    if request.method == "POST":
+        if not editable:
+            record(request, AuditAction.DENIED, object_type="check_rule", summary="Rule change refused")
+            raise PermissionDenied
+        rule = get_object_or_404(CheckRule, code=request.POST.get("code", ""))
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            before = {f: getattr(rule, f) for f in form.cleaned_data}
+            for field, value in form.cleaned_data.items():
+                setattr(rule, field, value)
+            rule.save()
+            record(request, AuditAction.UPDATE, object_type="check_rule", object_id=rule.code,
+                   summary=f"Check rule {rule.code} changed",
+                   detail={"before": before, "after": form.cleaned_data})
+            messages.success(request, _("Rule saved."))
+            return redirect("port-rules")
+        errors[rule.code] = form.errors
+    return render(request, "port/rules.html", {
+        "rules": CheckRule.objects.all(), "editable": editable, "errors": errors,
+        "species": Species.objects.all(),
+    })
