@@ -5,6 +5,10 @@ one transaction, so a refused file or a crash leaves the previous extract in pla
 (SQLite WAL; PostgreSQL waits on the table lock) never see half an extract. Indexes are dropped
 for the load and built once at the end: far faster than maintaining them row by row.
 Loading: executemany over a streaming iterator on SQLite, COPY FROM STDIN on PostgreSQL.
+
+Measured (2 shared cores, busy machine): 200,000 people in 4.9 s on SQLite, 2.2 s on PostgreSQL;
+4,952,238 people in 60 s on SQLite (0.7 GB peak memory), 63 s on PostgreSQL (0.4 GB) — about
+half of it reading and validating the CSV, the rest loading and building the four indexes.
 """
 from __future__ import annotations
 
