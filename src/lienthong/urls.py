@@ -5,5 +5,6 @@ from lienthong.api.v1 import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("cang/", include("lienthong.port.urls")),
+    path("doi-soat/", include("lienthong.sync.urls")),
     path("", include("lienthong.web.urls")),
 ]

@@ -61,9 +61,12 @@ def no_data_reason(f: OwnerFacts) -> str | None:
     return None
 
 
-def _status(decision_status: str, person: str, holder: str | None) -> str:
-    if holder and holder != person and decision_status in ("review", "not_found"):
-        return "conflict"
+def _status(decision_status: str, person: str, holder: Candidate | None) -> str:
+    """conflict: the ID given is a real person's, and that person is not (or not by name) the owner."""
+    if holder is not None and decision_status in ("review", "not_found"):
+        name_differs = holder.levels.get("given") == "different" or holder.levels.get("family") == "different"
+        if holder.person_id != person or name_differs:
+            return "conflict"
     return decision_status
 
 
@@ -150,8 +153,9 @@ class LocalLinker:
         people = _people(c.person_id for d in result.decisions for c in d.candidates[:5])
         out = {}
         for d in result.decisions:
-            holder = next((c.person_id for c in d.candidates if c.levels.get("id") == "exact"), None)
-            status = _status(d.status, d.person_id, holder)
+            holder_c = next((c for c in d.candidates if c.levels.get("id") == "exact"), None)
+            holder = holder_c.person_id if holder_c else None
+            status = _status(d.status, d.person_id, holder_c)
             person = people.get(d.person_id, {}) if d.person_id else {}
             out[int(d.record_id)] = Outcome(status, d.person_id, person.get("full_name", ""), d.score, d.reason,
                                             _candidate_dicts(d.candidates, people, holder))
@@ -178,7 +182,8 @@ _NAME_AS_GIVEN = {"exact": "exact", "exact_folded": "folded", "middle_dropped": 
 def _remote_candidate(facts: OwnerFacts, person, prior: float, id_exact: bool) -> Candidate:
     levels, weights = {}, {}
     nl = names_compatible(facts.name, person.full_name)
-    levels["given"] = _NAME_AS_GIVEN.get(nl, "different") if nl not in ("given_only", "swapped") else "exact"
+    levels["given"] = _NAME_AS_GIVEN.get(nl, "exact" if nl in ("given_only", "swapped") else "different")
+    levels["family"] = "different" if nl == "given_only" else ("exact" if nl != "different" else "different")
     weights["name"] = REMOTE_WEIGHTS["name"].get(nl, -10.0)
     levels["name"] = nl
     birth = parse_date(facts.birth_raw) if facts.birth_raw else (parse_date(str(facts.birth_year)) if facts.birth_year else None)
@@ -269,7 +274,7 @@ class RemoteLinker:
             pdata = {p.cccd: {"full_name": p.full_name, "birth_date": p.birth_date.strftime("%d/%m/%Y"),
                               "gender": p.gender, "commune_code": p.commune_code, "address": p.address}
                      for p in people.values()}
-            status = _status(d.status, d.person_id, h.cccd if h else None)
+            status = _status(d.status, d.person_id, next((c for c in cands if h and c.person_id == h.cccd), None))
             out[f.owner_id] = Outcome(status, d.person_id, pdata.get(d.person_id, {}).get("full_name", ""),
                                       d.score, d.reason, _candidate_dicts(d.candidates, pdata, h.cccd if h else None))
         return out

@@ -1,0 +1,288 @@
+"""The write paths of the campaign: review decisions, worklists, answers, exports. Every one audited."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lienthong.accounts import audit
+from lienthong.fleet.models import Owner, Vessel
+from lienthong.geo.address import resolve
+from lienthong.identity.dates import parse_date
+from lienthong.sync.models import (
+    Export, ExportLine, IdentityDecision, ReviewState, SyncItem, WorkItemState, Worklist, WorklistItem, WorklistKind,
+)
+
+UNRESOLVED = ("not_found", "no_data", "conflict")
+LINKED = ("verified", "matched")
+OPEN_STATES = (WorkItemState.OPEN, WorkItemState.ANSWERED)
+
+
+class ActionError(ValueError):
+    """A refused action; the message is for the officer (Vietnamese)."""
+
+
+def _user(request_or_user):
+    return getattr(request_or_user, "user", request_or_user)
+
+
+def _set_verified(owner: Owner, cccd: str, name: str, now) -> None:
+    owner.identity_status, owner.verified_cccd, owner.verified_name, owner.verified_at = "verified", cccd, name, now
+    owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
+
+
+# --- review queue ----------------------------------------------------------------------------------
+def review_queue(limit: int = 100):
+    """Open proposals, one per owner (the newest run's), oldest owner first."""
+    newest = {}
+    for pk, owner_id in (SyncItem.objects.filter(review=ReviewState.OPEN).order_by("owner_id", "-run_id", "vessel_id")
+                         .values_list("pk", "owner_id")):
+        newest.setdefault(owner_id, pk)
+    ids = list(newest.values())
+    return (SyncItem.objects.filter(pk__in=ids).select_related("owner", "vessel").order_by("owner_id")[:limit],
+            len(ids))
+
+
+def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None = None) -> Owner:
+    """confirm (the proposed person), choose (another candidate: cccd), reject (nobody)."""
+    user = _user(request_or_user)
+    now = timezone.now()
+    with transaction.atomic():
+        item = SyncItem.objects.select_for_update().select_related("owner", "vessel").get(pk=item.pk)
+        if item.review != ReviewState.OPEN or item.owner is None:
+            raise ActionError("Đề xuất này đã được xử lý.")
+        owner = item.owner
+        cands = {c["cccd"]: c for c in item.candidates}
+        if action == "confirm":
+            cccd = item.person_cccd or (item.candidates[0]["cccd"] if item.candidates else "")
+        if action in ("confirm", "choose"):
+            if not cccd or cccd not in cands:
+                raise ActionError("Người được chọn không có trong danh sách ứng viên.")
+            _set_verified(owner, cccd, cands[cccd]["name"], now)
+            item.review = ReviewState.CONFIRMED
+        elif action == "reject":
+            owner.identity_status = "conflict" if item.status == "conflict" else "not_found"
+            owner.verified_cccd, owner.verified_name, owner.verified_at = "", "", None
+            owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
+            item.review = ReviewState.REJECTED
+            cccd = ""
+        else:
+            raise ActionError("Thao tác không hợp lệ.")
+        item.save(update_fields=["review"])
+        SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).exclude(pk=item.pk).update(review="")
+        IdentityDecision.objects.create(owner=owner, user=user, at=now, via="review", action=action, cccd=cccd,
+                                        status=owner.identity_status)
+        audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
+                     summary=f"Xét duyệt danh tính chủ tàu {item.vessel.registration_number}: {action}",
+                     detail={"action": action, "cccd": cccd, "status": owner.identity_status, "sync_item": item.pk,
+                             "proposed": item.person_cccd})
+    return owner
+
+
+# --- worklists -------------------------------------------------------------------------------------------
+def route_commune(owner: Owner | None, vessel: Vessel) -> str:
+    """The 2025 commune whose office gets the vessel: the owner's (old address through the conversion
+    table); a split old commune goes to the home-port commune when it is one of the candidates, and
+    otherwise to the province for triage (""). Vessels without an owner go to the home-port commune."""
+    if owner is None:
+        return vessel.commune_code or ""
+    r = resolve(owner.raw_address or owner.address) if (owner.raw_address or owner.address) else None
+    if r is not None and r.status == "resolved" and r.commune_code:
+        return r.commune_code
+    candidates = list(r.candidates) if r is not None else []
+    if candidates:
+        return vessel.commune_code if vessel.commune_code in candidates else ""
+    return owner.commune_code or vessel.commune_code or ""
+
+
+def _missing(owner: Owner | None, last: SyncItem | None) -> str:
+    if owner is None:
+        return "Tàu chưa có chủ tàu trong sổ"
+    parts = []
+    if not owner.id_number:
+        parts.append("thiếu CCCD" if not owner.raw_id_number else f"CCCD không dùng được ({owner.raw_id_number})")
+    if not owner.birth_date and not owner.birth_year:
+        parts.append("thiếu ngày sinh")
+    status = owner.identity_status
+    if status == "conflict":
+        parts.append("CCCD ghi trong sổ là của người khác")
+    elif status == "not_found":
+        parts.append("không tìm thấy trong CSDL dân cư")
+    if last is not None and last.reason and status == "no_data":
+        parts.append(last.reason)
+    return "; ".join(dict.fromkeys(parts)) or "cần xác minh lại"
+
+
+def unresolved_vessels():
+    return (Vessel.objects.filter(Q(owner__isnull=True) | Q(owner__identity_status__in=UNRESOLVED))
+            .exclude(owner__kind="organisation").select_related("owner"))
+
+
+def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | None = None) -> list[Worklist]:
+    """List every unresolved vessel not yet on an open worklist: to its commune's office, and to the
+    police when the ID is missing or belongs to someone else."""
+    user = _user(request_or_user)
+    today = today or timezone.localdate()
+    listed = defaultdict(set)
+    for kind, vessel_id in WorklistItem.objects.filter(state__in=OPEN_STATES).values_list("worklist__kind", "vessel_id"):
+        listed[kind].add(vessel_id)
+    vessels = list(unresolved_vessels())
+    last = {}
+    for it in (SyncItem.objects.filter(vessel_id__in=[v.pk for v in vessels], state="done")
+               .order_by("vessel_id", "-run_id")):
+        last.setdefault(it.vessel_id, it)
+    groups = defaultdict(list)
+    for v in vessels:
+        commune = route_commune(v.owner, v)
+        if v.pk not in listed[WorklistKind.COMMUNE]:
+            groups[(WorklistKind.COMMUNE, commune)].append(v)
+        police = v.owner is None or v.owner.identity_status == "conflict" or not v.owner.id_number
+        if police and v.pk not in listed[WorklistKind.POLICE]:
+            groups[(WorklistKind.POLICE, commune)].append(v)
+    made = []
+    with transaction.atomic():
+        for (kind, commune), vs in sorted(groups.items()):
+            wl = Worklist.objects.create(kind=kind, commune_code=commune, created_by=user,
+                                         deadline=today + timedelta(days=deadline_days))
+            WorklistItem.objects.bulk_create([
+                WorklistItem(worklist=wl, vessel=v, owner=v.owner,
+                             problem=v.owner.identity_status if v.owner else "no_data",
+                             missing=_missing(v.owner, last.get(v.pk))) for v in vs])
+            made.append(wl)
+        if made:
+            audit.record(request_or_user, "create", object_type="worklist", object_id=made[0].pk,
+                         summary=f"Lập {len(made)} danh sách gửi xã và công an",
+                         detail={"worklists": [w.pk for w in made], "items": sum(len(v) for v in groups.values())})
+    return made
+
+
+def visible_worklists(user):
+    """Scoping: commune officers see their communes' commune worklists, police their communes'
+    police worklists; province officers see all."""
+    qs = Worklist.objects.all()
+    if user.is_superuser or user.role in ("admin", "fisheries"):
+        return qs
+    if user.role == "commune":
+        return qs.filter(kind=WorklistKind.COMMUNE, commune_code__in=user.commune_codes())
+    if user.role == "police":
+        return qs.filter(kind=WorklistKind.POLICE, commune_code__in=user.commune_codes())
+    return qs.none()
+
+
+def population_source():
+    import os
+
+    if os.environ.get("LIENTHONG_POPULATION_URL") and os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP"):
+        from lienthong.population.client import HttpPopulationSource
+
+        return HttpPopulationSource(os.environ["LIENTHONG_POPULATION_URL"], os.environ.get("LIENTHONG_POPULATION_TOKEN", ""))
+    from lienthong.population.local import LocalExtractSource
+
+    return LocalExtractSource()
+
+
+def _birth_iso(text: str) -> str | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    p = parse_date(text)
+    if p is None or p.year is None:
+        raise ActionError(f"Ngày sinh không đọc được: {text}")
+    return p.date.isoformat() if p.precision == "day" and p.date else str(p.year)
+
+
+def answer_item(request_or_user, item: WorklistItem, cccd: str, name: str = "", birth_date: str = "",
+                note: str = "", via: str = "worklist", source=None) -> WorklistItem:
+    """Record an answer and re-verify it at once against the population source."""
+    from lienthong.population.source import InvalidRequest
+
+    user = _user(request_or_user)
+    cccd = "".join((cccd or "").split())
+    if not (cccd.isdigit() and len(cccd) == 12):
+        raise ActionError("CCCD phải gồm đúng 12 chữ số.")
+    birth = _birth_iso(birth_date)
+    owner = item.owner
+    ask_name = name.strip() or (owner.full_name or owner.raw_name if owner else "")
+    ask_birth = birth or (owner.birth_date.isoformat() if owner and owner.birth_date else
+                          (str(owner.birth_year) if owner and owner.birth_year else None))
+    source = source or population_source()
+    try:
+        r = source.verify(cccd, ask_name or None, ask_birth)
+    except InvalidRequest as exc:
+        raise ActionError(exc.message)
+    now = timezone.now()
+    with transaction.atomic():
+        item = WorklistItem.objects.select_for_update().get(pk=item.pk)
+        item.answer_cccd, item.answer_name, item.answer_birth_date, item.answer_note = cccd, name.strip(), birth_date.strip(), note.strip()
+        item.answered_by, item.answered_at = user, now
+        ok = r.found and r.name_agrees is not False and r.birth_date_agrees is not False
+        if ok and owner is not None:
+            owner.refresh_from_db()
+            _set_verified(owner, r.person.cccd, r.person.full_name, now)
+            IdentityDecision.objects.create(owner=owner, user=user, at=now, via=via, action="answer", cccd=r.person.cccd,
+                                            status="verified")
+            item.state, item.answer_result = WorkItemState.RESOLVED, f"Đã xác minh: {r.person.full_name}"
+            # The same owner on other lists (police, other vessels) is resolved too.
+            (WorklistItem.objects.filter(owner=owner, state__in=OPEN_STATES).exclude(pk=item.pk)
+             .update(state=WorkItemState.RESOLVED, answer_result="Đã xác minh qua danh sách khác", answered_at=now))
+            SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).update(review="")
+        elif ok:
+            item.state, item.answer_result = WorkItemState.ANSWERED, "CCCD đúng, nhưng tàu chưa có chủ trong sổ: cần cập nhật sổ"
+        elif r.found:
+            what = [w for w, bad in (("họ tên", r.name_agrees is False), ("ngày sinh", r.birth_date_agrees is False)) if bad]
+            item.state, item.answer_result = WorkItemState.ANSWERED, f"CCCD là của người khác ({', '.join(what)} không khớp)"
+        else:
+            item.state, item.answer_result = WorkItemState.ANSWERED, "Không có CCCD này trong CSDL dân cư"
+        item.save()
+        audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk if owner else "",
+                     summary=f"Trả lời danh sách xác minh, tàu {item.vessel.registration_number}: {item.get_state_display()}",
+                     detail={"worklist_item": item.pk, "via": via, "cccd": cccd, "result": item.answer_result})
+    return item
+
+
+def remind(request_or_user, worklist: Worklist) -> Worklist:
+    worklist.last_reminded_at = timezone.now()
+    worklist.reminders += 1
+    worklist.save(update_fields=["last_reminded_at", "reminders"])
+    audit.record(request_or_user, "update", object_type="worklist", object_id=worklist.pk,
+                 summary=f"Nhắc hạn danh sách {worklist.get_kind_display()} {worklist.commune_code or 'tỉnh'}",
+                 detail={"reminders": worklist.reminders})
+    return worklist
+
+
+def overdue_worklists(today: date | None = None):
+    today = today or timezone.localdate()
+    return (Worklist.objects.filter(deadline__lt=today, items__state__in=OPEN_STATES).distinct()
+            .order_by("deadline", "commune_code"))
+
+
+# --- export for VNFishbase ------------------------------------------------------------------------------
+def pending_export_lines() -> list[tuple[Vessel, str, str]]:
+    """(vessel, cccd, name) for each vessel whose verified owner differs from what was last exported."""
+    last = {}
+    for vessel_id, cccd, name in ExportLine.objects.order_by("export_id", "id").values_list("vessel_id", "cccd", "full_name"):
+        last[vessel_id] = (cccd, name)
+    out = []
+    for v in (Vessel.objects.filter(owner__identity_status__in=LINKED).exclude(owner__verified_cccd="")
+              .select_related("owner").order_by("registration_number")):
+        now = (v.owner.verified_cccd, v.owner.verified_name)
+        if last.get(v.pk) != now:
+            out.append((v, *now))
+    return out
+
+
+def build_export(request_or_user) -> Export | None:
+    """A new export with only the changes since the previous one; None when nothing changed."""
+    with transaction.atomic():
+        lines = pending_export_lines()
+        if not lines:
+            return None
+        export = Export.objects.create(created_by=_user(request_or_user), rows=len(lines))
+        ExportLine.objects.bulk_create([ExportLine(export=export, vessel=v, registration_number=v.registration_number,
+                                                   cccd=c, full_name=n) for v, c, n in lines], batch_size=2000)
+        audit.record(request_or_user, "export", object_type="sync_export", object_id=export.pk,
+                     summary=f"Xuất cập nhật VNFishbase: {len(lines)} tàu", detail={"rows": len(lines)})
+    return export

@@ -1,0 +1,30 @@
+from django import template
+
+from lienthong.fleet.models import IdentityStatus
+
+register = template.Library()
+
+_LEVELS = {"id": "CCCD/CMND", "given": "Tên", "family": "Họ", "middle": "Tên đệm", "birth": "Ngày sinh",
+           "gender": "Giới tính", "commune": "Xã/phường", "name": "Họ tên"}
+
+
+@register.filter
+def status_label(value) -> str:
+    try:
+        return str(IdentityStatus(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def comparison_label(key) -> str:
+    return _LEVELS.get(key, key)
+
+
+@register.filter
+def weight_bars(comparisons) -> list[dict]:
+    """Match weights as bars: width relative to the largest |weight| (a Splink waterfall, flattened)."""
+    rows = [(k, v.get("level", ""), float(v.get("weight") or 0.0)) for k, v in (comparisons or {}).items()]
+    top = max((abs(w) for _, _, w in rows), default=1.0) or 1.0
+    return [{"key": k, "label": _LEVELS.get(k, k), "level": lvl, "weight": w, "pct": round(50 * abs(w) / top),
+             "sign": "pos" if w >= 0 else "neg"} for k, lvl, w in rows]

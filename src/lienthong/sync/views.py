@@ -1,0 +1,292 @@
+"""Sync campaign pages. Thin: domain functions in engine, actions, files, dashboard."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lienthong.accounts import audit
+from lienthong.fleet.classes import LENGTH_CLASSES
+from lienthong.sync import actions, dashboard as dash, engine, files
+from lienthong.sync.models import Export, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem
+
+
+def is_province(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in ("admin", "fisheries")))
+
+
+def province_only(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_province(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+# --- dashboard -------------------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    if request.user.is_area_scoped:
+        return redirect("sync-worklists")
+    d = dash.build()
+    return render(request, "sync/dashboard.html", {
+        "d": d, "chart": dash.chart_svg(d.over_time, d.total), "province": is_province(request.user),
+        "run": SyncRun.objects.first(),
+    })
+
+
+# --- runs ------------------------------------------------------------------------------------------
+@province_only
+def runs(request):
+    if request.method == "POST":
+        try:
+            run = engine.plan_run(request.user, source=request.POST.get("source") or SourceKind.LOCAL,
+                                  commune=request.POST.get("commune", "").strip(),
+                                  length_class=request.POST.get("length_class", ""),
+                                  unverified=bool(request.POST.get("unverified")))
+        except engine.RunRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("sync-runs")
+        audit.record(request, "create", object_type="sync_run", object_id=run.pk,
+                     summary=f"Bắt đầu đợt đối soát {run.pk}: {run.total} tàu", detail={"filters": run.filters})
+        return redirect("sync-run", pk=run.pk)
+    from lienthong.web.communes import commune_name
+    from lienthong.fleet.models import Vessel
+
+    codes = sorted({c for c in Vessel.objects.exclude(commune_code="").values_list("commune_code", flat=True)},
+                   key=commune_name)
+    return render(request, "sync/runs.html", {
+        "runs": SyncRun.objects.all()[:30], "communes": [(c, commune_name(c)) for c in codes],
+        "length_classes": [(c[0], c[3]) for c in LENGTH_CLASSES], "sources": SourceKind.choices,
+    })
+
+
+@province_only
+def run_detail(request, pk):
+    run = get_object_or_404(SyncRun, pk=pk)
+    return render(request, "sync/run.html", {"run": run})
+
+
+@province_only
+def run_progress(request, pk):
+    run = get_object_or_404(SyncRun, pk=pk)
+    response = render(request, "sync/_progress.html", {"run": run})
+    if not run.active:
+        response["HX-Trigger"] = "sync-run-finished"
+    return response
+
+
+@require_POST
+@province_only
+def run_control(request, pk, op):
+    if op not in ("pause", "resume"):
+        raise Http404
+    run = get_object_or_404(SyncRun, pk=pk)
+    done = engine.pause(run) if op == "pause" else engine.resume(run)
+    if done:
+        audit.record(request, "update", object_type="sync_run", object_id=run.pk,
+                     summary=f"{'Tạm dừng' if op == 'pause' else 'Tiếp tục'} đợt đối soát {run.pk}")
+    run.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(request, "sync/_progress.html", {"run": run})
+    return redirect("sync-run", pk=run.pk)
+
+
+# --- review queue ------------------------------------------------------------------------------------
+@province_only
+def review(request):
+    items, total = actions.review_queue(limit=100)
+    items = list(items)
+    if items:
+        audit.record(request, "view", object_type="review_queue", summary=f"Xem hàng xét duyệt ({len(items)} đề xuất)",
+                     detail={"owners": [i.owner_id for i in items]})
+    return render(request, "sync/review.html", {"items": items, "total": total})
+
+
+@require_POST
+@province_only
+def review_decide(request, pk):
+    item = get_object_or_404(SyncItem, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        owner = actions.decide_review(request, item, action, request.POST.get("cccd") or None)
+    except actions.ActionError as exc:
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("sync-review")
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True, "status": owner.identity_status, "cccd": owner.verified_cccd})
+    messages.success(request, f"Đã ghi quyết định cho tàu {item.vessel.registration_number}.")
+    return redirect("sync-review")
+
+
+# --- worklists -----------------------------------------------------------------------------------------
+@login_required
+def worklists(request):
+    user = request.user
+    if request.method == "POST":
+        if not is_province(user):
+            raise PermissionDenied
+        made = actions.build_worklists(request, deadline_days=int(request.POST.get("days") or 14))
+        messages.success(request, f"Đã lập {len(made)} danh sách mới." if made else "Không có tàu nào cần đưa vào danh sách mới.")
+        return redirect("sync-worklists")
+    qs = actions.visible_worklists(user)
+    if not is_province(user) and not user.is_area_scoped:
+        raise PermissionDenied
+    from django.db.models import Count, Q
+
+    qs = qs.annotate(n=Count("items"), open_n=Count("items", filter=Q(items__state__in=actions.OPEN_STATES)),
+                     resolved_n=Count("items", filter=Q(items__state=WorkItemState.RESOLVED)))
+    return render(request, "sync/worklists.html", {
+        "worklists": qs, "province": is_province(user), "today": timezone.localdate(),
+        "unlisted": actions.unresolved_vessels().count() if is_province(user) else None,
+    })
+
+
+def _worklist_for(request, pk) -> Worklist:
+    wl = get_object_or_404(Worklist, pk=pk)
+    if not actions.visible_worklists(request.user).filter(pk=pk).exists():
+        audit.record(request, "denied", object_type="worklist", object_id=pk, summary="Danh sách ngoài phạm vi")
+        raise PermissionDenied
+    return wl
+
+
+@login_required
+def worklist(request, pk):
+    wl = _worklist_for(request, pk)
+    items = list(wl.items.select_related("vessel", "owner").order_by("state", "id"))
+    audit.record(request, "view", object_type="worklist", object_id=wl.pk, summary=f"Xem danh sách {files.worklist_title(wl)}",
+                 detail={"items": len(items)})
+    return render(request, "sync/worklist.html", {
+        "wl": wl, "items": items, "title": files.worklist_title(wl), "today": timezone.localdate(),
+        "open_n": sum(1 for i in items if i.state != WorkItemState.RESOLVED),
+    })
+
+
+@require_POST
+@login_required
+def answer(request, pk, item_pk):
+    wl = _worklist_for(request, pk)
+    item = get_object_or_404(WorklistItem, pk=item_pk, worklist=wl)
+    try:
+        item = actions.answer_item(request, item, request.POST.get("cccd", ""), request.POST.get("name", ""),
+                                   request.POST.get("birth_date", ""), request.POST.get("note", ""))
+    except actions.ActionError as exc:
+        messages.error(request, f"Tàu {item.vessel.registration_number}: {exc}")
+    else:
+        level = messages.SUCCESS if item.state == WorkItemState.RESOLVED else messages.WARNING
+        messages.add_message(request, level, f"Tàu {item.vessel.registration_number}: {item.answer_result}")
+    return redirect("sync-worklist", pk=wl.pk)
+
+
+@require_POST
+@login_required
+def upload(request, pk):
+    wl = _worklist_for(request, pk)
+    f = request.FILES.get("file")
+    if f is None:
+        messages.error(request, "Chưa chọn tệp.")
+        return redirect("sync-worklist", pk=wl.pk)
+    try:
+        rows = files.read_answers(f.read())
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("sync-worklist", pk=wl.pk)
+    items = {i.pk: i for i in wl.items.select_related("vessel", "owner")}
+    resolved = answered = 0
+    problems = []
+    for row in rows:
+        item = items.get(row["item"])
+        if item is None:
+            problems.append(f"dòng {row['row']}: mã mục {row['item']} không thuộc danh sách này")
+            continue
+        if item.state == WorkItemState.RESOLVED:
+            continue
+        try:
+            item = actions.answer_item(request, item, row["cccd"], row["name"], row["birth_date"], row["note"], via="upload")
+        except actions.ActionError as exc:
+            problems.append(f"dòng {row['row']} ({item.vessel.registration_number}): {exc}")
+            continue
+        answered += 1
+        resolved += item.state == WorkItemState.RESOLVED
+    audit.record(request, "import", object_type="worklist", object_id=wl.pk, summary=f"Tải lên trả lời: {f.name}",
+                 detail={"answered": answered, "resolved": resolved, "problems": problems[:50]})
+    messages.success(request, f"Đã đọc {answered} trả lời: {resolved} tàu đã xác minh, {answered - resolved} chưa khớp.")
+    for p in problems[:20]:
+        messages.error(request, p)
+    return redirect("sync-worklist", pk=wl.pk)
+
+
+@login_required
+def worklist_file(request, pk, fmt):
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    wl = _worklist_for(request, pk)
+    name = f"danh-sach-{wl.kind}-{wl.commune_code or 'tinh'}-{wl.pk}"
+    audit.record(request, "export", object_type="worklist", object_id=wl.pk, summary=f"Tải {fmt} danh sách {files.worklist_title(wl)}")
+    if fmt == "xlsx":
+        resp = HttpResponse(files.worklist_xlsx(wl),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        resp = HttpResponse(files.worklist_pdf(wl), content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
+
+
+@province_only
+def reminders(request):
+    if request.method == "POST":
+        wl = get_object_or_404(Worklist, pk=request.POST.get("worklist"))
+        actions.remind(request, wl)
+        messages.success(request, f"Đã ghi nhắc hạn: {files.worklist_title(wl)}.")
+        return redirect("sync-reminders")
+    from django.db.models import Count, Q
+
+    today = timezone.localdate()
+    overdue = actions.overdue_worklists(today).annotate(
+        open_n=Count("items", filter=Q(items__state__in=actions.OPEN_STATES)))
+    soon = (Worklist.objects.filter(deadline__gte=today, deadline__lte=today + timezone.timedelta(days=3),
+                                    items__state__in=actions.OPEN_STATES).distinct()
+            .annotate(open_n=Count("items", filter=Q(items__state__in=actions.OPEN_STATES))))
+    rows = [(wl, files.worklist_title(wl), (today - wl.deadline).days) for wl in overdue]
+    return render(request, "sync/reminders.html", {"rows": rows, "soon": [(wl, files.worklist_title(wl)) for wl in soon],
+                                                   "today": today})
+
+
+# --- export ------------------------------------------------------------------------------------------------
+@province_only
+def exports(request):
+    if request.method == "POST":
+        export = actions.build_export(request)
+        if export is None:
+            messages.info(request, "Không có thay đổi nào kể từ lần xuất trước.")
+        else:
+            messages.success(request, f"Đã tạo bản xuất {export.pk}: {export.rows} tàu.")
+        return redirect("sync-exports")
+    return render(request, "sync/exports.html", {"exports": Export.objects.all()[:50],
+                                                 "pending": len(actions.pending_export_lines())})
+
+
+@province_only
+def export_file(request, pk, fmt):
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    export = get_object_or_404(Export, pk=pk)
+    audit.record(request, "export", object_type="sync_export", object_id=export.pk, summary=f"Tải bản xuất {export.pk} ({fmt})")
+    name = f"vnfishbase-cap-nhat-{export.pk}-{export.created_at:%Y%m%d}"
+    if fmt == "xlsx":
+        resp = HttpResponse(files.export_xlsx(export),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        resp = HttpResponse(files.export_csv(export), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
