@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from . import services
@@ -94,7 +94,7 @@ def list_ports(request):
 def create_declaration(request, body: DeclarationIn):
     port = Port.objects.filter(code=body.port, active=True).first()
     if port is None:
-        return 400, {"detail": "invalid", "errors": {"port": "Không có cảng này"}}
+        return Status(400, {"detail": "invalid", "errors": {"port": "Không có cảng này"}})
     try:
         trip = services.declare(
             registration_number=body.registration_number, port=port,
@@ -104,8 +104,8 @@ def create_declaration(request, body: DeclarationIn):
             expected_return_at=body.expected_return_at, owner_cccd=body.owner_cccd,
             contact_phone=body.contact_phone, user=request.user, via="api", request=request)
     except services.PortError as exc:
-        return 400, {"detail": "invalid", "errors": exc.errors}
-    return 201, _out(request, trip, with_checks=services.can_use_port(request.user))
+        return Status(400, {"detail": "invalid", "errors": exc.errors})
+    return Status(201, _out(request, trip, with_checks=services.can_use_port(request.user)))
 
 
 @router.get("/declarations/{reference}", response={200: DeclarationOut}, summary="A declaration and its checks")

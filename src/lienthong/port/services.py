@@ -33,7 +33,7 @@ class PortError(ValueError):
     """A refused action; `errors` maps field names to messages (Vietnamese, shown as they are)."""
 
     def __init__(self, errors: dict[str, str] | str):
-        self.errors = errors if isinstance(errors, dict) else {"__all__": errors}
+        self.errors = errors if isinstance(errors, dict) else {"general": errors}
         super().__init__("; ".join(self.errors.values()))
 
 
@@ -276,7 +276,7 @@ def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None
         record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
                summary=f"Arrival of {trip.vessel.registration_number} at {port.code}: {len(flags)} flag(s)",
                detail={"catch_kg": str(sum((w for _, w in catches), Decimal(0))), "flags": [f.rule_code for f in flags]})
-    return trip
+    return load_trip(trip)  # fresh catches and flags (the prefetched ones were empty)
 
 
 def resolve_flag(flag: TripFlag, user, resolution: str, request=None) -> TripFlag:
