@@ -21,7 +21,8 @@ if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
         "LIENTHONG_ENV=production needs LIENTHONG_SECRET_KEY set to a long random value "
         "(the default development key is public)."
     )
-DEBUG = os.environ.get("LIENTHONG_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Off by default, also in the demo: officers must see the app's own error pages, never a traceback.
+DEBUG = os.environ.get("LIENTHONG_DEBUG", "0") == "1" and not PRODUCTION
 ALLOWED_HOSTS = [h for h in os.environ.get("LIENTHONG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LIENTHONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
