@@ -27,13 +27,10 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _django()
-    from waitress import serve
+    from lienthong.server import serve
 
-    from lienthong.wsgi import application
-
-    print(f"lienthong: http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="lienthong")
-    return 0
+    # gunicorn processes × threads on Linux (LIENTHONG_WORKERS, default one per core); waitress elsewhere.
+    return serve(args.host, args.port, workers=getattr(args, "workers", None), threads=args.threads)
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -94,6 +91,7 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     print(f"lienthong: tạo tỉnh mẫu ({args.vessels} tàu, {args.population} người) trong {files_dir} …", flush=True)
     done = demo_site.setup(files_dir, vessels=args.vessels, population=args.population, password=args.password)
     print(f"Nhập sổ đăng ký: {done.rows_total} dòng, {done.rows_rejected} dòng lỗi ({done.import_status}).")
+    print(f"Nhập bản trích dân cư: {done.population_rows} người.")
     print("Tài khoản mẫu (mật khẩu chung: %s):" % args.password)
     for username, role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""

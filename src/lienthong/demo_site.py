@@ -28,6 +28,7 @@ class DemoSetup:
     import_status: str
     rows_total: int
     rows_rejected: int
+    population_rows: int
     users: tuple
 
 
@@ -52,6 +53,7 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
 
     from lienthong.demo import generate
     from lienthong.fleet.importer import import_registry
+    from lienthong.population.extract import import_extract
 
     call_command("migrate", verbosity=0, interactive=False)
     files_dir.mkdir(parents=True, exist_ok=True)
@@ -60,4 +62,6 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     from lienthong.accounts.models import User
 
     result = import_registry(files.registry_xlsx, file_name=files.registry_xlsx.name, user=User.objects.get(username="thuysan"))
-    return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, users)
+    # The demo's population source is the local extract (issue 4): imported once, replaced on a re-run.
+    extract = import_extract(files.population)
+    return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users)
