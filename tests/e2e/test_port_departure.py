@@ -1,0 +1,107 @@
+"""A departure from the captain's phone to the signed clearance, in a real browser against a real server.
+
+Until `lienthong demo-setup` calls `lienthong.port.demo.create_demo_ports()`, this module calls it itself
+on the live site's SQLite database (the PostgreSQL throw-away database is not reachable from here).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+_PICK = """
+import json
+from lienthong.fleet.models import Vessel
+from lienthong.port.models import Port
+if not Port.objects.exists():
+    from lienthong.port.demo import create_demo_ports
+    create_demo_ports()
+v = (Vessel.objects.filter(status="active", owner__isnull=False, length_m__isnull=False)
+     .exclude(owner__id_number="").exclude(gear="").order_by("registration_number").first())
+lic = v.licences.order_by("-expires_on").first()
+print(json.dumps({"reg": v.registration_number, "owner_cccd": v.owner.id_number,
+                  "zone": (lic.zone if lic and lic.zone else v.fishing_zone) or "inshore",
+                  "gear": (lic.gear if lic and lic.gear else v.gear)}))
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_vessel(live_site):
+    page = urllib.request.urlopen(live_site.url + "/cang/khai-bao/").read().decode()
+    if "Cảng cá Rạch Giá" not in page and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.fail("demo-setup does not create the demo ports yet: wire lienthong.port.demo.create_demo_ports()")
+    env = {**os.environ, "LIENTHONG_DATA_DIR": str(live_site.data_dir)}
+    env.pop("DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-m", "lienthong.cli", "manage", "shell", "-c", _PICK], env=env,
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, login, demo_vessel):
+    # The captain, on a phone, without an account.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", is_mobile=True)
+    p = phone.new_page()
+    p.set_default_timeout(15_000)
+    p.goto(live_site.url + "/cang/khai-bao/")
+    start = dt.datetime.now() + dt.timedelta(hours=2)
+    p.fill("#id_registration_number", demo_vessel["reg"])
+    p.fill("#id_owner_cccd", demo_vessel["owner_cccd"])
+    p.select_option("#id_port", label="Cảng cá Rạch Giá")
+    p.fill("#id_captain_name", "Nguyễn Văn Tư")
+    p.fill("#id_captain_cccd", "091085001234")
+    p.select_option("#id_zone", demo_vessel["zone"])
+    p.select_option("#id_gear", demo_vessel["gear"])
+    p.fill("#id_departure_at", start.strftime("%Y-%m-%dT%H:%M"))
+    p.fill("#id_expected_return_at", (start + dt.timedelta(days=4)).strftime("%Y-%m-%dT%H:%M"))
+    p.fill("[name=crew-0-name]", "Trần Văn Hải")
+    p.fill("[name=crew-0-cccd]", "091090100000")
+    p.click("[data-testid=crew-add]")
+    p.click("[data-testid=crew-add]")
+    assert p.locator("[data-testid=crew-row]").count() == 5
+    p.fill("[name=crew-4-name]", "Lê Văn Bảy")
+    p.fill("[name=crew-4-cccd]", "091092100007")
+    p.click("[data-testid=declare-submit]")
+    p.wait_for_selector("[data-testid=receipt]")
+    reference = p.text_content("[data-testid=trip-reference]").strip()
+    assert p.text_content("[data-testid=trip-status]").strip() == "Chờ kiểm tra"
+    receipt_url = p.url
+
+    # The port officer finds it waiting, checks and clears it.
+    page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
+    page.set_default_timeout(20_000)
+    login(page, "cang")
+    page.click("[data-testid=nav-port]")
+    page.click(f"[data-testid=waiting] [data-reference='{reference}'] a")
+    assert page.locator("[data-testid=check-row]").count() == 8
+    assert page.locator("[data-testid=crew-list] li").count() == 2
+    if page.locator("[data-testid=override-reason]").count():
+        page.fill("[data-testid=override-reason]", "Kiểm tra trực tiếp tại cảng, giấy tờ bản gốc đầy đủ, đã lập biên bản")
+    page.click("[data-testid=clear]")
+    page.wait_for_selector("[data-testid=clearance]")
+    assert page.text_content("[data-testid=trip-status]").strip() == "Đang trên biển"
+    pdf = page.request.get(live_site.url + page.get_attribute("[data-testid=clearance-pdf]", "href"))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF-")
+
+    # The QR code's page: the signature is checked and valid; a copy with one byte changed is not.
+    page.click("[data-testid=verify-link]")
+    assert page.get_attribute("[data-testid=signature-stored]", "data-valid") == "true"
+    damaged = bytearray(pdf.body())
+    damaged[damaged.index(b"stream", 200) + 20] ^= 0x01
+    page.set_input_files("[data-testid=verify-file]", files=[
+        {"name": "copy.pdf", "mimeType": "application/pdf", "buffer": bytes(damaged)}])
+    page.click("[data-testid=verify-submit]")
+    assert page.get_attribute("[data-testid=signature-uploaded]", "data-valid") == "false"
+
+    # The captain's receipt now offers the signed clearance.
+    p.goto(receipt_url)
+    assert p.text_content("[data-testid=trip-status]").strip() == "Đang trên biển"
+    assert p.request.get(live_site.url + p.get_attribute("[data-testid=receipt-pdf]", "href")).body() == pdf.body()
+    phone.close()
+    page.context.close()
