@@ -59,6 +59,9 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     files_dir.mkdir(parents=True, exist_ok=True)
     files = generate(files_dir, vessels=vessels, population=population)
     users = create_demo_users(password)
+    from lienthong.port.demo import create_demo_ports
+
+    create_demo_ports()
     from lienthong.accounts.models import User
 
     result = import_registry(files.registry_xlsx, file_name=files.registry_xlsx.name, user=User.objects.get(username="thuysan"))
