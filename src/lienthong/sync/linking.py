@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,13 +223,15 @@ class RemoteLinker:
         self.source = source
         self.thresholds = thresholds
         self.search_threads = search_threads
-        self.lookups = 0
+        self.lookups = 0  # lookups asked (each costs one token of the service's rate limit)
+        self._lock = threading.Lock()
 
     def _search(self, f: OwnerFacts):
         from lienthong.population.source import InvalidRequest
 
         try:
-            self.lookups += 1
+            with self._lock:
+                self.lookups += 1
             return self.source.search(f.name, birth_year=f.birth_year, limit=5) if f.birth_year else \
                 self.source.search(f.name, commune_code=f.commune_code or None, limit=5)
         except InvalidRequest:

@@ -1,0 +1,131 @@
+"""Browser tests of the sync campaign: the review queue by keyboard, and a commune officer answering
+their worklist. The site is the demo province after a sync run by a real worker process and a
+worklist build (the shared live_site has no population extract imported yet, so this module runs
+its own server the same way the shared fixture does)."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import E2E_POPULATION, E2E_VESSELS, LiveSite, _free_port, _postgres_db
+
+pytestmark = pytest.mark.e2e
+
+SETUP = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lienthong.settings'); django.setup();"
+         "from lienthong.accounts.models import User; from lienthong.sync import actions, engine;"
+         "u = User.objects.get(username='thuysan'); {}")
+
+
+@pytest.fixture(scope="module")
+def sync_site(tmp_path_factory):
+    from lienthong.demo_site import DEMO_PASSWORD
+
+    data_dir = tmp_path_factory.mktemp("e2e-sync")
+    env = {**os.environ, "LIENTHONG_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    drop = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        env["DATABASE_URL"], drop = _postgres_db(os.environ["DATABASE_URL"])
+    else:
+        env.pop("DATABASE_URL", None)
+    files = data_dir / "demo"
+    cli = [sys.executable, "-m", "lienthong.cli"]
+    run = lambda *cmd: subprocess.run(list(cmd), env=env, check=True, capture_output=True, timeout=600)  # noqa: E731
+    run(*cli, "demo-setup", "--vessels", str(E2E_VESSELS), "--population", str(E2E_POPULATION), "--files-dir", str(files))
+    run(*cli, "population-import", str(files / "population.csv"), "--quiet")
+    run(sys.executable, "-c", SETUP.format("engine.plan_run(u)"))
+    run(sys.executable, "-m", "lienthong.sync.worker", "--once")
+    run(sys.executable, "-c", SETUP.format("actions.build_worklists(u)"))
+    port = _free_port()
+    log = open(data_dir / "server.log", "w")
+    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/dang-nhap/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
+            time.sleep(0.3)
+    try:
+        yield LiveSite(url, DEMO_PASSWORD, files, data_dir, env)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+        if drop:
+            drop()
+
+
+def _login(page, site, username):
+    page.goto(site.url + "/dang-nhap/")
+    page.fill("[data-testid=login-username]", username)
+    page.fill("[data-testid=login-password]", site.password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_review_queue_by_keyboard(sync_site, page):
+    _login(page, sync_site, "thuysan")
+    page.goto(sync_site.url + "/doi-soat/xet-duyet/")
+    proposals = page.locator("[data-testid=proposal]")
+    n = proposals.count()
+    assert n >= 3, "the demo province leaves a few owners for review"
+    total = int(page.text_content("[data-testid=review-total]"))
+    first, second = proposals.nth(0).get_attribute("data-item"), proposals.nth(1).get_attribute("data-item")
+    assert page.locator("article.proposal.current").get_attribute("data-item") == first
+    page.keyboard.press("j")
+    assert page.locator("article.proposal.current").get_attribute("data-item") == second
+    page.keyboard.press("ArrowUp")
+    assert page.locator("article.proposal.current").get_attribute("data-item") == first
+    assert page.locator("article.proposal.current [data-testid=candidate]").first.is_visible()
+    page.keyboard.press("c")  # confirm the proposed person
+    page.wait_for_selector(f"article.proposal[data-item='{first}']", state="detached")
+    assert page.locator("article.proposal.current").get_attribute("data-item") == second
+    page.keyboard.press("r")  # reject the next
+    page.wait_for_selector(f"article.proposal[data-item='{second}']", state="detached")
+    assert page.text_content("[data-testid=review-total]") == str(total - 2)
+    page.reload()
+    assert page.text_content("[data-testid=review-total]") == str(total - 2)
+    ids = page.locator("[data-testid=proposal]").evaluate_all("els => els.map(e => e.dataset.item)")
+    assert first not in ids and second not in ids
+
+
+def test_commune_officer_answers_their_worklist(sync_site, page):
+    _login(page, sync_site, "xa_phuquoc")
+    page.click("[data-testid=nav-sync]")  # area-scoped officers land on their worklists
+    rows = page.locator("[data-testid=worklists] tbody tr")
+    assert rows.count() >= 1
+    assert set(rows.evaluate_all("els => els.map(e => e.dataset.commune + ':' + e.dataset.kind)")) == {"31078:commune"}
+    rows.first.locator("a").click()
+    assert "Phú Quốc" in page.text_content("[data-testid=worklist-title]")
+    truth = {r["record_id"]: r["true_cccd"] for r in csv.DictReader(open(sync_site.files_dir / "truth.csv"))}
+    items = page.locator("[data-testid=worklist-item][data-state=open]")
+    open_before = int(page.text_content("[data-testid=open-count]"))
+    answerable = [(i, items.nth(i).get_attribute("data-reg")) for i in range(items.count())]
+    answerable = [(i, reg) for i, reg in answerable if truth.get(reg)]
+    assert answerable, "some listed owners exist in the population extract"
+    _, reg = answerable[0]
+    row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
+    row.locator("[data-testid=answer-cccd]").fill("000000000000")
+    row.locator("[data-testid=answer-submit]").click()
+    page.wait_for_load_state("networkidle")
+    row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
+    assert row.get_attribute("data-state") == "answered"
+    assert "Không có CCCD này" in row.locator("[data-testid=answer-result]").text_content()
+    row.locator("[data-testid=answer-cccd]").fill(truth[reg])
+    row.locator("[data-testid=answer-submit]").click()
+    page.wait_for_load_state("networkidle")
+    row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
+    assert row.get_attribute("data-state") == "resolved"
+    assert int(page.text_content("[data-testid=open-count]")) < open_before
+    # Nothing of other communes is reachable.
+    response = page.goto(sync_site.url + "/doi-soat/xet-duyet/")
+    assert response.status == 403
