@@ -39,6 +39,7 @@ class LiveSite:
     password: str
     files_dir: Path
     data_dir: Path
+    env: dict  # the server's environment (LIENTHONG_DATA_DIR, DATABASE_URL): for `lienthong manage …` on its database
 
 
 def _free_port() -> int:
@@ -97,7 +98,7 @@ def live_site(tmp_path_factory):
                 raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
             time.sleep(0.3)
     try:
-        yield LiveSite(url, DEMO_PASSWORD, files_dir, data_dir)
+        yield LiveSite(url, DEMO_PASSWORD, files_dir, data_dir, env)
     finally:
         server.terminate()
         server.wait(timeout=20)

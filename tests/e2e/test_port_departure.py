@@ -1,13 +1,9 @@
-"""A departure from the captain's phone to the signed clearance, in a real browser against a real server.
-
-Until `lienthong demo-setup` calls `lienthong.port.demo.create_demo_ports()`, this module calls it itself
-on the live site's SQLite database (the PostgreSQL throw-away database is not reachable from here).
-"""
+"""A departure from the captain's phone to the signed clearance, in a real browser against a real server
+(its demo ports come from `lienthong demo-setup`)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import urllib.request
@@ -19,10 +15,6 @@ pytestmark = pytest.mark.e2e
 _PICK = """
 import json
 from lienthong.fleet.models import Vessel
-from lienthong.port.models import Port
-if not Port.objects.exists():
-    from lienthong.port.demo import create_demo_ports
-    create_demo_ports()
 v = (Vessel.objects.filter(status="active", owner__isnull=False, length_m__isnull=False)
      .exclude(owner__id_number="").exclude(gear="").order_by("registration_number").first())
 lic = v.licences.order_by("-expires_on").first()
@@ -35,11 +27,8 @@ print(json.dumps({"reg": v.registration_number, "owner_cccd": v.owner.id_number,
 @pytest.fixture(scope="module")
 def demo_vessel(live_site):
     page = urllib.request.urlopen(live_site.url + "/cang/khai-bao/").read().decode()
-    if "Cảng cá Rạch Giá" not in page and os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        pytest.fail("demo-setup does not create the demo ports yet: wire lienthong.port.demo.create_demo_ports()")
-    env = {**os.environ, "LIENTHONG_DATA_DIR": str(live_site.data_dir)}
-    env.pop("DATABASE_URL", None)
-    out = subprocess.run([sys.executable, "-m", "lienthong.cli", "manage", "shell", "-c", _PICK], env=env,
+    assert "Cảng cá Rạch Giá" in page  # the demo ports exist
+    out = subprocess.run([sys.executable, "-m", "lienthong.cli", "manage", "shell", "-c", _PICK], env=live_site.env,
                          check=True, capture_output=True, text=True, timeout=120).stdout
     return json.loads(out.strip().splitlines()[-1])
 
