@@ -1,0 +1,143 @@
+"""The production web server behind `lienthong serve`.
+
+On Linux and macOS: gunicorn, a pre-forking server with `workers` processes of `threads` threads each
+(gthread workers, so browsers and API clients keep their connections alive). Request handling is Python
+and holds the GIL, so one process uses one core at most; several processes use them all. Each process (and
+each thread) opens its own database connections after the fork; SQLite in WAL mode lets the processes read
+side by side while one writes.
+
+Where gunicorn cannot run (Windows: no fork), or with LIENTHONG_SERVER=waitress, waitress serves with
+threads in one process, as before.
+
+Stopping: Ctrl+C or SIGTERM to the `lienthong serve` process stops the workers (after in-flight requests,
+at most GRACEFUL_TIMEOUT seconds) and returns. A worker whose master is killed outright (SIGKILL) dies with
+it instead of lingering on the port.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+__all__ = ["serve", "default_workers", "GRACEFUL_TIMEOUT"]
+
+GRACEFUL_TIMEOUT = 10  # seconds a stopping worker may spend finishing its requests
+DEFAULT_THREADS = 8
+
+
+def default_workers() -> int:
+    """LIENTHONG_WORKERS, else one process per usable core (the request path is CPU-bound: the queries are
+    a few milliseconds of index lookups, the rest is Python), at least 2 so one slow request never stalls all."""
+    env = os.environ.get("LIENTHONG_WORKERS", "").strip()
+    if env:
+        return max(1, int(env))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(2, cores)
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _gunicorn_available() -> bool:
+    # LIENTHONG_SERVER=waitress: one process, e.g. to compare, or under a debugger.
+    if sys.platform == "win32" or os.environ.get("LIENTHONG_SERVER", "").lower() == "waitress":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel send SIGTERM to this worker when the master exits, however it exits.
+    gunicorn's own check (parent pid changed) only runs between requests, once a second at best; prctl has
+    no wrapper in the standard library, hence ctypes."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+def _serve_gunicorn(application, host: str, port: int, workers: int, threads: int) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    def post_fork(server, worker):
+        _die_with_parent()
+        master = worker.ppid
+        if os.getppid() != master:  # the master died between fork and prctl
+            os._exit(0)
+
+    def pre_fork(server, worker):
+        # Connections opened in the master (start-up checks) must not be shared with forked workers.
+        from django.db import connections
+
+        connections.close_all()
+
+    options = {
+        "bind": [bind],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "graceful_timeout": GRACEFUL_TIMEOUT,
+        "keepalive": 5,  # seconds an idle kept-alive connection stays open
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": os.environ.get("LIENTHONG_LOG_LEVEL", "warning").lower(),
+        "proc_name": "lienthong",
+        "pre_fork": pre_fork,
+        "post_fork": post_fork,
+        "control_socket_disable": True,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            known = self.cfg.settings
+            for key, value in options.items():
+                if key in known:  # options a given gunicorn version lacks are skipped
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    try:
+        Server().run()
+    except SystemExit as stop:  # gunicorn's master ends with sys.exit, also on a clean stop
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0
+
+
+def _serve_waitress(application, host: str, port: int, threads: int) -> int:
+    from waitress import serve as waitress_serve
+
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="lienthong")
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, threads: int | None = None) -> int:
+    """Serve the Django app until Ctrl+C or SIGTERM; returns the exit status. Django must be set up.
+    `workers` processes (default: `default_workers()`) of `threads` threads each (default 8); waitress, the
+    fallback, runs one process with `threads` threads."""
+    from lienthong.wsgi import application
+
+    threads = max(1, threads or int(os.environ.get("LIENTHONG_THREADS", DEFAULT_THREADS)))
+    if _gunicorn_available():
+        workers = max(1, workers or default_workers())
+        print(f"lienthong: {_url(host, port)}  ({workers} processes × {threads} threads; Ctrl+C to stop)", flush=True)
+        return _serve_gunicorn(application, host, port, workers, threads)
+    print(f"lienthong: {_url(host, port)}  (Ctrl+C to stop)", flush=True)
+    return _serve_waitress(application, host, port, threads)
