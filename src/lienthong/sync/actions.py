@@ -51,7 +51,7 @@ def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None
     user = _user(request_or_user)
     now = timezone.now()
     with transaction.atomic():
-        item = SyncItem.objects.select_for_update().select_related("owner", "vessel").get(pk=item.pk)
+        item = SyncItem.objects.select_for_update(of=("self",)).select_related("owner", "vessel").get(pk=item.pk)
         if item.review != ReviewState.OPEN or item.owner is None:
             raise ActionError("Đề xuất này đã được xử lý.")
         owner = item.owner

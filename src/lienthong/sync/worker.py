@@ -41,7 +41,8 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
             if run is None:
                 if once:
                     break
-                connection.close()  # no idle connection held between polls
+                if not connection.in_atomic_block:
+                    connection.close()  # no idle connection held between polls
                 stop.wait(poll)
                 continue
             touched += 1
@@ -55,7 +56,8 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
             if once:
                 break
             stop.wait(poll)
-    connection.close()
+    if not connection.in_atomic_block:  # (inside a test's transaction the connection is not ours to close)
+        connection.close()
     return touched
 
 
