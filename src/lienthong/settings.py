@@ -124,3 +124,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIENTHONG_LOG_LEVEL", "WARNING")},
 }
+
+# Population source for sync runs: the local extract by default; a remote verification service
+# (contract: docs/population-api.md) when LIENTHONG_POPULATION_URL is set.
+POPULATION_URL = os.environ.get("LIENTHONG_POPULATION_URL", "")
+POPULATION_TOKEN = os.environ.get("LIENTHONG_POPULATION_TOKEN", "")
+POPULATION_RATE = float(os.environ.get("LIENTHONG_POPULATION_RATE", "50"))  # requests per second allowed to us
