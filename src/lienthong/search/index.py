@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from contextlib import nullcontext
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -253,16 +253,8 @@ def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
 def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None) -> list[int]:
     token_table, doc_table = SearchToken._meta.db_table, SearchDoc._meta.db_table
     others = [t for t in terms if t is not driver]
-    params: list = []
     # Driver: its matching token rows, one group per vessel; its score is the best row's.
-    score, p = _score_sql("t", driver)
-    columns, params = [f"MAX({score}) AS s0"], [*p]
-    # Other words: one correlated lookup each on the (vessel, token) index, computed once per candidate.
-    for i, term in enumerate(others, start=1):
-        score, p1 = _score_sql("u", term)
-        cond, p2 = _prefix_sql("u", term, ids)
-        columns.append(f"(SELECT MAX({score}) FROM {token_table} u WHERE u.vessel_id = t.vessel_id AND {cond}) AS s{i}")
-        params += p1 + p2
+    score, driver_params = _score_sql("t", driver)
     cond, p = _prefix_sql("t", driver, ids)
     source = f"{token_table} t"
     if pool is not None:
@@ -281,8 +273,17 @@ def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int
         # The pool drives (a join, not IN): each pooled vessel's rows come from the (vessel, token) index.
         source = f"({pool_sql}) p JOIN {token_table} t ON t.vessel_id = p.vessel_id"
         p = [*p, pool, typed, _next_prefix(typed), pool, *p]
-    params += p
-    inner = f"SELECT t.vessel_id AS vessel_id, {', '.join(columns)} FROM {source} WHERE {cond} GROUP BY t.vessel_id"
+    grouped = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {source} WHERE {cond} GROUP BY t.vessel_id"
+    # Other words: one correlated lookup each on the (vessel, token) index, once per candidate: over the
+    # grouped driver rows (SQLite evaluated them twice per group when they sat beside the MAX() aggregate).
+    columns, params = ["g.vessel_id AS vessel_id", "g.s0 AS s0"], []
+    for i, term in enumerate(others, start=1):
+        score, p1 = _score_sql("u", term)
+        cond_u, p2 = _prefix_sql("u", term, ids)
+        columns.append(f"(SELECT MAX({score}) FROM {token_table} u WHERE u.vessel_id = g.vessel_id AND {cond_u}) AS s{i}")
+        params += p1 + p2
+    params += [*driver_params, *p]
+    inner = f"SELECT {', '.join(columns)} FROM ({grouped}) g"
     names = [f"c.s{i}" for i in range(len(terms))]
     where = [f"{n} IS NOT NULL" for n in names[1:]]
     if user.is_area_scoped:
@@ -298,7 +299,9 @@ def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int
     whole = f"CASE WHEN ({folded}) = %s AND d.words = %s THEN 1 ELSE 0 END"
     params += [len(terms), len(terms)]
     sql = (
-        f"SELECT c.vessel_id FROM ({inner}) c JOIN {doc_table} d ON d.vessel_id = c.vessel_id"
+        # MATERIALIZED: the candidates' scores are computed once; as a plain subquery SQLite would copy each
+        # correlated lookup into every WHERE and ORDER BY term that uses its score.
+        f"WITH c AS MATERIALIZED ({inner}) SELECT c.vessel_id FROM c JOIN {doc_table} d ON d.vessel_id = c.vessel_id"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY {id_hit} DESC, ({marks}) DESC, ({folded}) DESC, {whole} DESC,"
         f" {_c('d.sort_key')}, c.vessel_id LIMIT %s"
@@ -318,9 +321,10 @@ def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int
         return [row[0] for row in cursor.fetchall()]
 
 
-def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
+def search_vessels(q: str, user, limit: int = 20, fields: Sequence[str] | None = None) -> list[Vessel]:
     """Vessels matching the search-box string `q` that `user` may see, best first (owner loaded).
-    CCCD/CMND numbers are searchable only by users allowed to see personal data."""
+    CCCD/CMND numbers are searchable only by users allowed to see personal data. `fields`: load only these
+    Vessel fields (owner fields as "owner__name"), for callers that show a few columns (the API)."""
     terms = parse_query(q or "")
     limit = max(0, min(int(limit), 200))
     if not terms or limit == 0 or user is None or not user.is_authenticated:
@@ -328,7 +332,12 @@ def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
     if restrict_vessels(Vessel.objects.all(), user).query.is_empty():
         return []
     ranked = _ranked_ids(terms, user, can_see_personal_data(user), limit)
+    if not ranked:
+        return []
     # Loaded through the scoping filter once more: the SQL above already applied it; this keeps the
     # result safe even if that SQL is ever changed carelessly.
-    found = restrict_vessels(Vessel.objects.filter(pk__in=ranked), user).select_related("owner").in_bulk()
+    found = restrict_vessels(Vessel.objects.filter(pk__in=ranked), user).select_related("owner")
+    if fields is not None:
+        found = found.only(*fields)
+    found = {v.pk: v for v in found}
     return [found[pk] for pk in ranked if pk in found]

@@ -21,15 +21,17 @@ class SearchToken(models.Model):
 
     vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+", db_index=False)
     # Indexed with sort_key by `search_token_prefix_order` (migration 0004, byte order on both backends:
-    # BINARY on SQLite, COLLATE "C" on PostgreSQL), so a prefix range comes out ordered by name.
+    # BINARY on SQLite, COLLATE "C" on PostgreSQL), so a prefix range comes out ordered by name; the index
+    # also carries vessel, kind and word (migration 0006), so the ranking reads no table row.
     token = models.CharField(max_length=64)
     kind = models.CharField(max_length=8, choices=TokenKind.choices)
     word = models.CharField(max_length=64, blank=True)
     sort_key = models.CharField(max_length=40, blank=True)  # start of SearchDoc.sort_key (folded name)
 
     class Meta:
-        # (vessel, token): the per-candidate checks of the other query words, and reindex deletes.
-        indexes = [models.Index(fields=["vessel", "token"], name="search_token_vessel_token")]
+        # (vessel, token): the per-candidate checks of the other query words, and reindex deletes; with
+        # kind and word, which the ranking reads, so a check never reads the table (migration 0006).
+        indexes = [models.Index(fields=["vessel", "token", "kind", "word"], name="search_token_vessel_cover")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.token}"
