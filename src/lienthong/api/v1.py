@@ -76,6 +76,17 @@ def docs_asset(request, name: str):
 _PERSONAL_CHANGE_KEY = re.compile(r"id_number|cccd|cmnd|birth|gender|address|phone")
 
 
+# The columns _vessel and _owner read: the search loads only these (a Vessel and its Owner have dozens).
+_OWNER_PUBLIC = ("full_name", "raw_name", "commune_code")
+_OWNER_PERSONAL = ("id_number", "id_kind", "birth_date", "birth_year", "gender", "address", "phone", "identity_status")
+_VESSEL_LIST = ("registration_number", "name", "length_m", "length_class", "gear", "commune_code", "owner")
+
+
+def _list_fields(personal: bool) -> tuple[str, ...]:
+    owner = _OWNER_PUBLIC + (_OWNER_PERSONAL if personal else ())
+    return _VESSEL_LIST + tuple(f"owner__{f}" for f in owner)
+
+
 def _owner(owner, personal: bool) -> dict | None:
     if owner is None:
         return None
@@ -115,7 +126,7 @@ def list_vessels(request, q: str = Query("", max_length=200), limit: int = Query
     """Vessels matching `q` (registration number, owner name with or without diacritics, CCCD/CMND,
     licence number), best first, limited to what the caller may see."""
     personal = can_see_personal_data(request.user)
-    vessels = search_vessels(q, request.user, limit=limit)
+    vessels = search_vessels(q, request.user, limit=limit, fields=_list_fields(personal))
     if personal and q.strip():
         record(
             request, AuditAction.SEARCH, object_type="vessel",
