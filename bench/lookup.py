@@ -184,27 +184,31 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 def run_clients(port: int, token: str, queries: list[tuple[str, str]], clients: int):
+    """`clients` closed-loop clients (no think time), one keep-alive connection each. The clock runs from
+    sending the request to the last byte of the body; the bodies are parsed after the run, so one client's
+    JSON parsing never holds the GIL while another's clock runs."""
     results: list[tuple[str, float, int, int]] = []  # kind, seconds, status, result count
     lock = threading.Lock()
-    it = iter(queries)
+    # URLs built before the clock starts (the same for every run of the same mix).
+    work = [(kind, "/api/v1/vessels?" + urllib.parse.urlencode({"q": q, "limit": 20})) for kind, q in queries]
+    it = iter(work)
+    headers = {"Authorization": f"Bearer {token}"}  # HTTP/1.1: keep-alive by default
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Authorization": f"Bearer {token}", "Connection": "keep-alive"}
         local = []
         while True:
             with lock:
                 item = next(it, None)
             if item is None:
                 break
-            kind, q = item
-            url = "/api/v1/vessels?" + urllib.parse.urlencode({"q": q, "limit": 20})
+            kind, url = item
             t0 = time.perf_counter()
             conn.request("GET", url, headers=headers)
             resp = conn.getresponse()
             body = resp.read()
             elapsed = time.perf_counter() - t0
-            local.append((kind, elapsed, resp.status, len(json.loads(body)) if resp.status == 200 else -1))
+            local.append((kind, elapsed, resp.status, body))
         conn.close()
         with lock:
             results.extend(local)
@@ -215,7 +219,9 @@ def run_clients(port: int, token: str, queries: list[tuple[str, str]], clients: 
         t.start()
     for t in threads:
         t.join()
-    return results, time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
+    return [(kind, s, status, len(json.loads(body)) if status == 200 else -1)
+            for kind, s, status, body in results], elapsed
 
 
 def pct(values: list[float], p: float) -> float:
@@ -231,7 +237,12 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="server threads per process")
+    parser.add_argument("--server", choices=["gunicorn", "waitress"], default="gunicorn",
+                        help="waitress: the single-process server (for comparison)")
+    parser.add_argument("--debug", action="store_true", help="server with DEBUG on (a development setup)")
+    parser.add_argument("--server-log", type=Path, default=None, help="default: server.log in the data dir")
     parser.add_argument("--kinds", default="", help="comma-separated query kinds to keep (profiling), e.g. 'reg full'")
     args = parser.parse_args(argv)
     args.data_dir = args.data_dir.resolve()
@@ -252,11 +263,17 @@ def main(argv=None) -> int:
         queries = [q for q in query_mix(20 * (args.requests + 200)) if q[0] in keep][: args.requests + 200]
     connection.close()
 
-    env = dict(os.environ, LIENTHONG_LOG_LEVEL="ERROR")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(args.port), "--threads", str(args.threads)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    # A production-like server: DEBUG off (with it on, Django logs and formats every query).
+    env = dict(os.environ, LIENTHONG_LOG_LEVEL="ERROR", LIENTHONG_DEBUG="1" if args.debug else "0",
+               LIENTHONG_SERVER=args.server)
+    if args.workers:
+        env["LIENTHONG_WORKERS"] = str(args.workers)
+    log_path = args.server_log or args.data_dir / "server.log"
+    with open(log_path, "w") as log:  # a file, not a pipe nobody reads (a full pipe would block the server)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(args.port), "--threads", str(args.threads)],
+            env=env, stdout=log, stderr=log,
+        )
     try:
         wait_for_port(args.port)
         run_clients(args.port, token, queries[:200], args.clients)  # warm-up: connections, caches
@@ -264,9 +281,11 @@ def main(argv=None) -> int:
     finally:
         server.terminate()
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+    print(f"server: {args.server}, {args.workers or 'default'} processes × {args.threads} threads,"
+          f" DEBUG {'on' if args.debug else 'off'}")
     errors = [r for r in results if r[2] != 200]
     times = [r[1] for r in results]
     print(f"\n{len(results):,} requests, {args.clients} clients, {elapsed:.1f} s: {len(results) / elapsed:.0f} req/s"
