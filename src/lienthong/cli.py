@@ -29,8 +29,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from lienthong.server import serve
 
-    # gunicorn processes × threads on Linux (LIENTHONG_WORKERS, default one per core); waitress elsewhere.
-    return serve(args.host, args.port, workers=getattr(args, "workers", None), threads=args.threads)
+    from lienthong.sync import worker
+
+    # Background jobs (sync runs) run beside the web server, so `make demo` needs nothing else.
+    job_worker = None if args.no_worker else worker.spawn_process()
+    try:
+        # gunicorn processes × threads on Linux (LIENTHONG_WORKERS, default one per core); waitress elsewhere.
+        return serve(args.host, args.port, workers=getattr(args, "workers", None), threads=args.threads)
+    finally:
+        if job_worker is not None:
+            worker.stop_process(job_worker)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from lienthong.sync.worker import main as worker_main
+
+    return worker_main(args.rest) or 0
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -111,7 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=16)
+    p.add_argument("--no-worker", action="store_true", help="do not start the background job worker")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run background jobs (sync runs) without the web server", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("import-registry", help="import a registry file (xlsx, xls, csv)")
     p.add_argument("file")
@@ -149,13 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
         "link": cmd_link,
         "population-import": cmd_population_import,
         "population-serve": cmd_population_serve,
+        "worker": cmd_worker,
     }
     return parser
 
 
 # Sub-commands that own their arguments: argparse's REMAINDER drops a rest that starts with "--option",
 # so these are handed their argv before argparse sees it (they stay in the parser for --help).
-HANDOVER = {"manage", "demo-data", "link", "population-import", "population-serve"}
+HANDOVER = {"manage", "demo-data", "link", "population-import", "population-serve", "worker"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -130,3 +130,9 @@ LOGGING = {
 POPULATION_URL = os.environ.get("LIENTHONG_POPULATION_URL", "")
 POPULATION_TOKEN = os.environ.get("LIENTHONG_POPULATION_TOKEN", "")
 POPULATION_RATE = float(os.environ.get("LIENTHONG_POPULATION_RATE", "50"))  # requests per second allowed to us
+
+import warnings  # noqa: E402
+
+# WhiteNoise serves from the app directories (WHITENOISE_USE_FINDERS); STATIC_ROOT is only filled by an
+# optional `collectstatic`, so its absence is normal here, not worth a warning at every start.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

@@ -69,6 +69,34 @@ def start_in_thread(poll: float = 2.0) -> tuple[threading.Thread, threading.Even
     return thread, stop
 
 
+def spawn_process() -> "subprocess.Popen":
+    """For `lienthong serve`: the worker as a child process beside the web server (a thread would not do:
+    gunicorn forks its web workers, and forking a process that runs threads is unsafe). The child dies with
+    its parent on Linux, so a killed server leaves no worker behind."""
+    import subprocess
+
+    from lienthong.server import _die_with_parent
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "lienthong.sync.worker"],
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+
+
+def stop_process(process: "subprocess.Popen", timeout: float = 10.0) -> None:
+    import subprocess
+
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    except ChildProcessError:  # already reaped by gunicorn's arbiter, which waits for any child
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lienthong worker",
                                      description="Chạy nền các đợt đối soát dân cư (tiếp tục từ điểm đã lưu).")
