@@ -1,7 +1,7 @@
 """Browser tests of the sync campaign: the review queue by keyboard, and a commune officer answering
 their worklist. The site is the demo province after a sync run by a real worker process and a
-worklist build (the shared live_site has no population extract imported yet, so this module runs
-its own server the same way the shared fixture does)."""
+worklist build. This module runs its own site (built the same way as the shared one) because it needs
+the run finished and the worklists built before the browser opens, which the shared site must not assume."""
 from __future__ import annotations
 
 import csv
