@@ -175,10 +175,14 @@ def visible_worklists(user):
 def population_source():
     import os
 
-    if os.environ.get("LIENTHONG_POPULATION_URL") and os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP"):
+    from django.conf import settings
+
+    # The opt-in flag is not (yet) a setting: answers are re-verified locally unless it is set.
+    if settings.POPULATION_URL and os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP"):
         from lienthong.population.client import HttpPopulationSource
 
-        return HttpPopulationSource(os.environ["LIENTHONG_POPULATION_URL"], os.environ.get("LIENTHONG_POPULATION_TOKEN", ""))
+        return HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
+                                    rate_per_second=settings.POPULATION_RATE)
     from lienthong.population.local import LocalExtractSource
 
     return LocalExtractSource()

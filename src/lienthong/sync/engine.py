@@ -8,6 +8,12 @@ that first checks the lease is still its own and the items still pending. So a w
 point loses at most the chunk it was computing (redone by the next worker once the lease expires),
 and no item is ever written twice.
 
+Against the remote service the limit is its rate, so the run is pipelined (linkers that say
+`pipeline_depth`): while chunk N is written on this thread, the lookups of the next chunks are
+already in flight on the linker's threads. Chunks are still committed one by one, in order, each
+with the progress; a chunk computed but not committed when the worker dies or the run is paused is
+simply computed again (its items are still pending).
+
 Hand-written rather than django-tasks or Huey: those run whole tasks, and what is needed here is a
 checkpoint per chunk tied to the progress in the same transaction, pause/resume and a visible lease;
 the job table is the run itself.
@@ -15,14 +21,14 @@ the job table is the run itself.
 from __future__ import annotations
 
 import logging
-import os
 import threading
+from collections import deque
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -68,7 +74,7 @@ def plan_run(user, *, source: str = SourceKind.LOCAL, commune: str = "", length_
     with transaction.atomic():
         if SyncRun.objects.filter(status__in=ACTIVE).exists():
             raise RunRefused("Đang có một đợt đối soát chưa xong (đang chạy hoặc tạm dừng).")
-        if source == SourceKind.HTTP and not os.environ.get("LIENTHONG_POPULATION_URL"):
+        if source == SourceKind.HTTP and not settings.POPULATION_URL:
             raise RunRefused("Chưa cấu hình dịch vụ xác minh dân cư (LIENTHONG_POPULATION_URL).")
         run = SyncRun.objects.create(created_by=user, source=source, filters=filters,
                                      chunk_size=chunk_size or CHUNK_SIZES[source])
@@ -139,14 +145,27 @@ class Heartbeat:
 
 
 # --- chunks --------------------------------------------------------------------------------------------
-def next_chunk(run: SyncRun) -> list[SyncItem]:
-    """The next pending items, whole owners only (ordered by owner, then vessel)."""
-    pending = SyncItem.objects.filter(run=run, state=ItemState.PENDING).order_by("owner_id", "vessel_id")
+Cursor = tuple[int, int]  # (owner key, vessel id) of the last item handed out; owner key 0 = no owner
+
+
+def next_chunk(run: SyncRun, after: Cursor | None = None) -> list[SyncItem]:
+    """The next pending items, whole owners only, ordered by (owner, vessel); items without an owner
+    come first. `after`: the cursor of the chunks already handed out and not yet committed (they are
+    still pending), so a pipelined worker never takes the same item twice."""
+    # Keyset on Coalesce(owner, 0): NULLs sort first on SQLite and last on PostgreSQL otherwise.
+    pending = (SyncItem.objects.filter(run=run, state=ItemState.PENDING)
+               .annotate(okey=Coalesce("owner_id", Value(0))).order_by("okey", "vessel_id"))
+    if after is not None:
+        pending = pending.filter(Q(okey__gt=after[0]) | Q(okey=after[0], vessel_id__gt=after[1]))
     items = list(pending.select_related("owner")[: run.chunk_size])
     if len(items) == run.chunk_size and items[-1].owner_id is not None:
         last = items[-1]
         items += list(pending.filter(owner_id=last.owner_id, vessel_id__gt=last.vessel_id).select_related("owner"))
     return items
+
+
+def chunk_cursor(items: list[SyncItem]) -> Cursor:
+    return (items[-1].owner_id or 0, items[-1].vessel_id)
 
 
 def owner_facts(o: Owner) -> OwnerFacts:
@@ -156,8 +175,8 @@ def owner_facts(o: Owner) -> OwnerFacts:
                       o.raw_gender or o.gender, o.raw_address or o.address, o.birth_year, o.commune_code)
 
 
-def link_owners(linker, owners: list[Owner]) -> dict[int, Outcome]:
-    """Outcome per owner: no_data without asking the source, the linker's answer otherwise."""
+def split_owners(owners: list[Owner]) -> tuple[dict[int, Outcome], list[OwnerFacts]]:
+    """(no_data outcomes decided without asking the source, facts of the owners to ask about)."""
     out, ask = {}, []
     for o in owners:
         facts = owner_facts(o)
@@ -166,6 +185,12 @@ def link_owners(linker, owners: list[Owner]) -> dict[int, Outcome]:
             out[o.pk] = Outcome("no_data", reason=why)
         else:
             ask.append(facts)
+    return out, ask
+
+
+def link_owners(linker, owners: list[Owner]) -> dict[int, Outcome]:
+    """Outcome per owner: no_data without asking the source, the linker's answer otherwise."""
+    out, ask = split_owners(owners)
     out.update(linker.link(ask))
     return out
 
@@ -235,9 +260,8 @@ def make_linker(run: SyncRun):
     if run.source == SourceKind.HTTP:
         from lienthong.population.client import HttpPopulationSource
 
-        source = HttpPopulationSource(os.environ["LIENTHONG_POPULATION_URL"],
-                                      os.environ.get("LIENTHONG_POPULATION_TOKEN", ""),
-                                      rate_per_second=float(os.environ.get("LIENTHONG_POPULATION_RATE", "50")))
+        source = HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
+                                      rate_per_second=settings.POPULATION_RATE)
         return RemoteLinker(source, Thresholds())
     work_dir().mkdir(parents=True, exist_ok=True)
     return LocalLinker(work_dir(), Thresholds())
@@ -257,8 +281,47 @@ def process_chunk(run: SyncRun, worker_id: str, linker, lease_seconds: float = D
 def run_to_end(run: SyncRun, worker_id: str, linker=None, lease_seconds: float = DEFAULT_LEASE) -> SyncRun:
     """Process chunks while the run is ours and running."""
     linker = linker or make_linker(run)
+    depth = getattr(linker, "pipeline_depth", 0)
+    if depth:
+        return _run_pipelined(run, worker_id, linker, depth, lease_seconds)
     while run.status == RunStatus.RUNNING:
         run = process_chunk(run, worker_id, linker, lease_seconds)
+    return run
+
+
+def _run_pipelined(run: SyncRun, worker_id: str, linker, depth: int, lease_seconds: float) -> SyncRun:
+    """Up to `depth` chunks are being linked on other threads while this one commits, in chunk order.
+
+    Only for linkers that never touch the database (the remote one): the other threads would have
+    connections of their own. Everything here (chunk selection, commits) stays on this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    stop = threading.Event()
+    queue: deque = deque()  # (items, no_data outcomes, future of the linker's outcomes), oldest first
+    cursor: Cursor | None = None
+    exhausted = False
+    pool = ThreadPoolExecutor(depth, thread_name_prefix=f"sync-link-{run.pk}")
+    try:
+        with Heartbeat(run.pk, worker_id, lease_seconds):
+            while run.status == RunStatus.RUNNING:
+                while not exhausted and len(queue) < depth:
+                    items = next_chunk(run, cursor)
+                    if not items:
+                        exhausted = True
+                        break
+                    cursor = chunk_cursor(items)
+                    decided, ask = split_owners(list({i.owner_id: i.owner for i in items if i.owner}.values()))
+                    queue.append((items, decided, pool.submit(linker.link, ask, stop=stop)))
+                if not queue:  # nothing pending: close the run
+                    run = commit_chunk(run.pk, worker_id, [], {}, lease_seconds)
+                    break
+                items, outcomes, future = queue.popleft()
+                outcomes.update(future.result())
+                run = commit_chunk(run.pk, worker_id, [i.pk for i in items], outcomes, lease_seconds)
+    finally:
+        # Paused, lease lost or failed: the chunks in flight are dropped (their items stay pending).
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
     return run
 
 
