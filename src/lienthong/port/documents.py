@@ -1,20 +1,19 @@
-"""The departure clearance: a one-page Vietnamese PDF (fpdf2, DejaVu Sans from package data so every
-Vietnamese letter renders), with a QR code to the trip's public verification page, then PAdES-signed."""
-from __future__ import annotations
+"""The departure clearance: a one-page Vietnamese PDF (fpdf2, DejaVu Sans from lienthong.web.fonts so every
+Vietnamese letter renders), with a QR code to the trip's public verification page, then PAdES-signed.
 
-from importlib import resources
+The clearance is an official Vietnamese document (the wording a port and a patrol boat read), so its
+text stays Vietnamese whatever language the officer's pages are in: it is not marked for translation.
+"""
+from __future__ import annotations
 
 from django.utils import timezone
 
 from lienthong.fleet.classes import GEARS, ZONES
+from lienthong.web import fonts
 
 from .signing import sign_pdf
 
 _STATUS_VI = {"passed": "Đạt", "failed": "Không đạt", "not_applicable": "Không áp dụng"}
-
-
-def _font_path(name: str) -> str:
-    return str(resources.files("lienthong.port").joinpath(f"data/fonts/{name}"))
 
 
 def _qr(pdf, text: str, x: float, y: float, size: float) -> None:
@@ -41,8 +40,8 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
     pdf.set_title(f"Giấy xác nhận xuất bến {trip.reference}")
     pdf.set_author(trip.port.name)
     pdf.set_creator("lienthong")
-    pdf.add_font("DejaVu", "", _font_path("DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", _font_path("DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", fonts.path())
+    pdf.add_font("DejaVu", "B", fonts.path(bold=True))
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 11)

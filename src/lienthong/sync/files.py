@@ -1,30 +1,41 @@
-"""Files that leave and come back: worklists as Excel and PDF, filled Excel uploads, VNFishbase exports."""
+"""Files that leave and come back: worklists as Excel and PDF, filled Excel uploads, VNFishbase exports.
+
+The files themselves stay Vietnamese whatever language the officer's pages are in, by design: the
+worklists go to commune People's Committees and the police, who fill them in and send them back (the
+upload finds its columns by these Vietnamese headings), and the export headers are the ones the
+national VNFishbase system reads. So their text is literal, not marked for translation, and the
+worklist title is rendered in Vietnamese for them (translation.override("vi")).
+"""
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from lienthong.sync.models import Export, Worklist
+from lienthong.web import fonts
 
-FONT_DIR = Path(__file__).resolve().parent / "static" / "sync" / "fonts"
-
+# The worklist sent to communes and police, and read back on upload: Vietnamese by design.
 WORKLIST_HEADERS = ("Mã mục", "STT", "Số đăng ký", "Tên tàu", "Cảng/xã tàu", "Chủ tàu (như trong sổ)",
                     "CCCD/CMND (như trong sổ)", "Ngày sinh (như trong sổ)", "Địa chỉ (như trong sổ)", "Cần bổ sung",
                     "CCCD đúng (12 số)", "Họ tên đúng", "Ngày sinh đúng (dd/mm/yyyy)", "Ghi chú")
 ANSWER_COLUMNS = {"CCCD đúng (12 số)": "cccd", "Họ tên đúng": "name", "Ngày sinh đúng (dd/mm/yyyy)": "birth_date",
                   "Ghi chú": "note"}
+# The headers VNFishbase reads: Vietnamese by design, never translated.
 EXPORT_HEADERS = ("Số đăng ký", "Số CCCD chủ tàu", "Họ tên chủ tàu (theo CSDL dân cư)")
 
 
 def worklist_title(wl: Worklist) -> str:
+    """The recipient in the active language: on the officer's page, and in Vietnamese in the files."""
     from lienthong.web.communes import commune_name
 
-    where = commune_name(wl.commune_code) if wl.commune_code else "Tỉnh (phân loại)"
-    return f"{'Công an' if wl.kind == 'police' else 'UBND'} {where}"
+    where = commune_name(wl.commune_code) if wl.commune_code else _("Province (triage)")
+    who = _("Police") if wl.kind == "police" else _("People's Committee")
+    return f"{who} {where}"
 
 
 def _rows(wl: Worklist):
@@ -39,6 +50,11 @@ def _rows(wl: Worklist):
 
 
 def worklist_xlsx(wl: Worklist) -> bytes:
+    with translation.override("vi"):
+        return _worklist_xlsx(wl)
+
+
+def _worklist_xlsx(wl: Worklist) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Danh sách"
@@ -72,7 +88,7 @@ def read_answers(data: bytes) -> list[dict]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise ValueError("Tệp không phải Excel (.xlsx) đọc được.") from exc
+        raise ValueError(_("The file is not a readable Excel (.xlsx) file.")) from exc
     ws = wb.worksheets[0]
     header, out = None, []
     for n, row in enumerate(ws.iter_rows(values_only=True), 1):
@@ -90,16 +106,21 @@ def read_answers(data: bytes) -> list[dict]:
             out.append({"item": int(cells[header["Mã mục"]]), "row": n, **got})
     wb.close()
     if header is None:
-        raise ValueError("Không thấy dòng tiêu đề có cột “Mã mục”: hãy dùng tệp tải từ trang danh sách.")
+        raise ValueError(_("No heading row with the column “Mã mục” found: use the file downloaded from the list page."))
     return out
 
 
 def worklist_pdf(wl: Worklist) -> bytes:
+    with translation.override("vi"):
+        return _worklist_pdf(wl)
+
+
+def _worklist_pdf(wl: Worklist) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", fonts.path())
+    pdf.add_font("DejaVu", "B", fonts.path(bold=True))
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
