@@ -6,7 +6,7 @@ faster than keeping a unique constraint up to date during the load).
 """
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 CITIZEN_INDEXES = [
     models.Index(fields=["cccd"], name="pop_citizen_cccd"),
@@ -22,21 +22,21 @@ CITIZEN_INDEXES = [
 
 class Citizen(models.Model):
     cccd = models.CharField(_("CCCD"), max_length=12)
-    old_id_number = models.CharField(_("số CMND cũ"), max_length=12, blank=True, default="")
-    full_name = models.CharField(_("họ tên"), max_length=200)
-    birth_date = models.DateField(_("ngày sinh"))
-    birth_year = models.SmallIntegerField(_("năm sinh"))
-    gender = models.CharField(_("giới tính"), max_length=3)
-    commune_code = models.CharField(_("mã xã 2025"), max_length=5)
-    address = models.TextField(_("địa chỉ"), blank=True, default="")
+    old_id_number = models.CharField(_("old ID card number (CMND)"), max_length=12, blank=True, default="")
+    full_name = models.CharField(pgettext_lazy("population", "full name"), max_length=200)
+    birth_date = models.DateField(_("birth date"))
+    birth_year = models.SmallIntegerField(_("birth year"))
+    gender = models.CharField(_("gender"), max_length=3)
+    commune_code = models.CharField(_("2025 commune code"), max_length=5)
+    address = models.TextField(_("address"), blank=True, default="")
     # Prepared keys (population.source.name_keys): folded full name, family key, folded given name.
     name_folded = models.CharField(max_length=200)
     family_key = models.CharField(max_length=60)
     given_folded = models.CharField(max_length=60)
 
     class Meta:
-        verbose_name = _("công dân (bản trích)")
-        verbose_name_plural = _("công dân (bản trích)")
+        verbose_name = _("citizen (extract)")
+        verbose_name_plural = _("citizens (extract)")
         indexes = CITIZEN_INDEXES
 
     def __str__(self) -> str:  # shown in admin lists; never logged
@@ -46,15 +46,15 @@ class Citizen(models.Model):
 class Extract(models.Model):
     """One import of a population extract file; the newest is the one in the Citizen table."""
 
-    file_name = models.CharField(_("tệp"), max_length=255)
+    file_name = models.CharField(_("file"), max_length=255)
     sha256 = models.CharField(max_length=64)
-    rows = models.PositiveIntegerField(_("số người"))
-    imported_at = models.DateTimeField(_("nhập lúc"), default=timezone.now)
-    seconds = models.FloatField(_("thời gian nhập (giây)"), default=0.0)
+    rows = models.PositiveIntegerField(_("people"))
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    seconds = models.FloatField(_("import time (seconds)"), default=0.0)
 
     class Meta:
-        verbose_name = _("bản trích dân cư")
-        verbose_name_plural = _("bản trích dân cư")
+        verbose_name = _("population extract")
+        verbose_name_plural = _("population extracts")
         ordering = ["-imported_at", "-id"]
 
     def __str__(self) -> str:

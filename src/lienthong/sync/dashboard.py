@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
+from django.utils.html import escape
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import IdentityStatus, Vessel
@@ -78,13 +80,13 @@ def build(today: date | None = None) -> Dashboard:
     total = Vessel.objects.count()
     by_status = [(v, str(label), counts.get(v, 0)) for v, label in IdentityStatus.choices]
     communes = _share_rows("commune_code")
-    by_commune = sorted(({"code": k, "name": commune_name(k) or "(chưa rõ)", **v} for k, v in communes.items()),
+    by_commune = sorted(({"code": k, "name": commune_name(k) or _("(unknown)"), **v} for k, v in communes.items()),
                         key=lambda r: (r["share"], -r["n"], r["name"]))
     lengths = _share_rows("length_class")
     by_length = [{"code": code, "name": label, **lengths.get(code, {"n": 0, "linked": 0, "share": 0.0})}
                  for code, _lo, _hi, label in LENGTH_CLASSES]
     if "" in lengths:
-        by_length.append({"code": "", "name": "Chưa rõ chiều dài", **lengths[""]})
+        by_length.append({"code": "", "name": _("Length unknown"), **lengths[""]})
     open_items = WorklistItem.objects.filter(state__in=OPEN)
     waiting = (open_items.filter(worklist__kind=WorklistKind.COMMUNE).values_list("worklist__commune_code")
                .annotate(n=Count("id")).order_by("-n", "worklist__commune_code").values_list("worklist__commune_code", "n"))
@@ -112,7 +114,7 @@ def chart_svg(points: list[tuple[date, int]], total: int, width: int = 640, heig
     first, last = points[0][0].strftime("%d/%m"), points[-1][0].strftime("%d/%m")
     return (
         f'<svg class="sync-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Số tàu đã xác minh theo ngày: {points[-1][1]} trên {total}">'
+        f'aria-label="{escape(_("Verified vessels by day: %(n)s of %(total)s") % {"n": points[-1][1], "total": total})}">'
         f'<line x1="{pad_l}" y1="{pad_t}" x2="{pad_l + w}" y2="{pad_t}" class="grid"/>'
         f'<line x1="{pad_l}" y1="{pad_t + h}" x2="{pad_l + w}" y2="{pad_t + h}" class="axis"/>'
         f'<text x="{pad_l - 4}" y="{pad_t + 4}" text-anchor="end">{total}</text>'

@@ -7,19 +7,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "chờ chạy"
-    RUNNING = "running", "đang chạy"
-    PAUSED = "paused", "tạm dừng"
-    DONE = "done", "xong"
-    FAILED = "failed", "lỗi"
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    PAUSED = "paused", _("paused")
+    DONE = "done", pgettext_lazy("sync", "done")
+    FAILED = "failed", pgettext_lazy("sync", "failed")
 
 
 class SourceKind(models.TextChoices):
-    LOCAL = "local", "bản trích dân cư (trong máy)"
-    HTTP = "http", "dịch vụ xác minh dân cư (HTTP)"
+    LOCAL = "local", _("population extract (on this server)")
+    HTTP = "http", _("population verification service (HTTP)")
 
 
 class SyncRun(models.Model):
@@ -56,15 +57,15 @@ class SyncRun(models.Model):
 
 
 class ItemState(models.TextChoices):
-    PENDING = "pending", "chờ"
-    DONE = "done", "xong"
+    PENDING = "pending", _("pending")
+    DONE = "done", pgettext_lazy("sync", "done")
 
 
 class ReviewState(models.TextChoices):
     NONE = "", "—"
-    OPEN = "open", "chờ xét duyệt"
-    CONFIRMED = "confirmed", "đã xác nhận"
-    REJECTED = "rejected", "đã bác"
+    OPEN = "open", _("awaiting review")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", pgettext_lazy("sync", "rejected")
 
 
 class SyncItem(models.Model):
@@ -107,8 +108,8 @@ class IdentityDecision(models.Model):
 
 
 class WorklistKind(models.TextChoices):
-    COMMUNE = "commune", "UBND xã/phường/đặc khu"
-    POLICE = "police", "Công an"
+    COMMUNE = "commune", _("People's Committee of the commune")
+    POLICE = "police", _("Police")
 
 
 class Worklist(models.Model):
@@ -125,9 +126,9 @@ class Worklist(models.Model):
 
 
 class WorkItemState(models.TextChoices):
-    OPEN = "open", "chờ trả lời"
-    ANSWERED = "answered", "đã trả lời, chưa khớp"
-    RESOLVED = "resolved", "đã xác minh"
+    OPEN = "open", _("awaiting answer")
+    ANSWERED = "answered", _("answered, not matching")
+    RESOLVED = "resolved", pgettext_lazy("sync", "verified")
 
 
 class WorklistItem(models.Model):

@@ -1,4 +1,8 @@
-"""Sync campaign pages. Thin: domain functions in engine, actions, files, dashboard."""
+"""Sync campaign pages. Thin: domain functions in engine, actions, files, dashboard.
+
+Messages to the officer are translated; audit summaries stay Vietnamese: they are stored records,
+written once in the province's working language, not text of the page.
+"""
 from __future__ import annotations
 
 from functools import wraps
@@ -9,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts import audit
@@ -125,7 +130,7 @@ def review_decide(request, pk):
         return redirect("sync-review")
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"ok": True, "status": owner.identity_status, "cccd": owner.verified_cccd})
-    messages.success(request, f"Đã ghi quyết định cho tàu {item.vessel.registration_number}.")
+    messages.success(request, _("Decision recorded for vessel %(reg)s.") % {"reg": item.vessel.registration_number})
     return redirect("sync-review")
 
 
@@ -137,7 +142,8 @@ def worklists(request):
         if not is_province(user):
             raise PermissionDenied
         made = actions.build_worklists(request, deadline_days=int(request.POST.get("days") or 14))
-        messages.success(request, f"Đã lập {len(made)} danh sách mới." if made else "Không có tàu nào cần đưa vào danh sách mới.")
+        messages.success(request, _("%(n)d new lists made.") % {"n": len(made)} if made
+                         else _("No vessel needs to go on a new list."))
         return redirect("sync-worklists")
     qs = actions.visible_worklists(user)
     if not is_province(user) and not user.is_area_scoped:
@@ -181,10 +187,11 @@ def answer(request, pk, item_pk):
         item = actions.answer_item(request, item, request.POST.get("cccd", ""), request.POST.get("name", ""),
                                    request.POST.get("birth_date", ""), request.POST.get("note", ""))
     except actions.ActionError as exc:
-        messages.error(request, f"Tàu {item.vessel.registration_number}: {exc}")
+        messages.error(request, _("Vessel %(reg)s: %(msg)s") % {"reg": item.vessel.registration_number, "msg": exc})
     else:
         level = messages.SUCCESS if item.state == WorkItemState.RESOLVED else messages.WARNING
-        messages.add_message(request, level, f"Tàu {item.vessel.registration_number}: {item.answer_result}")
+        messages.add_message(request, level, _("Vessel %(reg)s: %(msg)s") % {"reg": item.vessel.registration_number,
+                                                                          "msg": item.answer_result})
     return redirect("sync-worklist", pk=wl.pk)
 
 
@@ -194,7 +201,7 @@ def upload(request, pk):
     wl = _worklist_for(request, pk)
     f = request.FILES.get("file")
     if f is None:
-        messages.error(request, "Chưa chọn tệp.")
+        messages.error(request, _("No file chosen."))
         return redirect("sync-worklist", pk=wl.pk)
     try:
         rows = files.read_answers(f.read())
@@ -207,20 +214,22 @@ def upload(request, pk):
     for row in rows:
         item = items.get(row["item"])
         if item is None:
-            problems.append(f"dòng {row['row']}: mã mục {row['item']} không thuộc danh sách này")
+            problems.append(_("row %(row)s: item %(item)s is not on this list") % {"row": row["row"], "item": row["item"]})
             continue
         if item.state == WorkItemState.RESOLVED:
             continue
         try:
             item = actions.answer_item(request, item, row["cccd"], row["name"], row["birth_date"], row["note"], via="upload")
         except actions.ActionError as exc:
-            problems.append(f"dòng {row['row']} ({item.vessel.registration_number}): {exc}")
+            problems.append(_("row %(row)s (%(reg)s): %(msg)s") % {"row": row["row"], "reg": item.vessel.registration_number,
+                                                                   "msg": exc})
             continue
         answered += 1
         resolved += item.state == WorkItemState.RESOLVED
     audit.record(request, "import", object_type="worklist", object_id=wl.pk, summary=f"Tải lên trả lời: {f.name}",
                  detail={"answered": answered, "resolved": resolved, "problems": problems[:50]})
-    messages.success(request, f"Đã đọc {answered} trả lời: {resolved} tàu đã xác minh, {answered - resolved} chưa khớp.")
+    messages.success(request, _("%(answered)d answers read: %(resolved)d vessels verified, %(unmatched)d not matching.")
+                     % {"answered": answered, "resolved": resolved, "unmatched": answered - resolved})
     for p in problems[:20]:
         messages.error(request, p)
     return redirect("sync-worklist", pk=wl.pk)
@@ -247,7 +256,7 @@ def reminders(request):
     if request.method == "POST":
         wl = get_object_or_404(Worklist, pk=request.POST.get("worklist"))
         actions.remind(request, wl)
-        messages.success(request, f"Đã ghi nhắc hạn: {files.worklist_title(wl)}.")
+        messages.success(request, _("Reminder recorded: %(title)s.") % {"title": files.worklist_title(wl)})
         return redirect("sync-reminders")
     from django.db.models import Count, Q
 
@@ -268,9 +277,9 @@ def exports(request):
     if request.method == "POST":
         export = actions.build_export(request)
         if export is None:
-            messages.info(request, "Không có thay đổi nào kể từ lần xuất trước.")
+            messages.info(request, _("Nothing has changed since the previous export."))
         else:
-            messages.success(request, f"Đã tạo bản xuất {export.pk}: {export.rows} tàu.")
+            messages.success(request, _("Export %(n)s created: %(rows)s vessels.") % {"n": export.pk, "rows": export.rows})
         return redirect("sync-exports")
     return render(request, "sync/exports.html", {"exports": Export.objects.all()[:50],
                                                  "pending": len(actions.pending_export_lines())})
