@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -94,7 +95,7 @@ def list_ports(request):
 def create_declaration(request, body: DeclarationIn):
     port = Port.objects.filter(code=body.port, active=True).first()
     if port is None:
-        return Status(400, {"detail": "invalid", "errors": {"port": "Không có cảng này"}})
+        return Status(400, {"detail": "invalid", "errors": {"port": _("No such port")}})
     try:
         trip = services.declare(
             registration_number=body.registration_number, port=port,

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienthong.accounts.audit import record
 from lienthong.accounts.models import AuditAction, Role
@@ -111,28 +112,28 @@ def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: l
     officer = can_use_port(user)
     if vessel is None or (not officer and not owner_proof_ok(vessel, owner_cccd or "")):
         # One message for both: the form must not tell a stranger whether a CCCD is the owner's.
-        errors["registration_number"] = "Không tìm thấy tàu với số đăng ký và số định danh chủ tàu này"
+        errors["registration_number"] = _("No vessel found with this registration number and owner's ID number")
         if vessel is not None:
             record(request or user, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
                    summary="Port pre-declaration: owner CCCD does not match")
     if not port.active:
-        errors["port"] = "Cảng không còn hoạt động"
+        errors["port"] = _("The port is no longer in service")
     if zone not in ZONES:
-        errors["zone"] = "Vùng khai thác không hợp lệ"
+        errors["zone"] = _("Invalid fishing zone")
     if gear not in GEARS:
-        errors["gear"] = "Nghề khai thác không hợp lệ"
+        errors["gear"] = _("Invalid fishing gear")
     if not (captain.full_name or "").strip() or not (captain.cccd or "").strip():
-        errors["captain"] = "Cần họ tên và số định danh của thuyền trưởng"
+        errors["captain"] = _("The captain's full name and ID number are required")
     if len(crew) > MAX_CREW:
-        errors["crew"] = f"Tối đa {MAX_CREW} thuyền viên"
+        errors["crew"] = _("At most %(n)s crew members") % {"n": MAX_CREW}
     if any(not (c.full_name or "").strip() or not (c.cccd or "").strip() for c in crew):
-        errors["crew"] = "Mỗi thuyền viên cần họ tên và số định danh"
+        errors["crew"] = _("Each crew member needs a full name and ID number")
     if departure_at and expected_return_at and expected_return_at <= departure_at:
-        errors["expected_return_at"] = "Ngày về phải sau ngày xuất bến"
+        errors["expected_return_at"] = _("The return date must be after the departure date")
     if departure_at and departure_at < timezone.now() - timedelta(days=1):
-        errors["departure_at"] = "Ngày xuất bến đã qua"
+        errors["departure_at"] = _("The departure date has passed")
     if vessel is not None and not errors and Trip.objects.filter(vessel=vessel, status=TripStatus.DECLARED).exists():
-        errors["registration_number"] = "Tàu đã có một tờ khai đang chờ kiểm tra"
+        errors["registration_number"] = _("The vessel already has a declaration awaiting checks")
     if errors:
         raise PortError(errors)
     with transaction.atomic():
@@ -189,17 +190,18 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
     if not can_decide(user, trip.port):
         record(request or user, AuditAction.DENIED, object_type="trip", object_id=trip.reference,
                summary="Port decision outside the officer's port")
-        raise PortError("Bạn không được phân công tại cảng này")
+        raise PortError(_("You are not assigned to this port"))
     if trip.status != TripStatus.DECLARED:
-        raise PortError("Tờ khai này đã được xử lý")
+        raise PortError(_("This declaration has already been dealt with"))
     results = checks.evaluate_departure(departure_context(trip, population))
     blocking = checks.blocking_failures(results)
     note, override_reason = (note or "").strip(), (override_reason or "").strip()
     now = timezone.now()
     if action == "clear":
         if blocking and len(override_reason) < MIN_OVERRIDE_REASON:
-            raise PortError({"override_reason": f"Có {len(blocking)} kiểm tra bắt buộc không đạt: cần ghi lý do cho "
-                                                f"phép xuất bến (ít nhất {MIN_OVERRIDE_REASON} ký tự)"})
+            raise PortError({"override_reason": _(
+                "%(n)s blocking checks failed: write the reason for clearing the vessel anyway "
+                "(at least %(min)s characters)") % {"n": len(blocking), "min": MIN_OVERRIDE_REASON}})
         with transaction.atomic():
             trip.status, trip.checks, trip.decided_at, trip.decided_by = TripStatus.CLEARED, results, now, user
             trip.decision_note = note
@@ -225,9 +227,9 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
     if action == "refuse":
         valid_codes = {r["code"] for r in results if r["status"] == checks.FAILED} | {OTHER_REASON}
         if refusal_code not in valid_codes:
-            raise PortError({"refusal_code": "Chọn một kiểm tra không đạt, hoặc lý do khác"})
+            raise PortError({"refusal_code": _("Choose a failed check, or another reason")})
         if refusal_code == OTHER_REASON and not note:
-            raise PortError({"note": "Ghi rõ lý do từ chối"})
+            raise PortError({"note": _("Write the reason for refusal")})
         with transaction.atomic():
             trip.status, trip.checks, trip.decided_at, trip.decided_by = TripStatus.REFUSED, results, now, user
             trip.refusal_code, trip.decision_note = refusal_code, note
@@ -236,7 +238,7 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
                    summary=f"Refused {trip.vessel.registration_number}: {refusal_code}",
                    detail={"refusal_code": refusal_code, "note": note})
         return trip
-    raise PortError("Thao tác không hợp lệ")
+    raise PortError(_("Invalid action"))
 
 
 # --- arrival -------------------------------------------------------------------------------------
@@ -244,9 +246,9 @@ def parse_weight(text) -> Decimal:
     try:
         value = Decimal(str(text).replace(",", ".").strip())
     except InvalidOperation:
-        raise PortError({"catch": f"Khối lượng không hợp lệ: {text}"}) from None
+        raise PortError({"catch": _("Invalid weight: %(text)s") % {"text": text}}) from None
     if value <= 0 or value > Decimal("1000000"):
-        raise PortError({"catch": f"Khối lượng không hợp lệ: {text}"})
+        raise PortError({"catch": _("Invalid weight: %(text)s") % {"text": text}})
     return value
 
 
@@ -256,13 +258,13 @@ def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None
     trip = load_trip(trip)
     port = port or trip.port
     if not (can_decide(user, trip.port) or can_decide(user, port)):
-        raise PortError("Bạn không được phân công tại cảng này")
+        raise PortError(_("You are not assigned to this port"))
     if trip.status != TripStatus.CLEARED:
-        raise PortError("Chỉ ghi nhận cập cảng cho chuyến đã được cho xuất bến")
+        raise PortError(_("Arrival can only be recorded for a trip cleared to depart"))
     if returned_at <= trip.departure_at:
-        raise PortError({"returned_at": "Thời gian cập cảng phải sau thời gian xuất bến"})
+        raise PortError({"returned_at": _("The arrival time must be after the departure time")})
     if zone_fished and zone_fished not in ZONES:
-        raise PortError({"zone_fished": "Vùng khai thác không hợp lệ"})
+        raise PortError({"zone_fished": _("Invalid fishing zone")})
     ctx = checks.ArrivalContext(trip, returned_at, zone_fished, list(catches))
     results = checks.evaluate_arrival(ctx)
     with transaction.atomic():
@@ -281,10 +283,10 @@ def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None
 
 def resolve_flag(flag: TripFlag, user, resolution: str, request=None) -> TripFlag:
     if not can_decide(user, flag.trip.port):
-        raise PortError("Bạn không được phân công tại cảng này")
+        raise PortError(_("You are not assigned to this port"))
     resolution = (resolution or "").strip()
     if not resolution:
-        raise PortError({"resolution": "Ghi kết quả xác minh"})
+        raise PortError({"resolution": _("Write the result of the verification")})
     flag.resolved_at, flag.resolved_by, flag.resolution = timezone.now(), user, resolution
     flag.save()
     record(request or user, AuditAction.UPDATE, object_type="trip", object_id=flag.trip.reference,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 _lock = threading.Lock()
 TEST_PASSPHRASE = b"lienthong-test-signer"  # the generated test key only; it signs nothing real
@@ -125,6 +126,7 @@ def _signer(config: SigningConfig):
         return _signers[config]
 
 
+# The reason is written into the signature of an official Vietnamese document: Vietnamese by design.
 def sign_pdf(pdf: bytes, *, reason: str = "Cấp giấy xác nhận xuất bến", location: str = "",
              config: SigningConfig | None = None) -> bytes:
     """The PDF with a PAdES baseline signature (B-B) by the configured signer."""
@@ -167,21 +169,22 @@ def validate(pdf: bytes, config: SigningConfig | None = None) -> SignatureCheck:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
         if not sigs:
-            return SignatureCheck(False, False, False, "", None, False, "Tài liệu không có chữ ký số")
+            return SignatureCheck(False, False, False, "", None, False, _("The document has no digital signature"))
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         status = validate_pdf_signature(sigs[-1], context)
     except Exception as exc:  # a damaged file is an answer ("invalid"), not a server error
-        return SignatureCheck(False, False, False, "", None, False, f"Không đọc được chữ ký: {type(exc).__name__}")
+        return SignatureCheck(False, False, False, "", None, False,
+                              _("The signature cannot be read: %(error)s") % {"error": type(exc).__name__})
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     valid = bool(status.intact and status.valid and status.trusted and whole)
     if valid:
-        message = "Chữ ký số hợp lệ: tài liệu không bị thay đổi sau khi ký"
+        message = _("Valid digital signature: the document has not been changed since it was signed")
     elif not (status.intact and status.valid):
-        message = "Chữ ký số không hợp lệ: nội dung tài liệu đã bị thay đổi"
+        message = _("Invalid digital signature: the document's content has been changed")
     elif not status.trusted:
-        message = "Chữ ký số không do cơ quan được tin cậy cấp"
+        message = _("The digital signature was not issued by a trusted authority")
     else:
-        message = "Tài liệu có phần được thêm vào sau chữ ký"
+        message = _("Something was added to the document after it was signed")
     return SignatureCheck(valid, bool(status.intact), bool(status.trusted), signer, status.signer_reported_dt,
                           whole, message)
