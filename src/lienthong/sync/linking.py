@@ -12,6 +12,7 @@ neither an ID nor a birth year).
 from __future__ import annotations
 
 import csv
+import math
 import os
 import tempfile
 import threading
@@ -19,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lienthong.identity.cccd import parse_id_number
+from lienthong.identity.cccd import consistent_with, id_similarity, normalize_gender, parse_id_number
 from lienthong.identity.dates import date_similarity, parse_date
 from lienthong.identity.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
 from lienthong.identity.names import names_compatible
@@ -164,55 +165,116 @@ class LocalLinker:
 
 
 # --- remote: the HTTP service ----------------------------------------------------------------------
-#: Match weights per level for answers from the remote service, which gives no Splink scores. They
-#: are of the size the engine learns on the demo province (bench/link_accuracy.py), so decide()'s
-#: thresholds mean the same: one exact name and birth date is an automatic link, two namesakes born
-#: the same day are not.
-REMOTE_WEIGHTS = {
-    "name": {"exact": 10.0, "exact_folded": 8.0, "middle_dropped": 6.0, "family_variant": 5.0,
-             "swapped": 2.0, "given_only": -2.0, "different": -10.0},
-    "birth": {"exact": 8.0, "day_month_swapped": 5.0, "same_year": 1.0, "year_off_by_one": -3.0,
-              "different": -8.0},
-    "gender": {"same": 0.5, "different": -6.0},
-    "commune": {"exact": 2.0, "different": -1.0},
-    "id": {"exact": 12.0},
+# The service gives levels, not scores. Each candidate is scored as the engine scores a pair
+# (identity.linkage.train/model): prior log2(1/N) plus, per comparison, log2(m/u), where m is how
+# often the level occurs among true matches and u among non-matches. N (the population size) comes
+# from the service's /v1/health. The one u the engine reads from the population's term
+# frequencies, "this name and this birth year agree by chance", the search answers directly: the
+# k people it returns for (name, birth year) are everyone who agrees so, so u = k/N and the prior
+# cancels: a candidate found by search starts at log2(m_name·m_year / k). Two namesakes born the
+# same year thus start one bit apart from a unique one, and the rest (day of birth, middle name,
+# commune, gender, ID) decides, as in the engine.
+#
+# m: the shares the engine learns from exact-ID pairs on the demo province (train.py, labels A and
+# B; bench/link_accuracy.py); u: chance agreement among people who share the name and birth year
+# (1/365 for the day, about 1/50 for the commune since namesakes cluster, given names carry the
+# gender). Checked on the demo and on an unseen seed with other damage rates (bench/sync.py).
+REMOTE_M = {
+    "name": {"exact": 0.80, "exact_folded": 0.10, "middle_dropped": 0.06, "family_variant": 0.03,
+             "swapped": 0.002, "given_only": 0.005, "different": 0.003},
+    "year": {"same": 0.93, "year_off_by_one": 0.03, "different": 0.04},
+    "day": {"exact": 0.85, "day_month_swapped": 0.05, "same_year": 0.10},   # when the year agrees
+    "gender": {"same": 0.99, "different": 0.01},
+    "commune": {"exact": 0.75, "different": 0.25},
+    # the registry ID vs this person's number; "different" splits on whether the ID is structurally
+    # the owner's own (CCCD digits 4-6 agree with the record's gender and birth year): a relative's
+    # or a garbled number mostly is not, and then says little against the candidate.
+    "id": {"exact": 0.80, "one_digit": 0.03, "transposition": 0.01, "different": 0.06,
+           "different_inconsistent": 0.5},
 }
+REMOTE_U = {
+    # only for the ID holder when the search did not return them (no k): a name's frequency
+    "name": {"exact": 1 / 3000, "exact_folded": 1 / 3000, "middle_dropped": 1 / 1000, "family_variant": 1 / 3000,
+             "swapped": 1e-4, "given_only": 1 / 100, "different": 1.0},
+    "year": {"same": 1 / 60, "year_off_by_one": 2 / 60, "different": 1.0},
+    "day": {"exact": 1 / 365, "day_month_swapped": 1 / 365, "same_year": 1.0},
+    "gender": {"same": 0.9, "different": 0.1},
+    "commune": {"exact": 1 / 50, "different": 1.0},
+    # exact: one person in N (filled per population); a number one slip from the registry's
+    # belonging by chance to someone who also shares the name and birth year: below one in 10⁶.
+    "id": {"one_digit": 1e-6, "transposition": 1e-6, "different": 1.0, "different_inconsistent": 1.0},
+}
+DEFAULT_POPULATION = 5_000_000  # the province, when the service does not say
+SEARCH_LIMIT = 10  # one token whatever the limit; a larger answer counts namesakes better
 _NAME_AS_GIVEN = {"exact": "exact", "exact_folded": "folded", "middle_dropped": "exact", "family_variant": "exact"}
 
 
-def _remote_candidate(facts: OwnerFacts, person, prior: float, id_exact: bool) -> Candidate:
+def _w(comparison: str, level: str, u: float | None = None) -> float:
+    return math.log2(REMOTE_M[comparison][level] / (REMOTE_U[comparison][level] if u is None else u))
+
+
+def _remote_candidate(facts: OwnerFacts, person, population: int, id_level: str | None,
+                      namesakes: int | None) -> Candidate:
+    """Levels and weights of one (owner, person) pair. namesakes: k, the people the search returned
+    for the owner's name and birth year, or name and commune when the registry has no birth year
+    (None: the person came only from verify, as the ID holder)."""
+    by_commune = namesakes and not facts.birth_year
     levels, weights = {}, {}
     nl = names_compatible(facts.name, person.full_name)
     levels["given"] = _NAME_AS_GIVEN.get(nl, "exact" if nl in ("given_only", "swapped") else "different")
-    levels["family"] = "different" if nl == "given_only" else ("exact" if nl != "different" else "different")
-    weights["name"] = REMOTE_WEIGHTS["name"].get(nl, -10.0)
+    levels["family"] = "different" if nl in ("given_only", "different") else "exact"
     levels["name"] = nl
     birth = parse_date(facts.birth_raw) if facts.birth_raw else (parse_date(str(facts.birth_year)) if facts.birth_year else None)
+    year = None
     if birth is not None and birth.year:
+        year = ("same" if birth.year == person.birth_date.year else
+                "year_off_by_one" if abs(birth.year - person.birth_date.year) == 1 else "different")
+    if namesakes:  # found by search: name and year agree, u = k/N (the prior cancels)
+        m_key = REMOTE_M["commune"]["exact"] if by_commune else REMOTE_M["year"]["same"]
+        weights["name"] = math.log2(REMOTE_M["name"].get(nl, 0.003) * m_key / namesakes)
+    else:
+        weights["name"] = math.log2(1.0 / population) + _w("name", nl)
+        if year:
+            weights["birth_year"] = _w("year", year)
+    if birth is not None and year is not None:
         if birth.precision == "year":
-            bl = "same_year" if birth.year == person.birth_date.year else "different"
-            levels["birth"] = "year_only" if bl == "same_year" else "different"
-            weights["birth"] = 4.0 if bl == "same_year" else -8.0
+            levels["birth"] = "year_only" if year == "same" else ("year_off_by_one" if year != "different" else "different")
+        elif year == "same":
+            day = date_similarity(birth, parse_date(person.birth_date)) or "same_year"
+            day = day if day in REMOTE_M["day"] else "same_year"
+            levels["birth"] = {"day_month_swapped": "swapped"}.get(day, day)
+            weights["birth"] = _w("day", day)
         else:
-            bl = date_similarity(birth, parse_date(person.birth_date)) or "different"
-            levels["birth"] = {"day_month_swapped": "swapped"}.get(bl, bl)
-            weights["birth"] = REMOTE_WEIGHTS["birth"].get(bl, -8.0)
-    g = (facts.gender_raw or "").strip().lower()
-    if g in ("nam", "nữ", "nu"):
-        same = (g == "nam") == (person.gender == "nam")
-        levels["gender"] = "same" if same else "different"
-        weights["gender"] = REMOTE_WEIGHTS["gender"]["same" if same else "different"]
+            levels["birth"] = year if year == "year_off_by_one" else "different"
+    gender = normalize_gender(facts.gender_raw)
+    if gender:
+        same = "same" if gender == person.gender else "different"
+        levels["gender"] = "exact" if same == "same" else "different"
+        weights["gender"] = _w("gender", same)
     if facts.commune_code:
-        same = facts.commune_code == person.commune_code
-        levels["commune"] = "exact" if same else "different"
-        weights["commune"] = REMOTE_WEIGHTS["commune"]["exact" if same else "different"]
-    if id_exact:
-        levels["id"] = "exact"
-        weights["id"] = REMOTE_WEIGHTS["id"]["exact"]
-    total = prior + sum(weights.values())
+        same = "exact" if facts.commune_code == person.commune_code else "different"
+        levels["commune"] = same
+        if not by_commune:  # (otherwise already in k)
+            weights["commune"] = _w("commune", same)
+    if id_level:
+        levels["id"] = "different" if id_level.startswith("different") else id_level
+        weights["id"] = _w("id", id_level, 1.0 / population if id_level == "exact" else None)
+    total = sum(weights.values())
     prob = 1.0 / (1.0 + 2.0 ** (-total))
-    return Candidate(person.cccd, total, prob, levels, weights, person.full_name,
-                     person.birth_date.strftime("%d/%m/%Y"))
+    return Candidate(person.cccd, total, prob, levels, {k: round(v, 2) for k, v in weights.items()},
+                     person.full_name, person.birth_date.strftime("%d/%m/%Y"))
+
+
+def _id_level(idc, facts: OwnerFacts, person, holder_cccd: str | None) -> str | None:
+    """How the registry's ID compares with this person's numbers (None: the registry has none)."""
+    if idc is None:
+        return None
+    if person.cccd == holder_cccd or idc.digits in (person.cccd, person.old_id_number):
+        return "exact"
+    level = id_similarity(idc.digits, person.cccd) if len(idc.digits) == 12 else "different"
+    if level == "different" and consistent_with(idc.digits, facts.gender_raw, facts.birth_year) is False:
+        return "different_inconsistent"
+    return level
 
 
 class Cancelled(Exception):
@@ -220,8 +282,6 @@ class Cancelled(Exception):
 
 
 class RemoteLinker:
-    #: log2 prior odds of a random pair in a province-sized population (≈ 1 in 5·10⁶)
-    PRIOR = -22.0
     #: chunks the engine may have in flight at once (engine._run_pipelined): while one chunk waits
     #: for its verify batch, or is being written, the others' lookups keep the rate budget busy.
     pipeline_depth = 3
@@ -236,6 +296,17 @@ class RemoteLinker:
         self._pool = ThreadPoolExecutor(lookup_threads, thread_name_prefix="population-lookup")
         self.lookups = 0  # rate-limit tokens spent: one per verified number, one per search
         self._lock = threading.Lock()
+        self._population: int | None = None
+
+    @property
+    def population(self) -> int:
+        """N for the prior and the exact-ID u: the service's /v1/health says (free of the rate limit)."""
+        if self._population is None:
+            try:
+                self._population = int(self.source.health().get("people") or DEFAULT_POPULATION)
+            except Exception:  # an older service, or a source without health(): the province's size
+                self._population = DEFAULT_POPULATION
+        return self._population
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -251,8 +322,8 @@ class RemoteLinker:
 
         self._spend(1, stop)
         try:
-            return self.source.search(f.name, birth_year=f.birth_year, limit=5) if f.birth_year else \
-                self.source.search(f.name, commune_code=f.commune_code or None, limit=5)
+            return self.source.search(f.name, birth_year=f.birth_year, limit=SEARCH_LIMIT) if f.birth_year else \
+                self.source.search(f.name, commune_code=f.commune_code or None, limit=SEARCH_LIMIT)
         except InvalidRequest:
             return []
 
@@ -291,13 +362,19 @@ class RemoteLinker:
         searches = [self._pool.submit(self._search, f, stop) for f in rest]
         found = {f.owner_id: s.result() for f, s in zip(rest, searches)}
         out = {}
+        population = self.population
         for f in owners:
             h = holder.get(f.owner_id)
-            people = {p.cccd: p for p in found.get(f.owner_id, [])}
-            if h is not None:
-                people[h.cccd] = h
-            cands = [_remote_candidate(f, p, self.PRIOR, h is not None and p.cccd == h.cccd) for p in people.values()]
             idc = ids.get(f.owner_id)
+            searched = found.get(f.owner_id, [])
+            # k: a search by commune only (no birth year, no commune) counts nothing useful
+            k = len(searched) if (f.birth_year or f.commune_code) else None
+            people = {p.cccd: p for p in searched}
+            cands = [_remote_candidate(f, p, population, _id_level(idc, f, p, h.cccd if h else None), k)
+                     for p in people.values()]
+            if h is not None and h.cccd not in people:
+                people[h.cccd] = h
+                cands.append(_remote_candidate(f, h, population, "exact", None))
             facts = RecordFacts(str(f.owner_id), idc.digits if idc else None, idc.code if idc else "missing",
                                 idc.reason if idc else "", verified[f.owner_id].cccd if f.owner_id in verified else None,
                                 h.cccd if h else None)
