@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import IdentityStatus, Vessel
 from lienthong.sync.models import ReviewState, SyncItem, WorkItemState, WorklistItem, WorklistKind
+from lienthong.web.labels import length_class_label
 
 LINKED = ("verified", "matched")
 OPEN = (WorkItemState.OPEN, WorkItemState.ANSWERED)
@@ -83,8 +84,8 @@ def build(today: date | None = None) -> Dashboard:
     by_commune = sorted(({"code": k, "name": commune_name(k) or _("(unknown)"), **v} for k, v in communes.items()),
                         key=lambda r: (r["share"], -r["n"], r["name"]))
     lengths = _share_rows("length_class")
-    by_length = [{"code": code, "name": label, **lengths.get(code, {"n": 0, "linked": 0, "share": 0.0})}
-                 for code, _lo, _hi, label in LENGTH_CLASSES]
+    by_length = [{"code": code, "name": str(length_class_label(code)),
+                  **lengths.get(code, {"n": 0, "linked": 0, "share": 0.0})} for code, *_rest in LENGTH_CLASSES]
     if "" in lengths:
         by_length.append({"code": "", "name": _("Length unknown"), **lengths[""]})
     open_items = WorklistItem.objects.filter(state__in=OPEN)

@@ -20,6 +20,7 @@ from lienthong.accounts import audit
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.sync import actions, dashboard as dash, engine, files
 from lienthong.sync.models import Export, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem
+from lienthong.web.labels import length_class_label
 
 
 def is_province(user) -> bool:
@@ -70,7 +71,7 @@ def runs(request):
                    key=commune_name)
     return render(request, "sync/runs.html", {
         "runs": SyncRun.objects.all()[:30], "communes": [(c, commune_name(c)) for c in codes],
-        "length_classes": [(c[0], c[3]) for c in LENGTH_CLASSES], "sources": SourceKind.choices,
+        "length_classes": [(c[0], length_class_label(c[0])) for c in LENGTH_CLASSES], "sources": SourceKind.choices,
     })
 
 
