@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from contextlib import nullcontext
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -239,11 +238,18 @@ def _selectivity(term: Term, ids: bool, cap: int = SELECTIVITY_CAP) -> int:
 
 
 def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
-    # One word: only "more than POOL?" matters; several: the smallest count picks the driver.
+    # One word: only "more than POOL?" matters; several: the smallest count picks the driver (the first
+    # such word on a tie). Each count stops at the smallest so far (plus one, to see ties): only "smaller?"
+    # matters, and counting a common word's 5,000 index entries costs 3 ms on PostgreSQL. Last words
+    # first: a given name is rarer than the family name that usually leads.
     cap = SELECTIVITY_CAP if len(terms) > 1 else 2 * POOL + 1
-    counts = {t: _selectivity(t, ids, cap) for t in terms}
-    driver = min(terms, key=counts.__getitem__)
-    if counts[driver] > 2 * POOL:  # just above POOL, pooling would often fall back: twice the work
+    driver, best = None, cap
+    for i in reversed(range(len(terms))):
+        count = _selectivity(terms[i], ids, min(best + 1, cap) if driver is not None else cap)
+        if driver is None or count < best or (count == best and i < driver):
+            driver, best = i, count
+    driver = terms[driver]
+    if best > 2 * POOL:  # just above POOL, pooling would often fall back: twice the work
         found = _ranked_ids_sql(terms, driver, user, ids, limit, pool=POOL)
         if len(found) == limit:
             return found
@@ -251,13 +257,21 @@ def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
 
 
 def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None) -> list[int]:
+    """One query: candidates from the driver word, each scored for every word, best `limit` ids.
+
+    Every per-candidate value (the other words' scores, the sort row) is a lookup on an index by vessel,
+    written so that no planner can turn one into a hash join over a common word's whole range or the whole
+    SearchDoc table (PostgreSQL did, 80 ms instead of 5): no session setting, so no transaction, is needed."""
     token_table, doc_table = SearchToken._meta.db_table, SearchDoc._meta.db_table
     others = [t for t in terms if t is not driver]
-    # Driver: its matching token rows, one group per vessel; its score is the best row's.
-    score, driver_params = _score_sql("t", driver)
-    cond, p = _prefix_sql("t", driver, ids)
-    source = f"{token_table} t"
-    if pool is not None:
+    score, score_params = _score_sql("t", driver)
+    cond, cond_params = _prefix_sql("t", driver, ids)
+    if pool is None:
+        # Driver: its matching token rows (one range of the prefix index), one group per vessel; its
+        # score is the best row's.
+        base = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {token_table} t WHERE {cond} GROUP BY t.vessel_id"
+        params = [*score_params, *cond_params]
+    else:
         # Common words (thousands of vessels each): rank a pool instead of the whole set. The pool is
         # the first `pool` driver rows in index order (the exact word first, then its extensions, each
         # by name) plus the first `pool` owners whose folded name starts with the query as typed
@@ -270,20 +284,21 @@ def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int
             f" UNION SELECT vessel_id FROM (SELECT d.vessel_id FROM {doc_table} d"
             f" WHERE {_c('d.sort_key')} >= %s AND {_c('d.sort_key')} < %s ORDER BY {_c('d.sort_key')} LIMIT %s) b"
         )
-        # The pool drives (a join, not IN): each pooled vessel's rows come from the (vessel, token) index.
-        source = f"({pool_sql}) p JOIN {token_table} t ON t.vessel_id = p.vessel_id"
-        p = [*p, pool, typed, _next_prefix(typed), pool, *p]
-    grouped = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {source} WHERE {cond} GROUP BY t.vessel_id"
-    # Other words: one correlated lookup each on the (vessel, token) index, once per candidate: over the
-    # grouped driver rows (SQLite evaluated them twice per group when they sat beside the MAX() aggregate).
-    columns, params = ["g.vessel_id AS vessel_id", "g.s0 AS s0"], []
+        # Each pooled vessel's driver score from the (vessel, token) index (owners from the name range
+        # may not have the driver word: their score is NULL and they drop out).
+        base = (
+            f"SELECT p.vessel_id AS vessel_id, (SELECT MAX({score}) FROM {token_table} t"
+            f" WHERE t.vessel_id = p.vessel_id AND {cond}) AS s0 FROM ({pool_sql}) p"
+        )
+        params = [*score_params, *cond_params, *cond_params, pool, typed, _next_prefix(typed), pool]
+    # Other words: one lookup each on the (vessel, token) index per candidate.
+    columns = ["g.vessel_id AS vessel_id", "g.s0 AS s0"]
     for i, term in enumerate(others, start=1):
         score, p1 = _score_sql("u", term)
         cond_u, p2 = _prefix_sql("u", term, ids)
         columns.append(f"(SELECT MAX({score}) FROM {token_table} u WHERE u.vessel_id = g.vessel_id AND {cond_u}) AS s{i}")
         params += p1 + p2
-    params += [*driver_params, *p]
-    inner = f"SELECT {', '.join(columns)} FROM ({grouped}) g"
+    candidates = f"SELECT {', '.join(columns)} FROM g WHERE g.s0 IS NOT NULL"
     names = [f"c.s{i}" for i in range(len(terms))]
     where = [f"{n} IS NOT NULL" for n in names[1:]]
     if user.is_area_scoped:
@@ -298,25 +313,27 @@ def _ranked_ids_sql(terms: list[Term], driver: Term, user, ids: bool, limit: int
     # The whole name typed, no more and no fewer words: "Nguyễn Văn Hùng" above "Nguyễn Văn Chấn Hùng".
     whole = f"CASE WHEN ({folded}) = %s AND d.words = %s THEN 1 ELSE 0 END"
     params += [len(terms), len(terms)]
+    # Each candidate's sort row, by its key. SQLite always joins by nested loop; PostgreSQL would hash the
+    # whole SearchDoc table for 2,000 candidates, so there the lookup is LATERAL (a probe per candidate).
+    if connection.vendor == "postgresql":
+        # LIMIT 1 (one row by key anyway) keeps the planner from pulling the lookup up into a plain join.
+        doc_join = (f"CROSS JOIN LATERAL (SELECT x.sort_key, x.words FROM {doc_table} x"
+                    f" WHERE x.vessel_id = c.vessel_id LIMIT 1) d")
+    else:
+        doc_join = f"JOIN {doc_table} d ON d.vessel_id = c.vessel_id"
     sql = (
-        # MATERIALIZED: the candidates' scores are computed once; as a plain subquery SQLite would copy each
-        # correlated lookup into every WHERE and ORDER BY term that uses its score.
-        f"WITH c AS MATERIALIZED ({inner}) SELECT c.vessel_id FROM c JOIN {doc_table} d ON d.vessel_id = c.vessel_id"
+        # MATERIALIZED: each lookup runs once per candidate; as plain subqueries SQLite would copy a
+        # correlated lookup into every WHERE and ORDER BY term that uses its value.
+        f"WITH g AS MATERIALIZED ({base}), c AS MATERIALIZED ({candidates}) SELECT c.vessel_id FROM c {doc_join}"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY {id_hit} DESC, ({marks}) DESC, ({folded}) DESC, {whole} DESC,"
         f" {_c('d.sort_key')}, c.vessel_id LIMIT %s"
     )
     params.append(limit)
-    postgres = connection.vendor == "postgresql"
-    # Only PostgreSQL needs the transaction (for SET LOCAL); on SQLite the settings' IMMEDIATE mode
-    # would make every search take the write lock.
-    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
-        if postgres:
-            # The correlated lookups make the planner's cost estimate large enough to trigger JIT
-            # compilation, which costs 0.2-2 s for a query that runs in 10 ms. And it over-estimates
-            # index probes by vessel: with hash joins it scans a common word's 40,000 rows to meet a
-            # pool of 2,000 (80 ms) where probing each pooled vessel takes 5 ms (seen with EXPLAIN ANALYZE).
-            cursor.execute("SET LOCAL jit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+    # No transaction (on SQLite the settings' IMMEDIATE mode would make every search take the write
+    # lock). PostgreSQL connections run with jit=off (settings): the correlated lookups make the planner's
+    # cost estimate large enough to trigger JIT compilation, 0.2-2 s for a query that runs in 10 ms.
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
