@@ -224,6 +224,20 @@ def run_clients(port: int, token: str, queries: list[tuple[str, str]], clients: 
             for kind, s, status, body in results], elapsed
 
 
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of the server process and its workers so far, from /proc (Linux). On a shared
+    machine latency moves with other people's load; the CPU spent per request does not, much."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for p in [str(pid), *children]:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
@@ -277,7 +291,11 @@ def main(argv=None) -> int:
     try:
         wait_for_port(args.port)
         run_clients(args.port, token, queries[:200], args.clients)  # warm-up: connections, caches
+        server_cpu, client_cpu = server_cpu_seconds(server.pid), time.process_time()
         results, elapsed = run_clients(args.port, token, queries[200:], args.clients)
+        client_cpu = time.process_time() - client_cpu
+        if server_cpu is not None:
+            server_cpu = server_cpu_seconds(server.pid) - server_cpu
     finally:
         server.terminate()
         try:
@@ -291,6 +309,9 @@ def main(argv=None) -> int:
     print(f"\n{len(results):,} requests, {args.clients} clients, {elapsed:.1f} s: {len(results) / elapsed:.0f} req/s"
           f"  errors: {len(errors)}")
     print(f"latency  p50 {pct(times, 50):6.1f} ms   p95 {pct(times, 95):6.1f} ms   p99 {pct(times, 99):6.1f} ms")
+    print(f"CPU per request: server {server_cpu / len(results) * 1000:.2f} ms" if server_cpu is not None else
+          "CPU per request: server ?", f", client {client_cpu / len(results) * 1000:.2f} ms (incl. JSON parsing)"
+          f"   load average {os.getloadavg()[0]:.1f}", sep="")
     print(f"{'query kind':<20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'hits avg':>9}")
     for kind in sorted({r[0] for r in results}):
         rows = [r for r in results if r[0] == kind]
