@@ -137,6 +137,7 @@ LOGGING = {
 POPULATION_URL = os.environ.get("LIENTHONG_POPULATION_URL", "")
 POPULATION_TOKEN = os.environ.get("LIENTHONG_POPULATION_TOKEN", "")
 POPULATION_RATE = float(os.environ.get("LIENTHONG_POPULATION_RATE", "50"))  # requests per second allowed to us
+SYNC_ANSWERS_VIA_HTTP = os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP", "") == "1"
 
 import warnings  # noqa: E402
 

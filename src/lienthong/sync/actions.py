@@ -173,12 +173,11 @@ def visible_worklists(user):
 
 
 def population_source():
-    import os
-
     from django.conf import settings
 
-    # The opt-in flag is not (yet) a setting: answers are re-verified locally unless it is set.
-    if settings.POPULATION_URL and os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP"):
+    # Answers from communes and police are re-verified against the local extract unless the deployment
+    # asks for the remote service (it costs rate-limited requests).
+    if settings.POPULATION_URL and settings.SYNC_ANSWERS_VIA_HTTP:
         from lienthong.population.client import HttpPopulationSource
 
         return HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
