@@ -241,6 +241,31 @@ def _layout(workbook: Workbook, file_name: str, mapping, sheet_name: str | None)
     )
 
 
+def _is_label(value: object) -> bool:
+    text = cell_text(value).strip()
+    return bool(text) and not text.replace(",", ".").replace(".", "", 1).replace("-", "").replace("/", "").isdigit()
+
+
+def _guess_header_row(workbook: Workbook, sheet_name: str | None) -> tuple[str, int, list[str]] | None:
+    """For a file none of whose headers is known: the row (among the first ones) with the most text cells,
+    followed by a non-empty row, is taken for the header row. Returns (sheet, Excel row number, headers)."""
+    try:
+        sheet = workbook.sheet(sheet_name) if sheet_name else workbook.sheets[0]
+    except (KeyError, IndexError):
+        return None
+    rows = sheet.rows[: HEADER_SCAN_ROWS + 1]
+    best: tuple[int, int] | None = None  # (label cells, index)
+    for index, (_number, values) in enumerate(rows[:-1]):
+        labels = sum(1 for v in values if _is_label(v))
+        if labels >= 2 and any(cell_text(v).strip() for v in rows[index + 1][1]) and (best is None or labels > best[0]):
+            best = (labels, index)
+    if best is None:
+        return None
+    number, values = rows[best[1]]
+    headers = [h for h in (_clean_header(v) for v in values) if h]
+    return sheet.name, number, headers
+
+
 def _source_format(workbook: Workbook) -> str:
     parts = [workbook.format + (f" {workbook.encoding}" if workbook.encoding else "")]
     parts += [f"{enc} ×{n}" for enc, n in sorted(workbook.legacy.items()) if n]
@@ -254,8 +279,18 @@ def preview_headers(source: Source, file_name: str, *, sheet: str | None = None,
         workbook = read_workbook(read_bytes(source), file_name)
         preview.sheets = [s.name for s in workbook.sheets]
         layout = _layout(workbook, file_name, mapping, sheet)
-    except (ReadError, ImportRefused) as exc:
+    except ReadError as exc:
         preview.message = exc.message
+        return preview
+    except ImportRefused as exc:
+        preview.message = exc.message
+        guessed = _guess_header_row(workbook, sheet)
+        if guessed is not None:  # headers nobody knows yet: offer them for mapping by hand
+            preview.sheet, preview.header_row, preview.headers = guessed
+            preview.mapping = {h: None for h in preview.headers}
+            preview.unknown = list(preview.headers)
+            preview.missing_required = [label(k) for k in REQUIRED]
+            preview.source_format = _source_format(workbook)
         return preview
     preview.sheet = layout.sheet.name
     preview.header_row = layout.sheet.rows[layout.header_row][0]
