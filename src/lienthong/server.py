@@ -111,10 +111,18 @@ def _serve_gunicorn(application, host: str, port: int, workers: int, threads: in
         def load(self):
             return application
 
+    master = os.getpid()
     try:
         Server().run()
-    except SystemExit as stop:  # gunicorn's master ends with sys.exit, also on a clean stop
-        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except SystemExit as stop:  # gunicorn's master ends with sys.exit, also on a clean stop; so do workers
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        if os.getpid() != master:
+            # A worker, forked inside run(): it must not unwind into the caller's clean-up, which is the
+            # master's (e.g. `lienthong serve` stopping its job-worker process).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     return 0
 
 
