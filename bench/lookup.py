@@ -4,9 +4,12 @@
     .venv/bin/python bench/lookup.py --database-url postgres://postgres@127.0.0.1:5432/lienthong_bench
 
 Creates (or reuses) the database, bulk-creates owners and vessels with realistic Vietnamese names
-(lienthong.demo), builds the search index, starts `lienthong serve` in a subprocess, issues an API token
-for a fisheries officer (personal data visible, so every search also writes an audit event, as in real
-use), and replays a mix of queries over keep-alive connections. Prints p50/p95/p99 and throughput.
+(lienthong.demo), builds the search index, starts `lienthong serve` in a subprocess (gunicorn, one process
+per core, DEBUG off as in production; `--server waitress --debug` for the old single-process setup), issues
+an API token for a fisheries officer (personal data visible, so every search also writes an audit event,
+as in real use), and replays a mix of queries from closed-loop clients (no think time), one keep-alive
+connection each. Prints p50/p95/p99, throughput, and the server's and client's CPU time per request (on a
+shared machine latency moves with other people's load; CPU per request much less).
 """
 from __future__ import annotations
 
