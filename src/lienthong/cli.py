@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     job_worker = None if args.no_worker else worker.spawn_process()
     try:
         # gunicorn processes × threads on Linux (LIENTHONG_WORKERS, default one per core); waitress elsewhere.
-        return serve(args.host, args.port, workers=getattr(args, "workers", None), threads=args.threads)
+        return serve(args.host, args.port, workers=args.workers, threads=args.threads)
     finally:
         if job_worker is not None:
             worker.stop_process(job_worker)
@@ -121,10 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
 
-    p = sub.add_parser("serve", help="serve the web app (waitress)")
+    p = sub.add_parser("serve", help="serve the web app (gunicorn on Linux, waitress on Windows) and the job worker")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=16)
+    p.add_argument("--workers", type=int, default=None, help="processes (default: LIENTHONG_WORKERS, else one per core)")
+    p.add_argument("--threads", type=int, default=None, help="threads per process (default: LIENTHONG_THREADS, else 8)")
     p.add_argument("--no-worker", action="store_true", help="do not start the background job worker")
     p.set_defaults(func=cmd_serve)
 
