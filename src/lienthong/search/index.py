@@ -262,15 +262,13 @@ def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
     driver, best = None, cap
     counts = [0] * len(terms)
     for i in reversed(range(len(terms))):
-        count = _selectivity(terms[i], ids, min(best + 1, cap) if driver is not None else cap)
+        count = counts[i] = _selectivity(terms[i], ids, min(best + 1, cap) if driver is not None else cap)
         if driver is None or count < best or (count == best and i < driver):
             driver, best = i, count
-        counts[i] = count
     driver = terms[driver]
-    # The other words are checked most selective first (as counted; ties keep query order), each only on
-    # the candidates that passed the ones before.
-    order = sorted(range(len(terms)), key=lambda i: counts[i])
-    checks = [terms[i] for i in order if terms[i] is not driver]
+    # Words checked per candidate most selective first (as counted; ties keep query order): where each
+    # check keeps only the survivors of the one before (PostgreSQL), fewer lookups.
+    checks = [terms[i] for i in sorted(range(len(terms)), key=lambda i: counts[i]) if terms[i] is not driver]
     if best > 2 * POOL:  # just above POOL, pooling would often fall back: twice the work
         found = _ranked_ids_sql(terms, driver, user, ids, limit, pool=POOL, checks=checks)
         if len(found) == limit:
@@ -296,6 +294,7 @@ def _ranked_ids_sql(
         # score is the best row's.
         base = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {token_table} t WHERE {cond} GROUP BY t.vessel_id"
         params = [*score_params, *cond_params]
+        probed = others  # scored per candidate, as s1, s2, …
     else:
         # Common words (thousands of vessels each): rank a pool instead of the whole set. The pool is
         # the first `pool` driver rows in index order (the exact word first, then its extensions, each
@@ -309,36 +308,58 @@ def _ranked_ids_sql(
             f" UNION SELECT vessel_id FROM (SELECT d.vessel_id FROM {doc_table} d"
             f" WHERE {_c('d.sort_key')} >= %s AND {_c('d.sort_key')} < %s ORDER BY {_c('d.sort_key')} LIMIT %s) b"
         )
-        # Each pooled vessel's driver score from the (vessel, token) index (owners from the name range
-        # may not have the driver word: their score is NULL and they drop out).
-        probe, probe_params = _probe_sql("t", driver, ids)
-        base = (
-            f"SELECT p.vessel_id AS vessel_id, (SELECT MAX({score}) FROM {token_table} t"
-            f" WHERE t.vessel_id = p.vessel_id AND {probe}) AS s0 FROM ({pool_sql}) p"
-        )
-        params = [*score_params, *probe_params, *cond_params, pool, typed, _next_prefix(typed), pool]
-    # Other words: one lookup each on the (vessel, token) index per candidate.
+        pool_params = [*cond_params, pool, typed, _next_prefix(typed), pool]
+        probed = [driver, *others]  # the driver too: owners from the name range may not have it
+        if postgres:
+            base, params = f"SELECT p.vessel_id AS vessel_id FROM ({pool_sql}) p", pool_params
+        else:
+            # Each pooled vessel's driver score from the (vessel, token) index (owners from the name range
+            # may not have the driver word: their score is NULL and they drop out).
+            base = (
+                f"SELECT p.vessel_id AS vessel_id, (SELECT MAX({score}) FROM {token_table} t"
+                f" WHERE t.vessel_id = p.vessel_id AND {cond}) AS s0 FROM ({pool_sql}) p"
+            )
+            params = [*score_params, *cond_params, *pool_params]
     names = [f"c.s{i}" for i in range(len(terms))]
-    if postgres:
-        # One CTE per word, each over the survivors of the one before (most selective first): for
-        # "dang van hung", 1,611 lookups of "dang" and 8 of "van" instead of 1,611 of each.
+    first = len(terms) - len(probed)  # index of the first probed score (0 when the driver is probed)
+    if postgres and pool is None and probed:
+        # All of a common word's vessels (a name typed in full whose pool found too few): few pass the
+        # most selective other word, so each word is one lookup per survivor of the words before
+        # (for "dang van hung", 1,611 lookups of "dang" and 21 of "van", not 1,611 of each).
         ctes, prev = [], "g"
-        for i, term in enumerate(others, start=1):
-            score, p1 = _score_sql("u", term)
+        for i, term in enumerate(probed, start=first):
+            score_u, p1 = _score_sql("u", term)
             cond_u, p2 = _probe_sql("u", term, ids)
             kept = ", ".join(f"{prev}.s{j}" for j in range(i))
             ctes.append(
-                f"c{i} AS MATERIALIZED (SELECT {prev}.vessel_id AS vessel_id, {kept}, (SELECT MAX({score})"
+                f"c{i} AS MATERIALIZED (SELECT {prev}.vessel_id AS vessel_id, {kept}, (SELECT MAX({score_u})"
                 f" FROM {token_table} u WHERE u.vessel_id = {prev}.vessel_id AND {cond_u}) AS s{i}"
                 f" FROM {prev} WHERE {prev}.s{i - 1} IS NOT NULL)"
             )
             params += p1 + p2
             prev = f"c{i}"
-        last = len(others)
-        ctes.append(f"c AS MATERIALIZED (SELECT * FROM {prev} WHERE {prev}.s{last} IS NOT NULL)")
-        candidates = None
+        ctes.append(f"c AS MATERIALIZED (SELECT * FROM {prev} WHERE {prev}.s{len(terms) - 1} IS NOT NULL)")
         where = []
+    elif postgres and probed:
+        # A pool: most candidates have most words. Every probed word from ONE lookup per candidate: a vessel has about six index rows, all read
+        # anyway; one pass scores each word by conditional aggregation (a word absent → NULL). One
+        # correlated lookup per word cost a probe each: 3 probes per candidate for "nguyen van t".
+        aggs = []
+        for i, term in enumerate(probed, start=first):
+            score_u, p1 = _score_sql("u", term)
+            cond_u, p2 = _probe_sql("u", term, ids)
+            aggs.append(f"MAX(CASE WHEN {cond_u} THEN {score_u} END) AS s{i}")
+            params += p2 + p1
+        kept = ["g.vessel_id AS vessel_id"] + [f"g.s{i}" for i in range(first)] + [f"l.s{i}" for i in range(first, len(terms))]
+        ctes = [
+            f"c AS MATERIALIZED (SELECT {', '.join(kept)} FROM g CROSS JOIN LATERAL"
+            f" (SELECT {', '.join(aggs)} FROM {token_table} u WHERE u.vessel_id = g.vessel_id) l)"
+        ]
+        where = [f"{n} IS NOT NULL" for n in names]
+    elif postgres:
+        ctes, where = ["c AS MATERIALIZED (SELECT * FROM g)"], []
     else:
+        # Other words: one lookup each on the (vessel, token) index per candidate.
         columns = ["g.vessel_id AS vessel_id", "g.s0 AS s0"]
         for i, term in enumerate(others, start=1):
             score, p1 = _score_sql("u", term)
