@@ -87,10 +87,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("LIENTHONG_SQLITE_NO_PERSIST") else 60
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: this is short-query work; the search's correlated lookups inflate the planner's cost estimate
-    # past jit_above_cost, and compiling then costs 0.2-2 s for a query that runs in 10 ms.
+    # past jit_above_cost, and compiling then costs 0.2-2 s for a query that runs in 10 ms. No parallel
+    # workers either: starting them cost 7 ms for a 1.5 ms search (its range grouping), and concurrent
+    # requests already use every core.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(
-        filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off"])
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off -c max_parallel_workers_per_gather=0"])
     )
 DATABASES["default"].setdefault("TEST", {})
 

@@ -181,3 +181,22 @@ def test_pooled_ranking_for_common_words(fleet, admin_user, monkeypatch):
     assert regs("Nguyễn", admin_user, limit=1) == ["KG-55555-TS"]
     monkeypatch.setattr(index, "POOL", 1000)
     assert regs("Nguyễn", admin_user, limit=1) == ["KG-91234-TS"]
+
+
+@pytest.mark.parametrize("factor", [0, 1, 1000])
+def test_word_checks_by_range_or_per_candidate_give_the_same_ranking(fleet, admin_user, commune_user, monkeypatch, factor):
+    """On PostgreSQL the full query intersects the other words by range when their range is small
+    (RANGE_FACTOR × the driver's), else looks each up per candidate: only the speed may differ."""
+    from lienthong.search import index
+
+    monkeypatch.setattr(index, "RANGE_FACTOR", factor)
+    # The range choice is made for large drivers only: with a pool of 0 every multi-vessel word is
+    # "large", its pool finds nothing, and the full query runs.
+    monkeypatch.setattr(index, "POOL", 0)
+    index._prefix_size.cache_clear()
+    try:
+        assert regs("Nguyễn Văn Tư", admin_user) == ["KG-91234-TS", "AG-01234-TS"]
+        assert regs("nguyen van", admin_user) == ["KG-55555-TS", "KG-91300-TS", "KG-91234-TS", "AG-01234-TS"]
+        assert regs("Nguyễn Văn Tư", commune_user) == ["KG-91234-TS"]
+    finally:
+        index._prefix_size.cache_clear()
