@@ -185,8 +185,9 @@ def test_pooled_ranking_for_common_words(fleet, admin_user, monkeypatch):
 
 @pytest.mark.parametrize("factor", [0, 1, 1000])
 def test_word_checks_by_range_or_per_candidate_give_the_same_ranking(fleet, admin_user, commune_user, monkeypatch, factor):
-    """On PostgreSQL the full query intersects the other words by range when their range is small
-    (RANGE_FACTOR × the driver's), else looks each up per candidate: only the speed may differ."""
+    """On PostgreSQL the full query for a large driver groups the smallest word range with the next one
+    when that is within RANGE_FACTOR of it, and looks the other words up per candidate: only the speed
+    may differ."""
     from lienthong.search import index
 
     monkeypatch.setattr(index, "RANGE_FACTOR", factor)

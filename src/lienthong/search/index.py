@@ -261,24 +261,20 @@ def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
     # first: a given name is rarer than the family name that usually leads.
     cap = SELECTIVITY_CAP if len(terms) > 1 else 2 * POOL + 1
     driver, best = None, cap
-    counts = [0] * len(terms)
     for i in reversed(range(len(terms))):
-        count = counts[i] = _selectivity(terms[i], ids, min(best + 1, cap) if driver is not None else cap)
+        count = _selectivity(terms[i], ids, min(best + 1, cap) if driver is not None else cap)
         if driver is None or count < best or (count == best and i < driver):
             driver, best = i, count
     driver = terms[driver]
-    # Words checked per candidate most selective first (as counted; ties keep query order): where each
-    # check keeps only the survivors of the one before (PostgreSQL), fewer lookups.
-    checks = [terms[i] for i in sorted(range(len(terms)), key=lambda i: counts[i]) if terms[i] is not driver]
     if best > 2 * POOL:  # just above POOL, pooling would often fall back: twice the work
-        found = _ranked_ids_sql(terms, driver, user, ids, limit, pool=POOL, checks=checks)
+        found = _ranked_ids_sql(terms, driver, user, ids, limit, pool=POOL)
         if len(found) == limit:
             return found
-    return _ranked_ids_sql(terms, driver, user, ids, limit, pool=None, checks=checks, driver_size=best)
+    return _ranked_ids_sql(terms, driver, user, ids, limit, pool=None, driver_size=best)
 
 
 SIZE_CAP = 20000  # index entries counted at most for `_prefix_size`
-RANGE_FACTOR = 6  # a word's rows are grouped rather than looked up per candidate up to this many per candidate
+RANGE_FACTOR = 4  # a second word's rows are grouped (not looked up per candidate) up to this many per candidate
 
 
 @functools.lru_cache(maxsize=4096)
@@ -289,22 +285,20 @@ def _prefix_size(token: str, ids: bool) -> int:
     return _selectivity(Term(token, token), ids, SIZE_CAP)
 
 
-def _ranged_checks(driver_size: int, others: list[Term], ids: bool) -> int:
-    """How many of the leading `others` to intersect with the driver by range (PostgreSQL full query):
-    those whose range is at most RANGE_FACTOR times the driver's (a lookup costs ~3.5 µs, a range row
-    ~0.4 µs); the first too large one and all after it are looked up per surviving candidate."""
-    limit = RANGE_FACTOR * driver_size
-    n = 0
-    for term in others:
-        if _prefix_size(term.token, ids) > limit:
-            break
-        n += 1
-    return n
+def _split_by_range(terms: list[Term], ids: bool) -> tuple[list[Term], list[Term]]:
+    """(words whose rows to group, words to look up per candidate): the smallest range, and the next
+    smallest if at most RANGE_FACTOR times as large (a lookup costs ~3.5 µs per candidate, a range row
+    ~0.4 µs; two ranges usually leave a few dozen candidates, so a third range costs more than it saves)."""
+    sizes = {t: _prefix_size(t.token, ids) for t in terms}
+    ordered = sorted(terms, key=lambda t: sizes[t])  # stable: ties keep query order
+    grouped = ordered[:1]
+    if len(ordered) > 1 and sizes[ordered[1]] < SIZE_CAP and sizes[ordered[1]] <= RANGE_FACTOR * sizes[ordered[0]]:
+        grouped.append(ordered[1])
+    return grouped, [t for t in terms if t not in grouped]
 
 
 def _ranked_ids_sql(
-    terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None, checks: list[Term] | None = None,
-    driver_size: int = 0,
+    terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None, driver_size: int = 0
 ) -> list[int]:
     """One query: candidates from the driver word, each scored for every word, best `limit` ids.
 
@@ -312,7 +306,7 @@ def _ranked_ids_sql(
     written so that no planner can turn one into a hash join over a common word's whole range or the whole
     SearchDoc table (PostgreSQL did, 80 ms instead of 5): no session setting, so no transaction, is needed."""
     token_table, doc_table = SearchToken._meta.db_table, SearchDoc._meta.db_table
-    others = checks if checks is not None else [t for t in terms if t is not driver]
+    others = [t for t in terms if t is not driver]
     postgres = connection.vendor == "postgresql"
     score, score_params = _score_sql("t", driver)
     cond, cond_params = _prefix_sql("t", driver, ids)
@@ -322,30 +316,28 @@ def _ranked_ids_sql(
         base = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {token_table} t WHERE {cond} GROUP BY t.vessel_id"
         params = [*score_params, *cond_params]
         probed = others  # scored per candidate, as s1, s2, …
-        # Only for a large driver (the full query after a pool found too few): under 2 × POOL candidates
-        # the lookups cost at most a millisecond and a first sight of a word would cost a count.
-        ranged = _ranged_checks(driver_size, others, ids) if postgres and driver_size > 2 * POOL else 0
-        if ranged:
-            # The driver's range and the next words' (each no more than RANGE_FACTOR times as large)
-            # intersected by one grouping of their rows, instead of a lookup per candidate: 1,611
-            # lookups of "dang" for "dang van hung" cost 5 ms, grouping its 2,515 rows with 1,611 of
-            # "hung" 1. A grouping, not a join: no estimate can turn it into a nested loop.
-            width = 1 + ranged
+        if postgres and driver_size > 2 * POOL:
+            # The full query after a pool found too few: the driver has thousands of vessels (up to all
+            # 40,000 "nguyen" for "nguyen thi thu ha", 45 ms as a lookup per candidate). The full
+            # answer does not depend on which word drives, so the candidates here are the vessels in
+            # both of the two smallest ranges (see _split_by_range), found by one grouping of their rows:
+            # no join, so no estimate can turn it into a nested loop. The other words are then looked
+            # up per surviving candidate.
+            grouped, probed = _split_by_range(terms, ids)
+            width = len(grouped)
             parts, params = [], []
-            for i, term in enumerate([driver, *others[:ranged]]):
+            for i, term in enumerate(grouped):
                 score_i, p1 = _score_sql("t", term)
                 cond_i, p2 = _prefix_sql("t", term, ids)
                 cols = ", ".join(score_i if j == i else "NULL::integer" for j in range(width))
                 parts.append(f"SELECT t.vessel_id, {cols} FROM {token_table} t WHERE {cond_i}")
                 params += p1 + p2
-            inner = " UNION ALL ".join(parts)
             aliases = ", ".join(f"s{j}" for j in range(width))
             base = (
                 f"SELECT x.vessel_id AS vessel_id, {', '.join(f'MAX(x.s{j}) AS s{j}' for j in range(width))}"
-                f" FROM ({inner}) x (vessel_id, {aliases}) GROUP BY x.vessel_id"
+                f" FROM ({' UNION ALL '.join(parts)}) x (vessel_id, {aliases}) GROUP BY x.vessel_id"
                 f" HAVING {' AND '.join(f'MAX(x.s{j}) IS NOT NULL' for j in range(width))}"
             )
-            probed = others[ranged:]
     else:
         # Common words (thousands of vessels each): rank a pool instead of the whole set. The pool is
         # the first `pool` driver rows in index order (the exact word first, then its extensions, each
@@ -373,26 +365,8 @@ def _ranked_ids_sql(
             params = [*score_params, *cond_params, *pool_params]
     names = [f"c.s{i}" for i in range(len(terms))]
     first = len(terms) - len(probed)  # index of the first probed score (0 when the driver is probed)
-    if postgres and pool is None and probed:
-        # All of a common word's vessels (a name typed in full whose pool found too few): few pass the
-        # most selective other word, so each word is one lookup per survivor of the words before
-        # (for "dang van hung", 1,611 lookups of "dang" and 21 of "van", not 1,611 of each).
-        ctes, prev = [], "g"
-        for i, term in enumerate(probed, start=first):
-            score_u, p1 = _score_sql("u", term)
-            cond_u, p2 = _probe_sql("u", term, ids)
-            kept = ", ".join(f"{prev}.s{j}" for j in range(i))
-            ctes.append(
-                f"c{i} AS MATERIALIZED (SELECT {prev}.vessel_id AS vessel_id, {kept}, (SELECT MAX({score_u})"
-                f" FROM {token_table} u WHERE u.vessel_id = {prev}.vessel_id AND {cond_u}) AS s{i}"
-                f" FROM {prev} WHERE {prev}.s{i - 1} IS NOT NULL)"
-            )
-            params += p1 + p2
-            prev = f"c{i}"
-        ctes.append(f"c AS MATERIALIZED (SELECT * FROM {prev} WHERE {prev}.s{len(terms) - 1} IS NOT NULL)")
-        where = []
-    elif postgres and probed:
-        # A pool: most candidates have most words. Every probed word from ONE lookup per candidate: a vessel has about six index rows, all read
+    if postgres and probed:
+        # Every probed word from ONE lookup per candidate: a vessel has about six index rows, all read
         # anyway; one pass scores each word by conditional aggregation (a word absent → NULL). One
         # correlated lookup per word cost a probe each: 3 probes per candidate for "nguyen van t".
         aggs = []
