@@ -84,7 +84,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("LIENTHONG_SQLITE_NO_PERSIST") else 60
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: this is short-query work; the search's correlated lookups inflate the planner's cost estimate
     # past jit_above_cost, and compiling then costs 0.2-2 s for a query that runs in 10 ms. No parallel
