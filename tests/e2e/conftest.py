@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -65,46 +66,58 @@ def _postgres_db(url: str):
     return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-@pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+@contextmanager
+def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = ()):
+    """A demo province on its own database (a throw-away PostgreSQL database when DATABASE_URL names one),
+    built by `lienthong demo-setup`, then the `before_serving` commands (argv tuples, run with the site's
+    environment), then served by `lienthong serve` until the block ends."""
     from lienthong.demo_site import DEMO_PASSWORD
 
-    data_dir = tmp_path_factory.mktemp("e2e-data")
     env = {**os.environ, "LIENTHONG_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     drop = None
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         env["DATABASE_URL"], drop = _postgres_db(os.environ["DATABASE_URL"])
     else:
         env.pop("DATABASE_URL", None)
-    files_dir = data_dir / "demo"
-    subprocess.run(
-        [sys.executable, "-m", "lienthong.cli", "demo-setup", "--vessels", str(E2E_VESSELS),
-         "--population", str(E2E_POPULATION), "--files-dir", str(files_dir)],
-        env=env, check=True, capture_output=True, timeout=600,
-    )
-    port = _free_port()
-    log = open(data_dir / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/dang-nhap/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
-            time.sleep(0.3)
+    server = log = None
     try:
+        files_dir = data_dir / "demo"
+        for command in (
+            ("-m", "lienthong.cli", "demo-setup", "--vessels", str(E2E_VESSELS), "--population", str(E2E_POPULATION),
+             "--files-dir", str(files_dir)),
+            *before_serving,
+        ):
+            subprocess.run([sys.executable, *command], env=env, check=True, capture_output=True, timeout=600)
+        port = _free_port()
+        log = open(data_dir / "server.log", "w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/dang-nhap/", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
+                time.sleep(0.3)
         yield LiveSite(url, DEMO_PASSWORD, files_dir, data_dir, env)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        if log is not None:
+            log.close()
         if drop:
             drop()
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    with demo_site(tmp_path_factory.mktemp("e2e-data")) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")

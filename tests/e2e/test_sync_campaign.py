@@ -5,15 +5,10 @@ the run finished and the worklists built before the browser opens, which the sha
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from .conftest import E2E_POPULATION, E2E_VESSELS, LiveSite, _free_port, _postgres_db
+from .conftest import demo_site
 
 pytestmark = pytest.mark.e2e
 
@@ -24,44 +19,12 @@ SETUP = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'li
 
 @pytest.fixture(scope="module")
 def sync_site(tmp_path_factory):
-    from lienthong.demo_site import DEMO_PASSWORD
-
-    data_dir = tmp_path_factory.mktemp("e2e-sync")
-    env = {**os.environ, "LIENTHONG_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
-    drop = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        env["DATABASE_URL"], drop = _postgres_db(os.environ["DATABASE_URL"])
-    else:
-        env.pop("DATABASE_URL", None)
-    files = data_dir / "demo"
-    cli = [sys.executable, "-m", "lienthong.cli"]
-    run = lambda *cmd: subprocess.run(list(cmd), env=env, check=True, capture_output=True, timeout=600)  # noqa: E731
-    run(*cli, "demo-setup", "--vessels", str(E2E_VESSELS), "--population", str(E2E_POPULATION), "--files-dir", str(files))
-    run(*cli, "population-import", str(files / "population.csv"), "--quiet")
-    run(sys.executable, "-c", SETUP.format("engine.plan_run(u)"))
-    run(sys.executable, "-m", "lienthong.sync.worker", "--once")
-    run(sys.executable, "-c", SETUP.format("actions.build_worklists(u)"))
-    port = _free_port()
-    log = open(data_dir / "server.log", "w")
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/dang-nhap/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
-            time.sleep(0.3)
-    try:
-        yield LiveSite(url, DEMO_PASSWORD, files, data_dir, env)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
-        if drop:
-            drop()
+    with demo_site(tmp_path_factory.mktemp("e2e-sync"), before_serving=(
+        ("-c", SETUP.format("engine.plan_run(u)")),
+        ("-m", "lienthong.sync.worker", "--once"),
+        ("-c", SETUP.format("actions.build_worklists(u)")),
+    )) as site:
+        yield site
 
 
 def _login(page, site, username):

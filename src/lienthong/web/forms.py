@@ -14,6 +14,15 @@ IMPORT_EXTENSIONS = (".csv", ".xlsx", ".xls")
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # a province registry is a few MB; this stops accidental uploads of backups
 
 
+def clean_registry_upload(upload):
+    """The checks every registry upload gets before it is read: its kind by extension, and its size."""
+    if PurePath(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
+        raise forms.ValidationError(_("Choose a CSV, .xlsx or .xls file."))
+    if upload.size > MAX_IMPORT_BYTES:
+        raise forms.ValidationError(_("The file is larger than 50 MB."))
+    return upload
+
+
 class MappingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ColumnMapping) -> str:
         return obj.name
@@ -50,12 +59,7 @@ class ImportForm(forms.Form):
         field.choices = [("", field.empty_label)] + [(m.pk, m.name) for m in ordered]
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
-            raise forms.ValidationError(_("Choose a CSV, .xlsx or .xls file."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        return upload
+        return clean_registry_upload(self.cleaned_data["file"])
 
 
 DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]

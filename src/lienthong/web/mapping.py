@@ -23,7 +23,7 @@ from lienthong.accounts.models import AuditAction
 from lienthong.fleet.columns import COLUMNS, REQUIRED, label
 from lienthong.fleet.models import ColumnMapping
 
-from .forms import IMPORT_EXTENSIONS, MAX_IMPORT_BYTES
+from .forms import IMPORT_EXTENSIONS, clean_registry_upload
 from .views import _require_writer
 
 SESSION_KEY = "lienthong_mapping_upload"
@@ -44,12 +44,7 @@ class MappingUploadForm(forms.Form):
                             widget=forms.TextInput(attrs={"data-testid": "mapping-sheet"}))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in IMPORT_EXTENSIONS:
-            raise forms.ValidationError(_("Choose a CSV, .xlsx or .xls file."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
-        return upload
+        return clean_registry_upload(self.cleaned_data["file"])
 
 
 def _column_choices() -> list[tuple[str, str]]:
