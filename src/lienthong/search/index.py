@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -136,6 +137,9 @@ def reindex_vessels(vessel_ids: Iterable[int]) -> None:
     """Replace the index rows of these vessels (deleted vessels simply lose theirs). Bulk: a few queries
     per 2,000 vessels. Call inside the transaction that changed the vessels."""
     ids = sorted(set(vessel_ids))
+    # Now (this transaction's own searches) and at commit (counts other threads took meanwhile).
+    clear_count_caches()
+    transaction.on_commit(clear_count_caches)
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
@@ -164,6 +168,8 @@ def _index_chunk(vessels) -> int:
 
 def rebuild_index() -> int:
     """Rebuild the whole index from the fleet tables; returns the number of vessels indexed."""
+    clear_count_caches()
+    transaction.on_commit(clear_count_caches)
     with transaction.atomic():
         SearchToken.objects.all().delete()
         SearchDoc.objects.all().delete()
@@ -243,8 +249,11 @@ def _score_sql(alias: str, term: Term) -> tuple[str, list]:
     )
 
 
-def _selectivity(term: Term, ids: bool, cap: int = SELECTIVITY_CAP) -> int:
-    """How many index entries the term's prefix covers, counted no further than `cap`."""
+COUNT_TTL = 300.0  # seconds a driver-choice count is reused
+_counts: dict[tuple[str, bool], tuple[int, float]] = {}
+
+
+def _count(term: Term, ids: bool, cap: int) -> int:
     cond, params = _prefix_sql("t", term, ids)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -252,6 +261,31 @@ def _selectivity(term: Term, ids: bool, cap: int = SELECTIVITY_CAP) -> int:
             [*params, cap],
         )
         return cursor.fetchone()[0]
+
+
+def _selectivity(term: Term, ids: bool, cap: int = SELECTIVITY_CAP) -> int:
+    """How many index entries the term's prefix covers, counted no further than `cap`.
+
+    The common words come back in almost every search ("nguyen", "van", "thi"), and counting them was a
+    fifth of a search's database time, so the count up to SELECTIVITY_CAP is kept for COUNT_TTL seconds
+    (and dropped whenever this process re-indexes); min(count, cap) is exactly the count up to `cap`. It only
+    chooses the driver word and whether a pool is ranked, as a fresh count would within the same data."""
+    if cap > SELECTIVITY_CAP:
+        return _count(term, ids, cap)
+    key = (term.token, ids)
+    now = time.monotonic()
+    hit = _counts.get(key)
+    if hit is None or hit[1] < now:
+        if len(_counts) > 50_000:  # a bound, not a policy: typed prefixes are many, common words few
+            _counts.clear()
+        hit = (_count(term, ids, SELECTIVITY_CAP), now + COUNT_TTL)
+        _counts[key] = hit
+    return min(hit[0], cap)
+
+
+def clear_count_caches() -> None:
+    _counts.clear()
+    _prefix_size.cache_clear()
 
 
 def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
@@ -282,7 +316,7 @@ def _prefix_size(token: str, ids: bool) -> int:
     """Index entries under a prefix, up to SIZE_CAP, remembered for the life of the process. Only used to
     choose HOW a query runs (grouping a range vs a lookup per candidate), never what it returns, so a
     figure gone stale after a re-index costs at most some speed."""
-    return _selectivity(Term(token, token), ids, SIZE_CAP)
+    return _count(Term(token, token), ids, SIZE_CAP)
 
 
 def _split_by_range(terms: list[Term], ids: bool) -> tuple[list[Term], list[Term]]:
