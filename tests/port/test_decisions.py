@@ -192,3 +192,29 @@ def test_arrival_only_for_a_cleared_trip_after_departure(declare_trip, port_offi
         services.record_arrival(trip, port_officer, returned_at=trip.departure_at - dt.timedelta(hours=1))
     assert list(err.value.errors) == ["returned_at"]
     assert CREW  # the crew fixture data is shared with the bench
+
+
+def test_guessing_the_owners_cccd_is_stopped_after_five_wrong_tries(ports, vessel, population, port_officer,
+                                                                    monkeypatch):
+    start = timezone.now() + dt.timedelta(hours=1)
+    kwargs = dict(registration_number="KG-91234-TS", port=ports["rach-gia"],
+                  captain=services.CrewInput("Nguyễn Văn Tư", "091085001234"), crew=[], zone="offshore",
+                  gear="trawl", departure_at=start, expected_return_at=start + dt.timedelta(days=2))
+    for guess in range(5):
+        with pytest.raises(PortError) as err:
+            services.declare(owner_cccd=f"09108500{guess:04d}", **kwargs)
+        assert "Không tìm thấy tàu" in err.value.errors["registration_number"]
+    # The sixth try is refused even with the right number, and says why.
+    with pytest.raises(PortError) as err:
+        services.declare(owner_cccd="091085001234", **kwargs)
+    assert err.value.errors == {"registration_number": "Nhập sai số định danh quá nhiều lần cho tàu này: hãy thử lại "
+                                                       "sau 15 phút, hoặc khai báo tại văn phòng cảng"}
+    assert Trip.objects.count() == 0
+    # A port officer is not held up by strangers' guesses.
+    assert services.declare(user=port_officer, **kwargs).status == TripStatus.DECLARED
+    Trip.objects.all().delete()
+    # After the window the owner can declare again.
+    later = timezone.now() + services.PROOF_WINDOW + dt.timedelta(minutes=1)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    kwargs.update(departure_at=later + dt.timedelta(hours=1), expected_return_at=later + dt.timedelta(days=2))
+    assert services.declare(owner_cccd="091085001234", **kwargs).status == TripStatus.DECLARED

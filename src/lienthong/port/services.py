@@ -103,6 +103,27 @@ def owner_proof_ok(vessel: Vessel, owner_cccd: str) -> bool:
     return bool(owner and given and given in {owner.verified_cccd, owner.id_number})
 
 
+# Guessing the owner's CCCD on the public page: after this many wrong tries for one vessel (or from one client)
+# within the window, the page refuses even a right number until the window has passed. The wrong tries are
+# the audit log's own DENIED events, so nothing else has to be stored.
+PROOF_TRIES_PER_VESSEL = 5
+PROOF_TRIES_PER_CLIENT = 20
+PROOF_WINDOW = timedelta(minutes=15)
+PROOF_DENIED = "Port pre-declaration: owner CCCD does not match"
+
+
+def proof_locked(vessel: Vessel, request=None) -> bool:
+    from lienthong.accounts.audit import _client_ip
+    from lienthong.accounts.models import AuditEvent
+
+    tries = AuditEvent.objects.filter(action=AuditAction.DENIED, summary=PROOF_DENIED,
+                                      at__gte=timezone.now() - PROOF_WINDOW)
+    if tries.filter(object_type="vessel", object_id=vessel.registration_number).count() >= PROOF_TRIES_PER_VESSEL:
+        return True
+    ip = _client_ip(request)
+    return bool(ip) and tries.filter(ip_address=ip).count() >= PROOF_TRIES_PER_CLIENT
+
+
 def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: list[CrewInput], zone: str,
             gear: str, departure_at: datetime, expected_return_at: datetime, owner_cccd: str | None = None,
             contact_phone: str = "", user=None, via: str = "web", request=None) -> Trip:
@@ -110,12 +131,16 @@ def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: l
     errors: dict[str, str] = {}
     vessel = Vessel.objects.select_related("owner").filter(reg_key=registration_key(registration_number)).first()
     officer = can_use_port(user)
-    if vessel is None or (not officer and not owner_proof_ok(vessel, owner_cccd or "")):
+    if vessel is not None and not officer and proof_locked(vessel, request):
+        errors["registration_number"] = _(
+            "Too many wrong ID numbers for this vessel: try again in 15 minutes, or declare at the port office"
+        )
+    elif vessel is None or (not officer and not owner_proof_ok(vessel, owner_cccd or "")):
         # One message for both: the form must not tell a stranger whether a CCCD is the owner's.
         errors["registration_number"] = _("No vessel found with this registration number and owner's ID number")
         if vessel is not None:
             record(request or user, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
-                   summary="Port pre-declaration: owner CCCD does not match")
+                   summary=PROOF_DENIED)
     if not port.active:
         errors["port"] = _("The port is no longer in service")
     if zone not in ZONES:
