@@ -146,3 +146,7 @@ import warnings  # noqa: E402
 # WhiteNoise serves from the app directories (WHITENOISE_USE_FINDERS); STATIC_ROOT is only filled by an
 # optional `collectstatic`, so its absence is normal here, not worth a warning at every start.
 warnings.filterwarnings("ignore", message="No directory at: ")
+
+# Behind the province's reverse proxy: take the client address (audit log, guessing limits) from the first
+# X-Forwarded-For hop. Only set it when a proxy that overwrites that header stands in front.
+LIENTHONG_TRUST_X_FORWARDED_FOR = os.environ.get("LIENTHONG_TRUST_X_FORWARDED_FOR", "") == "1"

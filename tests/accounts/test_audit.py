@@ -49,3 +49,13 @@ def test_user_with_audit_history_cannot_be_deleted(fisheries_user):
     audit.record(fisheries_user, "view", object_type="owner", object_id=1)
     with pytest.raises(ProtectedError):
         fisheries_user.delete()
+
+
+@pytest.mark.django_db
+def test_client_address_from_the_proxy_header_only_when_trusted(rf, fisheries_user, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.2")
+    request.user = fisheries_user
+    settings.LIENTHONG_TRUST_X_FORWARDED_FOR = False
+    assert audit.record(request, "view").ip_address == "10.0.0.2"
+    settings.LIENTHONG_TRUST_X_FORWARDED_FOR = True
+    assert audit.record(request, "view").ip_address == "203.0.113.7"
