@@ -119,27 +119,26 @@ def _worklist_pdf(wl: Worklist) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", fonts.path())
-    pdf.add_font("DejaVu", "B", fonts.path(bold=True))
+    fonts.register(pdf)
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 13)
+    pdf.set_font(fonts.FAMILY, "B", 13)
     pdf.cell(0, 8, "DANH SÁCH TÀU CÁ CẦN BỔ SUNG THÔNG TIN CHỦ TÀU", new_x="LMARGIN", new_y="NEXT", align="C")
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(fonts.FAMILY, "", 10)
     pdf.cell(0, 6, f"Gửi: {worklist_title(wl)} · Hạn trả lời: {wl.deadline.strftime('%d/%m/%Y')}",
              new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(2)
     widths = (9, 26, 44, 26, 20, 60, 46, 46)
     heads = ("STT", "Số đăng ký", "Chủ tàu (như trong sổ)", "CCCD (sổ)", "Ngày sinh", "Cần bổ sung",
              "CCCD đúng (12 số)", "Họ tên, ngày sinh đúng")
-    pdf.set_font("DejaVu", "B", 8)
+    pdf.set_font(fonts.FAMILY, "B", 8)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True) as table:
         table.row(heads)
-        pdf.set_font("DejaVu", "", 8)
+        pdf.set_font(fonts.FAMILY, "", 8)
         for it, row in _rows(wl):
             table.row([str(row[1]), row[2], row[5], row[6], row[7], row[9], "\n\n", ""])
     pdf.ln(6)
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(fonts.FAMILY, "", 10)
     pdf.cell(0, 6, "Người lập danh sách                                                    Xác nhận của cơ quan trả lời",
              new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
