@@ -77,12 +77,11 @@ def normalise_numbers(folded: str) -> str:
     return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in folded.split())
 
 
-@dataclass(frozen=True, slots=True)
-class Province:
-    """A 2025 province (34 of them)."""
-    code: str
+class _Named:
+    """The unit's name without its type word: "Đặc khu Phú Quốc" -> "Phú Quốc"."""
+
+    __slots__ = ()
     name: str
-    division_type: str
 
     @property
     def short_name(self) -> str:
@@ -90,55 +89,47 @@ class Province:
 
 
 @dataclass(frozen=True, slots=True)
-class Commune:
+class Province(_Named):
+    """A 2025 province (34 of them)."""
+    code: str
+    name: str
+    division_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Commune(_Named):
     """A 2025 commune-level unit: xã, phường or đặc khu."""
     code: str
     name: str
     division_type: str
     province_code: str
 
-    @property
-    def short_name(self) -> str:
-        return _short(self.name)
-
 
 @dataclass(frozen=True, slots=True)
-class LegacyProvince:
+class LegacyProvince(_Named):
     """A province before 1 July 2025 (63 of them)."""
     code: str
     name: str
     division_type: str
 
-    @property
-    def short_name(self) -> str:
-        return _short(self.name)
-
 
 @dataclass(frozen=True, slots=True)
-class LegacyDistrict:
+class LegacyDistrict(_Named):
     """A district before 1 July 2025: huyện, quận, thị xã, thành phố."""
     code: str
     name: str
     division_type: str
     province_code: str
 
-    @property
-    def short_name(self) -> str:
-        return _short(self.name)
-
 
 @dataclass(frozen=True, slots=True)
-class LegacyCommune:
+class LegacyCommune(_Named):
     """A commune before 1 July 2025: xã, phường, thị trấn."""
     code: str
     name: str
     division_type: str
     district_code: str
     province_code: str
-
-    @property
-    def short_name(self) -> str:
-        return _short(self.name)
 
 
 @dataclass(frozen=True, slots=True)
