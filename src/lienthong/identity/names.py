@@ -95,14 +95,18 @@ def split_name(full: str | None) -> ParsedName:
         return ParsedName("", "", "")
     if len(words) == 1:
         return ParsedName("", "", words[0])
-    folded = fold(" ".join(words)).split(" ")
-    n_family = 1
+    n_family = family_word_count(fold(" ".join(words)).split(" "))
+    return ParsedName(" ".join(words[:n_family]), " ".join(words[n_family:-1]), words[-1])
+
+
+def family_word_count(folded_words: list[str]) -> int:
+    """How many of a full name's leading (folded) words are its family name: 1, or a compound's length
+    ("Tôn Nữ", "Âu Dương") when a given name still follows."""
     for compound in COMPOUND_FAMILY_NAMES:
         k = len(compound)
-        if len(words) > k and tuple(folded[:k]) == compound:
-            n_family = k
-            break
-    return ParsedName(" ".join(words[:n_family]), " ".join(words[n_family:-1]), words[-1])
+        if len(folded_words) > k and tuple(folded_words[:k]) == compound:
+            return k
+    return 1
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Iterable, Literal, Mapping, Protocol, Sequence, runtime_checkable
 
 from lienthong.identity.dates import DateLevel, ParsedDate, date_similarity, parse_date
-from lienthong.identity.names import COMPOUND_FAMILY_NAMES, NameLevel, family_key, names_compatible
+from lienthong.identity.names import NameLevel, family_key, family_word_count, names_compatible
 from lienthong.identity.text import fold
 
 __all__ = [
@@ -196,12 +196,7 @@ def name_keys(full_name: str | None) -> tuple[str, str, str]:
     words = folded.split(" ")
     if len(words) == 1:
         return folded, "", words[0]
-    n_family = 1
-    for compound in COMPOUND_FAMILY_NAMES:
-        k = len(compound)
-        if len(words) > k and tuple(words[:k]) == compound:
-            n_family = k
-            break
+    n_family = family_word_count(words)
     return folded, family_key(" ".join(words[:n_family])), words[-1]
 
 
