@@ -163,29 +163,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("population-serve", help="reference population verification service over an extract", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_population_serve)
-    parser._handover = {
-        "manage": cmd_manage,
-        "demo-data": cmd_demo_data,
-        "link": cmd_link,
-        "population-import": cmd_population_import,
-        "population-serve": cmd_population_serve,
-        "worker": cmd_worker,
-    }
     return parser
 
 
 # Sub-commands that own their arguments: argparse's REMAINDER drops a rest that starts with "--option",
 # so these are handed their argv before argparse sees it (they stay in the parser for --help).
-HANDOVER = {"manage", "demo-data", "link", "population-import", "population-serve", "worker"}
+HANDOVER = {
+    "manage": cmd_manage,
+    "demo-data": cmd_demo_data,
+    "link": cmd_link,
+    "population-import": cmd_population_import,
+    "population-serve": cmd_population_serve,
+    "worker": cmd_worker,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if argv and argv[0] in HANDOVER:
-        args = argparse.Namespace(command=argv[0], rest=argv[1:])
-        return int(parser._handover[argv[0]](args) or 0)
-    args = parser.parse_args(argv)
+        return int(HANDOVER[argv[0]](argparse.Namespace(command=argv[0], rest=argv[1:])) or 0)
+    args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 
 
