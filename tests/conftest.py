@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
@@ -49,3 +50,15 @@ def other_commune_user(make_user):
 @pytest.fixture
 def police_user(make_user):
     return make_user("congan_phuquoc", "police", communes=("31078",))
+
+
+@pytest.fixture
+def client_for(db):
+    """A test client logged in as `user` (the login itself writes one audit event)."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

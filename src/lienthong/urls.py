@@ -7,4 +7,6 @@ urlpatterns = [
     path("cang/", include("lienthong.port.urls")),
     path("doi-soat/", include("lienthong.sync.urls")),
     path("", include("lienthong.web.urls")),
+    path("", include("lienthong.accounts.urls")),
+    path("", include("lienthong.fleet.urls")),
 ]

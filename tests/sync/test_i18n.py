@@ -14,7 +14,7 @@ import lienthong
 from lienthong.population.models import Citizen, Extract
 from lienthong.sync import files
 from lienthong.sync.models import RunStatus, Worklist
-from lienthong.web import fonts
+from lienthong.printing import fonts
 
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD
 VIETNAMESE = re.compile(r"[À-ỹĐđ]")
@@ -127,4 +127,4 @@ def test_one_copy_of_the_fonts_with_its_licence():
     assert regular.read_bytes()[:4] == bold.read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType
     assert (regular.parent / "LICENSE-DejaVu.txt").is_file()
     assert sorted(p.relative_to(ROOT).as_posix() for p in ROOT.rglob("DejaVuSans*.ttf")) == [
-        "web/fonts/DejaVuSans-Bold.ttf", "web/fonts/DejaVuSans.ttf"]
+        "printing/fonts/DejaVuSans-Bold.ttf", "printing/fonts/DejaVuSans.ttf"]

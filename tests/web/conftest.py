@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 
@@ -47,15 +46,3 @@ def fleet(db):
                                          "licence.expires_on": ["2024-01-01", "2025-01-01"], "gear": ["gillnet", "trawl"]})
     reindex_vessels([big.pk, small.pk, bare.pk])
     return {"big": big, "small": small, "bare": bare, "tu": tu, "anh": anh}
-
-
-@pytest.fixture
-def client_for(db):
-    """A test client logged in as `user` (the login itself writes one audit event)."""
-
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make

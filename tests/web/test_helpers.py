@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from lienthong.web.communes import commune_name
-from lienthong.web.sorting import vi_sorted
+from lienthong.geo.units import commune_name
+from lienthong.identity.collation import vi_sorted
 
 
 def test_vietnamese_order_folds_diacritics_and_d():

@@ -42,7 +42,7 @@ def test_preview_offers_unknown_headers_for_mapping():
 @pytest.mark.django_db
 def test_map_save_and_import(client, fisheries_user):
     client.login(username="thuysan", password=PASSWORD)
-    url = reverse("web-import-mapping")
+    url = reverse("fleet-import-mapping")
     response = client.post(url, {"file": SimpleUploadedFile("la.xlsx", odd_file())})
     assert response.status_code == 302
     page = client.get(url)
@@ -64,7 +64,7 @@ def test_map_save_and_import(client, fisheries_user):
     assert AuditEvent.objects.filter(action="import", username="thuysan").count() == 1
 
     # The next file of the same shape is recognised with the saved mapping, from the ordinary import page.
-    again = client.post(reverse("web-import"), {"file": SimpleUploadedFile("la-2.xlsx", odd_file())})
+    again = client.post(reverse("fleet-import"), {"file": SimpleUploadedFile("la-2.xlsx", odd_file())})
     assert again.status_code == 302
     assert Vessel.objects.count() == 2  # same rows: unchanged
 
@@ -73,8 +73,8 @@ def test_map_save_and_import(client, fisheries_user):
 def test_mapping_page_is_for_registry_writers_only(client, viewer_user, commune_user):
     for username in ("xem", "xa_phuquoc"):
         client.login(username=username, password=PASSWORD)
-        response = client.post(reverse("web-import-mapping"), {"file": SimpleUploadedFile("la.xlsx", odd_file())})
+        response = client.post(reverse("fleet-import-mapping"), {"file": SimpleUploadedFile("la.xlsx", odd_file())})
         assert response.status_code == 403
     assert ColumnMapping.objects.count() == 0 and Vessel.objects.count() == 0
     client.logout()
-    assert client.get(reverse("web-import-mapping")).status_code == 302  # to the login page
+    assert client.get(reverse("fleet-import-mapping")).status_code == 302  # to the login page

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "lienthong.accounts"
     label = "accounts"
     verbose_name = _("Users, roles and audit")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the login audit receivers

@@ -353,3 +353,12 @@ def legacy_provinces_of(code: int | str) -> list[str]:
     """Legacy province codes that formed a 2025 province ("91" -> ["89", "91"])."""
     key = _safe(province_code, code)
     return sorted(old for old, new in _tables().new_province_of_legacy.items() if new == key)
+
+
+def commune_name(code: int | str | None) -> str:
+    """A 2025 commune code as a person reads it ("31078" → "Đặc khu Phú Quốc"); the code itself when unknown,
+    "" when there is none."""
+    if code is None or str(code).strip() == "":
+        return ""
+    unit = commune(code)
+    return unit.name if unit else str(code)

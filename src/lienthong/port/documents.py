@@ -1,4 +1,4 @@
-"""The departure clearance: a one-page Vietnamese PDF (fpdf2, DejaVu Sans from lienthong.web.fonts so every
+"""The departure clearance: a one-page Vietnamese PDF (fpdf2, DejaVu Sans from lienthong.printing.fonts so every
 Vietnamese letter renders), with a QR code to the trip's public verification page, then PAdES-signed.
 
 The clearance is an official Vietnamese document (the wording a port and a patrol boat read), so its
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from lienthong.fleet.classes import GEARS, ZONES
-from lienthong.web import fonts
+from lienthong.printing import fonts
 
 from .signing import sign_pdf
 

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lienthong.web.labels import GEAR_LABELS, ZONE_LABELS
+from lienthong.fleet.labels import GEAR_LABELS, ZONE_LABELS
 
 from .models import Port, Severity
 from .services import CrewInput

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import IdentityStatus, Vessel
 from lienthong.sync.models import ReviewState, SyncItem, WorkItemState, WorklistItem, WorklistKind
-from lienthong.web.labels import length_class_label
+from lienthong.fleet.labels import length_class_label
 
 LINKED = ("verified", "matched")
 OPEN = (WorkItemState.OPEN, WorkItemState.ANSWERED)
@@ -75,7 +75,7 @@ def over_time(days: int = 60, today: date | None = None) -> list[tuple[date, int
 
 
 def build(today: date | None = None) -> Dashboard:
-    from lienthong.web.communes import commune_name
+    from lienthong.geo.units import commune_name
 
     counts = vessel_status_counts()
     total = Vessel.objects.count()

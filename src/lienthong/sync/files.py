@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from lienthong.sync.models import Export, Worklist
-from lienthong.web import fonts
+from lienthong.printing import fonts
 
 # The worklist sent to communes and police, and read back on upload: Vietnamese by design.
 WORKLIST_HEADERS = ("Mã mục", "STT", "Số đăng ký", "Tên tàu", "Cảng/xã tàu", "Chủ tàu (như trong sổ)",
@@ -31,7 +31,7 @@ EXPORT_HEADERS = ("Số đăng ký", "Số CCCD chủ tàu", "Họ tên chủ t�
 
 def worklist_title(wl: Worklist) -> str:
     """The recipient in the active language: on the officer's page, and in Vietnamese in the files."""
-    from lienthong.web.communes import commune_name
+    from lienthong.geo.units import commune_name
 
     where = commune_name(wl.commune_code) if wl.commune_code else _("Province (triage)")
     who = _("Police") if wl.kind == "police" else _("People's Committee")
@@ -39,7 +39,7 @@ def worklist_title(wl: Worklist) -> str:
 
 
 def _rows(wl: Worklist):
-    from lienthong.web.communes import commune_name
+    from lienthong.geo.units import commune_name
 
     for n, it in enumerate(wl.items.select_related("vessel", "owner").order_by("id"), 1):
         o, v = it.owner, it.vessel

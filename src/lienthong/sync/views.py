@@ -20,7 +20,7 @@ from lienthong.accounts import audit
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.sync import actions, dashboard as dash, engine, files
 from lienthong.sync.models import Export, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem
-from lienthong.web.labels import length_class_label
+from lienthong.fleet.labels import length_class_label
 
 
 def is_province(user) -> bool:
@@ -64,7 +64,7 @@ def runs(request):
         audit.record(request, "create", object_type="sync_run", object_id=run.pk,
                      summary=f"Bắt đầu đợt đối soát {run.pk}: {run.total} tàu", detail={"filters": run.filters})
         return redirect("sync-run", pk=run.pk)
-    from lienthong.web.communes import commune_name
+    from lienthong.geo.units import commune_name
     from lienthong.fleet.models import Vessel
 
     codes = sorted({c for c in Vessel.objects.exclude(commune_code="").values_list("commune_code", flat=True)},

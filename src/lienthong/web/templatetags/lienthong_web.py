@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.accounts import scopes
 from lienthong.fleet.models import PaperState
 
-from .. import labels
-from ..communes import commune_name as _commune_name
+from lienthong.fleet import labels
+from lienthong.geo.units import commune_name as _commune_name
 
 register = template.Library()
 
@@ -56,7 +56,7 @@ _STATE_LABELS = {
 }
 
 
-@register.inclusion_tag("web/_paper_badge.html")
+@register.inclusion_tag("fleet/_paper_badge.html")
 def paper_badge(state):
     return {"state": str(state), "label": _STATE_LABELS.get(state, state)}
 

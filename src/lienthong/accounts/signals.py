@@ -4,17 +4,17 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from lienthong.accounts import audit
-from lienthong.accounts.models import AuditAction
+from . import audit
+from .models import AuditAction
 
 
-@receiver(user_logged_in, dispatch_uid="lienthong.web.audit_login")
+@receiver(user_logged_in, dispatch_uid="lienthong.accounts.audit_login")
 def _audit_login(sender, request, user, **kwargs) -> None:
     audit.record(request if request is not None else user, AuditAction.LOGIN,
                  object_type="user", object_id=user.pk, summary=user.get_username())
 
 
-@receiver(user_login_failed, dispatch_uid="lienthong.web.audit_login_failed")
+@receiver(user_login_failed, dispatch_uid="lienthong.accounts.audit_login_failed")
 def _audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django has already scrubbed the password from `credentials`; keep only the name tried.
     tried = str(credentials.get("username", ""))[:150]

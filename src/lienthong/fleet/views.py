@@ -1,4 +1,4 @@
-"""Pages of the web interface. Thin: access checks, one query each, then a template.
+"""The fleet's pages: overview, search, vessel record, registry import. Thin: access checks, one query each, then a template.
 
 Every page needs a logged-in user; row-level reach comes from `accounts.scopes`.
 """
@@ -34,10 +34,11 @@ from lienthong.fleet.columns import COLUMNS
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.identity.text import nfc
 
+from lienthong.geo.units import commune_name
+
 from . import labels
-from .communes import commune_name
-from .forms import AuditFilterForm, ImportForm
-from .sorting import vi_sort_key
+from .forms import ImportForm
+from lienthong.identity.collation import vi_sort_key
 
 SUGGEST_LIMIT = 8
 RESULTS_LIMIT = 100
@@ -77,7 +78,7 @@ def home(request):
     by_status = dict(owners.order_by().values_list("identity_status").annotate(n=Count("id", distinct=True)))
     status_rows = [(value, label, by_status.get(value, 0)) for value, label in IdentityStatus.choices]
 
-    return render(request, "web/home.html", {
+    return render(request, "fleet/home.html", {
         "vessel_total": sum(by_class.values()),
         "length_rows": length_rows,
         "papers": papers,
@@ -108,7 +109,7 @@ def search(request):
         # The query may be a CCCD and the results name owners: a personal-data access, logged once per page.
         audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
                      detail={"q": q, "results": len(results)})
-    return render(request, "web/search.html", {
+    return render(request, "fleet/search.html", {
         "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT,
     })
 
@@ -124,7 +125,7 @@ def search_suggest(request):
     if results and show_personal:
         audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
                      detail={"q": q, "results": len(results), "suggest": True})
-    return render(request, "web/_suggest.html", {"q": q, "results": results, "show_personal": show_personal})
+    return render(request, "fleet/_suggest.html", {"q": q, "results": results, "show_personal": show_personal})
 
 
 def _reg_key(text: str) -> str:
@@ -138,7 +139,7 @@ def vessel_detail(request, registration_number: str):
     vessel = visible.filter(registration_number=registration_number).first()
     if vessel is None:  # "kg 91234 ts" or "KG91234TS" typed by hand still finds KG-91234-TS
         vessel = get_object_or_404(visible, reg_key=_reg_key(registration_number))
-        return redirect("web-vessel", registration_number=vessel.registration_number)
+        return redirect("fleet-vessel", registration_number=vessel.registration_number)
 
     owner = vessel.owner
     show_personal = owner is not None and can_see_personal_data(request.user)
@@ -160,7 +161,7 @@ def vessel_detail(request, registration_number: str):
     if show_personal:
         other_vessels = list(restrict_vessels(owner.vessels.exclude(pk=vessel.pk), request.user)
                              .values_list("registration_number", flat=True))
-    return render(request, "web/vessel.html", {
+    return render(request, "fleet/vessel.html", {
         "vessel": vessel,
         "owner": owner,
         "show_personal": show_personal,
@@ -242,11 +243,11 @@ def import_page(request):
                              "rows_created": result.rows_created, "rows_updated": result.rows_updated,
                              "rows_unchanged": result.rows_unchanged, "rows_rejected": result.rows_rejected,
                          })
-            return redirect("web-import-detail", pk=result.pk)
+            return redirect("fleet-import-detail", pk=result.pk)
     else:
         form = ImportForm()
     page = Paginator(RegistryImport.objects.select_related("imported_by"), 20).get_page(request.GET.get("page"))
-    return render(request, "web/import.html", {"form": form, "page": page})
+    return render(request, "fleet/import.html", {"form": form, "page": page})
 
 
 @login_required
@@ -256,7 +257,7 @@ def import_detail(request, pk: int):
     run = get_object_or_404(RegistryImport.objects.select_related("imported_by"), pk=pk)
     errors = sorted(run.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
     page = Paginator(errors, 200).get_page(request.GET.get("page"))
-    return render(request, "web/import_detail.html", {"run": run, "page": page, "error_count": len(errors)})
+    return render(request, "fleet/import_detail.html", {"run": run, "page": page, "error_count": len(errors)})
 
 
 @login_required
@@ -273,33 +274,3 @@ def import_errors_csv(request, pk: int):
     for err in sorted(run.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or ""))):
         writer.writerow([run.file_name, err.get("row", ""), err.get("column", ""), err.get("message", "")])
     return response
-
-
-AUDIT_PAGE_SIZE = 50
-
-
-@login_required
-@require_GET
-def audit_log(request):
-    if not can_read_audit(request.user):
-        raise PermissionDenied(_("Only administrators may read the audit log."))
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.all()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["user"]:
-            events = events.filter(username__icontains=data["user"].strip())
-        if data["action"]:
-            events = events.filter(action=data["action"])
-        if data["object"]:
-            term = data["object"].strip()
-            events = events.filter(Q(object_type__iexact=term) | Q(object_id=term) | Q(summary__icontains=term))
-        tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz))
-        if data["date_to"]:
-            events = events.filter(at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
-    elif form.is_bound:
-        events = events.none()
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/audit.html", {"form": form, "page": page})

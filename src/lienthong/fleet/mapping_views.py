@@ -74,12 +74,12 @@ def mapping_page(request):
                 for chunk in upload.chunks():
                     out.write(chunk)
             request.session[SESSION_KEY] = {"token": token, "name": upload.name, "sheet": form.cleaned_data["sheet"]}
-            return redirect("web-import-mapping")
-        return render(request, "web/import_mapping.html", {"form": form})
+            return redirect("fleet-import-mapping")
+        return render(request, "fleet/import_mapping.html", {"form": form})
 
     stored = _stored_upload(request)
     if stored is None:
-        return render(request, "web/import_mapping.html", {"form": MappingUploadForm()})
+        return render(request, "fleet/import_mapping.html", {"form": MappingUploadForm()})
     path = _upload_dir() / stored["token"]
     preview = preview_headers(path, stored["name"], sheet=stored["sheet"] or None)
     if not preview.headers:
@@ -87,7 +87,7 @@ def mapping_page(request):
         path.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
         form = MappingUploadForm()
-        return render(request, "web/import_mapping.html", {"form": form, "file_error": preview.message})
+        return render(request, "fleet/import_mapping.html", {"form": form, "file_error": preview.message})
 
     errors: list[str] = []
     chosen = {h: (preview.mapping.get(h) or "") for h in preview.headers}
@@ -119,10 +119,10 @@ def mapping_page(request):
                                                          "rows_rejected": result.rows_rejected, "mapping": saved.name})
             path.unlink(missing_ok=True)
             request.session.pop(SESSION_KEY, None)
-            return redirect("web-import-detail", pk=result.pk)
+            return redirect("fleet-import-detail", pk=result.pk)
 
     rows = [{"index": i, "header": h, "chosen": chosen.get(h, "")} for i, h in enumerate(preview.headers)]
-    return render(request, "web/import_mapping.html", {
+    return render(request, "fleet/import_mapping.html", {
         "preview": preview, "rows": rows, "choices": _column_choices(), "errors": errors, "name": name,
         "file_name": stored["name"],
     })

@@ -1,0 +1,46 @@
+"""The audit log page: administrators read who saw or changed what (the log itself is accounts.audit)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .forms import AuditFilterForm
+from .models import AuditEvent
+from .scopes import can_read_audit
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only administrators may read the audit log."))
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["user"]:
+            events = events.filter(username__icontains=data["user"].strip())
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["object"]:
+            term = data["object"].strip()
+            events = events.filter(Q(object_type__iexact=term) | Q(object_id=term) | Q(summary__icontains=term))
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            events = events.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz))
+        if data["date_to"]:
+            events = events.filter(at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit.html", {"form": form, "page": page})

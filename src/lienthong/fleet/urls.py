@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import mapping_views, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tim-kiem", views.search, name="fleet-search"),
+    path("tim-kiem/goi-y", views.search_suggest, name="fleet-search-suggest"),
+    path("tau/<str:registration_number>/", views.vessel_detail, name="fleet-vessel"),
+    path("nhap-du-lieu/", views.import_page, name="fleet-import"),
+    path("nhap-du-lieu/ghep-cot/", mapping_views.mapping_page, name="fleet-import-mapping"),
+    path("nhap-du-lieu/<int:pk>/", views.import_detail, name="fleet-import-detail"),
+    path("nhap-du-lieu/<int:pk>/loi.csv", views.import_errors_csv, name="fleet-import-errors-csv"),
+]

@@ -1,0 +1,1 @@
+"""What every printed document shares: the Vietnamese-capable fonts (fonts/)."""
