@@ -136,6 +136,8 @@ class FishingLicence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vessel", "number"], name="unique_vessel_licence")]
         ordering = ["-expires_on"]
+        verbose_name = _("fishing licence")
+        verbose_name_plural = _("fishing licences")
 
     @property
     def state(self) -> str:
@@ -149,6 +151,8 @@ class SafetyCertificate(models.Model):
 
     class Meta:
         ordering = ["-expires_on"]
+        verbose_name = _("technical safety certificate")
+        verbose_name_plural = _("technical safety certificates")
 
     @property
     def state(self) -> str:
@@ -188,6 +192,8 @@ class RegistryImport(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
 
 
 class ColumnMapping(models.Model):
@@ -197,6 +203,10 @@ class ColumnMapping(models.Model):
     mapping = models.JSONField(default=dict)  # header as in file -> column key (see fleet.columns)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
 
 
 class VesselChange(models.Model):
@@ -211,3 +221,5 @@ class VesselChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = _("vessel change")
+        verbose_name_plural = _("vessel changes")

@@ -5,6 +5,7 @@ Rebuilt from the fleet tables by `lienthong.search.index.reindex_vessels`; never
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TokenKind(models.TextChoices):
@@ -32,6 +33,8 @@ class SearchToken(models.Model):
         # (vessel, token): the per-candidate checks of the other query words, and reindex deletes; with
         # kind and word, which the ranking reads, so a check never reads the table (migration 0006).
         indexes = [models.Index(fields=["vessel", "token", "kind", "word"], name="search_token_vessel_cover")]
+        verbose_name = _("search token")
+        verbose_name_plural = _("search tokens")
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.token}"
@@ -44,6 +47,10 @@ class SearchDoc(models.Model):
     vessel = models.OneToOneField("fleet.Vessel", on_delete=models.CASCADE, primary_key=True, related_name="search_doc")
     sort_key = models.CharField(max_length=600)
     words = models.PositiveSmallIntegerField(default=0)  # words in the owner's name (whole-name matches rank first)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
 
 
 # API tokens are stored under this app's label (see lienthong/api/models.py); importing registers them.
