@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401 - connects the login audit receivers
+        from .audit import register_object_types
+
+        register_object_types({"user": _("user")})

@@ -5,6 +5,25 @@ from typing import Any
 
 from .models import AuditAction, AuditEvent
 
+# What each app writes as `object_type`, in words for the audit page ("review_queue" → "hàng đợi đối soát").
+# Every app registers its own in AppConfig.ready(), so the log stays below the apps that write to it.
+_OBJECT_TYPE_LABELS: dict[str, Any] = {}
+
+
+def register_object_types(labels: dict[str, Any]) -> None:
+    """Declare the object types an app audits, code → translatable label (gettext_lazy)."""
+    _OBJECT_TYPE_LABELS.update(labels)
+
+
+def object_type_label(code: str) -> str:
+    """The label of an object type in the active language; an unregistered code is shown as it is."""
+    label = _OBJECT_TYPE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def registered_object_types() -> frozenset[str]:
+    return frozenset(_OBJECT_TYPE_LABELS)
+
 
 def _client_ip(request) -> str | None:
     if request is None:

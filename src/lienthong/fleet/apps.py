@@ -6,3 +6,8 @@ class FleetConfig(AppConfig):
     name = "lienthong.fleet"
     label = "fleet"
     verbose_name = _("Fishing fleet")
+
+    def ready(self) -> None:
+        from lienthong.accounts.audit import register_object_types
+
+        register_object_types({"owner": _("owner"), "vessel": _("vessel"), "registry_import": _("registry import")})

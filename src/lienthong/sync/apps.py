@@ -7,3 +7,9 @@ class SyncConfig(AppConfig):
     label = "sync"
     verbose_name = _("Population sync")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from lienthong.accounts.audit import register_object_types
+
+        register_object_types({"sync_run": _("sync run"), "review_queue": _("review queue"),
+                               "worklist": _("worklist"), "sync_export": _("VNFishbase export")})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from lienthong.accounts import scopes
+from lienthong.accounts import audit, scopes
 from lienthong.fleet.models import PaperState
 
 from lienthong.fleet import labels
@@ -61,9 +61,6 @@ def paper_badge(state):
     return {"state": str(state), "label": _STATE_LABELS.get(state, state)}
 
 
-_OBJECT_TYPES = {"owner": _("owner"), "vessel": _("vessel"), "user": _("user"), "registry_import": _("registry import")}
-
-
 @register.filter
 def object_type_label(value):
-    return _OBJECT_TYPES.get(value, value)
+    return audit.object_type_label(value)
