@@ -93,6 +93,17 @@ def cmd_import_registry(args: argparse.Namespace) -> int:
     return 1 if record.status == "failed" else 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    try:
+        call_command("audit_verify")
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    return 0
+
+
 def cmd_demo_setup(args: argparse.Namespace) -> int:
     _django()
     from pathlib import Path
@@ -138,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", default=None)
     p.add_argument("--mapping", default=None, help="name of a saved column mapping")
     p.set_defaults(func=cmd_import_registry)
+
+    p = sub.add_parser("audit-verify", help="verify the audit log's hash chain; exit 1 at the first broken event")
+    p.set_defaults(func=cmd_audit_verify)
 
     p = sub.add_parser("demo-setup", help="migrate, write and import the demo province, create demo logins")
     p.add_argument("--vessels", type=int, default=10026)

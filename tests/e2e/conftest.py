@@ -66,6 +66,26 @@ def _postgres_db(url: str):
     return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
+APP_ROLE = "lienthong_app"
+
+
+def _as_app_role(env: dict) -> dict:
+    """On PostgreSQL the site is served as production serves it: by a role that owns no table (granted by
+    `grant_app_role` after the owner migrated), so every browser test also proves the app needs no more."""
+    url = env.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return env
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone() is None:
+            conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN")
+    subprocess.run([sys.executable, "-m", "lienthong.cli", "manage", "grant_app_role", APP_ROLE], env=env, check=True,
+                   capture_output=True, timeout=120)
+    return {**env, "DATABASE_URL": urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{parts.hostname}:{parts.port or 5432}"))}
+
+
 @contextmanager
 def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = ()):
     """A demo province on its own database (a throw-away PostgreSQL database when DATABASE_URL names one),
@@ -91,7 +111,8 @@ def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = (
         port = _free_port()
         log = open(data_dir / "server.log", "w")
         server = subprocess.Popen(
-            [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+            [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env=_as_app_role(env),
+            stdout=log, stderr=log,
         )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

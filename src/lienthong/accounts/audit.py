@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import chain
 from .models import AuditAction, AuditEvent
+
+CHAIN_LOCK = 0x6C74_6175  # the advisory lock key of the audit chain ("ltau")
+_ip_field = AuditEvent._meta.get_field("ip_address")  # normalises an address as the database will store it
 
 # What each app writes as `object_type`, in words for the audit page ("review_queue" → "hàng đợi đối soát").
 # Every app registers its own in AppConfig.ready(), so the log stays below the apps that write to it.
@@ -54,7 +61,7 @@ def record(
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     username = user.get_username() if user is not None else ("anonymous" if request is not None else "system")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user=user,
         username=username,
         action=str(action),
@@ -62,6 +69,17 @@ def record(
         object_id=str(object_id)[:64],
         summary=summary[:255],
         detail=detail or {},
-        ip_address=_client_ip(request),
+        ip_address=_ip_field.get_prep_value(_client_ip(request)),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:255] if request is not None else ""),
     )
+    # One writer at a time extends the chain: the previous hash is read and the event written in one
+    # transaction under a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, the settings' mode).
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        event.at = timezone.now()
+        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
+        event.row_hash = chain.hash_of(event, event.prev_hash)
+        event.save(force_insert=True)
+    return event

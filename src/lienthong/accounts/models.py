@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,7 +71,8 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One read or change of personal data. Append-only: enforced here and by database triggers."""
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set by accounts.audit.record before hashing (not auto_now_add, which would change it after).
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # PROTECT: rows are immutable (triggers), so a user with history is deactivated, never deleted.
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(_("who"), max_length=150, db_index=True)
@@ -81,6 +83,9 @@ class AuditEvent(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
+    # Tamper evidence (accounts.chain): SHA-256 of this event's fields and of the event before it.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -99,3 +104,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditSeal(models.Model):
+    """One verification of the audit chain (accounts.chain.verify): its outcome and the head it reached."""
+
+    at = models.DateTimeField(default=timezone.now)
+    by = models.CharField(max_length=150, blank=True)
+    full = models.BooleanField(default=True)  # the whole chain, or only what came after the last seal
+    intact = models.BooleanField()
+    checked = models.PositiveBigIntegerField(default=0)
+    last_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+    broken_at = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=16, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit chain check")
+        verbose_name_plural = _("audit chain checks")

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("nhat-ky/", views.audit_log, name="accounts-audit"),
+    path("nhat-ky/kiem-tra/", views.audit_verify_now, name="accounts-audit-verify"),
 ]

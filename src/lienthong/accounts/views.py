@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from . import chain
 from .forms import AuditFilterForm
 from .models import AuditEvent
 from .scopes import can_read_audit
@@ -43,4 +44,21 @@ def audit_log(request):
     elif form.is_bound:
         events = events.none()
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"form": form, "page": page})
+    # The chain since the last check (cheap: only new events), beside the last check of the whole chain.
+    recent = chain.verify(full=False, by=request.user.get_username())
+    full = chain.last_full_check()
+    broken = (recent if not recent.intact else None) or (full if full is not None and not full.intact else None)
+    return render(request, "accounts/audit.html", {
+        "form": form, "page": page, "chain_broken": broken, "chain_full": full,
+        "chain_reason": chain.reason_text(broken.reason) if broken else "",
+    })
+
+
+@login_required
+@require_POST
+def audit_verify_now(request):
+    """Verify the whole chain now (the nightly `lienthong audit-verify` does the same)."""
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only administrators may read the audit log."))
+    chain.verify(full=True, by=request.user.get_username())
+    return redirect("accounts-audit")
