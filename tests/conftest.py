@@ -7,6 +7,12 @@ from django.test import Client
 PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at production strength costs ~0.3 s per login on this machine; tests log in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     from lienthong.accounts.models import AreaScope, User

@@ -4,6 +4,7 @@ LIENTHONG_ENV=production turns debug off and refuses to start with the default s
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "lienthong.accounts",
     "lienthong.fleet",
     "lienthong.population",
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the page that says until when
 ]
 
 ROOT_URLCONF = "lienthong.urls"
@@ -101,6 +104,19 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+AUTHENTICATION_BACKENDS = ["lienthong.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Login lockout (django-axes; accounts/lockout.py): per account and, separately, per address.
+AXES_FAILURE_LIMIT = int(os.environ.get("LIENTHONG_LOCKOUT_FAILURES", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LIENTHONG_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a stranger's retries must not keep an officer out
+AXES_LOCKOUT_CALLABLE = "lienthong.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "lienthong.accounts.lockout.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log already
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

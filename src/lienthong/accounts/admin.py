@@ -53,6 +53,15 @@ class LienthongUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     inlines = [AreaScopeInline]
+    actions = ["lift_lockout"]
+
+    @admin.action(description=_("Lift the login lockout"))
+    def lift_lockout(self, request, queryset):
+        from .lockout import lift
+
+        for user in queryset:
+            lift(user.get_username(), request)
+        self.message_user(request, _("Lockout lifted for %(n)d account(s).") % {"n": queryset.count()})
 
     def has_delete_permission(self, request, obj=None):
         # Audit events point at users; deleting one would rewrite the append-only log (SET_NULL is an

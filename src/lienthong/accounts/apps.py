@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users, roles and audit")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the login audit receivers
+        from . import lockout, signals  # noqa: F401 - connect the login audit and lockout receivers
         from .audit import register_object_types
 
         register_object_types({"user": _("user")})
