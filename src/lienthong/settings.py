@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "lienthong.accounts.lockout_app.LockoutConfig",  # django-axes
     "lienthong.accounts",
     "lienthong.fleet",
     "lienthong.population",

@@ -12,3 +12,4 @@ class AccountsConfig(AppConfig):
         from .audit import register_object_types
 
         register_object_types({"user": _("user")})
+
