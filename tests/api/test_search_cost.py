@@ -25,15 +25,18 @@ def _search(client, q):
     return response, [query["sql"] for query in queries.captured_queries]
 
 
-def test_registration_search_is_five_queries_with_its_audit_insert(fleet, fisheries_user):
+def test_registration_search_is_four_queries_and_its_chained_audit_event(fleet, fisheries_user):
     _token, client = _client(fisheries_user)
     client.get("/api/v1/vessels", {"q": "kg"})  # first use marks the token
     response, sql = _search(client, "KG-91234-TS")
     assert [v["registration_number"] for v in response.json()] == ["KG-91234-TS"]
-    # token with its user; the word's count; the ranking; the rows shown; the audit event.
-    assert len(sql) == 5, sql
-    assert sql[-1].startswith('INSERT INTO "accounts_auditevent"')
-    assert not any(s.startswith(("UPDATE", "SET", "BEGIN", "SAVEPOINT")) for s in sql), sql
+    # token with its user; the word's count; the ranking; the rows shown — then the audit event, chained in
+    # one transaction (a savepoint here, inside the test's transaction): the chain's head read, the insert.
+    assert len(sql) == 8, sql
+    assert not any(s.startswith(("UPDATE", "SET", "BEGIN", "SAVEPOINT")) for s in sql[:4]), sql
+    audit_sql = [s.split()[0] for s in sql[4:]]
+    assert audit_sql == ["SAVEPOINT", "SELECT", "INSERT", "RELEASE"], sql[4:]
+    assert '"row_hash"' in sql[5] and sql[6].startswith('INSERT INTO "accounts_auditevent"')
     assert AuditEvent.objects.filter(action="search").count() == 2
 
 
@@ -42,7 +45,7 @@ def test_name_search_adds_one_count_per_extra_word(fleet, fisheries_user):
     client.get("/api/v1/vessels", {"q": "kg"})
     response, sql = _search(client, "Nguyễn Văn Tư")
     assert [v["registration_number"] for v in response.json()] == ["KG-91234-TS", "AG-01234-TS"]
-    assert len(sql) == 7, sql  # 5 + a count for each of the two other words
+    assert len(sql) == 10, sql  # 8 + a count for each of the two other words
 
 
 def test_viewer_search_writes_no_audit_and_reads_no_personal_columns(fleet, viewer_user):
