@@ -53,9 +53,13 @@ def read_owner(raw: dict[str, object], resolve, warn: Warn) -> dict[str, Any] | 
             raw_id_number=raw_text(value),
             id_number=check.digits if check.valid else "",
             id_kind=(check.kind or "") if check.valid else "",
-            # A bad ID is not a row error: the owner is imported and the campaign fixes it.
+            # A bad ID is not a row error: the owner is imported and the campaign fixes it. It is
+            # flagged (a value with letters or the wrong length is no CCCD, so it is not used as one).
             id_problem="" if check.valid else check.reason,
         )
+        if not check.valid and check.code != "missing":
+            warn("owner_id_number", f'"{raw_text(value)}" không phải số CCCD/CMND ({lower_first(check.reason)}): '
+                                    "chủ tàu vẫn được nhập, chưa có số định danh")
     if "owner_birth_date" in raw:
         value = raw["owner_birth_date"]
         owner.update(raw_birth_date=raw_text(value), birth_date=None, birth_year=None)

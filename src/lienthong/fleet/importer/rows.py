@@ -1,14 +1,19 @@
 """Read one data row: normalised vessel, owner and paper values, with the row's errors and warnings.
 
-A row with an error (bad registration number, impossible paper date, absurd measure) is rejected
-whole; a warning (year-only date, unknown gear) keeps the row and tells the officer what was done.
+A row with an error is rejected whole: a bad registration number, a paper date that does not exist
+or cannot be true (registration or licence issue after today in Việt Nam, a licence expiring before
+it is issued), a measure that is absurd or has more decimals than the registry keeps (never rounded
+silently), an owner with details but no name. A warning (year-only date, unknown gear, an ID that is
+not a CCCD/CMND) keeps the row and tells the officer what was done.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from lienthong.geo.address import resolve as resolve_address
 from lienthong.identity.dates import parse_date
@@ -25,7 +30,10 @@ __all__ = ["Row", "RowReader"]
 
 _PAPER_DATE_KEYS = ("registration_date", "licence_issued", "licence_expiry", "safety_cert_expiry")
 _MEASURE_WORDS = {"length_m": "chiều dài", "engine_kw": "công suất", "tonnage": "tổng dung tích"}
-_DECIMAL_PLACES = {"length_m": Decimal("0.01"), "engine_kw": Decimal("0.1"), "tonnage": Decimal("0.1")}
+# Decimal places the registry keeps (the model fields): a value with more is reported, not rounded.
+_DECIMAL_PLACES = {"length_m": 2, "engine_kw": 1, "tonnage": 2}
+_FLOAT_NOISE = Decimal("1e-9")  # binary rounding in Excel formula results (0.1 + 0.2), not a typed digit
+_NOT_IN_FUTURE = {"registration_date": "ngày đăng ký", "licence_issued": "ngày cấp giấy phép"}
 
 
 @dataclass
@@ -51,6 +59,8 @@ class RowReader:
         self.present = set(layout.columns)
         self.has_owner = any(k in self.present for k in OWNER_KEYS)
         self._addresses: dict[str, Any] = {}
+        # "Future" is after today in Việt Nam, fixed once per import.
+        self.today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
 
     # cell access
     def value(self, values: list[object], key: str) -> object:
@@ -118,6 +128,10 @@ class RowReader:
         if self.has_owner:
             cells = {key: self.value(values, key) for key in OWNER_KEYS if key in self.present}
             owner = read_owner(cells, self.resolve, warn)
+            if owner is not None and "owner_name" in self.present and not owner["full_name"]:
+                # Rejected, not imported nameless: the owner could not be recognised again, and an
+                # existing vessel would be moved to a new, unnamed owner.
+                error("owner_name", "thiếu họ tên chủ tàu (dòng có thông tin khác của chủ tàu)")
 
         if "owner_address" in self.present or "home_port" in self.present:
             commune = owner.get("commune_code", "") if owner else ""
@@ -161,6 +175,13 @@ class RowReader:
                 warn(key, f"chỉ có năm {parsed.year}, thiếu ngày tháng: để trống")
             else:
                 error(key, lower_first(parsed.reason))
+        for key, what in _NOT_IN_FUTURE.items():
+            if dates.get(key) and dates[key] > self.today:
+                error(key, f"{what} {dates[key]:%d/%m/%Y} ở tương lai (hôm nay là {self.today:%d/%m/%Y})")
+                dates[key] = None
+        issued, expiry = dates.get("licence_issued"), dates.get("licence_expiry")
+        if issued and expiry and expiry < issued:
+            error("licence_expiry", f"giấy phép hết hạn ngày {expiry:%d/%m/%Y}, trước ngày cấp {issued:%d/%m/%Y}")
         return dates
 
     def _measures(self, values: list[object], error) -> dict[str, Any]:
@@ -177,12 +198,25 @@ class RowReader:
                 error(key, f'{_MEASURE_WORDS[key]} "{cell_text(raw)}" không phải là số')
             if number_value is not None:
                 reason = check_measure(key, number_value)
+                places = _DECIMAL_PLACES[key]
+                stored = number_value.quantize(Decimal(1).scaleb(-places))
                 if reason:
                     error(key, f"{_MEASURE_WORDS[key]} {cell_text(raw)} không hợp lệ: {reason}")
                     number_value = None
+                elif stored == number_value or (isinstance(raw, float) and abs(stored - number_value) < _FLOAT_NOISE):
+                    number_value = stored
                 else:
-                    number_value = number_value.quantize(_DECIMAL_PLACES[key], rounding=ROUND_HALF_UP)
+                    error(key, f"{_MEASURE_WORDS[key]} {_as_written(raw)} có quá {places} chữ số thập phân "
+                               f"(sổ đăng ký lưu {places} chữ số): hãy sửa trong tệp, không làm tròn tự động")
+                    number_value = None
             measures[key] = number_value
             if key == "length_m":
                 measures["length_class"] = classes.length_class(number_value) or ""
         return measures
+
+
+def _as_written(value: object) -> str:
+    """A number cell as a Vietnamese officer sees it in Excel (decimal comma); text as typed."""
+    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+        return cell_text(value).replace(".", ",")
+    return cell_text(value)
