@@ -69,7 +69,7 @@ def test_errors_download_as_excel_friendly_csv(client_for, fisheries_user):
     response = client_for(fisheries_user).get(f"/nhap-du-lieu/{run.pk}/loi.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = response.content.decode("utf-8")
-    assert body.startswith("\ufeffTệp,Dòng,Cột,Lỗi,Dòng đã nhập?\r\n")
+    assert body.startswith("\ufeffTệp,Dòng,Cột,Vấn đề,Dòng đã nhập?\r\n")
     assert body.splitlines()[1:] == ["tàu.xlsx,3,Số CCCD,thiếu chữ số,không",
                                      "tàu.xlsx,9,Ngày sinh,ngày 31/02/1980 không tồn tại,không"]
 
@@ -107,7 +107,7 @@ def test_a_failed_import_says_why_and_shows_no_counts(client_for, fisheries_user
     assert "Tệp không được nhập: không có thay đổi nào" in html
     assert re.search(r'role="alert" data-testid="import-message">ds.csv: không tìm thấy dòng tiêu đề', html)
     # no misleading zeros: neither the counts nor "0 rows with problems" / "every row was read"
-    for absent in ('data-testid="rows-total"', 'data-testid="rows-rejected"', "Dòng có lỗi", "không có lỗi"):
+    for absent in ('data-testid="rows-total"', 'data-testid="rows-rejected"', "Vấn đề trong các dòng", "không có lỗi"):
         assert absent not in html, absent
 
 
@@ -133,7 +133,7 @@ def test_done_and_partial_reports_count_in_vietnamese_format_and_list_warnings(c
     html = _report(client, status="done", rows_total=3, rows_created=3, warnings=[WARNING])
     assert "0 lỗi (dòng không được nhập) · 1 cảnh báo (dòng đã nhập, một giá trị bị bỏ qua)" in html
     assert re.search(r'<tr data-testid="import-warning-row"><td>ds.csv</td><td class="num">4</td><td>Số CCCD</td>', html)
-    assert "có, kèm cảnh báo" in html and "không có lỗi" not in html
+    assert "đã nhập, có cảnh báo" in html and "không có lỗi" not in html
 
     html = _report(client, status="partial", rows_total=1500, rows_created=1498, rows_rejected=2,
                    errors=[ERROR, dict(ERROR, row=9)], warnings=[WARNING, dict(WARNING, row=7)])
@@ -142,8 +142,8 @@ def test_done_and_partial_reports_count_in_vietnamese_format_and_list_warnings(c
     kinds = re.findall(r'<tr data-testid="import-(error|warning)-row"><td>ds.csv</td><td class="num">(\d+)</td>', html)
     assert kinds == [("warning", "4"), ("error", "7"), ("warning", "7"), ("error", "9")]
     # a warning on a rejected row: that row was not imported either
-    outcomes = re.findall(r'<td><span class="badge badge-import-\w+">([^<]+)</span></td></tr>', html)
-    assert outcomes == ["có, kèm cảnh báo", "không", "không", "không"]
+    outcomes = re.findall(r'<td><span class="badge badge-import-\w+">([^<]+)</span> [^<]+</td></tr>', html)
+    assert outcomes == ["đã nhập, có cảnh báo", "không nhập", "không nhập", "không nhập"]
     assert "partial" not in re.sub(r'(class|data-status)="[^"]*"', "", html)  # no raw status code on the page
 
 

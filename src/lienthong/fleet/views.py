@@ -275,7 +275,7 @@ def import_errors_csv(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="loi-nhap-{run.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("File"), _("Row"), _("Column"), _("Problem"), _("Row imported?")])
+    writer.writerow([_("File"), _("Row"), _("Column"), pgettext("import report", "Problem"), _("Row imported?")])
     for item in import_report(run).problems:
         writer.writerow([run.file_name, item.get("row", ""), item.get("column", ""), item.get("message", ""),
                          _("yes, with a warning") if item["imported"] else pgettext("row imported", "no")])
