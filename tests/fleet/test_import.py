@@ -1,9 +1,10 @@
 """import_registry(): headers, legacy fonts, owners, row errors, atomicity, broken files, re-imports."""
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from lienthong.fleet.importer import import_registry, preview_headers
 from lienthong.fleet.models import (
@@ -433,6 +434,7 @@ def test_reimporting_the_same_file_changes_nothing(db, registry_counts):
     assert list(Vessel.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
 
 
+@time_machine.travel(datetime(2027, 3, 1, 3, 0, tzinfo=UTC), tick=False)  # the newer export has a licence of 02/02/2027
 def test_newer_export_updates_changed_vessels_with_history(db, fisheries_user):
     run(xlsx_bytes([vessel_row(1), vessel_row(2), vessel_row(3)]))
     owner_before = Vessel.objects.get(reg_key="KG90002TS").owner_id

@@ -87,7 +87,8 @@ class Vessel(models.Model):
         _("length class"), max_length=6, blank=True, db_index=True, choices=[(c[0], c[3]) for c in LENGTH_CLASSES]
     )
     engine_kw = models.DecimalField(_("engine power (kW)"), max_digits=8, decimal_places=1, null=True, blank=True)
-    tonnage = models.DecimalField(_("gross tonnage"), max_digits=8, decimal_places=1, null=True, blank=True)
+    # Gross tonnage (GT) is written with two decimals in the registry ("2,06"); stored exactly as written.
+    tonnage = models.DecimalField(_("gross tonnage"), max_digits=8, decimal_places=2, null=True, blank=True)
     hull_material = models.CharField(_("hull material"), max_length=60, blank=True)
     gear = models.CharField(_("gear"), max_length=16, blank=True, choices=[(k, v[0]) for k, v in GEARS.items()])
     gear_raw = models.CharField(_("gear as recorded"), max_length=120, blank=True)

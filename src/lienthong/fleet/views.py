@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -254,23 +255,28 @@ def import_page(request):
 @require_GET
 def import_detail(request, pk: int):
     _require_writer(request)
+    from lienthong.fleet.importer.report import import_report
+
     run = get_object_or_404(RegistryImport.objects.select_related("imported_by"), pk=pk)
-    errors = sorted(run.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
-    page = Paginator(errors, 200).get_page(request.GET.get("page"))
-    return render(request, "fleet/import_detail.html", {"run": run, "page": page, "error_count": len(errors)})
+    report = import_report(run)
+    page = Paginator(report.problems, 200).get_page(request.GET.get("page"))
+    return render(request, "fleet/import_detail.html", {"run": run, "report": report, "page": page})
 
 
 @login_required
 @require_GET
 def import_errors_csv(request, pk: int):
-    """The rejected rows as a CSV that Excel opens with Vietnamese intact (UTF-8 with a byte-order mark)."""
+    """The row problems as a CSV that Excel opens with Vietnamese intact (UTF-8 with a byte-order mark)."""
+    from lienthong.fleet.importer.report import import_report
+
     _require_writer(request)
     run = get_object_or_404(RegistryImport, pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="loi-nhap-{run.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("File"), _("Row"), _("Column"), _("Problem")])
-    for err in sorted(run.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or ""))):
-        writer.writerow([run.file_name, err.get("row", ""), err.get("column", ""), err.get("message", "")])
+    writer.writerow([_("File"), _("Row"), _("Column"), pgettext("import report", "Problem"), _("Row imported?")])
+    for item in import_report(run).problems:
+        writer.writerow([run.file_name, item.get("row", ""), item.get("column", ""), item.get("message", ""),
+                         _("yes, with a warning") if item["imported"] else pgettext("row imported", "no")])
     return response
