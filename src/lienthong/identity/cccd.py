@@ -18,6 +18,7 @@ from datetime import date
 from importlib import resources
 from typing import Literal
 
+from lienthong.identity.dates import today_vn
 from lienthong.identity.text import fold
 
 __all__ = [
@@ -145,7 +146,7 @@ def parse_id_number(raw: object, today: date | None = None) -> IdCheck:
     if isinstance(got, IdCheck):
         return got
     digits = got
-    today = today or date.today()
+    today = today or today_vn()
     n = len(digits)
     if n == 12:
         return _check_cccd(digits, today, repaired=False)

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 __all__ = ["ParsedDate", "parse_date", "excel_serial_to_date", "date_similarity", "DateLevel"]
 
@@ -175,3 +176,12 @@ def date_similarity(a: object, b: object) -> DateLevel | None:
     if abs(pa.year - pb.year) == 1:
         return "year_off_by_one"
     return "different"
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_vn() -> date:
+    """Today's date in Việt Nam, whatever the machine's time zone (the server may run in UTC: at 00:30 in
+    An Giang, UTC is still on the day before). The framework-free twin of Django's timezone.localdate()."""
+    return datetime.now(VIETNAM).date()

@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 
 from lienthong.geo import units
 from lienthong.identity.cccd import normalize_gender
+from lienthong.identity.dates import today_vn
 from lienthong.identity.text import nfc
 
 from lienthong.population.source import name_keys
@@ -101,7 +102,7 @@ def read_extract(
     wrong (or as soon as `max_errors` are found). Callers write inside one transaction, so an
     error leaves nothing behind. Duplicated CCCDs are errors (the number is the key)."""
     name = os.path.basename(os.fspath(path))
-    max_year = (today or date.today()).year
+    max_year = (today or today_vn()).year
     errors: list[RowError] = []
     seen: set[int] = set()
     duplicates: dict[str, list[int]] = {}
