@@ -42,13 +42,14 @@ def reindex_vessels(vessel_ids: Iterable[int]) -> None:
             _index_chunk(Vessel.objects.filter(pk__in=chunk))
 
 
-def reindex_owners(owner_ids: Iterable[int]) -> None:
-    """Re-index every vessel of these owners (an owner's names and IDs are in each of its vessels' rows)."""
+def reindex_owners(owner_ids: Iterable[int], except_vessels: Iterable[int] = ()) -> None:
+    """Re-index every vessel of these owners (an owner's names and IDs are in each of its vessels' rows),
+    but those in `except_vessels` (already re-indexed by the caller)."""
     owner_ids = sorted(set(owner_ids))
-    vessel_ids: list[int] = []
+    vessel_ids: set[int] = set()
     for start in range(0, len(owner_ids), BATCH):
-        vessel_ids += Vessel.objects.filter(owner_id__in=owner_ids[start : start + BATCH]).values_list("pk", flat=True)
-    reindex_vessels(vessel_ids)
+        vessel_ids.update(Vessel.objects.filter(owner_id__in=owner_ids[start : start + BATCH]).values_list("pk", flat=True))
+    reindex_vessels(vessel_ids.difference(except_vessels))
 
 
 def _index_chunk(vessels) -> int:
@@ -89,6 +90,7 @@ class _Pending(threading.local):
     def __init__(self):
         self.vessels: set[int] = set()
         self.owners: set[int] = set()
+        self.queued = False  # `_flush` registered with on_commit and not run yet
 
 
 _pending = _Pending()
@@ -96,17 +98,17 @@ _pending = _Pending()
 
 def _flush() -> None:
     vessels, owners = _pending.vessels, _pending.owners
-    _pending.vessels, _pending.owners = set(), set()
+    _pending.vessels, _pending.owners, _pending.queued = set(), set(), False
     if owners:
         vessels |= set(Vessel.objects.filter(owner_id__in=sorted(owners)).values_list("pk", flat=True))
     reindex_vessels(vessels)
 
 
 def _flush_queued() -> bool:
-    """Is `_flush` waiting for the current transaction's commit? After a rollback the callback is gone
-    while the pending ids stay: they are queued again with the next change (re-indexing a vessel whose
-    change was rolled back only rewrites what it already had)."""
-    return any(func is _flush for _sids, func, *_rest in connection.run_on_commit)
+    """Is `_flush` still waiting for the current transaction's commit? A rollback drops the callback
+    (Django has no rollback hook) while the pending ids stay: they are queued again with the next change
+    (re-indexing a vessel whose change was rolled back only rewrites what it already had)."""
+    return _pending.queued and any(func is _flush for _sids, func, *_rest in connection.run_on_commit)
 
 
 def index_later(*, vessel_ids: Iterable[int] = (), owner_ids: Iterable[int] = ()) -> None:
@@ -115,4 +117,5 @@ def index_later(*, vessel_ids: Iterable[int] = (), owner_ids: Iterable[int] = ()
     _pending.vessels.update(pk for pk in vessel_ids if pk is not None)
     _pending.owners.update(pk for pk in owner_ids if pk is not None)
     if (_pending.vessels or _pending.owners) and not _flush_queued():
+        _pending.queued = True
         transaction.on_commit(_flush)
