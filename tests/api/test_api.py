@@ -70,9 +70,10 @@ def test_token_search_returns_ranked_vessels_with_personal_data_and_audits(fleet
         "gear": "trawl",
         "commune_code": "31078",
         "owner": {
-            "name": "Nguyễn Văn Tư", "commune_code": "31078", "id_number": "091085001234", "id_kind": "cccd",
-            "birth_date": "1985-03-04", "birth_year": 1985, "gender": "", "address": "Ấp 1", "phone": "",
-            "identity_status": "unverified",
+            "name": "Nguyễn Văn Tư", "commune_code": "31078", "kind": "person", "id_number": "091085001234",
+            "id_kind": "cccd", "id_verified": False, "verified_at": None, "recorded_name": "Nguyễn Văn Tư",
+            "recorded_id_number": "091085001234", "birth_date": "1985-03-04", "birth_year": 1985, "gender": "",
+            "address": "Ấp 1", "phone": "", "identity_status": "unverified",
         },
     }
     event = AuditEvent.objects.get()
@@ -121,7 +122,8 @@ def test_viewer_list_has_no_personal_data_and_no_audit(fleet, viewer_user, sessi
     since = mark()
     body = client.get("/api/v1/vessels", {"q": "nguyen tu"}).json()
     assert [v["registration_number"] for v in body] == ["KG-91234-TS", "AG-01234-TS"]
-    assert body[0]["owner"] == {"name": "Nguyễn Văn Tư", "commune_code": "31078"}
+    # The owner's name is personal data (accounts.redaction): a viewer gets the public fields only.
+    assert body[0]["owner"] == {"commune_code": "31078", "kind": "person", "identity_status": "unverified"}
     assert client.get("/api/v1/vessels", {"q": "091085001234"}).json() == []
     assert client.get("/api/v1/vessels", {"q": "370123456"}).json() == []
     assert events(since) == []
@@ -135,9 +137,10 @@ def test_viewer_detail_has_no_personal_data(fleet, viewer_user, session_client):
     response = client.get("/api/v1/vessels/KG-91234-TS")
     assert response.status_code == 200
     body = response.json()
-    assert set(body["owner"]) == {"name", "commune_code"}
+    assert set(body["owner"]) == {"commune_code", "kind", "identity_status"}
     assert "091085001234" not in response.content.decode()
-    assert body["changes"][0]["changes"] == {"gear": ["", "trawl"]}
+    assert body["changes"][0]["changes"] == {"owner_id_number": ["", "***"], "gear": ["", "trawl"]}
+    assert body["changes"][0]["redacted"] == ["owner_id_number"]
     assert events(since) == []
 
 

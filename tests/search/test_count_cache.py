@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lienthong.search import index
+from lienthong.search import index, ranking
 
 
 def _search(q, user):
@@ -28,7 +28,7 @@ def test_counts_are_reused_then_dropped_on_reindex(fleet, fisheries_user):
 
 def test_a_smaller_cap_is_the_count_up_to_that_cap(fleet):
     term = index.Term("nguyen", "nguyen")
-    full = index._selectivity(term, True)
+    full = ranking._selectivity(term, True)
     assert full >= 3
-    assert index._selectivity(term, True, 2) == 2 == index._count(term, True, 2)
-    assert index._selectivity(term, True, full + 10) == full
+    assert ranking._selectivity(term, True, 2) == 2 == ranking._count(term, True, 2)
+    assert ranking._selectivity(term, True, full + 10) == full

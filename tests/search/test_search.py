@@ -171,7 +171,7 @@ def test_whole_name_ranks_above_longer_names(fleet, admin_user):
 def test_pooled_ranking_for_common_words(fleet, admin_user, monkeypatch):
     """Words matching more than 2 × POOL vessels rank a pool (the first POOL index rows by name, plus
     names typed from their start). Exact while the pool holds `limit` results; else the full query runs."""
-    from lienthong.search import index
+    from lienthong.search import ranking as index  # the ranking SQL reads POOL, RANGE_FACTOR and the size cache there
 
     monkeypatch.setattr(index, "POOL", 1)  # 4 vessels match "nguyen": pooled; the pool is Nguyen Van Ba
     assert regs("nguyen", admin_user, limit=1) == ["KG-55555-TS"]
@@ -188,7 +188,7 @@ def test_word_checks_by_range_or_per_candidate_give_the_same_ranking(fleet, admi
     """On PostgreSQL the full query for a large driver groups the smallest word range with the next one
     when that is within RANGE_FACTOR of it, and looks the other words up per candidate: only the speed
     may differ."""
-    from lienthong.search import index
+    from lienthong.search import ranking as index  # the ranking SQL reads POOL, RANGE_FACTOR and the size cache there
 
     monkeypatch.setattr(index, "RANGE_FACTOR", factor)
     # The range choice is made for large drivers only: with a pool of 0 every multi-vessel word is

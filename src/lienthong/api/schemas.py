@@ -7,17 +7,23 @@ from ninja import Schema
 
 
 class OwnerOut(Schema):
-    name: str
     commune_code: str
-    # Personal data: present only for roles allowed by accounts.scopes.can_see_personal_data.
-    id_number: str | None = None
+    kind: str  # person / organisation
+    identity_status: str  # unverified / verified / matched / review / conflict / not_found / no_data
+    # Personal data (accounts.redaction): present only for roles allowed by
+    # accounts.scopes.can_see_personal_data, left out (not null) for the others.
+    name: str | None = None  # the current name: the population database's once verified
+    id_number: str | None = None  # the current CCCD/CMND: the verified CCCD once verified
     id_kind: str | None = None
+    id_verified: bool | None = None  # name and id_number are the population database's
+    verified_at: datetime | None = None
+    recorded_name: str | None = None  # as recorded in the registry
+    recorded_id_number: str | None = None  # as recorded in the registry (the cell's text)
     birth_date: date | None = None
     birth_year: int | None = None
     gender: str | None = None
     address: str | None = None
     phone: str | None = None
-    identity_status: str | None = None
 
 
 class VesselOut(Schema):
@@ -44,7 +50,8 @@ class ChangeOut(Schema):
     kind: str
     user: str | None
     source_import_id: int | None
-    changes: dict
+    changes: dict  # {"key": [old, new]}; personal values masked as "***" for roles without access
+    redacted: list[str]  # the keys whose values were masked (accounts.redaction)
 
 
 class VesselDetailOut(VesselOut):

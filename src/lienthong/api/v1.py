@@ -9,6 +9,7 @@ import json
 import mimetypes
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import ninja
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,8 +21,10 @@ from ninja.openapi.docs import Swagger
 
 from lienthong.accounts.audit import record
 from lienthong.accounts.models import AuditAction
+from lienthong.accounts.redaction import is_personal_owner_field, redact_changes, redact_owner
 from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
 from lienthong.fleet.models import Vessel
+from lienthong.fleet.owner_identity import owner_identity
 from lienthong.search.index import search_vessel_values
 
 from .auth import AUTH
@@ -72,19 +75,33 @@ def docs_asset(request, name: str):
     return response
 
 
-# Keys of VesselChange.changes that hold an owner's personal data (hidden from roles without access).
-_PERSONAL_CHANGE_KEY = re.compile(r"id_number|cccd|cmnd|birth|gender|address|phone")
-
-
 # The columns the list shows: the search loads only these, as values (a Vessel and its Owner have dozens
-# of fields, and two model instances per row cost more than the search's query).
+# of fields, and two model instances per row cost more than the search's query). What of the owner a role
+# without personal-data access gets is accounts.redaction's rule, applied to the loaded fields too.
 _VESSEL_LIST = ("registration_number", "name", "length_m", "length_class", "gear", "commune_code", "owner")
-_OWNER_PUBLIC = ("full_name", "raw_name", "commune_code")
-_OWNER_PERSONAL = ("id_number", "id_kind", "birth_date", "birth_year", "gender", "address", "phone", "identity_status")
+_OWNER_LOADED = (
+    "full_name", "raw_name", "commune_code", "kind", "identity_status", "id_number", "raw_id_number", "id_kind",
+    "birth_date", "birth_year", "gender", "address", "phone", "verified_cccd", "verified_name", "verified_at",
+)
 _LIST_FIELDS = {
-    personal: _VESSEL_LIST + tuple(f"owner__{f}" for f in _OWNER_PUBLIC + (_OWNER_PERSONAL if personal else ()))
+    personal: _VESSEL_LIST + tuple(f"owner__{f}" for f in _OWNER_LOADED if personal or not is_personal_owner_field(f))
     for personal in (False, True)
 }
+
+
+def _owner_out(owner, personal: bool) -> dict:
+    """OwnerOut from an Owner or anything with its attributes. The current identity is the verified one
+    when there is one (fleet.owner_identity); what the registry recorded is beside it."""
+    out = {"commune_code": owner.commune_code, "kind": owner.kind, "identity_status": owner.identity_status}
+    if personal:
+        identity = owner_identity(owner)
+        out.update(
+            name=identity.name, id_number=identity.cccd, id_kind=identity.id_kind, id_verified=identity.verified,
+            verified_at=identity.verified_at, recorded_name=identity.recorded_name,
+            recorded_id_number=identity.recorded_id, birth_date=owner.birth_date, birth_year=owner.birth_year,
+            gender=owner.gender, address=owner.address, phone=owner.phone,
+        )
+    return redact_owner(out, personal)
 
 
 def _list_item(row: dict, personal: bool) -> dict:
@@ -96,24 +113,13 @@ def _list_item(row: dict, personal: bool) -> dict:
     if row["owner"] is None:
         out["owner"] = None
     else:
-        owner = {"name": row["owner__full_name"] or row["owner__raw_name"], "commune_code": row["owner__commune_code"]}
-        if personal:
-            owner.update((key, row[f"owner__{key}"]) for key in _OWNER_PERSONAL)
-        out["owner"] = owner
+        owner = SimpleNamespace(**{k.removeprefix("owner__"): v for k, v in row.items() if k.startswith("owner__")})
+        out["owner"] = _owner_out(owner, personal)
     return out
 
 
 def _owner(owner, personal: bool) -> dict | None:
-    if owner is None:
-        return None
-    out = {"name": owner.full_name or owner.raw_name, "commune_code": owner.commune_code}
-    if personal:
-        out.update(
-            id_number=owner.id_number, id_kind=owner.id_kind, birth_date=owner.birth_date,
-            birth_year=owner.birth_year, gender=owner.gender, address=owner.address, phone=owner.phone,
-            identity_status=owner.identity_status,
-        )
-    return out
+    return None if owner is None else _owner_out(owner, personal)
 
 
 def _num(value):
@@ -202,7 +208,7 @@ def get_vessel(request, registration_number: str):
                 "kind": ch.kind,
                 "user": ch.user.get_username() if ch.user else None,
                 "source_import_id": ch.source_import_id,
-                "changes": {k: v for k, v in ch.changes.items() if personal or not _PERSONAL_CHANGE_KEY.search(k)},
+                **dict(zip(("changes", "redacted"), redact_changes(ch.changes, personal))),
             }
             for ch in vessel.changes.all()
         ],

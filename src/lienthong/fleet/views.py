@@ -32,7 +32,9 @@ from lienthong.accounts.scopes import (
 )
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.columns import COLUMNS
+from lienthong.accounts.redaction import redact_changes
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
+from lienthong.fleet.owner_identity import owner_identity, verification_provenance
 from lienthong.identity.text import nfc
 
 from lienthong.geo.units import commune_name
@@ -43,8 +45,6 @@ from lienthong.identity.collation import vi_sort_key
 
 SUGGEST_LIMIT = 8
 RESULTS_LIMIT = 100
-# Keys in a VesselChange that carry the owner's personal data: hidden from roles that may not see it.
-PERSONAL_CHANGE_KEYS = re.compile(r"^(owner|raw_|id_|birth|gender|address|phone|verified)")
 
 
 def _search(q: str, user, limit: int) -> list[Vessel]:
@@ -151,11 +151,13 @@ def vessel_detail(request, registration_number: str):
     changes = []
     for change in vessel.changes.select_related("user", "source_import")[:50]:
         fields = []
-        for key, values in (change.changes or {}).items():
-            if not show_personal and PERSONAL_CHANGE_KEYS.match(key):
+        shown, masked = redact_changes(change.changes, show_personal)  # the one rule pages, API and exports use
+        for key, values in shown.items():
+            if key in masked:  # the owner changed: said, without whom to whom
+                fields.append((_field_label(key), None, None, True))
                 continue
             old, new = (list(values) + [None, None])[:2] if isinstance(values, (list, tuple)) else (None, values)
-            fields.append((_field_label(key), _value_display(key, old), _value_display(key, new)))
+            fields.append((_field_label(key), _value_display(key, old), _value_display(key, new), False))
         changes.append({"change": change, "fields": fields})
 
     other_vessels = []
@@ -165,12 +167,29 @@ def vessel_detail(request, registration_number: str):
     return render(request, "fleet/vessel.html", {
         "vessel": vessel,
         "owner": owner,
+        "identity": owner_identity(owner) if show_personal else None,
+        "verified_by": _verified_by(verification_provenance(owner)) if show_personal else "",
         "show_personal": show_personal,
         "licences": list(vessel.licences.all()),
         "certificates": list(vessel.safety_certificates.all()),
         "changes": changes,
         "other_vessels": other_vessels,
     })
+
+
+def _verified_by(provenance) -> str:
+    """By what an identity was verified, in words: "sync run no. 3", "review decision (thuysan)"…"""
+    if provenance is None:
+        return ""
+    if provenance.via == "sync":
+        return _("sync run no. %(run)s") % {"run": provenance.run_id}
+    if provenance.via == "review":
+        return _("review decision (%(user)s)") % {"user": provenance.user or "—"}
+    if provenance.via == "worklist":
+        return _("answer from the commune or the police (%(user)s)") % {"user": provenance.user or "—"}
+    if provenance.via == "upload":
+        return _("answer in an uploaded worklist file (%(user)s)") % {"user": provenance.user or "—"}
+    return _("population database check")
 
 
 _CHANGE_PREFIXES = {

@@ -2,467 +2,46 @@
 
 One search box, one query string. The index is a token table (`SearchToken`: vessel, folded token, kind,
 name word with diacritics) searched by *prefix* through a B-tree, plus a per-vessel sort key (`SearchDoc`).
+The work is split by responsibility; this module is the entry point callers import from:
 
-- Prefix lookups use an index on both backends: on PostgreSQL `LIKE 'abc%'` (Django's startswith) uses the
-  varchar_pattern_ops index Django creates for db_index CharFields; on SQLite LIKE is case-insensitive and
-  skips the index, so the lookup is the range `token >= 'abc' AND token < 'abd'` (tokens are ASCII).
-- Several words intersect: the most selective word (counted cheaply on the index, capped) drives the
-  query; every word is then checked per candidate on the (vessel, token) index, which also scores it.
-- Ranking: exact registration/ID/licence hits first; then name matches by how many query words equal a
-  name word *with* diacritics ("Nguyễn" above "Nguyên"); then by how many equal a word once folded
-  (whole word beats prefix: "tu" ranks "Tư" above "Tuấn"); then Vietnamese alphabetical order of the owner's
-  name (folded, then by letter variants and tones); then registration number.
-
-Contract used by the importer: `reindex_vessels(ids)` after vessels change, inside the same transaction.
+- `tokens`: what is indexed for a vessel (tokens, Vietnamese sort key);
+- `indexing`: writing the index and keeping it fresh (`reindex_vessels`, `reindex_owners`, `index_later`,
+  `rebuild_index`), with `signals` re-indexing after every model save or delete;
+- `query`: reading the search box into terms;
+- `ranking`: the ranking SQL on SQLite and PostgreSQL;
+- here: the searches themselves, scoped to what the user may see.
 """
 from __future__ import annotations
 
-import functools
-import re
-import time
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-
-from django.db import connection, transaction
-from django.db.models import Prefetch
-from django.db.models.expressions import RawSQL
+from collections.abc import Sequence
 
 from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
-from lienthong.fleet.models import FishingLicence, Vessel
-from lienthong.identity.text import fold, nfc
+from lienthong.fleet.models import Vessel
 
-from .models import SearchDoc, SearchToken, TokenKind
+from .indexing import BATCH, index_later, rebuild_index, reindex_owners, reindex_vessels
+from .query import MAX_TERMS, MIN_ID_PREFIX, Term, parse_query
+from .ranking import POOL, SELECTIVITY_CAP, clear_count_caches, ranked_ids
+from .tokens import TOKEN_MAX, sort_key, vessel_tokens
 
 __all__ = [
+    "BATCH",
+    "MAX_TERMS",
+    "MIN_ID_PREFIX",
+    "POOL",
+    "SELECTIVITY_CAP",
+    "TOKEN_MAX",
     "Term",
+    "clear_count_caches",
+    "index_later",
     "parse_query",
-    "vessel_tokens",
-    "sort_key",
-    "reindex_vessels",
     "rebuild_index",
-    "search_vessels",
+    "reindex_owners",
+    "reindex_vessels",
     "search_vessel_values",
+    "search_vessels",
+    "sort_key",
+    "vessel_tokens",
 ]
-
-TOKEN_MAX = 64
-MIN_ID_PREFIX = 6  # a CCCD/CMND is found by a prefix of at least this many digits
-MAX_TERMS = 6
-POOL = 200  # driver rows ranked for very common words (see _ranked_ids_sql); 1,000 cost 2.5× the time
-# for the same top 20 on 11 of 13 bench queries (the others: ties among equally ranked prefix hits)
-SELECTIVITY_CAP = 5000  # count at most this many index entries per word when choosing the driver
-BATCH = 2000
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]")
-_WORD_CHARS = re.compile(r"[^\w]")
-# A registration number or ID typed with spaces or dashes: "KG 91234 TS", "kg-912", "091 085 001 234".
-_CODE_LIKE = re.compile(r"[a-z]{0,4}\d+[a-z]{0,4}")
-_SPACED_CODE = re.compile(r"(?:[a-z]{2,3}[\s\-./]*)?\d+(?:[\s\-./]+\d+)*(?:[\s\-./]*ts)?")
-
-
-def _compact(text: str) -> str:
-    """Folded ASCII letters and digits only: "KG-91234-TS" → "kg91234ts"."""
-    return _NON_ALNUM.sub("", fold(text))[:TOKEN_MAX]
-
-
-# --- Vietnamese sort key -------------------------------------------------------------------------
-# Dictionary order: a ă â b c d đ e ê … o ô ơ … u ư …; tones: none, huyền, hỏi, ngã, sắc, nặng.
-_VARIANT = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
-_TONE = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
-
-
-def _letter_key(ch: str) -> str:
-    if ch == "đ":
-        return "10"
-    variant = tone = "0"
-    for mark in unicodedata.normalize("NFD", ch)[1:]:
-        variant = _VARIANT.get(mark, variant)
-        tone = _TONE.get(mark, tone)
-    return variant + tone
-
-
-def sort_key(name: str, registration_key: str = "") -> str:
-    """ASCII key whose byte order is Vietnamese order: folded name, then letter variants and tones of the
-    NFC name, then the registration key. "\\x01" separates parts so "an" sorts before "an b"."""
-    name = nfc(name).lower()
-    variants = "".join(_letter_key(ch) for ch in name if ch.isalpha())
-    return f"{fold(name)}\x01{variants}\x01{registration_key.lower()}"[:600]
-
-
-# --- building the index --------------------------------------------------------------------------
-def _name_words(name: str) -> list[tuple[str, str]]:
-    """(folded token, NFC lower-case word) for each word of a name."""
-    out = []
-    for raw in nfc(name).lower().split():
-        word = _WORD_CHARS.sub("", raw).replace("_", "")
-        token = _compact(word)
-        if token:
-            out.append((token, word[:TOKEN_MAX]))
-    return out
-
-
-def vessel_tokens(vessel: Vessel, licence_numbers: Iterable[str] = ()) -> list[tuple[str, str, str]]:
-    """The (token, kind, word) rows for one vessel; `vessel.owner` should be loaded."""
-    rows: set[tuple[str, str, str]] = set()
-    reg = _compact(vessel.registration_number or vessel.reg_key)
-    if reg:
-        rows.add((reg, TokenKind.REG, ""))
-        for serial in re.findall(r"\d+", reg):
-            rows.add((serial, TokenKind.SERIAL, ""))
-    owner = vessel.owner
-    if owner is not None:
-        for name in {owner.full_name or owner.raw_name, owner.verified_name}:
-            for token, word in _name_words(name or ""):
-                rows.add((token, TokenKind.NAME, word))
-        ids = {owner.id_number, owner.verified_cccd}
-        raw_digits = re.sub(r"\D", "", owner.raw_id_number or "")
-        if len(raw_digits) in (9, 12):
-            ids.add(raw_digits)
-        for number in ids:
-            if number:
-                rows.add((number[:TOKEN_MAX], TokenKind.ID, ""))
-    for number in licence_numbers:
-        token = _compact(number)
-        if token:
-            rows.add((token, TokenKind.LICENCE, ""))
-    return sorted(rows)
-
-
-def _owner_name(vessel: Vessel) -> str:
-    owner = vessel.owner
-    return (owner.full_name or owner.raw_name) if owner is not None else ""
-
-
-def reindex_vessels(vessel_ids: Iterable[int]) -> None:
-    """Replace the index rows of these vessels (deleted vessels simply lose theirs). Bulk: a few queries
-    per 2,000 vessels. Call inside the transaction that changed the vessels."""
-    ids = sorted(set(vessel_ids))
-    # Now (this transaction's own searches) and at commit (counts other threads took meanwhile).
-    clear_count_caches()
-    transaction.on_commit(clear_count_caches)
-    with transaction.atomic():
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            SearchToken.objects.filter(vessel_id__in=chunk).delete()
-            SearchDoc.objects.filter(vessel_id__in=chunk).delete()
-            _index_chunk(Vessel.objects.filter(pk__in=chunk))
-
-
-def _index_chunk(vessels) -> int:
-    vessels = vessels.select_related("owner").only(
-        "id", "registration_number", "reg_key",
-        "owner__full_name", "owner__raw_name", "owner__verified_name",
-        "owner__id_number", "owner__verified_cccd", "owner__raw_id_number",
-    ).prefetch_related(Prefetch("licences", queryset=FishingLicence.objects.only("id", "vessel_id", "number")))
-    tokens, docs = [], []
-    for vessel in vessels:
-        name = _owner_name(vessel)
-        key = sort_key(name, vessel.reg_key)
-        for token, kind, word in vessel_tokens(vessel, (lic.number for lic in vessel.licences.all())):
-            tokens.append(SearchToken(vessel_id=vessel.pk, token=token, kind=kind, word=word, sort_key=key[:40]))
-        docs.append(SearchDoc(vessel_id=vessel.pk, sort_key=key, words=len(name.split())))
-    SearchToken.objects.bulk_create(tokens, batch_size=1000)
-    SearchDoc.objects.bulk_create(docs, batch_size=1000)
-    return len(docs)
-
-
-def rebuild_index() -> int:
-    """Rebuild the whole index from the fleet tables; returns the number of vessels indexed."""
-    clear_count_caches()
-    transaction.on_commit(clear_count_caches)
-    with transaction.atomic():
-        SearchToken.objects.all().delete()
-        SearchDoc.objects.all().delete()
-        ids = list(Vessel.objects.order_by("pk").values_list("pk", flat=True))
-        count = 0
-        for start in range(0, len(ids), BATCH):
-            count += _index_chunk(Vessel.objects.filter(pk__in=ids[start : start + BATCH]))
-    return count
-
-
-# --- searching -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Term:
-    token: str  # folded ASCII, matched by prefix
-    word: str  # NFC lower-case as typed, for the exact-with-diacritics rank
-
-
-def parse_query(q: str) -> list[Term]:
-    """Split a search-box string into terms. A code typed with separators ("KG 91234 TS", "091 085…")
-    stays one term; otherwise each word is a term."""
-    text = nfc(q).lower()
-    compact = _compact(text)
-    if compact and _CODE_LIKE.fullmatch(compact) and (len(text.split()) == 1 or _SPACED_CODE.fullmatch(fold(text))):
-        return [Term(compact, compact)]
-    terms: list[Term] = []
-    for raw in text.split():
-        word = _WORD_CHARS.sub("", raw).replace("_", "")
-        token = _compact(raw)
-        if token and Term(token, word[:TOKEN_MAX]) not in terms:
-            terms.append(Term(token, word[:TOKEN_MAX]))
-    return terms[:MAX_TERMS]
-
-
-def _next_prefix(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def _c(column: str) -> str:
-    """Byte-order comparison: the prefix index is COLLATE "C" on PostgreSQL (BINARY on SQLite)."""
-    return f'{column} COLLATE "C"' if connection.vendor == "postgresql" else column
-
-
-def _prefix_sql(alias: str, term: Term, ids: bool) -> tuple[str, list]:
-    """SQL condition "token starts with term.token", as a range the byte-ordered token index serves on
-    both backends (SQLite's LIKE is case-insensitive and skips a BINARY index; tokens are ASCII)."""
-    column = _c(f"{alias}.token")
-    sql, params = f"{column} >= %s AND {column} < %s", [term.token, _next_prefix(term.token)]
-    if not ids or (term.token.isdigit() and len(term.token) < MIN_ID_PREFIX):
-        # Short digit strings must not list every CCCD born in old Kiên Giang ("0910"); users who may
-        # not see personal data must not learn whose ID is whose by searching for it.
-        sql += f" AND {alias}.kind <> %s"
-        params.append(TokenKind.ID.value)
-    return sql, params
-
-
-def _probe_sql(alias: str, term: Term, ids: bool) -> tuple[str, list]:
-    """As `_prefix_sql`, for a lookup by vessel on the (vessel, token) index. On PostgreSQL the prefix is
-    `starts_with()`, which no index serves: with the range, the planner sometimes (its estimate for a
-    range like "tai" was 1 row for 5,000) scanned the whole prefix range once per candidate, 25 µs instead
-    of 3, a third of a pooled search."""
-    if connection.vendor != "postgresql":
-        return _prefix_sql(alias, term, ids)
-    sql, params = f"starts_with({alias}.token, %s)", [term.token]
-    if not ids or (term.token.isdigit() and len(term.token) < MIN_ID_PREFIX):
-        sql += f" AND {alias}.kind <> %s"
-        params.append(TokenKind.ID.value)
-    return sql, params
-
-
-def _score_sql(alias: str, term: Term) -> tuple[str, list]:
-    """3: exact registration/ID/licence; 2: name word equal with diacritics; 1: equal once folded; 0: prefix."""
-    return (
-        f"CASE WHEN {alias}.token = %s AND {alias}.kind <> %s THEN 3"
-        f" WHEN {alias}.kind = %s AND {alias}.word = %s THEN 2"
-        f" WHEN {alias}.token = %s THEN 1 ELSE 0 END",
-        [term.token, TokenKind.NAME.value, TokenKind.NAME.value, term.word, term.token],
-    )
-
-
-COUNT_TTL = 300.0  # seconds a driver-choice count is reused
-_counts: dict[tuple[str, bool], tuple[int, float]] = {}
-
-
-def _count(term: Term, ids: bool, cap: int) -> int:
-    cond, params = _prefix_sql("t", term, ids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {SearchToken._meta.db_table} t WHERE {cond} LIMIT %s) x",
-            [*params, cap],
-        )
-        return cursor.fetchone()[0]
-
-
-def _selectivity(term: Term, ids: bool, cap: int = SELECTIVITY_CAP) -> int:
-    """How many index entries the term's prefix covers, counted no further than `cap`.
-
-    The common words come back in almost every search ("nguyen", "van", "thi"), and counting them was a
-    fifth of a search's database time, so the count up to SELECTIVITY_CAP is kept for COUNT_TTL seconds
-    (and dropped whenever this process re-indexes); min(count, cap) is exactly the count up to `cap`. It only
-    chooses the driver word and whether a pool is ranked, as a fresh count would within the same data."""
-    if cap > SELECTIVITY_CAP:
-        return _count(term, ids, cap)
-    key = (term.token, ids)
-    now = time.monotonic()
-    hit = _counts.get(key)
-    if hit is None or hit[1] < now:
-        if len(_counts) > 50_000:  # a bound, not a policy: typed prefixes are many, common words few
-            _counts.clear()
-        hit = (_count(term, ids, SELECTIVITY_CAP), now + COUNT_TTL)
-        _counts[key] = hit
-    return min(hit[0], cap)
-
-
-def clear_count_caches() -> None:
-    _counts.clear()
-    _prefix_size.cache_clear()
-
-
-def _ranked_ids(terms: list[Term], user, ids: bool, limit: int) -> list[int]:
-    # One word: only "more than POOL?" matters; several: the smallest count picks the driver (the first
-    # such word on a tie). Each count stops at the smallest so far (plus one, to see ties): only "smaller?"
-    # matters, and counting a common word's 5,000 index entries costs 3 ms on PostgreSQL. Last words
-    # first: a given name is rarer than the family name that usually leads.
-    cap = SELECTIVITY_CAP if len(terms) > 1 else 2 * POOL + 1
-    driver, best = None, cap
-    for i in reversed(range(len(terms))):
-        count = _selectivity(terms[i], ids, min(best + 1, cap) if driver is not None else cap)
-        if driver is None or count < best or (count == best and i < driver):
-            driver, best = i, count
-    driver = terms[driver]
-    if best > 2 * POOL:  # just above POOL, pooling would often fall back: twice the work
-        found = _ranked_ids_sql(terms, driver, user, ids, limit, pool=POOL)
-        if len(found) == limit:
-            return found
-    return _ranked_ids_sql(terms, driver, user, ids, limit, pool=None, driver_size=best)
-
-
-SIZE_CAP = 20000  # index entries counted at most for `_prefix_size`
-RANGE_FACTOR = 4  # a second word's rows are grouped (not looked up per candidate) up to this many per candidate
-
-
-@functools.lru_cache(maxsize=4096)
-def _prefix_size(token: str, ids: bool) -> int:
-    """Index entries under a prefix, up to SIZE_CAP, remembered for the life of the process. Only used to
-    choose HOW a query runs (grouping a range vs a lookup per candidate), never what it returns, so a
-    figure gone stale after a re-index costs at most some speed."""
-    return _count(Term(token, token), ids, SIZE_CAP)
-
-
-def _split_by_range(terms: list[Term], ids: bool) -> tuple[list[Term], list[Term]]:
-    """(words whose rows to group, words to look up per candidate): the smallest range, and the next
-    smallest if at most RANGE_FACTOR times as large (a lookup costs ~3.5 µs per candidate, a range row
-    ~0.4 µs; two ranges usually leave a few dozen candidates, so a third range costs more than it saves)."""
-    sizes = {t: _prefix_size(t.token, ids) for t in terms}
-    ordered = sorted(terms, key=lambda t: sizes[t])  # stable: ties keep query order
-    grouped = ordered[:1]
-    if len(ordered) > 1 and sizes[ordered[1]] < SIZE_CAP and sizes[ordered[1]] <= RANGE_FACTOR * sizes[ordered[0]]:
-        grouped.append(ordered[1])
-    return grouped, [t for t in terms if t not in grouped]
-
-
-def _ranked_ids_sql(
-    terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None, driver_size: int = 0
-) -> list[int]:
-    """One query: candidates from the driver word, each scored for every word, best `limit` ids.
-
-    Every per-candidate value (the other words' scores, the sort row) is a lookup on an index by vessel,
-    written so that no planner can turn one into a hash join over a common word's whole range or the whole
-    SearchDoc table (PostgreSQL did, 80 ms instead of 5): no session setting, so no transaction, is needed."""
-    token_table, doc_table = SearchToken._meta.db_table, SearchDoc._meta.db_table
-    others = [t for t in terms if t is not driver]
-    postgres = connection.vendor == "postgresql"
-    score, score_params = _score_sql("t", driver)
-    cond, cond_params = _prefix_sql("t", driver, ids)
-    if pool is None:
-        # Driver: its matching token rows (one range of the prefix index), one group per vessel; its
-        # score is the best row's.
-        base = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {token_table} t WHERE {cond} GROUP BY t.vessel_id"
-        params = [*score_params, *cond_params]
-        probed = others  # scored per candidate, as s1, s2, …
-        if postgres and driver_size > 2 * POOL:
-            # The full query after a pool found too few: the driver has thousands of vessels (up to all
-            # 40,000 "nguyen" for "nguyen thi thu ha", 45 ms as a lookup per candidate). The full
-            # answer does not depend on which word drives, so the candidates here are the vessels in
-            # both of the two smallest ranges (see _split_by_range), found by one grouping of their rows:
-            # no join, so no estimate can turn it into a nested loop. The other words are then looked
-            # up per surviving candidate.
-            grouped, probed = _split_by_range(terms, ids)
-            width = len(grouped)
-            parts, params = [], []
-            for i, term in enumerate(grouped):
-                score_i, p1 = _score_sql("t", term)
-                cond_i, p2 = _prefix_sql("t", term, ids)
-                cols = ", ".join(score_i if j == i else "NULL::integer" for j in range(width))
-                parts.append(f"SELECT t.vessel_id, {cols} FROM {token_table} t WHERE {cond_i}")
-                params += p1 + p2
-            aliases = ", ".join(f"s{j}" for j in range(width))
-            base = (
-                f"SELECT x.vessel_id AS vessel_id, {', '.join(f'MAX(x.s{j}) AS s{j}' for j in range(width))}"
-                f" FROM ({' UNION ALL '.join(parts)}) x (vessel_id, {aliases}) GROUP BY x.vessel_id"
-                f" HAVING {' AND '.join(f'MAX(x.s{j}) IS NOT NULL' for j in range(width))}"
-            )
-    else:
-        # Common words (thousands of vessels each): rank a pool instead of the whole set. The pool is
-        # the first `pool` driver rows in index order (the exact word first, then its extensions, each
-        # by name) plus the first `pool` owners whose folded name starts with the query as typed
-        # ("nguyen van t" → "nguyen van tai", …: a range of SearchDoc.sort_key). The top results are
-        # the same as over the whole set whenever they sort within the pool; a narrower query is exact.
-        typed = " ".join(t.token for t in terms)
-        pool_sql = (
-            f"SELECT vessel_id FROM (SELECT t.vessel_id FROM {token_table} t WHERE {cond}"
-            f" ORDER BY {_c('t.token')}, {_c('t.sort_key')} LIMIT %s) a"
-            f" UNION SELECT vessel_id FROM (SELECT d.vessel_id FROM {doc_table} d"
-            f" WHERE {_c('d.sort_key')} >= %s AND {_c('d.sort_key')} < %s ORDER BY {_c('d.sort_key')} LIMIT %s) b"
-        )
-        pool_params = [*cond_params, pool, typed, _next_prefix(typed), pool]
-        probed = [driver, *others]  # the driver too: owners from the name range may not have it
-        if postgres:
-            base, params = f"SELECT p.vessel_id AS vessel_id FROM ({pool_sql}) p", pool_params
-        else:
-            # Each pooled vessel's driver score from the (vessel, token) index (owners from the name range
-            # may not have the driver word: their score is NULL and they drop out).
-            base = (
-                f"SELECT p.vessel_id AS vessel_id, (SELECT MAX({score}) FROM {token_table} t"
-                f" WHERE t.vessel_id = p.vessel_id AND {cond}) AS s0 FROM ({pool_sql}) p"
-            )
-            params = [*score_params, *cond_params, *pool_params]
-    names = [f"c.s{i}" for i in range(len(terms))]
-    first = len(terms) - len(probed)  # index of the first probed score (0 when the driver is probed)
-    if postgres and probed:
-        # Every probed word from ONE lookup per candidate: a vessel has about six index rows, all read
-        # anyway; one pass scores each word by conditional aggregation (a word absent → NULL). One
-        # correlated lookup per word cost a probe each: 3 probes per candidate for "nguyen van t".
-        aggs = []
-        for i, term in enumerate(probed, start=first):
-            score_u, p1 = _score_sql("u", term)
-            cond_u, p2 = _probe_sql("u", term, ids)
-            aggs.append(f"MAX(CASE WHEN {cond_u} THEN {score_u} END) AS s{i}")
-            params += p2 + p1
-        kept = ["g.vessel_id AS vessel_id"] + [f"g.s{i}" for i in range(first)] + [f"l.s{i}" for i in range(first, len(terms))]
-        ctes = [
-            f"c AS MATERIALIZED (SELECT {', '.join(kept)} FROM g CROSS JOIN LATERAL"
-            f" (SELECT {', '.join(aggs)} FROM {token_table} u WHERE u.vessel_id = g.vessel_id) l)"
-        ]
-        where = [f"{n} IS NOT NULL" for n in names]
-    elif postgres:
-        ctes, where = ["c AS MATERIALIZED (SELECT * FROM g)"], []
-    else:
-        # Other words: one lookup each on the (vessel, token) index per candidate.
-        columns = ["g.vessel_id AS vessel_id", "g.s0 AS s0"]
-        for i, term in enumerate(others, start=1):
-            score, p1 = _score_sql("u", term)
-            cond_u, p2 = _prefix_sql("u", term, ids)
-            columns.append(f"(SELECT MAX({score}) FROM {token_table} u WHERE u.vessel_id = g.vessel_id AND {cond_u}) AS s{i}")
-            params += p1 + p2
-        candidates = f"SELECT {', '.join(columns)} FROM g WHERE g.s0 IS NOT NULL"
-        ctes = [f"c AS MATERIALIZED ({candidates})"]
-        where = [f"{n} IS NOT NULL" for n in names[1:]]
-    if user.is_area_scoped:
-        # The same row-level rule as everywhere else, evaluated per candidate (not over the whole fleet).
-        scoped = restrict_vessels(Vessel.objects.filter(pk=RawSQL("c.vessel_id", [])), user).values("pk")
-        scoped_sql, scoped_params = scoped.query.sql_with_params()
-        where.append(f"EXISTS ({scoped_sql})")
-        params += list(scoped_params)
-    id_hit = "CASE WHEN " + " OR ".join(f"{n} = 3" for n in names) + " THEN 1 ELSE 0 END"
-    marks = " + ".join(f"CASE WHEN {n} = 2 THEN 1 ELSE 0 END" for n in names)
-    folded = " + ".join(f"CASE WHEN {n} >= 1 THEN 1 ELSE 0 END" for n in names)
-    # The whole name typed, no more and no fewer words: "Nguyễn Văn Hùng" above "Nguyễn Văn Chấn Hùng".
-    whole = f"CASE WHEN ({folded}) = %s AND d.words = %s THEN 1 ELSE 0 END"
-    params += [len(terms), len(terms)]
-    # Each candidate's sort row, by its key. SQLite always joins by nested loop; PostgreSQL would hash the
-    # whole SearchDoc table for 2,000 candidates, so there the lookup is LATERAL (a probe per candidate).
-    if postgres:
-        # LIMIT 1 (one row by key anyway) keeps the planner from pulling the lookup up into a plain join.
-        doc_join = (f"CROSS JOIN LATERAL (SELECT x.sort_key, x.words FROM {doc_table} x"
-                    f" WHERE x.vessel_id = c.vessel_id LIMIT 1) d")
-    else:
-        doc_join = f"JOIN {doc_table} d ON d.vessel_id = c.vessel_id"
-    sql = (
-        # MATERIALIZED: each lookup runs once per candidate; as plain subqueries SQLite would copy a
-        # correlated lookup into every WHERE and ORDER BY term that uses its value.
-        f"WITH g AS MATERIALIZED ({base}), {', '.join(ctes)} SELECT c.vessel_id FROM c {doc_join}"
-        + (f" WHERE {' AND '.join(where)}" if where else "")
-        + f" ORDER BY {id_hit} DESC, ({marks}) DESC, ({folded}) DESC, {whole} DESC,"
-        f" {_c('d.sort_key')}, c.vessel_id LIMIT %s"
-    )
-    params.append(limit)
-    # No transaction (on SQLite the settings' IMMEDIATE mode would make every search take the write
-    # lock). PostgreSQL connections run with jit=off (settings): the correlated lookups make the planner's
-    # cost estimate large enough to trigger JIT compilation, 0.2-2 s for a query that runs in 10 ms.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _ranked(q: str, user, limit: int) -> list[int]:
@@ -473,7 +52,7 @@ def _ranked(q: str, user, limit: int) -> list[int]:
         return []
     if restrict_vessels(Vessel.objects.all(), user).query.is_empty():
         return []
-    return _ranked_ids(terms, user, can_see_personal_data(user), limit)
+    return ranked_ids(terms, user, can_see_personal_data(user), limit)
 
 
 def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:

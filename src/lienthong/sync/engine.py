@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lienthong.fleet.models import Owner, Vessel
+from lienthong.search.indexing import reindex_owners
 from lienthong.sync.linking import LocalLinker, OwnerFacts, Outcome, RemoteLinker, no_data_reason
 from lienthong.sync.models import IdentityDecision, ItemState, ReviewState, RunStatus, SourceKind, SyncItem, SyncRun
 
@@ -238,6 +239,7 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
                 o.updated_at = now
             Owner.objects.bulk_update(list(owners.values()), ["identity_status", "verified_cccd", "verified_name",
                                                               "verified_at", "updated_at"], batch_size=500)
+            reindex_owners(owners)  # bulk_update sends no signals: the verified CCCDs become searchable now
             # Older proposals for these owners are superseded by this run's.
             SyncItem.objects.filter(owner_id__in=list(owners), review=ReviewState.OPEN).exclude(run_id=run_id) \
                 .update(review="")

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from lienthong.search.index import reindex_vessels
+from lienthong.search.indexing import reindex_owners, reindex_vessels
 
 from ..models import FishingLicence, Owner, RegistryImport, SafetyCertificate, Vessel, VesselChange
 from .changes import BATCH, as_json, chunks, diff
@@ -177,6 +177,8 @@ class _Writer:
         touched = [v.pk for v, _ in new_vessels] + list(updated)
         if touched:
             reindex_vessels(touched)  # same transaction: the index never disagrees with the registry
+        if owners.to_update:  # their other vessels, not in this file, carry the owner's names and IDs too
+            reindex_owners(owners.to_update, except_vessels=touched)
         counts["owners_created"] = len(owners.new)
         return counts
 

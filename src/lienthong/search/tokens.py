@@ -1,0 +1,125 @@
+"""What the index holds for a vessel: its tokens (registration number, owner names and IDs, licences) and its
+Vietnamese sort key. Pure functions over loaded model instances; `indexing` writes what they return.
+
+To make something else searchable (e.g. the vessel's name): add its rows in `vessel_tokens`, the fields it
+reads to `INDEX_FIELDS` (what `indexing` loads) and, if a model's `save(update_fields=…)` may change it,
+to `VESSEL_FIELDS`/`OWNER_FIELDS` (what makes a save re-index, see `signals`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from lienthong.identity.text import fold, nfc
+
+from .models import TokenKind
+
+TOKEN_MAX = 64
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_WORD_CHARS = re.compile(r"[^\w]")
+
+# Model fields the tokens and the sort key are built from. A save naming none of them in update_fields
+# (a heartbeat, a status flag) leaves the index as it is.
+VESSEL_FIELDS = frozenset({"registration_number", "reg_key", "owner"})
+OWNER_FIELDS = frozenset({"full_name", "raw_name", "verified_name", "id_number", "verified_cccd", "raw_id_number"})
+LICENCE_FIELDS = frozenset({"number", "vessel"})
+# What `indexing` loads per vessel (select_related owner; licences are prefetched separately).
+INDEX_FIELDS = ("id", "registration_number", "reg_key", *(f"owner__{f}" for f in sorted(OWNER_FIELDS)))
+
+
+def compact(text: str) -> str:
+    """Folded ASCII letters and digits only: "KG-91234-TS" → "kg91234ts"."""
+    return _NON_ALNUM.sub("", fold(text))[:TOKEN_MAX]
+
+
+def word_of(raw: str) -> str:
+    """A word as typed or written, without punctuation (NFC, lower case is the caller's)."""
+    return _WORD_CHARS.sub("", raw).replace("_", "")
+
+
+# --- Vietnamese sort key -------------------------------------------------------------------------
+# Dictionary order: a ă â b c d đ e ê … o ô ơ … u ư …; tones: none, huyền, hỏi, ngã, sắc, nặng.
+_VARIANT = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+_TONE = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+
+
+def _letter_key(ch: str) -> str:
+    if ch == "đ":
+        return "10"
+    variant = tone = "0"
+    for mark in unicodedata.normalize("NFD", ch)[1:]:
+        variant = _VARIANT.get(mark, variant)
+        tone = _TONE.get(mark, tone)
+    return variant + tone
+
+
+def sort_key(name: str, registration_key: str = "") -> str:
+    """ASCII key whose byte order is Vietnamese order: folded name, then letter variants and tones of the
+    NFC name, then the registration key. "\\x01" separates parts so "an" sorts before "an b"."""
+    name = nfc(name).lower()
+    variants = "".join(_letter_key(ch) for ch in name if ch.isalpha())
+    return f"{fold(name)}\x01{variants}\x01{registration_key.lower()}"[:600]
+
+
+# --- tokens --------------------------------------------------------------------------------------
+def name_words(name: str) -> list[tuple[str, str]]:
+    """(folded token, NFC lower-case word) for each word of a name."""
+    out = []
+    for raw in nfc(name).lower().split():
+        word = word_of(raw)
+        token = compact(word)
+        if token:
+            out.append((token, word[:TOKEN_MAX]))
+    return out
+
+
+def _registration_rows(vessel) -> set[tuple[str, str, str]]:
+    rows = set()
+    reg = compact(vessel.registration_number or vessel.reg_key)
+    if reg:
+        rows.add((reg, TokenKind.REG, ""))
+        for serial in re.findall(r"\d+", reg):
+            rows.add((serial, TokenKind.SERIAL, ""))
+    return rows
+
+
+def _owner_rows(owner) -> set[tuple[str, str, str]]:
+    """The registry's name and the population database's (when verified), every ID the owner is known by:
+    the registry's normalised one, the verified CCCD, and the raw cell's digits when they look like an ID."""
+    rows = set()
+    if owner is None:
+        return rows
+    for name in {owner.full_name or owner.raw_name, owner.verified_name}:
+        for token, word in name_words(name or ""):
+            rows.add((token, TokenKind.NAME, word))
+    ids = {owner.id_number, owner.verified_cccd}
+    raw_digits = re.sub(r"\D", "", owner.raw_id_number or "")
+    if len(raw_digits) in (9, 12):
+        ids.add(raw_digits)
+    for number in ids:
+        if number:
+            rows.add((number[:TOKEN_MAX], TokenKind.ID, ""))
+    return rows
+
+
+def _licence_rows(licence_numbers: Iterable[str]) -> set[tuple[str, str, str]]:
+    rows = set()
+    for number in licence_numbers:
+        token = compact(number)
+        if token:
+            rows.add((token, TokenKind.LICENCE, ""))
+    return rows
+
+
+def vessel_tokens(vessel, licence_numbers: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+    """The (token, kind, word) rows for one vessel; `vessel.owner` should be loaded."""
+    rows = _registration_rows(vessel) | _owner_rows(vessel.owner) | _licence_rows(licence_numbers)
+    return sorted(rows)
+
+
+def owner_sort_name(vessel) -> str:
+    """The name results sort by: the owner's as the registry has it."""
+    owner = vessel.owner
+    return (owner.full_name or owner.raw_name) if owner is not None else ""
