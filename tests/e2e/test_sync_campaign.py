@@ -77,7 +77,7 @@ def test_commune_officer_answers_their_worklist(sync_site, page):
     assert answerable, "some listed owners exist in the population extract"
     _, reg = answerable[0]
     row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
-    row.locator("[data-testid=answer-cccd]").fill("000000000000")
+    row.locator("[data-testid=answer-cccd]").fill("091000000000")  # well-formed, held by nobody
     row.locator("[data-testid=answer-submit]").click()
     page.wait_for_load_state("networkidle")
     row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")

@@ -30,3 +30,16 @@ def weight_bars(comparisons) -> list[dict]:
     top = max((abs(w) for _, _, w in rows), default=1.0) or 1.0
     return [{"key": k, "label": str(_LEVELS.get(k, k)), "level": lvl, "weight": w, "pct": round(50 * abs(w) / top),
              "sign": "pos" if w >= 0 else "neg"} for k, lvl, w in rows]
+
+
+@register.filter
+def count(value) -> str:
+    """A whole number grouped in the active language: 12.345 in Vietnamese, 12,345 in English. Django's
+    Vietnamese formats leave grouping off (NUMBER_GROUPING 0), so floatformat:"g" would print 12345."""
+    from django.utils import numberformat
+    from django.utils.formats import get_format
+
+    if value in (None, ""):
+        return ""
+    return numberformat.format(int(value), get_format("DECIMAL_SEPARATOR"), grouping=3,
+                               thousand_sep=get_format("THOUSAND_SEPARATOR"), force_grouping=True)
