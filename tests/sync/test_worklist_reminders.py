@@ -164,3 +164,37 @@ def test_pdf_has_page_numbers_agency_and_local_date_of_issue(overdue, settings, 
         assert f"Trang {i}/{n}" in page
         assert "Chi cục Thủy sản tỉnh An Giang" in page and "Ngày in: 01/12/2026" in page
     assert "30/11/2026" not in pages[0]
+
+
+def test_the_job_worker_retries_failed_reminders_while_idle(overdue, commune_user, fisheries_user, monkeypatch,
+                                                           settings):
+    """A reminder that failed (the gateway answered 503) is delivered by the idle worker, at most once a minute."""
+    import threading
+
+    from lienthong.notify.server import Faults, NotifyApp, make_server
+    from lienthong.sync import worker
+
+    app = NotifyApp("tok", Faults(error_5xx=1.0))
+    server = make_server(app, port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    settings.NOTIFY_URL, settings.NOTIFY_TOKEN = f"http://127.0.0.1:{server.effective_port}", "tok"
+    try:
+        notify.reset_notifier()
+        notify.notifier().backoff_base = 0.01
+        message = actions.remind(fisheries_user, overdue)
+        assert message.status == "failed"
+        app.faults = Faults()  # the gateway is back
+        monkeypatch.setattr(worker, "_last_retry", [0.0])
+        worker._retry_notifications()
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == ("sent", 2)
+        assert [m["key"] for m in app.received.values()] == [message.key]
+        overdue.refresh_from_db()
+        assert overdue.reminders == 1
+        Message.objects.filter(pk=message.pk).update(status="failed")
+        worker._retry_notifications()  # within the minute: not again
+        assert Message.objects.get(pk=message.pk).attempts == 2
+    finally:
+        server.close()
+        thread.join(5)

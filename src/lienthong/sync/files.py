@@ -197,10 +197,16 @@ def _worklist_pdf(wl: Worklist) -> bytes:
         pdf.set_font(fonts.FAMILY, "", 8)
         for it, row in _rows(wl):
             table.row([str(row[1]), row[2], row[5], row[6], row[7], row[9], "\n\n", "", ""])
+    if pdf.will_page_break(34):  # the two signature blocks stay together
+        pdf.add_page()
     pdf.ln(6)
-    pdf.set_font(fonts.FAMILY, "", 10)
-    pdf.cell(0, 6, "Người lập danh sách                                                    Xác nhận của cơ quan trả lời",
-             new_x="LMARGIN", new_y="NEXT")
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    pdf.set_font(fonts.FAMILY, "B", 10)
+    pdf.cell(half, 6, "Người lập danh sách", align="C")
+    pdf.cell(half, 6, "Xác nhận của cơ quan trả lời", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(fonts.FAMILY, "", 9)
+    pdf.cell(half, 5, "(ký, ghi rõ họ tên)", align="C")
+    pdf.cell(half, 5, "(ký, ghi rõ họ tên, đóng dấu)", align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
