@@ -190,3 +190,19 @@ def test_outcome_by_excel_drop_down(listed, client, commune_user):
     assert got == {moved.pk: ("reported", "moved_away"), sold.pk: ("reported", "sold"), bad.pk: ("open", "")}
     errors = [t for level, t in _messages(r) if level == "error"]
     assert len(errors) == 1 and files.OUTCOME_HEADER in errors[0] and "Đi vắng" in errors[0]
+
+
+def test_what_is_missing_is_shown_in_the_officers_language(listed, client, commune_user):
+    """Items 10/11 on the worklist page: the problem is a code translated at the edge, the file stays Vietnamese."""
+    wl, owners = listed
+    item = _item(wl, owners[0])
+    assert ["not_found"] in item.missing_codes and "không tìm thấy trong CSDL dân cư" in item.missing
+    c = _client(client, commune_user)
+    page = c.get(reverse("sync-worklist", args=[wl.pk])).content.decode()
+    assert "không tìm thấy trong csdl dân cư" in page.lower()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = c.get(reverse("sync-worklist", args=[wl.pk])).content.decode()
+    assert "not found in the population database" in page.lower()
+    assert "không tìm thấy trong csdl dân cư" not in page.lower()
+    ws = load_workbook(io.BytesIO(c.get(reverse("sync-worklist-file", args=[wl.pk, "xlsx"])).content)).active
+    assert any("không tìm thấy trong CSDL dân cư" in str(row[9].value) for row in ws.iter_rows(min_row=4))

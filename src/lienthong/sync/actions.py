@@ -101,22 +101,37 @@ def route_commune(owner: Owner | None, vessel: Vessel) -> str:
     return owner.commune_code or vessel.commune_code or ""
 
 
-def _missing(owner: Owner | None, last: SyncItem | None) -> str:
+# What a listed vessel lacks, as codes (the page translates them) and, for the files sent to communes and the
+# stored record, in Vietnamese. "{}" takes the detail (the unusable number, the run's reason).
+MISSING_WORDS = {"no_owner": "Tàu chưa có chủ tàu trong sổ", "no_id": "thiếu CCCD", "bad_id": "CCCD không dùng được ({})",
+                 "no_birth": "thiếu ngày sinh", "id_of_other": "CCCD ghi trong sổ là của người khác",
+                 "not_found": "không tìm thấy trong CSDL dân cư", "reason": "{}", "recheck": "cần xác minh lại"}
+
+
+def missing_codes(owner: Owner | None, last: SyncItem | None) -> list[list[str]]:
     if owner is None:
-        return "Tàu chưa có chủ tàu trong sổ"
+        return [["no_owner"]]
     parts = []
     if not owner.id_number:
-        parts.append("thiếu CCCD" if not owner.raw_id_number else f"CCCD không dùng được ({owner.raw_id_number})")
+        parts.append(["no_id"] if not owner.raw_id_number else ["bad_id", owner.raw_id_number])
     if not owner.birth_date and not owner.birth_year:
-        parts.append("thiếu ngày sinh")
+        parts.append(["no_birth"])
     status = owner.identity_status
     if status == "conflict":
-        parts.append("CCCD ghi trong sổ là của người khác")
+        parts.append(["id_of_other"])
     elif status == "not_found":
-        parts.append("không tìm thấy trong CSDL dân cư")
+        parts.append(["not_found"])
     if last is not None and last.reason and status == "no_data":
-        parts.append(last.reason)
-    return "; ".join(dict.fromkeys(parts)) or "cần xác minh lại"
+        parts.append(["reason", last.reason])
+    return parts or [["recheck"]]
+
+
+def missing_words(codes: list[list[str]]) -> str:
+    return "; ".join(dict.fromkeys(MISSING_WORDS[c[0]].format(*c[1:]) for c in codes))
+
+
+def _missing(owner: Owner | None, last: SyncItem | None) -> str:
+    return missing_words(missing_codes(owner, last))
 
 
 def unresolved_vessels():
@@ -155,7 +170,8 @@ def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | N
             WorklistItem.objects.bulk_create([
                 WorklistItem(worklist=wl, vessel=v, owner=v.owner,
                              problem=v.owner.identity_status if v.owner else "no_data",
-                             missing=_missing(v.owner, last.get(v.pk))) for v in vs])
+                             missing=missing_words(codes := missing_codes(v.owner, last.get(v.pk))),
+                             missing_codes=codes) for v in vs])
             made.append(wl)
         if made:
             audit.record(request_or_user, "create", object_type="worklist", object_id=made[0].pk,

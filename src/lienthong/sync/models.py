@@ -162,7 +162,8 @@ class WorklistItem(models.Model):
     vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey("fleet.Owner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     problem = models.CharField(max_length=12)  # identity status when listed
-    missing = models.CharField(max_length=255)  # what is missing or wrong, in words
+    missing = models.CharField(max_length=255)  # what is missing or wrong, in Vietnamese words (the files, the record)
+    missing_codes = models.JSONField(default=list, blank=True)  # the same as codes: [["bad_id", "12345"], …]
     state = models.CharField(max_length=9, choices=WorkItemState.choices, default=WorkItemState.OPEN, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     answer_cccd = models.CharField(max_length=12, blank=True)
