@@ -23,6 +23,10 @@ def sync_site(tmp_path_factory):
         ("-c", SETUP.format("engine.plan_run(u)")),
         ("-m", "lienthong.sync.worker", "--once"),
         ("-c", SETUP.format("actions.build_worklists(u)")),
+        # One list overdue (Phú Quốc's police list), for the reminders page.
+        ("-c", SETUP.format("from lienthong.sync.models import Worklist; import datetime;"
+                            "Worklist.objects.filter(kind='police', commune_code='31078')"
+                            ".update(deadline=datetime.date(2026, 1, 5))")),
     )) as site:
         yield site
 
@@ -84,10 +88,10 @@ def test_commune_officer_answers_their_worklist(sync_site, page):
     banner = page.locator(".messages .msg").first
     assert banner.get_attribute("data-level") == "error" and banner.get_attribute("role") == "alert"
     assert page.locator(".messages .msg-success").count() == 0
-    assert "không có CCCD này" in banner.text_content().lower()
+    assert "không có cccd này" in banner.text_content().lower()
     row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
     assert row.get_attribute("data-state") == "answered"
-    assert "không có CCCD này" in row.locator("[data-testid=answer-result]").text_content().lower()
+    assert "không có cccd này" in row.locator("[data-testid=answer-result]").text_content().lower()
     row.locator("[data-testid=answer-cccd]").fill(truth[reg])
     row.locator("[data-testid=answer-submit]").click()
     page.wait_for_load_state("networkidle")
@@ -126,3 +130,21 @@ def test_commune_officer_reports_an_owner_deceased_and_downloads_every_list(sync
         page.set_viewport_size({"width": width, "height": height})
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
         page.screenshot(path=str(sync_site.data_dir / f"worklist-{width}.png"), full_page=False)
+
+
+def test_province_officer_sends_a_reminder_through_the_outbox(sync_site, page):
+    _login(page, sync_site, "thuysan")
+    page.goto(sync_site.url + "/doi-soat/nhac-han/")
+    rows = page.locator("[data-testid=overdue] tbody tr")
+    assert rows.count() >= 1
+    rows.first.locator("[data-testid=send-reminder]").click()
+    page.wait_for_load_state("networkidle")
+    banner = page.locator(".messages .msg").first
+    assert banner.get_attribute("data-level") == "success", banner.text_content()
+    assert "congan_phuquoc" in banner.text_content()  # the police officer of Phú Quốc
+    sent = page.locator("[data-testid=reminder]")
+    assert sent.count() == 1 and sent.first.get_attribute("data-status") == "sent"
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        page.screenshot(path=str(sync_site.data_dir / f"reminders-{width}.png"), full_page=True)

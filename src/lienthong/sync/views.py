@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -174,7 +175,7 @@ def worklist(request, pk):
     wl = _worklist_for(request, pk)
     items = list(wl.items.select_related("vessel", "owner", "answered_by").order_by("state", "id"))
     for it in items:
-        it.message = answer_message(it) if it.result_code else it.answer_result
+        it.message = capfirst(answer_message(it)) if it.result_code else it.answer_result
         it.level = {messages.ERROR: "error", messages.WARNING: "warning"}.get(_RESULT_LEVEL.get(it.result_code), "")
     audit.record(request, "view", object_type="worklist", object_id=wl.pk, summary=f"Xem danh sách {files.worklist_title(wl)}",
                  detail={"items": len(items)})
@@ -195,7 +196,7 @@ _RESULT_LEVEL = {AnswerResult.VERIFIED: messages.SUCCESS, AnswerResult.REPORTED:
 def answer_message(item: WorklistItem) -> str:
     """What an answer came to, in the officer's language (the stored answer_result stays Vietnamese)."""
     if item.result_code == AnswerResult.REPORTED:
-        text = _("reported: %(outcome)s") % {"outcome": item.get_outcome_display()}
+        text = _("answer recorded: %(outcome)s") % {"outcome": item.get_outcome_display()}
     else:
         text = str(item.get_result_code_display() or item.answer_result)
     if item.answer_cccd_typed:
