@@ -23,9 +23,9 @@ def sync_site(tmp_path_factory):
         ("-c", SETUP.format("engine.plan_run(u)")),
         ("-m", "lienthong.sync.worker", "--once"),
         ("-c", SETUP.format("actions.build_worklists(u)")),
-        # One list overdue (Phú Quốc's police list), for the reminders page.
+        # Phú Quốc's lists overdue, for the reminders page.
         ("-c", SETUP.format("from lienthong.sync.models import Worklist; import datetime;"
-                            "Worklist.objects.filter(kind='police', commune_code='31078')"
+                            "Worklist.objects.filter(commune_code='31078')"
                             ".update(deadline=datetime.date(2026, 1, 5))")),
     )) as site:
         yield site
@@ -141,7 +141,7 @@ def test_province_officer_sends_a_reminder_through_the_outbox(sync_site, page):
     page.wait_for_load_state("networkidle")
     banner = page.locator(".messages .msg").first
     assert banner.get_attribute("data-level") == "success", banner.text_content()
-    assert "congan_phuquoc" in banner.text_content()  # the police officer of Phú Quốc
+    assert "phuquoc" in banner.text_content()  # Phú Quốc's officers, nobody else
     sent = page.locator("[data-testid=reminder]")
     assert sent.count() == 1 and sent.first.get_attribute("data-status") == "sent"
     for width, height in ((1366, 768), (390, 844)):
