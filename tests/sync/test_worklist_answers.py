@@ -92,8 +92,10 @@ def test_the_note_of_an_excel_answer_is_shown_on_the_list_and_in_the_vessel_hist
     c = _client(client, fisheries_user)  # the province officer reviewing the answers
     page = c.get(reverse("sync-worklist", args=[wl.pk])).content.decode()
     assert note in page and 'data-testid="answer-note"' in page
-    history = c.get(reverse("web-vessel", args=[target.vessel.registration_number])).content.decode()
+    history = c.get(reverse("fleet-vessel", args=[target.vessel.registration_number])).content.decode()
     assert note in history
+    assert "identity_note" not in history and "identity_status" not in history  # labels, not keys
+    assert "ghi chú kèm trả lời" in history.lower() and "đã xác thực" in history.lower()
     change = VesselChange.objects.filter(vessel=target.vessel).order_by("-id").first()
     assert change.changes["owner.identity_note"] == [None, note]
     assert IdentityDecision.objects.get(owner=owners[0], via="upload").note == note

@@ -241,7 +241,7 @@ def file_stem(wl: Worklist) -> str:
     from django.utils.text import slugify
 
     from lienthong.identity.text import fold
-    from lienthong.web.communes import commune_name
+    from lienthong.geo.units import commune_name
 
     where = slugify(fold(commune_name(wl.commune_code))) if wl.commune_code else "tinh"
     return f"danh-sach-{'cong-an' if wl.kind == 'police' else 'xa'}-{where}-{wl.pk}"
