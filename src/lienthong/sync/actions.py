@@ -323,7 +323,7 @@ def _report_outcome(request_or_user, item: WorklistItem, outcome: str, note: str
     user = _user(request_or_user)
     now = timezone.now()
     with transaction.atomic():
-        item = WorklistItem.objects.select_for_update().select_related("vessel", "owner").get(pk=item.pk)
+        item = WorklistItem.objects.select_for_update(of=("self",)).select_related("vessel", "owner").get(pk=item.pk)
         if item.state == WorkItemState.RESOLVED:
             raise ActionError("Tàu này đã được xác minh.")
         item.outcome, item.answer_note, item.answered_by, item.answered_at = outcome, note, user, now
