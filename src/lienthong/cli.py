@@ -65,6 +65,12 @@ def cmd_population_serve(args: argparse.Namespace) -> int:
     return serve_main(args.rest) or 0
 
 
+def cmd_notify_serve(args: argparse.Namespace) -> int:
+    from lienthong.notify.server import main as serve_main
+
+    return serve_main(args.rest) or 0
+
+
 def cmd_population_import(args: argparse.Namespace) -> int:
     _django()
     from lienthong.population.extract import main as import_main
@@ -177,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("population-serve", help="reference population verification service over an extract", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_population_serve)
+
+    p = sub.add_parser("notify-serve", help="reference notification gateway (records what it receives)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_notify_serve)
     return parser
 
 
@@ -188,6 +198,7 @@ HANDOVER = {
     "link": cmd_link,
     "population-import": cmd_population_import,
     "population-serve": cmd_population_serve,
+    "notify-serve": cmd_notify_serve,
     "worker": cmd_worker,
 }
 

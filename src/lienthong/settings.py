@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lienthong.search",
     "lienthong.web",
     "lienthong.sync",
+    "lienthong.notify",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,14 @@ POPULATION_URL = os.environ.get("LIENTHONG_POPULATION_URL", "")
 POPULATION_TOKEN = os.environ.get("LIENTHONG_POPULATION_TOKEN", "")
 POPULATION_RATE = float(os.environ.get("LIENTHONG_POPULATION_RATE", "50"))  # requests per second allowed to us
 SYNC_ANSWERS_VIA_HTTP = os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP", "") == "1"
+
+# The agency that issues the worklists (printed on their PDF).
+AGENCY_NAME = os.environ.get("LIENTHONG_AGENCY_NAME", "Chi cục Thủy sản tỉnh An Giang")
+
+# Notifications (reminders to communes and police): the local outbox (stored in the database, shown to
+# administrators) by default; a notification gateway (contract: docs/notify-api.md) when the URL is set.
+NOTIFY_URL = os.environ.get("LIENTHONG_NOTIFY_URL", "")
+NOTIFY_TOKEN = os.environ.get("LIENTHONG_NOTIFY_TOKEN", "")
 
 import warnings  # noqa: E402
 

@@ -23,6 +23,10 @@ def sync_site(tmp_path_factory):
         ("-c", SETUP.format("engine.plan_run(u)")),
         ("-m", "lienthong.sync.worker", "--once"),
         ("-c", SETUP.format("actions.build_worklists(u)")),
+        # Phú Quốc's lists overdue, for the reminders page.
+        ("-c", SETUP.format("from lienthong.sync.models import Worklist; import datetime;"
+                            "Worklist.objects.filter(commune_code='31078')"
+                            ".update(deadline=datetime.date(2026, 1, 5))")),
     )) as site:
         yield site
 
@@ -77,12 +81,17 @@ def test_commune_officer_answers_their_worklist(sync_site, page):
     assert answerable, "some listed owners exist in the population extract"
     _, reg = answerable[0]
     row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
-    row.locator("[data-testid=answer-cccd]").fill("000000000000")
+    row.locator("[data-testid=answer-cccd]").fill("091000000000")  # well-formed, held by nobody
     row.locator("[data-testid=answer-submit]").click()
     page.wait_for_load_state("networkidle")
+    # An error is an error: the banner is the red one, announced as an alert.
+    banner = page.locator(".messages .msg").first
+    assert banner.get_attribute("data-level") == "error" and banner.get_attribute("role") == "alert"
+    assert page.locator(".messages .msg-success").count() == 0
+    assert "không có cccd này" in banner.text_content().lower()
     row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']")
     assert row.get_attribute("data-state") == "answered"
-    assert "Không có CCCD này" in row.locator("[data-testid=answer-result]").text_content()
+    assert "không có cccd này" in row.locator("[data-testid=answer-result]").text_content().lower()
     row.locator("[data-testid=answer-cccd]").fill(truth[reg])
     row.locator("[data-testid=answer-submit]").click()
     page.wait_for_load_state("networkidle")
@@ -92,3 +101,50 @@ def test_commune_officer_answers_their_worklist(sync_site, page):
     # Nothing of other communes is reachable.
     response = page.goto(sync_site.url + "/doi-soat/xet-duyet/")
     assert response.status == 403
+
+
+def test_commune_officer_reports_an_owner_deceased_and_downloads_every_list(sync_site, page, tmp_path):
+    _login(page, sync_site, "xa_phuquoc")
+    page.goto(sync_site.url + "/doi-soat/danh-sach/")
+    with page.expect_download() as download:
+        page.click("[data-testid=download-zip]")
+    import zipfile
+
+    path = tmp_path / "lists.zip"
+    download.value.save_as(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert names and all(n.startswith("danh-sach-xa-dac-khu-phu-quoc-") for n in names)
+    page.locator("[data-testid=worklists] tbody tr a").first.click()
+    row = page.locator("[data-testid=worklist-item][data-state=open]").first
+    reg = row.get_attribute("data-reg")
+    row.locator("[data-testid=answer-outcome]").select_option("deceased")
+    row.locator("[data-testid=answer-note-input]").fill("Mất tháng 3/2025, con trai đang quản lý tàu")
+    row.locator("[data-testid=answer-submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".messages .msg").first.get_attribute("data-level") == "success"
+    row = page.locator(f"[data-testid=worklist-item][data-reg='{reg}']").first
+    assert row.get_attribute("data-state") == "reported"
+    assert row.locator("[data-testid=answer-result]").text_content().strip() == "Đã chết"
+    assert "con trai đang quản lý tàu" in row.locator("[data-testid=answer-note]").text_content()
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        page.screenshot(path=str(sync_site.data_dir / f"worklist-{width}.png"), full_page=False)
+
+
+def test_province_officer_sends_a_reminder_through_the_outbox(sync_site, page):
+    _login(page, sync_site, "thuysan")
+    page.goto(sync_site.url + "/doi-soat/nhac-han/")
+    rows = page.locator("[data-testid=overdue] tbody tr")
+    assert rows.count() >= 1
+    rows.first.locator("[data-testid=send-reminder]").click()
+    page.wait_for_load_state("networkidle")
+    banner = page.locator(".messages .msg").first
+    assert banner.get_attribute("data-level") == "success", banner.text_content()
+    assert "phuquoc" in banner.text_content()  # Phú Quốc's officers, nobody else
+    sent = page.locator("[data-testid=reminder]")
+    assert sent.count() == 1 and sent.first.get_attribute("data-status") == "sent"
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        page.screenshot(path=str(sync_site.data_dir / f"reminders-{width}.png"), full_page=True)

@@ -200,7 +200,7 @@ def test_pdf_is_vietnamese_with_an_embedded_unicode_font(synced, client, fisheri
     assert b"DejaVuSans" in r.content and b"/ToUnicode" in r.content
 
 
-def test_overdue_worklists_and_reminders(synced, client, fisheries_user):
+def test_overdue_worklists_and_reminders(synced, client, fisheries_user, commune_user):
     _unresolved_in("31078", fisheries_user)
     wl = Worklist.objects.get(kind="commune", commune_code="31078")
     Worklist.objects.filter(pk=wl.pk).update(deadline=timezone.localdate() - timedelta(days=2))

@@ -198,6 +198,8 @@ _CHANGE_PREFIXES = {
     "safety_certificate": (SafetyCertificate, _l("Technical safety certificate")),
 }
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# History keys that are not model fields: a commune's or police's worklist answer (sync.actions).
+_EXTRA_LABELS = {"identity_answer": _l("answer of the commune or police"), "identity_note": _l("note with the answer")}
 
 
 def _field_label(key: str) -> str:
@@ -209,7 +211,7 @@ def _field_label(key: str) -> str:
     try:
         label = str(model._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - not a model field: fall back to the registry column header
-        label = COLUMNS[name][0] if name in COLUMNS else name
+        label = str(_EXTRA_LABELS[name]) if name in _EXTRA_LABELS else (COLUMNS[name][0] if name in COLUMNS else name)
     return f"{prefix_label}: {label}" if prefix_label else capfirst(label)
 
 
@@ -227,6 +229,8 @@ def _value_display(key: str, value):
         return labels.length_class_label(text)
     if name == "commune_code":
         return commune_name(text)
+    if name == "identity_status" and text in IdentityStatus.values:
+        return IdentityStatus(text).label
     match = _ISO_DATE.match(text)
     if match:
         return f"{match[3]}/{match[2]}/{match[1]}"

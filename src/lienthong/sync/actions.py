@@ -5,15 +5,18 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lienthong.accounts import audit
-from lienthong.fleet.models import Owner, Vessel
+from lienthong.fleet.models import Owner, Vessel, VesselChange
 from lienthong.geo.address import resolve
+from lienthong.identity.cccd import parse_id_number
 from lienthong.identity.dates import parse_date
+from lienthong.identity.text import nfc
 from lienthong.sync.models import (
-    Export, ExportLine, IdentityDecision, ReviewState, SyncItem, WorkItemState, Worklist, WorklistItem, WorklistKind,
+    AnswerOutcome, AnswerResult, Export, ExportLine, IdentityDecision, ReviewState, SyncItem, WorkItemState, Worklist,
+    WorklistItem, WorklistKind,
 )
 
 UNRESOLVED = ("not_found", "no_data", "conflict")
@@ -98,22 +101,37 @@ def route_commune(owner: Owner | None, vessel: Vessel) -> str:
     return owner.commune_code or vessel.commune_code or ""
 
 
-def _missing(owner: Owner | None, last: SyncItem | None) -> str:
+# What a listed vessel lacks, as codes (the page translates them) and, for the files sent to communes and the
+# stored record, in Vietnamese. "{}" takes the detail (the unusable number, the run's reason).
+MISSING_WORDS = {"no_owner": "Tàu chưa có chủ tàu trong sổ", "no_id": "thiếu CCCD", "bad_id": "CCCD không dùng được ({})",
+                 "no_birth": "thiếu ngày sinh", "id_of_other": "CCCD ghi trong sổ là của người khác",
+                 "not_found": "không tìm thấy trong CSDL dân cư", "reason": "{}", "recheck": "cần xác minh lại"}
+
+
+def missing_codes(owner: Owner | None, last: SyncItem | None) -> list[list[str]]:
     if owner is None:
-        return "Tàu chưa có chủ tàu trong sổ"
+        return [["no_owner"]]
     parts = []
     if not owner.id_number:
-        parts.append("thiếu CCCD" if not owner.raw_id_number else f"CCCD không dùng được ({owner.raw_id_number})")
+        parts.append(["no_id"] if not owner.raw_id_number else ["bad_id", owner.raw_id_number])
     if not owner.birth_date and not owner.birth_year:
-        parts.append("thiếu ngày sinh")
+        parts.append(["no_birth"])
     status = owner.identity_status
     if status == "conflict":
-        parts.append("CCCD ghi trong sổ là của người khác")
+        parts.append(["id_of_other"])
     elif status == "not_found":
-        parts.append("không tìm thấy trong CSDL dân cư")
+        parts.append(["not_found"])
     if last is not None and last.reason and status == "no_data":
-        parts.append(last.reason)
-    return "; ".join(dict.fromkeys(parts)) or "cần xác minh lại"
+        parts.append(["reason", last.reason])
+    return parts or [["recheck"]]
+
+
+def missing_words(codes: list[list[str]]) -> str:
+    return "; ".join(dict.fromkeys(MISSING_WORDS[c[0]].format(*c[1:]) for c in codes))
+
+
+def _missing(owner: Owner | None, last: SyncItem | None) -> str:
+    return missing_words(missing_codes(owner, last))
 
 
 def unresolved_vessels():
@@ -127,7 +145,9 @@ def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | N
     user = _user(request_or_user)
     today = today or timezone.localdate()
     listed = defaultdict(set)
-    for kind, vessel_id in WorklistItem.objects.filter(state__in=OPEN_STATES).values_list("worklist__kind", "vessel_id"):
+    # A vessel reported moved away / deceased / sold waits for the registry, not for another list.
+    for kind, vessel_id in (WorklistItem.objects.filter(state__in=(*OPEN_STATES, WorkItemState.REPORTED))
+                            .values_list("worklist__kind", "vessel_id")):
         listed[kind].add(vessel_id)
     vessels = list(unresolved_vessels())
     last = {}
@@ -150,7 +170,8 @@ def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | N
             WorklistItem.objects.bulk_create([
                 WorklistItem(worklist=wl, vessel=v, owner=v.owner,
                              problem=v.owner.identity_status if v.owner else "no_data",
-                             missing=_missing(v.owner, last.get(v.pk))) for v in vs])
+                             missing=missing_words(codes := missing_codes(v.owner, last.get(v.pk))),
+                             missing_codes=codes) for v in vs])
             made.append(wl)
         if made:
             audit.record(request_or_user, "create", object_type="worklist", object_id=made[0].pk,
@@ -197,18 +218,48 @@ def _birth_iso(text: str) -> str | None:
     return p.date.isoformat() if p.precision == "day" and p.date else str(p.year)
 
 
-def answer_item(request_or_user, item: WorklistItem, cccd: str, name: str = "", birth_date: str = "",
-                note: str = "", via: str = "worklist", source=None) -> WorklistItem:
-    """Record an answer and re-verify it at once against the population source."""
+def clean_answer_cccd(typed: str) -> tuple[str, str]:
+    """(12-digit CCCD, repair note) from what a commune typed or its Excel kept. The same reading as the
+    registry import (identity.cccd.parse_id_number): an 11-digit number whose leading zero Excel dropped
+    is repaired, and the repair is said; anything else that is not a valid 12-digit CCCD is refused."""
+    check = parse_id_number(typed)
+    if check.code == "missing":
+        raise ActionError("Chưa nhập CCCD.")
+    if not check.valid or check.kind != "cccd" or not check.digits or len(check.digits) != 12:
+        reason = check.reason if not check.valid else "CCCD phải gồm đúng 12 chữ số"
+        raise ActionError(f"CCCD {str(typed).strip()}: {reason}.")
+    return check.digits, (check.reason if check.code == "lost_leading_zero_repaired" else "")
+
+
+def _record_in_history(item: WorklistItem, user, old_status: str, new_status: str, answer: str, note: str) -> None:
+    """The answer in the vessel's history of changes, beside the imports and edits (the owner's history)."""
+    changes = {"owner.identity_answer": [None, answer]}
+    if note:
+        changes["owner.identity_note"] = [None, note]
+    if old_status != new_status:
+        changes["owner.identity_status"] = [old_status, new_status]
+    VesselChange.objects.create(vessel=item.vessel, user=user, kind="updated", changes=changes)
+
+
+def answer_item(request_or_user, item: WorklistItem, cccd: str = "", name: str = "", birth_date: str = "",
+                note: str = "", via: str = "worklist", source=None, outcome: str = AnswerOutcome.CCCD) -> WorklistItem:
+    """Record an answer. A CCCD is re-verified at once against the population source; "moved away",
+    "deceased" and "vessel sold" (each with a note) close the item for the commune and tell the registry."""
+    outcome = outcome or AnswerOutcome.CCCD
+    if outcome not in AnswerOutcome.values:
+        raise ActionError("Kết quả trả lời không hợp lệ.")
+    note = nfc((note or "").strip())
+    if outcome != AnswerOutcome.CCCD:
+        return _report_outcome(request_or_user, item, outcome, note, via)
     from lienthong.population.source import InvalidRequest
 
     user = _user(request_or_user)
-    cccd = "".join((cccd or "").split())
-    if not (cccd.isdigit() and len(cccd) == 12):
-        raise ActionError("CCCD phải gồm đúng 12 chữ số.")
+    typed = (cccd or "").strip()
+    cccd, repair = clean_answer_cccd(typed)
+    name = nfc((name or "").strip())
     birth = _birth_iso(birth_date)
     owner = item.owner
-    ask_name = name.strip() or (owner.full_name or owner.raw_name if owner else "")
+    ask_name = name or (owner.full_name or owner.raw_name if owner else "")
     ask_birth = birth or (owner.birth_date.isoformat() if owner and owner.birth_date else
                           (str(owner.birth_year) if owner and owner.birth_year else None))
     source = source or population_source()
@@ -219,41 +270,144 @@ def answer_item(request_or_user, item: WorklistItem, cccd: str, name: str = "", 
     now = timezone.now()
     with transaction.atomic():
         item = WorklistItem.objects.select_for_update().get(pk=item.pk)
-        item.answer_cccd, item.answer_name, item.answer_birth_date, item.answer_note = cccd, name.strip(), birth_date.strip(), note.strip()
+        item.answer_cccd, item.answer_name, item.answer_birth_date, item.answer_note = cccd, name, birth_date.strip(), note
+        item.answer_cccd_typed = typed if repair else ""
+        item.outcome = AnswerOutcome.CCCD
         item.answered_by, item.answered_at = user, now
+        old_status = owner.identity_status if owner else "no_data"
         ok = r.found and r.name_agrees is not False and r.birth_date_agrees is not False
         if ok and owner is not None:
             owner.refresh_from_db()
+            old_status = owner.identity_status
             _set_verified(owner, r.person.cccd, r.person.full_name, now)
             IdentityDecision.objects.create(owner=owner, user=user, at=now, via=via, action="answer", cccd=r.person.cccd,
-                                            status="verified")
-            item.state, item.answer_result = WorkItemState.RESOLVED, f"Đã xác minh: {r.person.full_name}"
+                                            status="verified", outcome=AnswerOutcome.CCCD, note=note)
+            item.state, item.result_code = WorkItemState.RESOLVED, AnswerResult.VERIFIED
+            item.answer_result = f"Đã xác minh: {r.person.full_name}"
             # The same owner on other lists (police, other vessels) is resolved too.
             (WorklistItem.objects.filter(owner=owner, state__in=OPEN_STATES).exclude(pk=item.pk)
-             .update(state=WorkItemState.RESOLVED, answer_result="Đã xác minh qua danh sách khác", answered_at=now))
+             .update(state=WorkItemState.RESOLVED, result_code=AnswerResult.VERIFIED_ELSEWHERE,
+                     answer_result="Đã xác minh qua danh sách khác", answered_at=now))
             SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).update(review="")
         elif ok:
-            item.state, item.answer_result = WorkItemState.ANSWERED, "CCCD đúng, nhưng tàu chưa có chủ trong sổ: cần cập nhật sổ"
+            item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.NO_OWNER
+            item.answer_result = "CCCD đúng, nhưng tàu chưa có chủ trong sổ: cần cập nhật sổ"
         elif r.found:
             what = [w for w, bad in (("họ tên", r.name_agrees is False), ("ngày sinh", r.birth_date_agrees is False)) if bad]
-            item.state, item.answer_result = WorkItemState.ANSWERED, f"CCCD là của người khác ({', '.join(what)} không khớp)"
+            item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.OTHER_PERSON
+            item.answer_result = f"CCCD là của người khác ({', '.join(what)} không khớp)"
         else:
-            item.state, item.answer_result = WorkItemState.ANSWERED, "Không có CCCD này trong CSDL dân cư"
+            item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.NOT_FOUND
+            item.answer_result = "Không có CCCD này trong CSDL dân cư"
+        if repair:
+            item.answer_result = f"{item.answer_result} ({repair}: {typed} → {cccd})"[:255]
         item.save()
+        new_status = owner.identity_status if owner else "no_data"
+        _record_in_history(item, user, old_status, new_status, item.answer_result, note)
         audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk if owner else "",
                      summary=f"Trả lời danh sách xác minh, tàu {item.vessel.registration_number}: {item.get_state_display()}",
-                     detail={"worklist_item": item.pk, "via": via, "cccd": cccd, "result": item.answer_result})
+                     detail={"worklist_item": item.pk, "via": via, "outcome": item.outcome, "cccd": cccd,
+                             "cccd_typed": typed if repair else None, "result": item.result_code, "note": note})
     return item
 
 
-def remind(request_or_user, worklist: Worklist) -> Worklist:
-    worklist.last_reminded_at = timezone.now()
-    worklist.reminders += 1
-    worklist.save(update_fields=["last_reminded_at", "reminders"])
+# Vietnamese words of the coded outcomes, for the stored record (answer_result, history): the record keeps
+# the language it was made in; pages translate the code.
+_OUTCOME_RECORD = {AnswerOutcome.MOVED_AWAY: "Đã chuyển đi nơi khác", AnswerOutcome.DECEASED: "Chủ tàu đã chết",
+                   AnswerOutcome.SOLD: "Chủ tàu đã bán tàu"}
+
+
+def _report_outcome(request_or_user, item: WorklistItem, outcome: str, note: str, via: str) -> WorklistItem:
+    if not note:
+        raise ActionError("Cần ghi chú kèm theo (chuyển đi đâu, mất năm nào, bán cho ai…).")
+    user = _user(request_or_user)
+    now = timezone.now()
+    with transaction.atomic():
+        item = WorklistItem.objects.select_for_update(of=("self",)).select_related("vessel", "owner").get(pk=item.pk)
+        if item.state == WorkItemState.RESOLVED:
+            raise ActionError("Tàu này đã được xác minh.")
+        item.outcome, item.answer_note, item.answered_by, item.answered_at = outcome, note, user, now
+        item.answer_cccd = item.answer_name = item.answer_birth_date = item.answer_cccd_typed = ""
+        item.state, item.result_code = WorkItemState.REPORTED, AnswerResult.REPORTED
+        item.answer_result = _OUTCOME_RECORD[outcome]
+        item.save()
+        owner = item.owner
+        status = owner.identity_status if owner else "no_data"
+        if owner is not None:
+            IdentityDecision.objects.create(owner=owner, user=user, at=now, via=via, action="report", status=status,
+                                            outcome=outcome, note=note)
+        _record_in_history(item, user, status, status, item.answer_result, note)
+        audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk if owner else "",
+                     summary=f"Trả lời danh sách xác minh, tàu {item.vessel.registration_number}: {item.answer_result}",
+                     detail={"worklist_item": item.pk, "via": via, "outcome": outcome, "result": item.result_code,
+                             "note": note})
+    return item
+
+
+def reminder_recipients(worklist: Worklist) -> list[str]:
+    """The officers who answer the list: active accounts of the list's kind (commune officers or police)
+    whose area holds its commune; their e-mail address, else their login name (the outbox shows it)."""
+    from lienthong.accounts.models import User
+
+    users = User.objects.filter(is_active=True, role=worklist.kind, area_scopes__commune_code=worklist.commune_code)
+    return sorted({u.email or u.username for u in users.distinct()})
+
+
+def _reminder_text(worklist: Worklist, open_n: int) -> tuple[str, str]:
+    """Subject and text in Vietnamese: the message is a record sent to a Vietnamese office."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from lienthong.sync.files import worklist_title
+
+    with translation.override("vi"):
+        title = worklist_title(worklist)
+    deadline = worklist.deadline.strftime("%d/%m/%Y")
+    late = (timezone.localdate() - worklist.deadline).days
+    when = f"đã quá hạn {late} ngày (hạn {deadline})" if late > 0 else f"hạn trả lời {deadline}"
+    subject = f"Nhắc hạn: danh sách tàu cá cần bổ sung thông tin chủ tàu — {title}"
+    body = (f"Kính gửi {title},\n\n{settings.AGENCY_NAME} đề nghị quý cơ quan trả lời danh sách số {worklist.pk}: "
+            f"còn {open_n} tàu chưa có trả lời, {when}.\n"
+            "Vui lòng trả lời từng tàu trên trang danh sách, hoặc điền tệp Excel và tải lên.\n")
+    return subject[:200], body
+
+
+def remind(request_or_user, worklist: Worklist) -> "Message":
+    """Send a reminder to the officers of the list through the notification adapter. The message record
+    (notify.Message, ref "worklist:<pk>") keeps when, to whom and the delivery result; the list counts
+    only reminders that were delivered. Refused when nobody can receive it."""
+    from lienthong.notify import services as notify
+
+    to = reminder_recipients(worklist)
+    if not to:
+        raise ActionError("Chưa có tài khoản cán bộ nào nhận danh sách này: không gửi được lời nhắc.")
+    open_n = worklist.items.filter(state__in=OPEN_STATES).count()
+    subject, body = _reminder_text(worklist, open_n)
+    message = notify.send(request_or_user, to=to, subject=subject, body=body, ref=f"worklist:{worklist.pk}")
+    mark_reminded(message)
     audit.record(request_or_user, "update", object_type="worklist", object_id=worklist.pk,
-                 summary=f"Nhắc hạn danh sách {worklist.get_kind_display()} {worklist.commune_code or 'tỉnh'}",
-                 detail={"reminders": worklist.reminders})
-    return worklist
+                 summary=f"Nhắc hạn danh sách {worklist.get_kind_display()} {worklist.commune_code or 'tỉnh'}: "
+                         f"{message.get_status_display()}",
+                 detail={"message": message.pk, "recipients": to, "status": message.status, "error": message.last_error})
+    return message
+
+
+def mark_reminded(message) -> None:
+    """A delivered reminder counts on its worklist (when it was sent, how many times)."""
+    if message.status != "sent" or not message.ref.startswith("worklist:"):
+        return
+    Worklist.objects.filter(pk=int(message.ref.split(":", 1)[1])).update(
+        last_reminded_at=message.sent_at, reminders=F("reminders") + 1)
+
+
+def retry_reminders(request_or_user=None) -> list:
+    """Send the failed reminders again (job worker, or the button on the reminders page)."""
+    from lienthong.notify import services as notify
+
+    done = notify.retry_failed()
+    for message in done:
+        mark_reminded(message)
+    return done
 
 
 def overdue_worklists(today: date | None = None):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import IdentityStatus, Vessel
-from lienthong.sync.models import ReviewState, SyncItem, WorkItemState, WorklistItem, WorklistKind
+from lienthong.sync.models import AnswerOutcome, ReviewState, SyncItem, WorkItemState, WorklistItem, WorklistKind
 from lienthong.fleet.labels import length_class_label
 
 LINKED = ("verified", "matched")
@@ -95,7 +95,16 @@ def build(today: date | None = None) -> Dashboard:
     reviews = SyncItem.objects.filter(review=ReviewState.OPEN).values("owner_id").distinct().count()
     return Dashboard(total, sum(counts.get(s, 0) for s in LINKED), by_status, by_commune, by_length,
                      over_time(today=today), list(waiting),
-                     open_items.filter(worklist__kind=WorklistKind.POLICE).count(), reviews, oldest)
+                     open_items.filter(worklist__kind=WorklistKind.POLICE).count(), reviews, oldest,
+                     extra={"outcomes": reported_outcomes()})
+
+
+def reported_outcomes() -> list[tuple[str, str, int]]:
+    """Vessels the communes or police reported moved away, deceased or sold (the registry has to act):
+    (code, label, vessels), one row per outcome."""
+    got = dict(WorklistItem.objects.filter(state=WorkItemState.REPORTED).values_list("outcome")
+               .annotate(n=Count("vessel_id", distinct=True)).values_list("outcome", "n"))
+    return [(code, str(label), got.get(code, 0)) for code, label in AnswerOutcome.choices if code != AnswerOutcome.CCCD]
 
 
 def chart_svg(points: list[tuple[date, int]], total: int, width: int = 640, height: int = 180) -> str:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from datetime import datetime
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from lienthong.sync.models import Export, Worklist
 from lienthong.printing import fonts
@@ -23,8 +26,13 @@ from lienthong.printing import fonts
 WORKLIST_HEADERS = ("Mã mục", "STT", "Số đăng ký", "Tên tàu", "Cảng/xã tàu", "Chủ tàu (như trong sổ)",
                     "CCCD/CMND (như trong sổ)", "Ngày sinh (như trong sổ)", "Địa chỉ (như trong sổ)", "Cần bổ sung",
                     "CCCD đúng (12 số)", "Họ tên đúng", "Ngày sinh đúng (dd/mm/yyyy)", "Ghi chú")
+OUTCOME_HEADER = "Trường hợp khác (chọn)"
+WORKLIST_HEADERS = (*WORKLIST_HEADERS, OUTCOME_HEADER)
 ANSWER_COLUMNS = {"CCCD đúng (12 số)": "cccd", "Họ tên đúng": "name", "Ngày sinh đúng (dd/mm/yyyy)": "birth_date",
-                  "Ghi chú": "note"}
+                  "Ghi chú": "note", OUTCOME_HEADER: "outcome"}
+# The drop-down of the outcome column (an Excel list validation) and the codes it stands for. Commas are
+# the list separator of the validation formula, so the words carry none.
+OUTCOME_WORDS = {"Đã chuyển đi nơi khác": "moved_away", "Đã chết": "deceased", "Đã bán tàu": "sold"}
 # The headers VNFishbase reads: Vietnamese by design, never translated.
 EXPORT_HEADERS = ("Số đăng ký", "Số CCCD chủ tàu", "Họ tên chủ tàu (theo CSDL dân cư)")
 
@@ -59,23 +67,34 @@ def _worklist_xlsx(wl: Worklist) -> bytes:
     ws = wb.active
     ws.title = "Danh sách"
     ws.append([f"Danh sách tàu cá cần bổ sung thông tin chủ tàu — {worklist_title(wl)}"])
-    ws.append([f"Hạn trả lời: {wl.deadline.strftime('%d/%m/%Y')}. Điền các cột màu vàng rồi tải tệp lên trang danh sách."])
+    ws.append([f"Hạn trả lời: {wl.deadline.strftime('%d/%m/%Y')}. Điền các cột màu vàng rồi tải tệp lên trang danh sách. "
+               f"Không có CCCD vì chủ tàu đã chuyển đi, đã chết hay đã bán tàu: chọn ở cột “{OUTCOME_HEADER}” "
+               "và ghi rõ ở cột “Ghi chú”."])
     ws.append(list(WORKLIST_HEADERS))
     ws["A1"].font = Font(bold=True, size=13)
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     fill = PatternFill("solid", fgColor="FFF2B3")
+    words = {code: word for word, code in OUTCOME_WORDS.items()}
     for it, row in _rows(wl):
-        answers = (it.answer_cccd, it.answer_name, it.answer_birth_date, it.answer_note)
+        answers = (it.answer_cccd, it.answer_name, it.answer_birth_date, it.answer_note, words.get(it.outcome, ""))
         ws.append([*row, *answers])
         r = ws.max_row
-        for col in range(11, 15):
+        for col in range(11, 16):
             c = ws.cell(row=r, column=col)
             c.fill = fill
             c.number_format = "@"  # text: Excel must not eat the CCCD's leading zero
         ws.cell(row=r, column=7).number_format = "@"
-    for col, width in zip("ABCDEFGHIJKLMN", (8, 5, 14, 14, 18, 24, 16, 12, 36, 32, 16, 22, 14, 20)):
+    if ws.max_row > 3:  # the outcome column offers its three words as a drop-down, and refuses others
+        dv = DataValidation(type="list", formula1='"' + ",".join(OUTCOME_WORDS) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                            error="Chọn một trường hợp trong danh sách, hoặc để trống và điền CCCD.",
+                            showInputMessage=True, promptTitle=OUTCOME_HEADER,
+                            prompt="Chủ tàu đã chuyển đi, đã chết hay đã bán tàu: chọn, rồi ghi rõ ở cột Ghi chú.")
+        dv.add(f"O4:O{ws.max_row}")
+        ws.add_data_validation(dv)
+    for col, width in zip("ABCDEFGHIJKLMNO", (8, 5, 14, 14, 18, 24, 16, 12, 36, 32, 16, 22, 14, 24, 22)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "C4"
     buf = io.BytesIO()
@@ -103,11 +122,27 @@ def read_answers(data: bytes) -> list[dict]:
         if got["cccd"].endswith(".0"):  # a CCCD typed into a number cell comes back as a float
             got["cccd"] = got["cccd"][:-2]
         if any(got.values()):
-            out.append({"item": int(cells[header["Mã mục"]]), "row": n, **got})
+            word, error = got["outcome"], ""
+            got["outcome"] = _outcome_code(word)
+            if got["outcome"] is None:
+                got["outcome"] = ""
+                error = f"cột “{OUTCOME_HEADER}”: “{word}” không có trong danh sách ({', '.join(OUTCOME_WORDS)})"
+            out.append({"item": int(cells[header["Mã mục"]]), "row": n, "error": error, **got})
     wb.close()
     if header is None:
         raise ValueError(_("No heading row with the column “Mã mục” found: use the file downloaded from the list page."))
     return out
+
+
+def _outcome_code(word: str) -> str | None:
+    """The code of an outcome word ("" when blank: a CCCD answer); None when the word is not on the list.
+    Compared folded, so a hand-typed "da chet" or "ĐÃ CHẾT" is understood."""
+    from lienthong.identity.text import fold
+
+    if not word.strip():
+        return "cccd"
+    folded = {fold(w): code for w, code in OUTCOME_WORDS.items()}
+    return folded.get(fold(word))
 
 
 def worklist_pdf(wl: Worklist) -> bytes:
@@ -115,12 +150,37 @@ def worklist_pdf(wl: Worklist) -> bytes:
         return _worklist_pdf(wl)
 
 
+def _issue_line(wl: Worklist, issued: datetime | None = None) -> str:
+    """The agency and the date of issue, in Asia/Ho_Chi_Minh (the site's time zone), dd/mm/yyyy."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    issued = timezone.localtime(issued or timezone.now())
+    return f"{settings.AGENCY_NAME} · Ngày in: {issued:%d/%m/%Y}"
+
+
 def _worklist_pdf(wl: Worklist) -> bytes:
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    issue = _issue_line(wl)
+
+    class WorklistPDF(FPDF):
+        def header(self):
+            self.set_font(fonts.FAMILY, "", 8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 5, issue, align="L")
+            self.cell(0, 5, f"Danh sách số {wl.pk}", align="R", new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0, 0, 0)
+            self.ln(1)
+
+        def footer(self):
+            self.set_y(-10)
+            self.set_font(fonts.FAMILY, "", 8)
+            self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="C")
+
+    pdf = WorklistPDF(orientation="L", unit="mm", format="A4")
     fonts.register(pdf)
-    pdf.set_auto_page_break(True, margin=12)
+    pdf.set_auto_page_break(True, margin=14)
     pdf.add_page()
     pdf.set_font(fonts.FAMILY, "B", 13)
     pdf.cell(0, 8, "DANH SÁCH TÀU CÁ CẦN BỔ SUNG THÔNG TIN CHỦ TÀU", new_x="LMARGIN", new_y="NEXT", align="C")
@@ -128,19 +188,25 @@ def _worklist_pdf(wl: Worklist) -> bytes:
     pdf.cell(0, 6, f"Gửi: {worklist_title(wl)} · Hạn trả lời: {wl.deadline.strftime('%d/%m/%Y')}",
              new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.ln(2)
-    widths = (9, 26, 44, 26, 20, 60, 46, 46)
+    widths = (9, 26, 44, 26, 20, 44, 38, 38, 32)
     heads = ("STT", "Số đăng ký", "Chủ tàu (như trong sổ)", "CCCD (sổ)", "Ngày sinh", "Cần bổ sung",
-             "CCCD đúng (12 số)", "Họ tên, ngày sinh đúng")
+             "CCCD đúng (12 số)", "Họ tên, ngày sinh đúng", "Đã chuyển đi / đã chết / đã bán tàu; ghi chú")
     pdf.set_font(fonts.FAMILY, "B", 8)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True) as table:
         table.row(heads)
         pdf.set_font(fonts.FAMILY, "", 8)
         for it, row in _rows(wl):
-            table.row([str(row[1]), row[2], row[5], row[6], row[7], row[9], "\n\n", ""])
+            table.row([str(row[1]), row[2], row[5], row[6], row[7], row[9], "\n\n", "", ""])
+    if pdf.will_page_break(34):  # the two signature blocks stay together
+        pdf.add_page()
     pdf.ln(6)
-    pdf.set_font(fonts.FAMILY, "", 10)
-    pdf.cell(0, 6, "Người lập danh sách                                                    Xác nhận của cơ quan trả lời",
-             new_x="LMARGIN", new_y="NEXT")
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    pdf.set_font(fonts.FAMILY, "B", 10)
+    pdf.cell(half, 6, "Người lập danh sách", align="C")
+    pdf.cell(half, 6, "Xác nhận của cơ quan trả lời", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(fonts.FAMILY, "", 9)
+    pdf.cell(half, 5, "(ký, ghi rõ họ tên)", align="C")
+    pdf.cell(half, 5, "(ký, ghi rõ họ tên, đóng dấu)", align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -168,3 +234,25 @@ def export_csv(export: Export) -> str:
     for line in export.lines.order_by("registration_number"):
         w.writerow((line.registration_number, line.cccd, line.full_name))
     return "\ufeff" + buf.getvalue()  # BOM: Excel then opens the Vietnamese text as UTF-8
+
+
+def file_stem(wl: Worklist) -> str:
+    """A file name an office recognises: kind, commune name without diacritics, list number."""
+    from django.utils.text import slugify
+
+    from lienthong.identity.text import fold
+    from lienthong.geo.units import commune_name
+
+    where = slugify(fold(commune_name(wl.commune_code))) if wl.commune_code else "tinh"
+    return f"danh-sach-{'cong-an' if wl.kind == 'police' else 'xa'}-{where}-{wl.pk}"
+
+
+def worklists_zip(worklists) -> bytes:
+    """All the lists as one zip: each as Excel (to fill in) and PDF (to print)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for wl in worklists:
+            stem = file_stem(wl)
+            z.writestr(f"{stem}.xlsx", worklist_xlsx(wl))
+            z.writestr(f"{stem}.pdf", worklist_pdf(wl))
+    return buf.getvalue()

@@ -102,6 +102,8 @@ class IdentityDecision(models.Model):
     action = models.CharField(max_length=10)  # "confirm", "choose", "reject", "answer"
     cccd = models.CharField(max_length=12, blank=True)
     status = models.CharField(max_length=12)  # owner's identity status after the decision
+    outcome = models.CharField(max_length=12, blank=True)  # AnswerOutcome of a worklist answer
+    note = models.TextField(blank=True)  # the commune's or police's note with the answer
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -129,6 +131,30 @@ class WorkItemState(models.TextChoices):
     OPEN = "open", _("awaiting answer")
     ANSWERED = "answered", _("answered, not matching")
     RESOLVED = "resolved", pgettext_lazy("sync", "verified")
+    # The commune reported why there is no CCCD to give (moved away, deceased, vessel sold): closed for
+    # the commune, the registry has to act (change of owner, heirs, new address).
+    REPORTED = "reported", _("reported: registry to act")
+
+
+class AnswerOutcome(models.TextChoices):
+    """What the commune or police answered, as a code (the words are translated at the edge)."""
+
+    CCCD = "cccd", _("CCCD given")
+    MOVED_AWAY = "moved_away", _("moved away")
+    DECEASED = "deceased", _("deceased")
+    SOLD = "sold", _("vessel sold")
+
+
+class AnswerResult(models.TextChoices):
+    """What re-verification of an answer found, as a code; the stored answer_result keeps the Vietnamese
+    sentence of the record."""
+
+    VERIFIED = "verified", _("verified in the population database")
+    VERIFIED_ELSEWHERE = "verified_elsewhere", _("verified through another list")
+    NO_OWNER = "no_owner", _("CCCD correct, but the vessel has no owner in the registry: the registry needs updating")
+    OTHER_PERSON = "other_person", _("the CCCD belongs to someone else")
+    NOT_FOUND = "not_found", _("no such CCCD in the population database")
+    REPORTED = "reported", _("reported to the registry")
 
 
 class WorklistItem(models.Model):
@@ -136,7 +162,8 @@ class WorklistItem(models.Model):
     vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey("fleet.Owner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     problem = models.CharField(max_length=12)  # identity status when listed
-    missing = models.CharField(max_length=255)  # what is missing or wrong, in words
+    missing = models.CharField(max_length=255)  # what is missing or wrong, in Vietnamese words (the files, the record)
+    missing_codes = models.JSONField(default=list, blank=True)  # the same as codes: [["bad_id", "12345"], …]
     state = models.CharField(max_length=9, choices=WorkItemState.choices, default=WorkItemState.OPEN, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     answer_cccd = models.CharField(max_length=12, blank=True)
@@ -145,7 +172,11 @@ class WorklistItem(models.Model):
     answer_note = models.TextField(blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer_result = models.CharField(max_length=255, blank=True)  # what re-verification said
+    answer_result = models.CharField(max_length=255, blank=True)  # what re-verification said (Vietnamese, the record)
+    outcome = models.CharField(max_length=12, choices=AnswerOutcome.choices, blank=True, db_index=True)
+    result_code = models.CharField(max_length=20, choices=AnswerResult.choices, blank=True)
+    # The number as typed when it had to be repaired (Excel lost the leading zero): "" otherwise.
+    answer_cccd_typed = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["id"]

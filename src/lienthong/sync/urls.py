@@ -11,6 +11,7 @@ urlpatterns = [
     path("xet-duyet/", views.review, name="sync-review"),
     path("xet-duyet/<int:pk>/", views.review_decide, name="sync-review-decide"),
     path("danh-sach/", views.worklists, name="sync-worklists"),
+    path("danh-sach/tat-ca.zip", views.worklists_zip, name="sync-worklists-zip"),
     path("danh-sach/<int:pk>/", views.worklist, name="sync-worklist"),
     path("danh-sach/<int:pk>/tai-len/", views.upload, name="sync-worklist-upload"),
     path("danh-sach/<int:pk>/tep.<str:fmt>", views.worklist_file, name="sync-worklist-file"),

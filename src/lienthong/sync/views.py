@@ -13,13 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts import audit
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.sync import actions, dashboard as dash, engine, files
-from lienthong.sync.models import Export, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem
+from lienthong.sync.models import (
+    AnswerOutcome, AnswerResult, Export, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem,
+)
 from lienthong.fleet.labels import length_class_label
 
 
@@ -170,13 +173,36 @@ def _worklist_for(request, pk) -> Worklist:
 @login_required
 def worklist(request, pk):
     wl = _worklist_for(request, pk)
-    items = list(wl.items.select_related("vessel", "owner").order_by("state", "id"))
+    items = list(wl.items.select_related("vessel", "owner", "answered_by").order_by("state", "id"))
+    for it in items:
+        it.message = capfirst(answer_message(it)) if it.result_code else it.answer_result
+        it.level = {messages.ERROR: "error", messages.WARNING: "warning"}.get(_RESULT_LEVEL.get(it.result_code), "")
     audit.record(request, "view", object_type="worklist", object_id=wl.pk, summary=f"Xem danh sách {files.worklist_title(wl)}",
                  detail={"items": len(items)})
     return render(request, "sync/worklist.html", {
         "wl": wl, "items": items, "title": files.worklist_title(wl), "today": timezone.localdate(),
-        "open_n": sum(1 for i in items if i.state != WorkItemState.RESOLVED),
+        "open_n": sum(1 for i in items if i.state in actions.OPEN_STATES),
+        "outcomes": AnswerOutcome.choices,
     })
+
+
+# The banner of an answer: an error is an error (red), a CCCD right but with no owner to attach it to is a
+# warning, a verification or a reported outcome is a success. The words come from the code, translated here.
+_RESULT_LEVEL = {AnswerResult.VERIFIED: messages.SUCCESS, AnswerResult.REPORTED: messages.SUCCESS,
+                 AnswerResult.NO_OWNER: messages.WARNING, AnswerResult.OTHER_PERSON: messages.ERROR,
+                 AnswerResult.NOT_FOUND: messages.ERROR}
+
+
+def answer_message(item: WorklistItem) -> str:
+    """What an answer came to, in the officer's language (the stored answer_result stays Vietnamese)."""
+    if item.result_code == AnswerResult.REPORTED:
+        text = _("answer recorded: %(outcome)s") % {"outcome": item.get_outcome_display()}
+    else:
+        text = str(item.get_result_code_display() or item.answer_result)
+    if item.answer_cccd_typed:
+        text += " " + _("(the leading zero Excel dropped was restored: %(typed)s → %(cccd)s)") % {
+            "typed": item.answer_cccd_typed, "cccd": item.answer_cccd}
+    return text
 
 
 @require_POST
@@ -186,13 +212,14 @@ def answer(request, pk, item_pk):
     item = get_object_or_404(WorklistItem, pk=item_pk, worklist=wl)
     try:
         item = actions.answer_item(request, item, request.POST.get("cccd", ""), request.POST.get("name", ""),
-                                   request.POST.get("birth_date", ""), request.POST.get("note", ""))
+                                   request.POST.get("birth_date", ""), request.POST.get("note", ""),
+                                   outcome=request.POST.get("outcome", "") or AnswerOutcome.CCCD)
     except actions.ActionError as exc:
         messages.error(request, _("Vessel %(reg)s: %(msg)s") % {"reg": item.vessel.registration_number, "msg": exc})
     else:
-        level = messages.SUCCESS if item.state == WorkItemState.RESOLVED else messages.WARNING
-        messages.add_message(request, level, _("Vessel %(reg)s: %(msg)s") % {"reg": item.vessel.registration_number,
-                                                                          "msg": item.answer_result})
+        messages.add_message(request, _RESULT_LEVEL.get(item.result_code, messages.INFO),
+                             _("Vessel %(reg)s: %(msg)s") % {"reg": item.vessel.registration_number,
+                                                             "msg": answer_message(item)})
     return redirect("sync-worklist", pk=wl.pk)
 
 
@@ -207,32 +234,51 @@ def upload(request, pk):
     try:
         rows = files.read_answers(f.read())
     except ValueError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _("%(file)s: %(msg)s") % {"file": f.name, "msg": exc})
         return redirect("sync-worklist", pk=wl.pk)
     items = {i.pk: i for i in wl.items.select_related("vessel", "owner")}
-    resolved = answered = 0
-    problems = []
+    resolved = answered = reported = 0
+    problems, repaired = [], []
     for row in rows:
         item = items.get(row["item"])
+        where = {"file": f.name, "row": row["row"]}
         if item is None:
-            problems.append(_("row %(row)s: item %(item)s is not on this list") % {"row": row["row"], "item": row["item"]})
+            problems.append(_("%(file)s, row %(row)s: item %(item)s is not on this list") % {**where, "item": row["item"]})
+            continue
+        where["reg"] = item.vessel.registration_number
+        if row["error"]:
+            problems.append(_("%(file)s, row %(row)s (%(reg)s): %(msg)s") % {**where, "msg": row["error"]})
             continue
         if item.state == WorkItemState.RESOLVED:
             continue
         try:
-            item = actions.answer_item(request, item, row["cccd"], row["name"], row["birth_date"], row["note"], via="upload")
+            item = actions.answer_item(request, item, row["cccd"], row["name"], row["birth_date"], row["note"],
+                                       via="upload", outcome=row["outcome"])
         except actions.ActionError as exc:
-            problems.append(_("row %(row)s (%(reg)s): %(msg)s") % {"row": row["row"], "reg": item.vessel.registration_number,
-                                                                   "msg": exc})
+            column = files.OUTCOME_HEADER if row["outcome"] != AnswerOutcome.CCCD else "CCCD đúng (12 số)"
+            problems.append(_("%(file)s, row %(row)s, column “%(column)s” (%(reg)s): %(msg)s")
+                            % {**where, "column": column, "msg": exc})
             continue
         answered += 1
         resolved += item.state == WorkItemState.RESOLVED
+        reported += item.state == WorkItemState.REPORTED
+        if item.answer_cccd_typed:
+            repaired.append(_("%(file)s, row %(row)s (%(reg)s): the leading zero Excel dropped was restored "
+                              "(%(typed)s → %(cccd)s)") % {**where, "typed": item.answer_cccd_typed, "cccd": item.answer_cccd})
     audit.record(request, "import", object_type="worklist", object_id=wl.pk, summary=f"Tải lên trả lời: {f.name}",
-                 detail={"answered": answered, "resolved": resolved, "problems": problems[:50]})
-    messages.success(request, _("%(answered)d answers read: %(resolved)d vessels verified, %(unmatched)d not matching.")
-                     % {"answered": answered, "resolved": resolved, "unmatched": answered - resolved})
+                 detail={"answered": answered, "resolved": resolved, "reported": reported, "problems": problems[:50]})
+    unmatched = answered - resolved - reported
+    level = messages.SUCCESS if not problems and not unmatched else messages.WARNING
+    messages.add_message(request, level, _(
+        "%(answered)d answers read: %(resolved)d vessels verified, %(reported)d reported moved away, deceased or "
+        "sold, %(unmatched)d not matching.") % {"answered": answered, "resolved": resolved, "reported": reported,
+                                                "unmatched": unmatched})
+    for r in repaired[:20]:
+        messages.info(request, r)
     for p in problems[:20]:
         messages.error(request, p)
+    if len(problems) > 20:
+        messages.error(request, _("… and %(n)d more rows with problems.") % {"n": len(problems) - 20})
     return redirect("sync-worklist", pk=wl.pk)
 
 
@@ -255,11 +301,29 @@ def worklist_file(request, pk, fmt):
 @province_only
 def reminders(request):
     if request.method == "POST":
+        if request.POST.get("retry"):
+            done = actions.retry_reminders(request)
+            sent = sum(1 for m in done if m.status == "sent")
+            level = messages.SUCCESS if sent == len(done) else messages.ERROR
+            messages.add_message(request, level, _("%(sent)d of %(n)d failed reminders sent again.")
+                                 % {"sent": sent, "n": len(done)})
+            return redirect("sync-reminders")
         wl = get_object_or_404(Worklist, pk=request.POST.get("worklist"))
-        actions.remind(request, wl)
-        messages.success(request, _("Reminder recorded: %(title)s.") % {"title": files.worklist_title(wl)})
+        try:
+            message = actions.remind(request, wl)
+        except actions.ActionError as exc:
+            messages.error(request, _("%(title)s: %(msg)s") % {"title": files.worklist_title(wl), "msg": exc})
+            return redirect("sync-reminders")
+        if message.status == "sent":
+            messages.success(request, _("Reminder sent to %(to)s: %(title)s.")
+                             % {"to": ", ".join(message.recipients), "title": files.worklist_title(wl)})
+        else:
+            messages.error(request, _("The reminder to %(title)s could not be sent (%(error)s); it will be retried.")
+                           % {"title": files.worklist_title(wl), "error": message.last_error})
         return redirect("sync-reminders")
     from django.db.models import Count, Q
+
+    from lienthong.notify.models import Message
 
     today = timezone.localdate()
     overdue = actions.overdue_worklists(today).annotate(
@@ -267,9 +331,37 @@ def reminders(request):
     soon = (Worklist.objects.filter(deadline__gte=today, deadline__lte=today + timezone.timedelta(days=3),
                                     items__state__in=actions.OPEN_STATES).distinct()
             .annotate(open_n=Count("items", filter=Q(items__state__in=actions.OPEN_STATES))))
-    rows = [(wl, files.worklist_title(wl), (today - wl.deadline).days) for wl in overdue]
-    return render(request, "sync/reminders.html", {"rows": rows, "soon": [(wl, files.worklist_title(wl)) for wl in soon],
-                                                   "today": today})
+    overdue = list(overdue)
+    last = {}
+    for m in Message.objects.filter(ref__in=[f"worklist:{wl.pk}" for wl in overdue]).order_by("created_at", "id"):
+        last[m.ref] = m
+    rows = [(wl, files.worklist_title(wl), (today - wl.deadline).days, last.get(f"worklist:{wl.pk}")) for wl in overdue]
+    sent = Message.objects.filter(ref__startswith="worklist:").select_related("created_by")[:30]
+    return render(request, "sync/reminders.html", {
+        "rows": rows, "soon": [(wl, files.worklist_title(wl)) for wl in soon], "today": today, "sent": sent,
+        "failed_n": Message.objects.filter(status="failed", retryable=True).count(),
+    })
+
+
+@login_required
+def worklists_zip(request):
+    """Every worklist the officer may see that still has open vessels (or all of them: ?all=1), as one zip of
+    Excel and PDF files."""
+    qs = actions.visible_worklists(request.user)
+    if not is_province(request.user) and not request.user.is_area_scoped:
+        raise PermissionDenied
+    if not request.GET.get("all"):
+        qs = qs.filter(items__state__in=actions.OPEN_STATES).distinct()
+    worklists = list(qs.order_by("kind", "commune_code", "pk"))
+    if not worklists:
+        messages.info(request, _("No list to download."))
+        return redirect("sync-worklists")
+    data = files.worklists_zip(worklists)
+    audit.record(request, "export", object_type="worklist", object_id=worklists[0].pk,
+                 summary=f"Tải gộp {len(worklists)} danh sách (zip)", detail={"worklists": [w.pk for w in worklists]})
+    resp = HttpResponse(data, content_type="application/zip")
+    resp["Content-Disposition"] = f'attachment; filename="danh-sach-xac-minh-{timezone.localdate():%Y%m%d}.zip"'
+    return resp
 
 
 # --- export ------------------------------------------------------------------------------------------------

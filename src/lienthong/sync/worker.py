@@ -18,6 +18,24 @@ import uuid
 log = logging.getLogger("lienthong.sync.worker")
 
 
+RETRY_NOTIFICATIONS_EVERY = 60.0  # seconds between retries of failed reminders while the worker is idle
+_last_retry = [0.0]
+
+
+def _retry_notifications() -> None:
+    """Failed reminders are sent again now and then (the gateway may be back); a failure here never stops
+    the worker."""
+    if time.monotonic() - _last_retry[0] < RETRY_NOTIFICATIONS_EVERY:
+        return
+    _last_retry[0] = time.monotonic()
+    try:
+        from lienthong.sync.actions import retry_reminders
+
+        retry_reminders()
+    except Exception:  # noqa: BLE001 - logged; the sync runs matter more
+        log.exception("retrying failed notifications")
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -41,6 +59,7 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
             if run is None:
                 if once:
                     break
+                _retry_notifications()
                 if not connection.in_atomic_block:
                     connection.close()  # no idle connection held between polls
                 stop.wait(poll)
