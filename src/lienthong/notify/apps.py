@@ -6,3 +6,8 @@ class NotifyConfig(AppConfig):
     name = "lienthong.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from lienthong.accounts.audit import register_object_types
+
+        register_object_types({"notification": _("notification")})
