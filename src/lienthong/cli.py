@@ -29,8 +29,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from lienthong.server import serve
 
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
     from lienthong.sync import worker
 
+    from django.db import DatabaseError
+
+    try:
+        fail_abandoned_imports()  # imports left "running" by a process killed before this start
+    except DatabaseError:  # not migrated yet: the pages will do it once they can
+        pass
     # Background jobs (sync runs) run beside the web server, so `make demo` needs nothing else.
     job_worker = None if args.no_worker else worker.spawn_process()
     try:
