@@ -9,7 +9,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.utils import timezone
@@ -108,11 +109,31 @@ print(fail_abandoned_imports())
 """
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="the child runs on its own SQLite file; the PostgreSQL path is the same code")
-def test_an_import_killed_mid_write_is_failed_by_the_next_check(tmp_path):
+@pytest.fixture
+def own_database(tmp_path):
+    """The child's database: a SQLite file, or a throw-away PostgreSQL database when the suite runs on one."""
     env = {**os.environ, "LIENTHONG_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    env.pop("DATABASE_URL", None)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        env.pop("DATABASE_URL", None)
+        conn = lambda: sqlite3.connect(tmp_path / "lienthong.sqlite3")  # noqa: E731
+        yield env, conn
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"lienthong_import_{uuid.uuid4().hex[:10]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    yield env, lambda: psycopg.connect(env["DATABASE_URL"])
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_an_import_killed_mid_write_is_failed_by_the_next_check(tmp_path, own_database):
+    env, connect = own_database
     subprocess.run([sys.executable, "-m", "lienthong.cli", "manage", "migrate", "-v0"], env=env, check=True,
                    capture_output=True, timeout=300)
     source = tmp_path / "so-dang-ky.csv"
@@ -127,7 +148,7 @@ def test_an_import_killed_mid_write_is_failed_by_the_next_check(tmp_path):
     finally:
         if child.poll() is None:
             child.kill()
-    db = sqlite3.connect(tmp_path / "lienthong.sqlite3")
+    db = connect()
     try:
         assert db.execute("SELECT status FROM fleet_registryimport").fetchall() == [("running",)]
         assert db.execute("SELECT COUNT(*) FROM fleet_vessel").fetchone() == (0,)  # rolled back whole
