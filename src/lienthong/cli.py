@@ -97,6 +97,9 @@ def cmd_import_registry(args: argparse.Namespace) -> int:
     print(record.message)
     for problem in record.errors:
         print(problem["text"])
+    if record.errors_total > len(record.errors):  # only the first IMPORT_MAX_PROBLEMS problems are kept
+        print(f"… và {record.errors_total - len(record.errors)} lỗi khác không được lưu lại; "
+              "hãy sửa các dòng trên rồi nhập lại tệp để xem tiếp")
     return 1 if record.status == "failed" else 0
 
 

@@ -64,3 +64,15 @@ def test_fifty_thousand_bad_rows_store_little_and_the_pages_stay_fast(client_for
     print(f"import {import_s:.1f} s; pages {timings}")
     assert max(timings.values()) < 0.5, timings
     assert RegistryImport.objects.count() == 1
+
+
+def test_the_command_line_says_how_many_errors_were_not_kept(db, settings, tmp_path, capsys):
+    from lienthong.cli import main
+
+    settings.IMPORT_MAX_PROBLEMS = 4
+    path = tmp_path / "sai.csv"
+    path.write_bytes(bad_rows(10))
+    assert main(["import-registry", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "… và 16 lỗi khác không được lưu lại; hãy sửa các dòng trên rồi nhập lại tệp để xem tiếp"
+    assert len(out) == 1 + 4 + 1
