@@ -52,7 +52,7 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What one import may hold (settings IMPORT_MAX_BYTES / IMPORT_MAX_ROWS); None: no limit."""
+    """What one import may hold (settings IMPORT_MAX_MB / IMPORT_MAX_ROWS); None: no limit."""
 
     max_bytes: int | None = None  # the file's bytes once uncompressed (xlsx: every part of the zip)
     max_rows: int | None = None  # rows of the sheet, title and header rows included
