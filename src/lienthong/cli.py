@@ -29,8 +29,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from lienthong.server import serve
 
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
     from lienthong.sync import worker
 
+    from django.db import DatabaseError
+
+    try:
+        fail_abandoned_imports()  # imports left "running" by a process killed before this start
+    except DatabaseError:  # not migrated yet: the pages will do it once they can
+        pass
     # Background jobs (sync runs) run beside the web server, so `make demo` needs nothing else.
     job_worker = None if args.no_worker else worker.spawn_process()
     try:
@@ -96,6 +103,9 @@ def cmd_import_registry(args: argparse.Namespace) -> int:
     print(record.message)
     for problem in record.errors:
         print(problem["text"])
+    if record.errors_total > len(record.errors):  # only the first IMPORT_MAX_PROBLEMS problems are kept
+        print(f"… và {record.errors_total - len(record.errors)} lỗi khác không được lưu lại; "
+              "hãy sửa các dòng trên rồi nhập lại tệp để xem tiếp")
     return 1 if record.status == "failed" else 0
 
 

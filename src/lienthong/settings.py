@@ -145,6 +145,12 @@ SESSION_COOKIE_AGE = 8 * 3600  # one working day
 # Registration number pattern (DOMAIN.md: unverified, so a setting): province prefix, serial, "TS".
 REGISTRATION_NUMBER_PATTERN = os.environ.get("LIENTHONG_REGISTRATION_PATTERN", r"^[A-Z]{2,3}-\d{4,6}-TS$")
 
+# Registry import limits (fleet.readers.Limits), checked before a file is parsed. A province registry
+# has ~10,000 vessels; the problems stored per import are capped (the true totals are counted).
+IMPORT_MAX_MB = float(os.environ.get("LIENTHONG_IMPORT_MAX_MB", "50"))  # uncompressed (xlsx: the unzipped parts)
+IMPORT_MAX_ROWS = int(os.environ.get("LIENTHONG_IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_PROBLEMS = int(os.environ.get("LIENTHONG_IMPORT_MAX_PROBLEMS", "1000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -190,6 +190,11 @@ class RegistryImport(models.Model):
     warnings = models.JSONField(default=list, blank=True)  # same shape as errors; the row was imported
     owners_created = models.PositiveIntegerField(default=0)
     duration_s = models.FloatField(null=True, blank=True)
+    # errors/warnings keep the first IMPORT_MAX_PROBLEMS problems; these count them all.
+    errors_total = models.PositiveIntegerField(default=0)
+    warnings_total = models.PositiveIntegerField(default=0)
+    # The process writing a running import ("host pid start"), so a dead one can be told (importer.abandoned).
+    process = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

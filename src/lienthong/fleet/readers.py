@@ -7,13 +7,20 @@ font are decoded when they look legacy-encoded. CSV files carry no fonts: their 
 (UTF-8, UTF-8 with BOM, UTF-16, Windows-1258, or TCVN3/VNI bytes) is detected once for the file.
 
 Every problem reading the file raises ReadError with a Vietnamese message that names the file.
+
+Limits (`Limits`: uncompressed bytes, rows per sheet) are checked before a file is parsed, from what the
+file declares: the zip directory's uncompressed sizes and the sheet's <dimension> for xlsx, the BIFF
+DIMENSIONS record for xls, the line count for CSV. The loaders also stop at the row limit, so a file
+that declares less than it holds is still refused without reading it all.
 """
 from __future__ import annotations
 
 import csv
 import io
 import os
+import struct
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +34,7 @@ from lienthong.identity.legacy_encoding import (
     font_is_uppercase,
 )
 
-__all__ = ["ReadError", "Sheet", "Workbook", "read_bytes", "read_workbook", "decode_cell"]
+__all__ = ["ReadError", "Limits", "Sheet", "Workbook", "read_bytes", "read_workbook", "decode_cell", "vi_int"]
 
 Row = tuple[int, list[object]]  # (row number as the officer sees it, cell values)
 
@@ -41,6 +48,48 @@ class ReadError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold (settings IMPORT_MAX_MB / IMPORT_MAX_ROWS); None: no limit."""
+
+    max_bytes: int | None = None  # the file's bytes once uncompressed (xlsx: every part of the zip)
+    max_rows: int | None = None  # rows of the sheet, title and header rows included
+
+    def check_bytes(self, size: int, file_name: str, *, uncompressed: bool) -> None:
+        if self.max_bytes is not None and size > self.max_bytes:
+            what = "giải nén ra" if uncompressed else "có dung lượng"
+            raise ReadError(
+                f"{file_name}: tệp quá lớn ({what} {_mb(size)} MB, giới hạn cho một lần nhập là "
+                f"{_mb(self.max_bytes)} MB); hãy chia tệp thành nhiều tệp nhỏ hơn, không tệp nào được nhập"
+            )
+
+    def check_rows(self, rows: int, file_name: str, sheet: str | None = None, *, at_least: bool = False) -> None:
+        if self.max_rows is not None and rows > self.max_rows:
+            where = f', trang tính "{sheet}"' if sheet else ""
+            count = f"hơn {vi_int(self.max_rows)}" if at_least else vi_int(rows)
+            raise ReadError(
+                f"{file_name}{where}: tệp có {count} dòng, vượt giới hạn {vi_int(self.max_rows)} dòng cho một "
+                "lần nhập; hãy chia tệp thành nhiều tệp nhỏ hơn, không dòng nào được nhập"
+            )
+
+
+NO_LIMITS = Limits()
+
+
+def vi_int(number: int) -> str:
+    """12345 -> "12.345": stored messages are Vietnamese whatever the reader's language."""
+    from django.utils.numberformat import format as number_format
+
+    return number_format(number, ",", grouping=3, thousand_sep=".", force_grouping=True)
+
+
+def _mb(size: int) -> str:
+    from django.utils.numberformat import format as number_format
+
+    return number_format(round(size / 1048576, 1), ",", decimal_pos=1, grouping=3, thousand_sep=".",
+                         force_grouping=True).removesuffix(",0")
 
 
 @dataclass
@@ -109,20 +158,21 @@ def decode_cell(text: str, font_name: str | None, counter: dict[str, int] | None
     return text
 
 
-def read_workbook(data: bytes, file_name: str) -> Workbook:
+def read_workbook(data: bytes, file_name: str, limits: Limits = NO_LIMITS) -> Workbook:
     """Open the bytes of a registry file; the format is told by its content, then by its name."""
     if not data or not data.strip():
         raise ReadError(f"{file_name}: tệp rỗng, không có dữ liệu")
+    limits.check_bytes(len(data), file_name, uncompressed=False)
     extension = Path(file_name).suffix.lower()
     if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, file_name)
+        return _read_xlsx(data, file_name, limits)
     if data.startswith(_OLE_MAGIC):
-        return _read_xls(data, file_name)
+        return _read_xls(data, file_name, limits)
     if extension in {".xlsx", ".xlsm", ".xls"}:
         raise ReadError(f"{file_name}: không phải tệp Excel hợp lệ (tệp hỏng hoặc bị đổi tên)")
     if extension in {".ods", ".numbers", ".pdf", ".doc", ".docx"}:
         raise ReadError(f"{file_name}: định dạng {extension} không được hỗ trợ; hãy lưu thành .xlsx hoặc .csv")
-    return _read_csv(data, file_name)
+    return _read_csv(data, file_name, limits)
 
 
 # --- xlsx -------------------------------------------------------------------------------------------
@@ -136,9 +186,21 @@ def _scientific_text(value: float, number_format: str) -> str | None:
     return f"{value:.{decimals}E}"
 
 
-def _read_xlsx(data: bytes, file_name: str) -> Workbook:
+def _xlsx_uncompressed_size(data: bytes, file_name: str) -> int:
+    """The zip directory's declared uncompressed sizes, summed. zipfile never inflates an entry past its
+    declared size (ZipExtFile stops there and the CRC check then fails), so the sum bounds what openpyxl
+    can be made to read: a small zip of a huge sheet is refused here, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ, không mở được ({_why(exc)})") from exc
+
+
+def _read_xlsx(data: bytes, file_name: str, limits: Limits = NO_LIMITS) -> Workbook:
     import openpyxl
 
+    limits.check_bytes(_xlsx_uncompressed_size(data, file_name), file_name, uncompressed=True)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl/zipfile/lxml raise many kinds for a damaged file
@@ -149,8 +211,15 @@ def _read_xlsx(data: bytes, file_name: str) -> Workbook:
     def loader(ws) -> Callable[[], list[Row]]:
         def load() -> list[Row]:
             rows: list[Row] = []
+            # The sheet's <dimension> (read by openpyxl from the head of the sheet XML) tells the row count
+            # before any row is parsed; a sheet without one, or lying, is stopped at the limit below.
+            declared = ws.max_row  # None when the sheet has no <dimension>
+            if declared:
+                limits.check_rows(declared, file_name, ws.title)
             try:
                 for number, cells in enumerate(ws.iter_rows(min_row=1), start=1):
+                    if limits.max_rows is not None and number > limits.max_rows:
+                        limits.check_rows(number, file_name, ws.title, at_least=True)
                     values: list[object] = []
                     for cell in cells:
                         value = cell.value
@@ -163,6 +232,8 @@ def _read_xlsx(data: bytes, file_name: str) -> Workbook:
                                 value = shown
                         values.append(value)
                     rows.append((number, values))
+            except ReadError:
+                raise
             except Exception as exc:  # zipfile, lxml/ElementTree and openpyxl errors of a damaged sheet part
                 raise ReadError(f"{file_name}: tệp Excel bị hỏng hoặc không đầy đủ ({_why(exc)})") from exc
             return rows
@@ -175,7 +246,31 @@ def _read_xlsx(data: bytes, file_name: str) -> Workbook:
 
 
 # --- xls --------------------------------------------------------------------------------------------
-def _read_xls(data: bytes, file_name: str) -> Workbook:
+_XLS_DIMENSIONS, _XLS_EOF = 0x0200, 0x000A
+
+
+def _xls_declared_rows(book, index: int) -> int | None:
+    """The row count a .xls sheet's DIMENSIONS record declares, read without parsing the sheet.
+
+    Hand-written over xlrd's private record positions (_sh_abs_posn, mem) because xlrd has no way to
+    size a sheet short of parsing all its cells. The record sits among the first few of the sheet
+    substream (after BOF, INDEX and the calculation settings); None when it is not found early."""
+    try:
+        mem, pos = book.mem, book._sh_abs_posn[index]
+        for _ in range(200):
+            code, length = struct.unpack("<HH", mem[pos:pos + 4])
+            body = mem[pos + 4:pos + 4 + length]
+            if code == _XLS_DIMENSIONS and length:
+                return struct.unpack("<i", body[4:8])[0] if book.biff_version >= 80 else struct.unpack("<H", body[2:4])[0]
+            if code == _XLS_EOF and pos != book._sh_abs_posn[index]:
+                return None
+            pos += 4 + length
+    except (AttributeError, IndexError, struct.error):
+        return None
+    return None
+
+
+def _read_xls(data: bytes, file_name: str, limits: Limits = NO_LIMITS) -> Workbook:
     import xlrd
 
     try:
@@ -190,8 +285,12 @@ def _read_xls(data: bytes, file_name: str) -> Workbook:
 
     def loader(index: int) -> Callable[[], list[Row]]:
         def load() -> list[Row]:
+            declared = _xls_declared_rows(book, index)
+            if declared is not None:
+                limits.check_rows(declared, file_name, book.sheet_names()[index])
             try:
                 ws = book.sheet_by_index(index)
+                limits.check_rows(ws.nrows, file_name, ws.name)  # a file whose DIMENSIONS said less
                 rows: list[Row] = []
                 for r in range(ws.nrows):
                     values: list[object] = []
@@ -216,6 +315,8 @@ def _read_xls(data: bytes, file_name: str) -> Workbook:
                         values.append(value)
                     rows.append((r + 1, values))
                 return rows
+            except ReadError:
+                raise
             except Exception as exc:  # see above
                 raise ReadError(f"{file_name}: tệp Excel 97-2003 (.xls) bị hỏng ({_why(exc)})") from exc
 
@@ -313,8 +414,24 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes, file_name: str) -> Workbook:
+def _csv_records_over(text: str, limit: int) -> bool:
+    """Whether the CSV holds more than `limit` records. Counting lines is enough when there are few;
+    otherwise the records are counted (a quoted cell may span lines), stopping past the limit."""
+    if text.count("\n") + 1 <= limit:
+        return False
+    try:
+        for count, _record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), start=1):
+            if count > limit:
+                return True
+    except csv.Error:
+        return False  # a damaged CSV is reported by the loader, with its reason
+    return False
+
+
+def _read_csv(data: bytes, file_name: str, limits: Limits = NO_LIMITS) -> Workbook:
     text, encoding, legacy = _decode_csv_bytes(data, file_name)
+    if limits.max_rows is not None and _csv_records_over(text, limits.max_rows):
+        limits.check_rows(limits.max_rows + 1, file_name, at_least=True)
     counter: dict[str, int] = {}
     workbook = Workbook("csv", [], encoding=encoding, legacy=counter)
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -270,7 +271,12 @@ def import_page(request):
             return redirect("fleet-import-detail", pk=result.pk)
     else:
         form = ImportForm()
-    page = Paginator(RegistryImport.objects.select_related("imported_by"), 20).get_page(request.GET.get("page"))
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
+
+    fail_abandoned_imports()  # why here: see importer.abandoned
+    # The list never needs the stored problems (up to IMPORT_MAX_PROBLEMS each): left in the database.
+    runs = RegistryImport.objects.select_related("imported_by").defer("errors", "warnings", "mapping")
+    page = Paginator(runs, 20).get_page(request.GET.get("page"))
     return render(request, "fleet/import.html", {"form": form, "page": page})
 
 
@@ -278,8 +284,10 @@ def import_page(request):
 @require_GET
 def import_detail(request, pk: int):
     _require_writer(request)
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
     from lienthong.fleet.importer.report import import_report
 
+    fail_abandoned_imports()
     run = get_object_or_404(RegistryImport.objects.select_related("imported_by"), pk=pk)
     report = import_report(run)
     page = Paginator(report.problems, 200).get_page(request.GET.get("page"))
@@ -299,7 +307,13 @@ def import_errors_csv(request, pk: int):
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow([_("File"), _("Row"), _("Column"), pgettext("import report", "Problem"), _("Row imported?")])
-    for item in import_report(run).problems:
+    report = import_report(run)
+    for item in report.problems:
         writer.writerow([run.file_name, item.get("row", ""), item.get("column", ""), item.get("message", ""),
                          _("yes, with a warning") if item["imported"] else pgettext("row imported", "no")])
+    if report.capped:  # said in the file too: whoever opens it may not have seen the page
+        writer.writerow([run.file_name, "", "", _("Only the first %(shown)s of %(total)s problems were kept; correct "
+                                                  "these rows, then import the file again to see the others.")
+                         % {"shown": number_format(len(report.problems), force_grouping=True),
+                            "total": number_format(report.total, force_grouping=True)}, ""])
     return response

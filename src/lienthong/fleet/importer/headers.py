@@ -186,8 +186,12 @@ def source_format(workbook: Workbook) -> str:
 def preview_headers(source, file_name: str, *, sheet: str | None = None, mapping: dict | None = None) -> HeaderPreview:
     """The detected header row and the proposed mapping, without importing anything."""
     preview = HeaderPreview(file_name=file_name)
+    from .limits import check_source_size, import_limits
+
+    limits = import_limits()
     try:
-        workbook = read_workbook(read_bytes(source), file_name)
+        check_source_size(source, file_name, limits)
+        workbook = read_workbook(read_bytes(source), file_name, limits)
         preview.sheets = [s.name for s in workbook.sheets]
         layout = find_layout(workbook, file_name, mapping, sheet)
     except ReadError as exc:

@@ -1,7 +1,8 @@
 """What the import report page and its CSV show: the outcome of a RegistryImport and its row problems.
 
 Errors (the row was not imported) and warnings (the row was imported, a value set aside) are one list,
-sorted by row then column, so an officer fixing the file goes down it once.
+sorted by row then column, so an officer fixing the file goes down it once. The list holds the problems
+stored with the import (the first IMPORT_MAX_PROBLEMS, whole rows); the counts are the true totals.
 """
 from __future__ import annotations
 
@@ -19,8 +20,22 @@ ERROR, WARNING = "error", "warning"
 class ImportReport:
     run: RegistryImport
     problems: list[dict[str, Any]]  # {"row", "column", "message", "kind": ERROR | WARNING, "imported": bool}
-    error_count: int
+    error_count: int  # every error the import found, stored or not
     warning_count: int
+
+    @property
+    def total(self) -> int:
+        return self.error_count + self.warning_count
+
+    @property
+    def capped(self) -> bool:
+        """Only the first problems were kept: the page and the CSV say so."""
+        return len(self.problems) < self.total
+
+    @property
+    def last_row(self) -> int | None:
+        """The last row whose problems are listed (a capped list holds every problem up to it)."""
+        return max((p.get("row") or 0 for p in self.problems), default=None)
 
     @property
     def outcome(self) -> str:
@@ -50,4 +65,6 @@ def import_report(run: RegistryImport) -> ImportReport:
     imported = run.status in (ImportStatus.DONE, ImportStatus.DONE_WITH_ERRORS)
     errors = [dict(p, kind=ERROR, imported=False) for p in run.errors or []]
     warnings = [dict(p, kind=WARNING, imported=imported and p.get("row") not in rejected) for p in run.warnings or []]
-    return ImportReport(run, sorted(errors + warnings, key=_key), len(errors), len(warnings))
+    # Records from before the cap have no totals: their lists were complete.
+    return ImportReport(run, sorted(errors + warnings, key=_key),
+                        max(run.errors_total, len(errors)), max(run.warnings_total, len(warnings)))

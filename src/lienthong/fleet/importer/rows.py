@@ -22,6 +22,8 @@ from .. import classes
 from ..columns import label
 from ..normalise import NumberError, cell_text, check_measure, parse_decimal, zone_code
 from ..registration import normalise_registration_number
+from ..models import FishingLicence, Owner, SafetyCertificate, Vessel
+from .fields import check_characters, check_lengths
 from .headers import Layout
 from .owners import OWNER_KEYS, read_owner
 from .problems import lower_first, problem
@@ -92,6 +94,8 @@ class RowReader:
         def warn(key: str, message: str) -> None:
             warnings.append(problem(self.file_name, number, self.header(key), message))
 
+        check_characters({key: self.value(values, key) for key in self.columns}, error)
+
         reg = normalise_registration_number(self.value(values, "registration_number"))
         if not reg.valid:
             error("registration_number", reg.reason)
@@ -154,6 +158,10 @@ class RowReader:
             if cert_number or dates.get("safety_cert_expiry"):
                 certificate = {"number": cert_number, "expires_on": dates.get("safety_cert_expiry")}
 
+        check_lengths(Vessel, dict(vessel, registration_number=reg.canonical), error)
+        check_lengths(Owner, owner, error)
+        check_lengths(FishingLicence, licence, error)
+        check_lengths(SafetyCertificate, certificate, error)
         if errors:
             return None, errors, warnings
         return Row(reg.canonical, reg.reg_key, vessel, owner, self.has_owner, licence, certificate), errors, warnings

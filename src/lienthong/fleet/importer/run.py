@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from ..models import ColumnMapping, ImportStatus, RegistryImport
 from ..readers import ReadError, read_bytes, read_workbook
+from .abandoned import this_process
 from .headers import find_layout, source_format
+from .limits import ProblemLog, check_source_size, import_limits
 from .problems import ImportRefused, problem
 from .rows import Row, RowReader
 from .writer import write_rows
@@ -41,16 +43,22 @@ def import_registry(
     status "failed" with the reason in .message and changes nothing.
     """
     started = time.perf_counter()
+    limits = import_limits()
     try:
+        check_source_size(source, file_name, limits)  # before the bytes are read into memory
         data = read_bytes(source)
+    except ReadError as exc:
+        record = RegistryImport.objects.create(file_name=file_name, sha256="", imported_by=user)
+        return _fail(record, exc.message, started)
     except OSError as exc:
         record = RegistryImport.objects.create(file_name=file_name, sha256="", imported_by=user)
         return _fail(record, f"{file_name}: không đọc được tệp ({exc.strerror or exc})", started)
     record = RegistryImport.objects.create(
-        file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), imported_by=user, status=ImportStatus.RUNNING
+        file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), imported_by=user, status=ImportStatus.RUNNING,
+        process=this_process(),
     )
     try:
-        workbook = read_workbook(data, file_name)
+        workbook = read_workbook(data, file_name, limits)
         layout = find_layout(workbook, file_name, mapping, sheet)
         record.source_format = source_format(workbook)
     except (ReadError, ImportRefused) as exc:
@@ -63,11 +71,14 @@ def import_registry(
 
     reader = RowReader(file_name, layout)
     good: list[Row] = []
-    errors: list[dict] = []
-    warnings: list[dict] = []
+    problems = ProblemLog()
     first_row_of: dict[str, int] = {}
     total = rejected = 0
-    for number, values in layout.sheet.rows[layout.header_row + 1:]:
+    try:
+        data_rows = layout.sheet.rows[layout.header_row + 1:]
+    except ReadError as exc:  # a sheet past the row limit found while reading it (no <dimension> to tell)
+        return _fail(record, exc.message, started)
+    for number, values in data_rows:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue  # blank spacer rows are not data
         total += 1
@@ -81,11 +92,11 @@ def import_registry(
                 row = None
             else:
                 first_row_of[row.reg_key] = number
-        warnings.extend(row_warnings)
         if row is None:
             rejected += 1
-            errors.extend(row_errors)
+            problems.add_row(row_errors, row_warnings)
         else:
+            problems.add_row([], row_warnings)
             good.append(row)
     record.source_format = source_format(workbook)  # legacy cell counts are known once rows are read
     if total == 0:
@@ -100,8 +111,7 @@ def import_registry(
             record.rows_unchanged = counts["unchanged"]
             record.rows_rejected = rejected
             record.owners_created = counts["owners_created"]
-            record.errors = errors
-            record.warnings = warnings
+            _keep_problems(record, problems)
             record.status = ImportStatus.DONE_WITH_ERRORS if rejected else ImportStatus.DONE
             record.message = (
                 f"{file_name}: {counts['created']} tàu mới, {counts['updated']} tàu cập nhật, "
@@ -113,10 +123,16 @@ def import_registry(
     except Exception as exc:  # anything unexpected: the transaction rolled back, say so and keep the record
         logger.exception("registry import %s (%s) failed", record.pk, file_name)
         record.rows_created = record.rows_updated = record.rows_unchanged = record.owners_created = 0
-        record.rows_total, record.rows_rejected, record.errors, record.warnings = total, rejected, errors, warnings
+        record.rows_total, record.rows_rejected = total, rejected
+        _keep_problems(record, problems)
         return _fail(record, f"{file_name}: lỗi khi ghi dữ liệu, không có thay đổi nào được lưu ({type(exc).__name__}: {exc})",
                      started)
     return record
+
+
+def _keep_problems(record: RegistryImport, problems: ProblemLog) -> None:
+    record.errors, record.warnings = problems.errors, problems.warnings
+    record.errors_total, record.warnings_total = problems.errors_total, problems.warnings_total
 
 
 def _fail(record: RegistryImport, message: str, started: float) -> RegistryImport:
