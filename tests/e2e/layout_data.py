@@ -1,0 +1,77 @@
+"""Run in a demo site's environment (`python layout_data.py`) after `lienthong demo-setup` and a finished sync
+run: builds the worklists and gives every kind of page something to show (trips in each state, an answered
+worklist item, a VNFishbase export, a reminder), through the same domain functions the pages call."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from datetime import timedelta
+from decimal import Decimal
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+
+from lienthong.accounts.models import User  # noqa: E402
+from lienthong.fleet.models import Vessel  # noqa: E402
+from lienthong.port import services as port  # noqa: E402
+from lienthong.port.models import Port, Species  # noqa: E402
+from lienthong.sync import actions  # noqa: E402
+from lienthong.sync.models import WorklistItem  # noqa: E402
+
+
+def sync_campaign() -> None:
+    officer = User.objects.get(username="thuysan")
+    actions.build_worklists(officer)
+    item = WorklistItem.objects.filter(worklist__commune_code="31078", worklist__kind="commune").first()
+    if item is not None:
+        actions.answer_item(User.objects.get(username="xa_phuquoc"), item, "000000000000")
+        actions.remind(officer, item.worklist)
+    actions.build_export(officer)
+
+
+def trips() -> None:
+    """Four trips at the demo port officer's port: awaiting checks, cleared, refused, and returned."""
+    officer = User.objects.get(username="cang")
+    rach_gia = Port.objects.get(code="rach-gia")
+    vessels = (Vessel.objects.filter(status="active", owner__isnull=False).exclude(gear="")
+               .order_by("registration_number")[:4])
+    start = timezone.now() + timedelta(hours=2)
+    made = []
+    for i, vessel in enumerate(vessels):
+        made.append(port.declare(
+            registration_number=vessel.registration_number, port=rach_gia, user=officer,
+            captain=port.CrewInput("Nguyễn Văn Tư", "091085001234"),
+            crew=[port.CrewInput("Trần Văn Hải", "091090100000"), port.CrewInput("Lê Văn Bảy", "091092100007")],
+            zone=vessel.fishing_zone or "inshore", gear=vessel.gear,
+            departure_at=start + timedelta(minutes=i), expected_return_at=start + timedelta(days=3)))
+    _, cleared, refused, returned = made
+    reason = "Kiểm tra giấy tờ trực tiếp tại cảng, đủ điều kiện xuất bến."
+    for trip in (cleared, returned):
+        port.decide(trip, officer, action="clear", override_reason=reason)
+    port.decide(refused, officer, action="refuse", refusal_code=port.OTHER_REASON, note="Thiếu thuyền viên")
+    species = list(Species.objects.all()[:3])
+    port.record_arrival(returned, officer, returned_at=start + timedelta(days=2), zone_fished="offshore",
+                        catches=[(s, Decimal("1250.5")) for s in species])
+
+
+def samples() -> dict[str, str]:
+    """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
+    are reached from outside), by argument name; read by the layout check."""
+    from lienthong.port.models import Trip
+
+    trip = Trip.objects.order_by("-pk").first()
+    vessel = Vessel.objects.order_by("registration_number").first()
+    return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number}
+
+
+if __name__ == "__main__":
+    from django.conf import settings
+
+    sync_campaign()
+    trips()
+    Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(samples()))

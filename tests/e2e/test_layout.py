@@ -1,0 +1,222 @@
+"""Every page of every role, on a desktop (1366×768) and a phone (390×844): no horizontal scroll, no overlapping
+header parts, no clipped figures (also when every count has 7 digits).
+
+The pages are found, not listed: the named GET routes of Django's URL resolver (arguments filled from the
+demo data) and a bounded crawl of each role's links (pages.py), so a new page is checked without editing
+this file. A route that no role could open fails the check too: a page nobody checks is how item 5 of
+issue 8 (the sync stylesheet breaking the site header) went unnoticed.
+
+LAYOUT_SCREENSHOTS=/tmp/some-dir saves a full-page screenshot of every checked page there.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import demo_site
+from .pages import LINKS_JS, Frontier, Samples, is_file_path, named_routes, route_of
+
+pytestmark = pytest.mark.e2e
+
+HERE = Path(__file__).parent
+RULES_JS = (HERE / "layout_rules.js").read_text()
+ROLES = ("quantri", "thuysan", "cang", "xa_phuquoc", "congan_phuquoc", "xem", None)  # None: no account (a captain)
+VIEWPORTS = (("desktop", {"width": 1366, "height": 768}, False), ("phone", {"width": 390, "height": 844}, True))
+# Outcomes that show the route was looked at (a page checked, or a route that is no page to look at).
+COVERED = {"page", "GET not allowed", "file", "fragment", "redirect"}
+
+SETUP = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lienthong.settings'); django.setup();"
+         "from lienthong.accounts.models import User; from lienthong.sync import engine;"
+         "engine.plan_run(User.objects.get(username='thuysan'))")
+
+
+@pytest.fixture(scope="module")
+def layout_site(tmp_path_factory):
+    """The demo province after a finished sync run, with worklists, answers, an export and port trips in
+    every state, so that the pages show real figures and every kind of detail page exists."""
+    with demo_site(tmp_path_factory.mktemp("e2e-layout"), before_serving=(
+        ("-c", SETUP),
+        ("-m", "lienthong.sync.worker", "--once"),
+        (str(HERE / "layout_data.py"),),
+    )) as site:
+        yield site
+
+
+def _login(context, site, username):
+    page = context.new_page()
+    page.goto(site.url + "/dang-nhap/")
+    page.fill("[data-testid=login-username]", username)
+    page.fill("[data-testid=login-password]", site.password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/dang-nhap/" not in page.url, f"{username} could not log in"
+    page.close()
+
+
+def _load(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    try:  # pages that load parts with htmx, or poll, settle (or keep polling: then the loaded state counts)
+        page.wait_for_load_state("networkidle", timeout=3000)
+    except Exception:
+        pass
+
+
+class RoleCheck:
+    def __init__(self, browser, site, role, routes, samples, shots: Path | None):
+        self.site, self.role, self.routes, self.samples, self.shots = site, role, routes, samples, shots
+        self.who = role or "(no account)"
+        desktop = browser.new_context(viewport=VIEWPORTS[0][1], locale="vi-VN")
+        if role:
+            _login(desktop, site, role)
+        phone = browser.new_context(viewport=VIEWPORTS[1][1], is_mobile=True, has_touch=True, locale="vi-VN",
+                                    storage_state=desktop.storage_state())
+        self.contexts = {"desktop": desktop, "phone": phone}
+        self.pages = {name: ctx.new_page() for name, ctx in self.contexts.items()}
+        for p in self.pages.values():
+            p.set_default_timeout(20_000)
+        self.frontier = Frontier(site.url)
+        self.outcomes: list[tuple[str, str, str]] = []  # (route, url, outcome)
+        self.failures: list[dict] = []
+
+    def close(self):
+        for ctx in self.contexts.values():
+            ctx.close()
+
+    def run(self):
+        self.frontier.add("/", 0, samples=self.samples)
+        self._drain()
+        for route in self.routes:
+            if self.frontier.per_route.get(route.name):
+                continue
+            if route.is_file:
+                self.outcomes.append((route.name, route.format, "file"))
+                continue
+            url = self.samples.fill(route)
+            if url is None:
+                self.outcomes.append((route.name, route.format, "no sample for its URL arguments"))
+                continue
+            self.frontier.add(url, 0)
+            self._drain()
+
+    def _drain(self):
+        while (visit := self.frontier.pop()) is not None:
+            outcome = self._classify(visit)
+            self.outcomes.append((visit.route, visit.url, outcome))
+            if outcome == "page":
+                self._check(visit)
+
+    def _classify(self, visit) -> str:
+        """What the route answers this role, asked without a browser tab (nothing is downloaded or run)."""
+        response = self.contexts["desktop"].request.get(self.site.url + visit.url, max_redirects=0,
+                                                       fail_on_status_code=False)
+        status, headers = response.status, response.headers
+        if status in (301, 302, 303, 307, 308):
+            target = urlsplit(headers.get("location", ""))
+            found = route_of(target.path)
+            if found and found[0] == "login":
+                return "login required"
+            self.frontier.add(headers.get("location", ""), visit.depth, base=self.site.url + visit.url,
+                              samples=self.samples)
+            return "redirect"
+        if status in (403, 404):
+            return str(status)
+        if status == 405:
+            return "GET not allowed"
+        if status >= 400:
+            self.failures.append(self._failure(visit.url, "-", {"rule": f"status-{status}", "element": "-",
+                                                                 "text": "", "detail": "the page answers an error"}))
+            return f"error {status}"
+        kind = headers.get("content-type", "")
+        if "text/html" not in kind or "attachment" in headers.get("content-disposition", ""):
+            return "file"
+        if "<html" not in response.text()[:2000].lower():
+            return "fragment"
+        return "page"
+
+    def _failure(self, url, viewport, f) -> dict:
+        return {"role": self.who, "url": url, "viewport": viewport, **f}
+
+    def _check(self, visit):
+        for viewport, size, _ in VIEWPORTS:
+            page = self.pages[viewport]
+            _load(page, self.site.url + visit.url)
+            if self.shots:
+                name = f"{self.who}_{visit.route}_{len(self.outcomes)}_{viewport}.png".replace(":", "-").strip("()")
+                page.screenshot(path=str(self.shots / name), full_page=True)
+            plain = page.evaluate(RULES_JS, [size["width"], False])
+            for f in plain:
+                self.failures.append(self._failure(visit.url, viewport, f))
+            if viewport == "desktop":
+                found = page.evaluate(LINKS_JS)
+                for href in found["links"]:
+                    self.frontier.add(href, visit.depth + 1, base=page.url, samples=self.samples)
+                for action in found["actions"]:
+                    path = urlsplit(action).path or urlsplit(page.url).path
+                    if not is_file_path(path) and (match := route_of(path)):
+                        self.samples.learn(*match)
+            already = {(f["rule"], f["element"]) for f in plain}
+            for f in page.evaluate(RULES_JS, [size["width"], True]):
+                if (f["rule"], f["element"]) not in already:
+                    f["rule"] += " (with 7-digit figures)"
+                    self.failures.append(self._failure(visit.url, viewport, f))
+
+
+def _report(outcomes, failures, routes) -> str:
+    lines = []
+    uncovered = []
+    by_route = defaultdict(set)
+    for role, route, _, outcome in outcomes:
+        by_route[route].add(outcome)
+    for route in routes:
+        if not by_route[route.name] & COVERED:
+            uncovered.append(f"  {route.name} ({route.format}): {', '.join(sorted(by_route[route.name])) or 'never reached'}")
+    if uncovered:
+        lines.append("Routes no role could open (give the demo data an object for them, or link them):")
+        lines += uncovered
+    if failures:
+        # The same fault on many pages (a shell stylesheet broken by an app's) is listed once, with where.
+        grouped = defaultdict(list)
+        for f in failures:
+            grouped[(f["rule"], f["viewport"], f["element"], f["text"], f["detail"])].append(f"{f['role']} {f['url']}")
+        lines.append(f"{len(failures)} layout failures ({len(grouped)} distinct):")
+        for (rule, viewport, element, text, detail), where in sorted(grouped.items()):
+            more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+            lines.append(f"  [{rule}] {viewport} | {element} | \"{text}\" | {detail}\n"
+                         f"      at {'; '.join(sorted(where)[:3])}{more}")
+    return "\n".join(lines)
+
+
+def test_every_page_of_every_role_fits_desktop_and_phone(layout_site, browser):
+    started = time.monotonic()
+    routes = named_routes()
+    samples = Samples(json.loads((layout_site.data_dir / "layout-samples.json").read_text()))
+    shots = Path(os.environ["LAYOUT_SCREENSHOTS"]) if os.environ.get("LAYOUT_SCREENSHOTS") else None
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+    outcomes, failures = [], []
+    for role in ROLES:
+        check = RoleCheck(browser, layout_site, role, routes, samples, shots)
+        try:
+            check.run()
+        finally:
+            check.close()
+        outcomes += [(check.who, *o) for o in check.outcomes]
+        failures += check.failures
+    checked = sum(1 for o in outcomes if o[3] == "page") * len(VIEWPORTS)
+    summary = defaultdict(lambda: defaultdict(int))
+    for who, _, _, outcome in outcomes:
+        summary[who][outcome] += 1
+    print(f"\nlayout: {checked} (role, page, viewport) combinations checked over {len(routes)} named routes "
+          f"in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    for who, counts in summary.items():
+        print(f"  {who}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), file=sys.stderr)
+    assert checked > 0
+    report = _report(outcomes, failures, routes)
+    assert not report, report
