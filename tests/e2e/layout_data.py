@@ -65,7 +65,9 @@ def samples() -> dict[str, str]:
     from lienthong.port.models import Trip
 
     trip = Trip.objects.order_by("-pk").first()
-    vessel = Vessel.objects.order_by("registration_number").first()
+    # A vessel of the demo commune's area, so that the commune and police officers see its page too.
+    vessel = (Vessel.objects.filter(commune_code="31078").order_by("registration_number").first()
+              or Vessel.objects.order_by("registration_number").first())
     return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number}
 
 

@@ -30,6 +30,8 @@
   // Elements a reader cannot see on purpose (screen-reader-only text, closed menus) are not laid out for
   // the eye: skip anything inside them.
   const hiddenOnPurpose = (el) => {
+    // Not rendered: display none, visibility hidden, or inside a closed <details> (content-visibility).
+    if (!el.checkVisibility({ contentVisibilityAuto: true, visibilityProperty: true })) return true;
     for (let a = el; a && a.nodeType === 1; a = a.parentElement) {
       const cs = getComputedStyle(a);
       if (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse") return true;
@@ -116,11 +118,12 @@
     // Every bare count becomes a 7-digit one (Vietnamese grouping): the layout must hold the largest
     // figure the province can have, not only the demo's.
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    const bare = /^(\s*)(\d{1,3}(?:\.\d{3})+|\d+)(\s*(?:%|\/\s*(?:\d{1,3}(?:\.\d{3})+|\d+))?\s*)$/;
+    // A count: digits with or without Vietnamese thousands dots, no leading zero (that is a day or a code).
+    const bare = /^(\s*)([1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*)(\s*)$/;
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const m = n.textContent.match(bare);
       if (!m || n.parentElement.closest("script, style, option, textarea, title")) continue;
-      n.textContent = m[1] + "9.999.999" + m[3].replace(/\d[\d.]*/g, "9.999.999");
+      n.textContent = m[1] + "9.999.999" + m[3];
     }
   }
   const seen = new Set();
@@ -146,7 +149,28 @@
       });
       continue;
     }
+    // A figure or a registration number broken over two lines ("01/12/202" + "6", "AG-" + "90188-TS") reads
+    // as two wrong ones. Running prose outside tables may wrap where the browser likes.
+    const prose = n.textContent.trim().length > 60 && !el.closest("td, th, dd");
+    if (!inSvg && !prose) {
+      const figure = /[A-Z]{2,3}-\d{3,6}-[A-Z]{2,}|\d(?:[\d.,:\/]*\d)?(?:[ \u00a0]%)?/g;
+      let broken = null;
+      for (const m of n.textContent.matchAll(figure)) {
+        if (m[0].length < 2) continue;  // one digit cannot break
+        const r = document.createRange();
+        r.setStart(n, m.index);
+        r.setEnd(n, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+        if (lines.size > 1) { broken = m[0]; break; }
+      }
+      if (broken) {
+        failures.push({ rule: "figure-broken", element: describe(el), text,
+                        detail: `"${broken}" is split over more than one line` });
+        continue;
+      }
+    }
     // Cut by an ancestor that hides its overflow (overflow: hidden/clip, or an <svg>'s own viewport).
+    let cutBy = null;
     for (let a = inSvg ? el.parentElement : el; a && a !== document.documentElement; a = a.parentElement) {
       const acs = getComputedStyle(a);
       const clips = (acs.overflowX === "hidden" || acs.overflowX === "clip" || acs.overflowY === "hidden" || acs.overflowY === "clip");
@@ -161,6 +185,26 @@
           rule: "figure-cut", element: describe(el), text,
           detail: `text box [${px(cut.left)}..${px(cut.right)}]×[${px(cut.top)}..${px(cut.bottom)}] is cut by ${describe(a)} ` +
             `(overflow ${acs.overflowX}/${acs.overflowY}) showing [${px(left)}..${px(right)}]×[${px(top)}..${px(bottom)}]`,
+        });
+        cutBy = a;
+        break;
+      }
+    }
+    if (cutBy) continue;
+    // Spilling out of its box: drawn over whatever lies beside it (a count pushed out of its card by a
+    // too narrow column is painted over by the next card: "8402" read as "840").
+    for (let a = inSvg ? el.ownerSVGElement.parentElement : el; a && a !== document.body; a = a.parentElement) {
+      const acs = getComputedStyle(a);
+      if (acs.display === "inline" || acs.display === "contents") continue;
+      // Inside a scroller the text may lie beyond its edge: that is scrolling, not spilling.
+      if (acs.overflowX === "auto" || acs.overflowX === "scroll" || acs.overflowY === "auto" || acs.overflowY === "scroll") break;
+      const box = a.getBoundingClientRect();
+      const out = rects.find((r) => r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1));
+      if (out) {
+        failures.push({
+          rule: "figure-spill", element: describe(el), text,
+          detail: `text box [${px(out.left)}..${px(out.right)}]×[${px(out.top)}..${px(out.bottom)}] spills out of ${describe(a)} ` +
+            `[${px(box.left)}..${px(box.right)}]×[${px(box.top)}..${px(box.bottom)}]`,
         });
         break;
       }
