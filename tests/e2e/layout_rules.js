@@ -153,7 +153,10 @@
     // as two wrong ones. Running prose outside tables may wrap where the browser likes.
     const prose = n.textContent.trim().length > 60 && !el.closest("td, th, dd");
     if (!inSvg && !prose) {
-      const figure = /[A-Z]{2,3}-\d{3,6}-[A-Z]{2,}|\d(?:[\d.,:\/]*\d)?(?:[ \u00a0]%)?/g;
+      // A registration number on its own (a table's identifier column) must not break; inside a sentence it
+      // may wrap at its hyphens like any hyphenated word.
+      const code = /^[A-Z]{2,3}-\d{3,6}-[A-Z]{2,}$/.test(n.textContent.trim());
+      const figure = code ? /[A-Z]{2,3}-\d{3,6}-[A-Z]{2,}/g : /\d(?:[\d.,:\/]*\d)?(?:[ \u00a0]%)?/g;
       let broken = null;
       for (const m of n.textContent.matchAll(figure)) {
         if (m[0].length < 2) continue;  // one digit cannot break
