@@ -210,13 +210,16 @@ def test_every_page_of_every_role_fits_desktop_and_phone(layout_site, browser):
         outcomes += [(check.who, *o) for o in check.outcomes]
         failures += check.failures
     checked = sum(1 for o in outcomes if o[3] == "page") * len(VIEWPORTS)
-    summary = defaultdict(lambda: defaultdict(int))
-    for who, _, _, outcome in outcomes:
-        summary[who][outcome] += 1
+    summary = defaultdict(lambda: defaultdict(list))
+    for who, route, _, outcome in outcomes:
+        summary[who][outcome].append(route)
     print(f"\nlayout: {checked} (role, page, viewport) combinations checked over {len(routes)} named routes "
           f"in {time.monotonic() - started:.0f} s", file=sys.stderr)
-    for who, counts in summary.items():
-        print(f"  {who}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), file=sys.stderr)
+    for who, by_outcome in summary.items():
+        print(f"  {who}: " + ", ".join(f"{len(r)} {k}" for k, r in sorted(by_outcome.items())), file=sys.stderr)
+        for outcome in ("403", "404", "login required"):
+            if by_outcome.get(outcome):
+                print(f"    {outcome}: {' '.join(sorted(set(by_outcome[outcome])))}", file=sys.stderr)
     assert checked > 0
     report = _report(outcomes, failures, routes)
     assert not report, report
