@@ -194,18 +194,10 @@ def visible_worklists(user):
 
 
 def population_source():
-    from django.conf import settings
+    """The process's shared source for answers (see population.provider.answers_source)."""
+    from lienthong.population.provider import answers_source
 
-    # Answers from communes and police are re-verified against the local extract unless the deployment
-    # asks for the remote service (it costs rate-limited requests).
-    if settings.POPULATION_URL and settings.SYNC_ANSWERS_VIA_HTTP:
-        from lienthong.population.client import HttpPopulationSource
-
-        return HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
-                                    rate_per_second=settings.POPULATION_RATE)
-    from lienthong.population.local import LocalExtractSource
-
-    return LocalExtractSource()
+    return answers_source()
 
 
 def _birth_iso(text: str) -> str | None:

@@ -135,6 +135,10 @@ class LocalLinker:
         self.thresholds = thresholds
         self.threads = threads
 
+    def close(self) -> None:
+        """Nothing held between chunks: each link() opens its DuckDB connection and closes it (also on
+        failure, in identity.linkage.command.run). Here so every linker closes the same way."""
+
     def link(self, owners: list[OwnerFacts]) -> dict[int, Outcome]:
         from lienthong.identity.linkage.command import run
 
