@@ -5,11 +5,7 @@ The remote source is a real HttpPopulationSource talking to a real `lienthong po
 front of the server, so what is measured is what reaches the wire."""
 from __future__ import annotations
 
-import os
-import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -22,7 +18,7 @@ from lienthong.population.source import PopulationUnavailable
 from lienthong.sync import actions, engine
 from lienthong.sync.models import RunStatus, Worklist, WorklistItem
 
-TOKEN = "lifecycle-test-token"
+from .conftest import POPULATION_TOKEN as TOKEN
 
 
 class CountingRelay:
@@ -64,23 +60,6 @@ class CountingRelay:
         self.sock.close()
 
 
-@pytest.fixture(scope="module")
-def population_service(demo_files, tmp_path_factory):
-    log = tmp_path_factory.mktemp("popserve-lifecycle") / "server.log"
-    out = open(log, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "lienthong.cli", "population-serve", str(demo_files.population),
-                             "--port", "0", "--token", TOKEN, "--rate", "2000"],
-                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 120
-    while not (m := re.search(r"listening on http://127\.0\.0\.1:(\d+)", log.read_text())):
-        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-        time.sleep(0.05)
-    yield int(m.group(1))
-    proc.terminate()
-    proc.wait(20)
-    out.close()
-
-
 @pytest.fixture(autouse=True)
 def fresh_sources():
     provider.reset()
@@ -101,8 +80,8 @@ def _a_citizen():
     return Citizen.objects.order_by("cccd").first()
 
 
-def test_two_answers_share_one_client_and_one_connection(province, fisheries_user, population_service, settings):
-    relay = CountingRelay(population_service)
+def test_two_answers_share_one_client_and_one_connection(province, fisheries_user, population_serve_port, settings):
+    relay = CountingRelay(population_serve_port)
     try:
         settings.POPULATION_URL, settings.POPULATION_TOKEN = f"http://127.0.0.1:{relay.port}", TOKEN
         settings.SYNC_ANSWERS_VIA_HTTP = True

@@ -209,7 +209,8 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
         if len(items) != len(item_ids):
             raise LeaseLost(f"run {run_id}: items already written")
         owner_ids = {i.owner_id for i in items if i.owner_id}
-        decided = set(IdentityDecision.objects.filter(owner_id__in=owner_ids).values_list("owner_id", flat=True))
+        decided = set(IdentityDecision.objects.filter(owner_id__in=owner_ids, undone_at__isnull=True)
+                      .values_list("owner_id", flat=True))
         owners = {}
         counts = dict(run.counts)
         chunk_no = run.chunks_done + 1
@@ -258,15 +259,15 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
 
 
 def make_linker(run: SyncRun):
-    from lienthong.identity.linkage.decide import Thresholds
+    from lienthong.sync import linking
 
     if run.source == SourceKind.HTTP:
         from lienthong.population.provider import remote_source
 
         # The process's one remote source: its rate limit and circuit breaker outlive the run.
-        return RemoteLinker(remote_source(), Thresholds())
+        return RemoteLinker(remote_source(), linking.THRESHOLDS)
     work_dir().mkdir(parents=True, exist_ok=True)
-    return LocalLinker(work_dir(), Thresholds())
+    return LocalLinker(work_dir(), linking.THRESHOLDS)
 
 
 def process_chunk(run: SyncRun, worker_id: str, linker, lease_seconds: float = DEFAULT_LEASE) -> SyncRun:

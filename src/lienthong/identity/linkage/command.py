@@ -48,6 +48,9 @@ class LinkResult:
     parameters: train.Parameters
     timings: dict[str, float]
     population_converted: bool
+    #: Splink's prior as a match weight, log2(λ/(1−λ)) with λ = 1/N: every candidate's match weight
+    #: is this plus its comparisons' weights (the officer's explanation shows the sum).
+    prior_weight: float = 0.0
 
 
 class _Progress:
@@ -241,7 +244,12 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
     for d in decisions:
         counts[d.status] = counts.get(d.status, 0) + 1
     say("xong: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    return LinkResult(decisions, params, timings, converted)
+    return LinkResult(decisions, params, timings, converted, prior_weight(n_pop))
+
+
+def prior_weight(population_size: int) -> float:
+    lam = 1.0 / max(population_size, 2)
+    return math.log2(lam / (1.0 - lam))
 
 
 def _rmtree(path: str) -> None:
