@@ -35,6 +35,7 @@ class ReviewCard:
     item: SyncItem
     candidates: list[CandidateCard]
     default: CandidateCard | None
+    position: str = ""      # its number in the whole queue, in the page's number format
 
 
 def review_card(item: SyncItem) -> ReviewCard:

@@ -130,6 +130,8 @@ def _int(value) -> int | None:
 def review(request):
     page = actions.review_page(request.GET.get("page"))
     items = [review_card(item) for item in page.object_list]
+    for n, card in enumerate(items, start=page.start_index()):
+        card.position = explain.fmt_number(n)
     current = _int(request.GET.get("current"))
     if items and not any(i.item.pk == current for i in items):
         current = items[0].item.pk
