@@ -16,7 +16,7 @@ from lienthong.fleet.models import Vessel
 from lienthong.population import provider
 from lienthong.population.source import PopulationUnavailable
 from lienthong.sync import actions, engine
-from lienthong.sync.models import RunStatus, Worklist, WorklistItem
+from lienthong.sync.models import Worklist, WorklistItem
 
 from .conftest import POPULATION_TOKEN as TOKEN
 

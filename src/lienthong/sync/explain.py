@@ -12,7 +12,6 @@ when no other candidate reaches it too. Below it the officer must choose.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
