@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 import duckdb
 import pytest
@@ -112,10 +111,8 @@ def test_the_circuit_breaker_remembers_a_dead_service_across_answers(province, f
     attempts = source.stats["attempts"]
     assert attempts == source.retries + 1 and source.breaker.state == "open"
     # The second answer fails fast on the open circuit: no new attempt reaches the dead service.
-    started = time.monotonic()
     with pytest.raises(PopulationUnavailable, match="circuit open"):
         actions.answer_item(fisheries_user, second, cccd)
-    assert time.monotonic() - started < 0.5
     assert source.stats["attempts"] == attempts
 
 
