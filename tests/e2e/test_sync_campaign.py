@@ -53,7 +53,7 @@ def test_review_queue_by_keyboard(sync_site, page):
     page.keyboard.press("ArrowUp")
     assert page.locator("article.proposal.current").get_attribute("data-item") == first
     assert page.locator("article.proposal.current [data-testid=candidate]").first.is_visible()
-    page.keyboard.press("c")  # confirm the proposed person
+    page.keyboard.press("1")  # choose the first candidate
     page.wait_for_selector(f"article.proposal[data-item='{first}']", state="detached")
     assert page.locator("article.proposal.current").get_attribute("data-item") == second
     page.keyboard.press("r")  # reject the next
@@ -63,6 +63,38 @@ def test_review_queue_by_keyboard(sync_site, page):
     assert page.text_content("[data-testid=review-total]") == str(total - 2)
     ids = page.locator("[data-testid=proposal]").evaluate_all("els => els.map(e => e.dataset.item)")
     assert first not in ids and second not in ids
+
+
+def test_review_enter_without_a_preselected_person_decides_nothing_and_undo_brings_it_back(sync_site, page):
+    _login(page, sync_site, "thuysan")
+    page.goto(sync_site.url + "/doi-soat/xet-duyet/")
+    total = int(page.get_attribute("[data-testid=review-count]", "data-total"))
+    assert page.locator("[data-testid=proposal]").count() == min(total, 100)
+    undecided = page.locator("article.proposal[data-default='']")
+    assert undecided.count() >= 1, "the demo leaves proposals below the automatic-link threshold"
+    target = undecided.first.get_attribute("data-item")
+    page.click(f"article.proposal[data-item='{target}'] .proposal-head .proposal-n")
+    card = page.locator(f"article.proposal[data-item='{target}']")
+    assert "current" in card.get_attribute("class")
+    assert card.locator(".btn-primary").count() == 0 and card.locator("[data-testid=no-default]").is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert card.count() == 1 and int(page.get_attribute("[data-testid=review-count]", "data-total")) == total
+    # The parts shown add up to the total shown, in words.
+    table = card.locator("[data-testid=explanation]").first
+    parts = [float(t.replace("−", "-").replace("+", "").replace(".", "").replace(",", "."))
+             for t in table.locator("[data-testid=part-weight]").all_text_contents()]
+    shown = table.locator("[data-testid=total]").text_content().replace("−", "-").replace(".", "").replace(",", ".")
+    assert round(sum(parts), 1) == float(shown)
+    page.keyboard.press("1")
+    card.wait_for(state="detached")
+    assert page.locator("[data-testid=undo-bar]").is_visible()
+    assert int(page.get_attribute("[data-testid=review-count]", "data-total")) == total - 1
+    page.keyboard.press("u")  # undo: the proposal comes back, current, and the count with it
+    page.wait_for_selector(f"article.proposal.current[data-item='{target}']")
+    assert int(page.get_attribute("[data-testid=review-count]", "data-total")) == total
+    page.goto(sync_site.url + "/doi-soat/xet-duyet/da-quyet-dinh/")
+    assert page.locator("[data-testid=decision] [data-testid=undone]").count() >= 1
 
 
 def test_commune_officer_answers_their_worklist(sync_site, page):

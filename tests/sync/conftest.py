@@ -1,6 +1,12 @@
 """Sync fixtures: a small demo province (files written once per session), imported per test."""
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import time
+
 import pytest
 
 VESSELS = 150
@@ -40,3 +46,24 @@ def synced(province, fisheries_user):
     run = engine.plan_run(fisheries_user, chunk_size=60)
     run = engine.claim_run("test-worker")
     return engine.run_to_end(run, "test-worker")
+
+
+POPULATION_TOKEN = "sync-serve-token"
+
+
+@pytest.fixture(scope="session")
+def population_serve_port(demo_files, tmp_path_factory):
+    """A real `lienthong population-serve` over the demo extract (generous rate): its port."""
+    log = tmp_path_factory.mktemp("popserve-shared") / "server.log"
+    out = open(log, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "lienthong.cli", "population-serve", str(demo_files.population),
+                             "--port", "0", "--token", POPULATION_TOKEN, "--rate", "2000"],
+                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 120
+    while not (m := re.search(r"listening on http://127\.0\.0\.1:(\d+)", log.read_text())):
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    yield int(m.group(1))
+    proc.terminate()
+    proc.wait(20)
+    out.close()

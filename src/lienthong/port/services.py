@@ -73,10 +73,10 @@ def visible_trips(user) -> QuerySet:
 # --- population source ---------------------------------------------------------------------------
 def population_source():
     """The source the crew checks ask. The local extract by default: it answers in milliseconds and
-    works when the national service is unreachable from the port."""
-    from lienthong.population.local import LocalExtractSource
+    works when the national service is unreachable from the port. One per process (population.provider)."""
+    from lienthong.population.provider import port_source
 
-    return LocalExtractSource()
+    return port_source()
 
 
 # --- declaration ---------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from lienthong.accounts import audit
 from lienthong.fleet.models import Owner, Vessel, VesselChange
@@ -38,32 +40,62 @@ def _set_verified(owner: Owner, cccd: str, name: str, now) -> None:
 
 
 # --- review queue ----------------------------------------------------------------------------------
-def review_queue(limit: int = 100):
-    """Open proposals, one per owner (the newest run's), oldest owner first."""
+REVIEW_PAGE_SIZE = 100
+
+
+def review_queue_ids() -> list[int]:
+    """Open proposals, one per owner (the newest run's), oldest owner first: their sync item ids."""
     newest = {}
     for pk, owner_id in (SyncItem.objects.filter(review=ReviewState.OPEN).order_by("owner_id", "-run_id", "vessel_id")
                          .values_list("pk", "owner_id")):
         newest.setdefault(owner_id, pk)
-    ids = list(newest.values())
-    return (SyncItem.objects.filter(pk__in=ids).select_related("owner", "vessel").order_by("owner_id")[:limit],
-            len(ids))
+    return list(newest.values())
 
 
-def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None = None) -> Owner:
-    """confirm (the proposed person), choose (another candidate: cccd), reject (nobody)."""
+def review_queue(limit: int = REVIEW_PAGE_SIZE, offset: int = 0):
+    """(one slice of the queue, the true number of owners awaiting review)."""
+    ids = review_queue_ids()
+    return (SyncItem.objects.filter(pk__in=ids).select_related("owner", "vessel").order_by("owner_id")
+            [offset:offset + limit], len(ids))
+
+
+def review_page(number, per_page: int | None = None):
+    """The queue as Django pages (page.paginator.count is the true count, never the page's)."""
+    from django.core.paginator import Paginator
+
+    per_page = per_page or REVIEW_PAGE_SIZE
+    items = SyncItem.objects.filter(pk__in=review_queue_ids()).select_related("owner", "vessel").order_by("owner_id")
+    return Paginator(items, per_page).get_page(number)
+
+
+def _identity_state(owner: Owner) -> dict:
+    return {"identity_status": owner.identity_status, "verified_cccd": owner.verified_cccd,
+            "verified_name": owner.verified_name,
+            "verified_at": owner.verified_at.isoformat() if owner.verified_at else None}
+
+
+def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None = None) -> IdentityDecision:
+    """confirm (the preselected candidate: only when the engine's threshold is reached), choose
+    (a candidate: cccd), reject (nobody). Returns the decision, which keeps what it replaced (undo)."""
+    from lienthong.sync.explain import default_candidate
+
     user = _user(request_or_user)
     now = timezone.now()
     with transaction.atomic():
         item = SyncItem.objects.select_for_update(of=("self",)).select_related("owner", "vessel").get(pk=item.pk)
         if item.review != ReviewState.OPEN or item.owner is None:
-            raise ActionError("Đề xuất này đã được xử lý.")
-        owner = item.owner
+            raise ActionError(_("This proposal has already been decided."))
+        owner = Owner.objects.select_for_update().get(pk=item.owner_id)
+        previous = _identity_state(owner)
         cands = {c["cccd"]: c for c in item.candidates}
         if action == "confirm":
-            cccd = item.person_cccd or (item.candidates[0]["cccd"] if item.candidates else "")
+            default = default_candidate(item.candidates)
+            if default is None:
+                raise ActionError(_("No candidate reaches the threshold for an automatic link: choose one."))
+            cccd = default["cccd"]
         if action in ("confirm", "choose"):
             if not cccd or cccd not in cands:
-                raise ActionError("Người được chọn không có trong danh sách ứng viên.")
+                raise ActionError(_("The person chosen is not among the candidates."))
             _set_verified(owner, cccd, cands[cccd]["name"], now)
             item.review = ReviewState.CONFIRMED
         elif action == "reject":
@@ -73,16 +105,70 @@ def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None
             item.review = ReviewState.REJECTED
             cccd = ""
         else:
-            raise ActionError("Thao tác không hợp lệ.")
+            raise ActionError(_("Unknown action."))
         item.save(update_fields=["review"])
-        SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).exclude(pk=item.pk).update(review="")
-        IdentityDecision.objects.create(owner=owner, user=user, at=now, via="review", action=action, cccd=cccd,
-                                        status=owner.identity_status)
+        others = SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).exclude(pk=item.pk)
+        previous["reopen"] = list(others.values_list("pk", flat=True))
+        others.update(review="")
+        decision = IdentityDecision.objects.create(owner=owner, user=user, at=now, via="review", action=action,
+                                                   cccd=cccd, status=owner.identity_status, sync_item=item,
+                                                   previous=previous)
         audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
                      summary=f"Xét duyệt danh tính chủ tàu {item.vessel.registration_number}: {action}",
                      detail={"action": action, "cccd": cccd, "status": owner.identity_status, "sync_item": item.pk,
-                             "proposed": item.person_cccd})
-    return owner
+                             "proposed": item.person_cccd, "decision": decision.pk, "previous": previous})
+    return decision
+
+
+def can_undo(user, decision: IdentityDecision) -> bool:
+    """Who may undo: the officer who decided, or an administrator."""
+    return bool(user.is_superuser or user.role == "admin" or decision.user_id == user.pk)
+
+
+def undo_decision(request_or_user, decision: IdentityDecision) -> IdentityDecision:
+    """Put the owner's identity and the proposal back exactly as they were before a review decision.
+
+    Refused when it is not the owner's latest decision or the owner's identity changed since (a
+    worklist answer, an edit): undoing would then overwrite what came after."""
+    user = _user(request_or_user)
+    now = timezone.now()
+    with transaction.atomic():
+        decision = IdentityDecision.objects.select_for_update().get(pk=decision.pk)
+        if decision.via != "review" or decision.sync_item_id is None or not decision.previous:
+            raise ActionError(_("Only review decisions can be undone."))
+        if decision.undone:
+            raise ActionError(_("This decision has already been undone."))
+        if not can_undo(user, decision):
+            raise ActionError(_("Only the officer who decided or an administrator can undo this decision."))
+        owner = Owner.objects.select_for_update().get(pk=decision.owner_id)
+        later = IdentityDecision.objects.filter(owner=owner, undone_at__isnull=True).exclude(pk=decision.pk) \
+            .filter(Q(at__gt=decision.at) | Q(at=decision.at, pk__gt=decision.pk)).exists()
+        if later or (owner.identity_status, owner.verified_cccd) != (decision.status, decision.cccd):
+            raise ActionError(_("The owner's identity has changed since this decision; it can no longer be undone."))
+        after = _identity_state(owner)
+        prev = decision.previous
+        owner.identity_status, owner.verified_cccd, owner.verified_name = (
+            prev["identity_status"], prev["verified_cccd"], prev["verified_name"])
+        owner.verified_at = parse_datetime(prev["verified_at"]) if prev.get("verified_at") else None
+        owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
+        SyncItem.objects.filter(pk=decision.sync_item_id).update(review=ReviewState.OPEN)
+        SyncItem.objects.filter(pk__in=prev.get("reopen") or [], review="").update(review=ReviewState.OPEN)
+        decision.undone_at, decision.undone_by = now, user
+        decision.save(update_fields=["undone_at", "undone_by"])
+        reg = decision.sync_item.vessel.registration_number
+        audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
+                     summary=f"Hoàn tác quyết định xét duyệt chủ tàu {reg}: {decision.action}",
+                     detail={"undo": decision.pk, "action": decision.action, "cccd": decision.cccd,
+                             "decided_by": decision.user.username if decision.user else "",
+                             "decided_at": decision.at.isoformat(), "undone_state": after, "restored": prev,
+                             "sync_item": decision.sync_item_id})
+    return decision
+
+
+def review_decisions():
+    """Review decisions, newest first (the decided list)."""
+    return (IdentityDecision.objects.filter(via="review").select_related("owner", "user", "undone_by", "sync_item__vessel")
+            .order_by("-at", "-id"))
 
 
 # --- worklists -------------------------------------------------------------------------------------------
@@ -194,18 +280,10 @@ def visible_worklists(user):
 
 
 def population_source():
-    from django.conf import settings
+    """The process's shared source for answers (see population.provider.answers_source)."""
+    from lienthong.population.provider import answers_source
 
-    # Answers from communes and police are re-verified against the local extract unless the deployment
-    # asks for the remote service (it costs rate-limited requests).
-    if settings.POPULATION_URL and settings.SYNC_ANSWERS_VIA_HTTP:
-        from lienthong.population.client import HttpPopulationSource
-
-        return HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
-                                    rate_per_second=settings.POPULATION_RATE)
-    from lienthong.population.local import LocalExtractSource
-
-    return LocalExtractSource()
+    return answers_source()
 
 
 def _birth_iso(text: str) -> str | None:

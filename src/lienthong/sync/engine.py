@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -208,7 +209,8 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
         if len(items) != len(item_ids):
             raise LeaseLost(f"run {run_id}: items already written")
         owner_ids = {i.owner_id for i in items if i.owner_id}
-        decided = set(IdentityDecision.objects.filter(owner_id__in=owner_ids).values_list("owner_id", flat=True))
+        decided = set(IdentityDecision.objects.filter(owner_id__in=owner_ids, undone_at__isnull=True)
+                      .values_list("owner_id", flat=True))
         owners = {}
         counts = dict(run.counts)
         chunk_no = run.chunks_done + 1
@@ -257,16 +259,15 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
 
 
 def make_linker(run: SyncRun):
-    from lienthong.identity.linkage.decide import Thresholds
+    from lienthong.sync import linking
 
     if run.source == SourceKind.HTTP:
-        from lienthong.population.client import HttpPopulationSource
+        from lienthong.population.provider import remote_source
 
-        source = HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
-                                      rate_per_second=settings.POPULATION_RATE)
-        return RemoteLinker(source, Thresholds())
+        # The process's one remote source: its rate limit and circuit breaker outlive the run.
+        return RemoteLinker(remote_source(), linking.THRESHOLDS)
     work_dir().mkdir(parents=True, exist_ok=True)
-    return LocalLinker(work_dir(), Thresholds())
+    return LocalLinker(work_dir(), linking.THRESHOLDS)
 
 
 def process_chunk(run: SyncRun, worker_id: str, linker, lease_seconds: float = DEFAULT_LEASE) -> SyncRun:
@@ -281,8 +282,11 @@ def process_chunk(run: SyncRun, worker_id: str, linker, lease_seconds: float = D
 
 
 def run_to_end(run: SyncRun, worker_id: str, linker=None, lease_seconds: float = DEFAULT_LEASE) -> SyncRun:
-    """Process chunks while the run is ours and running."""
-    linker = linker or make_linker(run)
+    """Process chunks while the run is ours and running. A linker made here is closed here, whether
+    the run ends, pauses or fails (a linker passed in is the caller's to close)."""
+    if linker is None:
+        with closing(make_linker(run)) as own:
+            return run_to_end(run, worker_id, own, lease_seconds)
     depth = getattr(linker, "pipeline_depth", 0)
     if depth:
         return _run_pipelined(run, worker_id, linker, depth, lease_seconds)

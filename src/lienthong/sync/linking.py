@@ -27,6 +27,8 @@ from lienthong.identity.names import names_compatible
 from lienthong.identity.text import fold
 
 LINKABLE = ("verified", "matched")
+#: The thresholds of every sync run, and of the review page's default choice (sync.explain).
+THRESHOLDS = Thresholds()
 
 
 @dataclass
@@ -109,7 +111,9 @@ def _people(cccds) -> dict:
     return out
 
 
-def _candidate_dicts(cands: list[Candidate], people: dict, holder: str | None) -> list[dict]:
+def _candidate_dicts(cands: list[Candidate], people: dict, holder: str | None, prior: float) -> list[dict]:
+    """The candidates as stored on the sync item. match_weight = prior_weight + the comparisons'
+    weights (Splink's sum, up to the rounding to 3 places), probability = 1 / (1 + 2^-match_weight)."""
     out = []
     for c in cands[:5]:
         p = people.get(c.person_id, {})
@@ -120,8 +124,9 @@ def _candidate_dicts(cands: list[Candidate], people: dict, holder: str | None) -
             "gender": p.get("gender", ""),
             "commune_code": p.get("commune_code", ""),
             "address": p.get("address", ""),
-            "match_weight": round(c.match_weight, 2),
-            "probability": round(c.match_probability, 4),
+            "match_weight": round(c.match_weight, 3),
+            "prior_weight": round(prior, 3),
+            "probability": round(c.match_probability, 6),
             "comparisons": {k: {"level": c.levels.get(k, "null"), "weight": w} for k, w in c.weights.items()},
             "evidence": describe_levels(c.levels),
             "id_holder": c.person_id == holder,
@@ -134,6 +139,10 @@ class LocalLinker:
         self.work_dir = Path(work_dir)
         self.thresholds = thresholds
         self.threads = threads
+
+    def close(self) -> None:
+        """Nothing held between chunks: each link() opens its DuckDB connection and closes it (also on
+        failure, in identity.linkage.command.run). Here so every linker closes the same way."""
 
     def link(self, owners: list[OwnerFacts]) -> dict[int, Outcome]:
         from lienthong.identity.linkage.command import run
@@ -160,7 +169,7 @@ class LocalLinker:
             status = _status(d.status, d.person_id, holder_c)
             person = people.get(d.person_id, {}) if d.person_id else {}
             out[int(d.record_id)] = Outcome(status, d.person_id, person.get("full_name", ""), d.score, d.reason,
-                                            _candidate_dicts(d.candidates, people, holder))
+                                            _candidate_dicts(d.candidates, people, holder, result.prior_weight))
         return out
 
 
@@ -209,6 +218,11 @@ SEARCH_LIMIT = 10  # one token whatever the limit; a larger answer counts namesa
 _NAME_AS_GIVEN = {"exact": "exact", "exact_folded": "folded", "middle_dropped": "exact", "family_variant": "exact"}
 
 
+def remote_prior(population: int) -> float:
+    """The prior as a match weight: one person in N is the owner."""
+    return math.log2(1.0 / population)
+
+
 def _w(comparison: str, level: str, u: float | None = None) -> float:
     return math.log2(REMOTE_M[comparison][level] / (REMOTE_U[comparison][level] if u is None else u))
 
@@ -229,12 +243,14 @@ def _remote_candidate(facts: OwnerFacts, person, population: int, id_level: str 
     if birth is not None and birth.year:
         year = ("same" if birth.year == person.birth_date.year else
                 "year_off_by_one" if abs(birth.year - person.birth_date.year) == 1 else "different")
+    prior = remote_prior(population)
     if namesakes:  # found by search: name and year agree, u = k/N (the prior cancels)
         m_key = REMOTE_M["commune"]["exact"] if by_commune else REMOTE_M["year"]["same"]
-        weights["name"] = math.log2(REMOTE_M["name"].get(nl, 0.003) * m_key / namesakes)
+        weights["name"] = math.log2(REMOTE_M["name"].get(nl, 0.003) * m_key / namesakes) - prior
     else:
-        weights["name"] = math.log2(1.0 / population) + _w("name", nl)
+        weights["name"] = _w("name", nl)
         if year:
+            levels["birth_year"] = year
             weights["birth_year"] = _w("year", year)
     if birth is not None and year is not None:
         if birth.precision == "year":
@@ -259,9 +275,9 @@ def _remote_candidate(facts: OwnerFacts, person, population: int, id_level: str 
     if id_level:
         levels["id"] = "different" if id_level.startswith("different") else id_level
         weights["id"] = _w("id", id_level, 1.0 / population if id_level == "exact" else None)
-    total = sum(weights.values())
+    total = prior + sum(weights.values())
     prob = 1.0 / (1.0 + 2.0 ** (-total))
-    return Candidate(person.cccd, total, prob, levels, {k: round(v, 2) for k, v in weights.items()},
+    return Candidate(person.cccd, total, prob, levels, {k: round(v, 3) for k, v in weights.items()},
                      person.full_name, person.birth_date.strftime("%d/%m/%Y"))
 
 
@@ -384,5 +400,6 @@ class RemoteLinker:
                      for p in people.values()}
             status = _status(d.status, d.person_id, next((c for c in cands if h and c.person_id == h.cccd), None))
             out[f.owner_id] = Outcome(status, d.person_id, pdata.get(d.person_id, {}).get("full_name", ""),
-                                      d.score, d.reason, _candidate_dicts(d.candidates, pdata, h.cccd if h else None))
+                                      d.score, d.reason,
+                                      _candidate_dicts(d.candidates, pdata, h.cccd if h else None, remote_prior(population)))
         return out

@@ -104,9 +104,21 @@ class IdentityDecision(models.Model):
     status = models.CharField(max_length=12)  # owner's identity status after the decision
     outcome = models.CharField(max_length=12, blank=True)  # AnswerOutcome of a worklist answer
     note = models.TextField(blank=True)  # the commune's or police's note with the answer
+    # Review decisions can be undone: the proposal decided, and the owner's identity and the
+    # proposals as they were just before ({"identity_status", "verified_cccd", "verified_name",
+    # "verified_at", "reopen": [sync item ids closed by the decision]}).
+    sync_item = models.ForeignKey(SyncItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    previous = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    @property
+    def undone(self) -> bool:
+        return self.undone_at is not None
 
 
 class WorklistKind(models.TextChoices):

@@ -5,6 +5,7 @@ written once in the province's working language, not text of the page.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,10 +22,12 @@ from django.views.decorators.http import require_POST
 
 from lienthong.accounts import audit
 from lienthong.fleet.classes import LENGTH_CLASSES
-from lienthong.sync import actions, dashboard as dash, engine, files
+from lienthong.sync import actions, dashboard as dash, engine, explain, files
 from lienthong.sync.models import (
-    AnswerOutcome, AnswerResult, Export, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem,
+    AnswerOutcome, AnswerResult, Export, IdentityDecision, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist,
+    WorklistItem,
 )
+from lienthong.sync.review_cards import decision_summary, review_card
 from lienthong.fleet.labels import length_class_label
 
 
@@ -110,14 +115,41 @@ def run_control(request, pk, op):
 
 
 # --- review queue ------------------------------------------------------------------------------------
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @province_only
 def review(request):
-    items, total = actions.review_queue(limit=100)
-    items = list(items)
+    page = actions.review_page(request.GET.get("page"))
+    items = [review_card(item) for item in page.object_list]
+    for n, card in enumerate(items, start=page.start_index()):
+        card.position = explain.fmt_number(n)
+    current = _int(request.GET.get("current"))
+    if items and not any(i.item.pk == current for i in items):
+        current = items[0].item.pk
     if items:
         audit.record(request, "view", object_type="review_queue", summary=f"Xem hàng xét duyệt ({len(items)} đề xuất)",
-                     detail={"owners": [i.owner_id for i in items]})
-    return render(request, "sync/review.html", {"items": items, "total": total})
+                     detail={"owners": [i.item.owner_id for i in items], "page": page.number})
+    decided = None
+    if (pk := _int(request.GET.get("decided"))) is not None:
+        decided = actions.review_decisions().filter(pk=pk, undone_at__isnull=True).first()
+        if decided is not None and not actions.can_undo(request.user, decided):
+            decided = None
+    return render(request, "sync/review.html", {
+        "page": page, "items": items, "total": page.paginator.count, "current": current,
+        "counts": {"start": explain.fmt_number(page.start_index()), "end": explain.fmt_number(page.end_index()),
+                   "total": explain.fmt_number(page.paginator.count)},
+        "decided": decided, "decided_summary": decision_summary(decided) if decided else "",
+        "threshold": explain.fmt_weight(Decimal(str(explain.auto_weight())), signed=False),
+    })
 
 
 @require_POST
@@ -126,16 +158,50 @@ def review_decide(request, pk):
     item = get_object_or_404(SyncItem, pk=pk)
     action = request.POST.get("action", "")
     try:
-        owner = actions.decide_review(request, item, action, request.POST.get("cccd") or None)
+        decision = actions.decide_review(request, item, action, request.POST.get("cccd") or None)
     except actions.ActionError as exc:
-        if request.headers.get("Accept", "").startswith("application/json"):
+        if _wants_json(request):
             return JsonResponse({"ok": False, "error": str(exc)}, status=409)
         messages.error(request, str(exc))
         return redirect("sync-review")
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": True, "status": owner.identity_status, "cccd": owner.verified_cccd})
+    owner = decision.owner
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "status": owner.identity_status, "cccd": owner.verified_cccd,
+                             "decision": decision.pk, "undo_url": reverse("sync-review-undo", args=[decision.pk]),
+                             "summary": decision_summary(decision)})
     messages.success(request, _("Decision recorded for vessel %(reg)s.") % {"reg": item.vessel.registration_number})
-    return redirect("sync-review")
+    return redirect(f"{reverse('sync-review')}?{urlencode({'page': request.POST.get('page') or 1, 'decided': decision.pk})}")
+
+
+@require_POST
+@province_only
+def review_undo(request, pk):
+    decision = get_object_or_404(IdentityDecision, pk=pk, via="review")
+    try:
+        actions.undo_decision(request, decision)
+    except actions.ActionError as exc:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect(request.POST.get("next") or "sync-review-decided")
+    reg = decision.sync_item.vessel.registration_number if decision.sync_item else ""
+    msg = _("Decision undone: vessel %(reg)s is back in the review queue.") % {"reg": reg}
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "message": msg, "item": decision.sync_item_id})
+    messages.success(request, msg)
+    nxt = request.POST.get("next") or ""
+    if nxt == "review":
+        return redirect(f"{reverse('sync-review')}?{urlencode({'current': decision.sync_item_id})}")
+    return redirect("sync-review-decided")
+
+
+@province_only
+def review_decided(request):
+    from django.core.paginator import Paginator
+
+    page = Paginator(actions.review_decisions(), 50).get_page(request.GET.get("page"))
+    rows = [(d, decision_summary(d), actions.can_undo(request.user, d)) for d in page.object_list]
+    return render(request, "sync/review_decided.html", {"page": page, "rows": rows})
 
 
 # --- worklists -----------------------------------------------------------------------------------------

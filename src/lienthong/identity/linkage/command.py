@@ -48,6 +48,9 @@ class LinkResult:
     parameters: train.Parameters
     timings: dict[str, float]
     population_converted: bool
+    #: Splink's prior as a match weight, log2(λ/(1−λ)) with λ = 1/N: every candidate's match weight
+    #: is this plus its comparisons' weights (the officer's explanation shows the sum).
+    prior_weight: float = 0.0
 
 
 class _Progress:
@@ -174,72 +177,79 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
     timings: dict[str, float] = {}
     t = time.perf_counter()
     con = duckdb.connect()
-    con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute("SET enable_progress_bar = false")
-    con.execute("SET preserve_insertion_order = false")
     tmpdir = tempfile.mkdtemp(prefix="lienthong-link-")
-    con.execute(f"SET temp_directory = '{tmpdir}'")
+    try:
+        con.execute(f"SET threads = {int(threads)}")
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET temp_directory = '{tmpdir}'")
 
-    say(f"đọc sổ đăng ký {registry}")
-    records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
-    say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
-    pq, converted = population_parquet(con, population, cache_dir)
-    timings["prepare"] = time.perf_counter() - t
-    say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
+        say(f"đọc sổ đăng ký {registry}")
+        records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
+        say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
+        pq, converted = population_parquet(con, population, cache_dir)
+        timings["prepare"] = time.perf_counter() - t
+        say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
 
-    con.register("reg_arrow", _arrow_table(records))
-    con.execute("CREATE TEMP TABLE reg AS SELECT * FROM reg_arrow")
-    con.unregister("reg_arrow")
-    con.execute(f"CREATE VIEW pop AS SELECT * FROM read_parquet('{pq}')")
-    n_pop = con.execute("SELECT count(*) FROM pop").fetchone()[0]
+        con.register("reg_arrow", _arrow_table(records))
+        con.execute("CREATE TEMP TABLE reg AS SELECT * FROM reg_arrow")
+        con.unregister("reg_arrow")
+        con.execute(f"CREATE VIEW pop AS SELECT * FROM read_parquet('{pq}')")
+        n_pop = con.execute("SELECT count(*) FROM pop").fetchone()[0]
 
-    t = time.perf_counter()
-    params = train.estimate(con, "reg", "pop", n_pop)
-    timings["train"] = time.perf_counter() - t
-    say(f"học tham số: {params.counts['exact_id']} cặp khớp CCCD, {params.counts['name_birth']} cặp khớp tên+ngày sinh")
+        t = time.perf_counter()
+        params = train.estimate(con, "reg", "pop", n_pop)
+        timings["train"] = time.perf_counter() - t
+        say(f"học tham số: {params.counts['exact_id']} cặp khớp CCCD, {params.counts['name_birth']} cặp khớp tên+ngày sinh")
 
-    t = time.perf_counter()
-    verified, holder = _fast_path(con)
-    con.execute("CREATE TEMP TABLE verified_ids (uid VARCHAR)")
-    con.executemany("INSERT INTO verified_ids VALUES (?)", [(k,) for k in verified])
-    con.execute("CREATE TEMP TABLE reg_verified AS SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
-    con.execute("CREATE TEMP TABLE reg_rest AS SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
-    n_rest = len(records) - len(verified)
-    say(f"{len(verified)} bản ghi xác minh thẳng bằng CCCD; {n_rest} bản ghi cần so khớp")
+        t = time.perf_counter()
+        verified, holder = _fast_path(con)
+        con.execute("CREATE TEMP TABLE verified_ids (uid VARCHAR)")
+        con.executemany("INSERT INTO verified_ids VALUES (?)", [(k,) for k in verified])
+        con.execute("CREATE TEMP TABLE reg_verified AS SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
+        con.execute("CREATE TEMP TABLE reg_rest AS SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
+        n_rest = len(records) - len(verified)
+        say(f"{len(verified)} bản ghi xác minh thẳng bằng CCCD; {n_rest} bản ghi cần so khớp")
 
-    # Splink: imported here so that `lienthong --help` stays fast.
-    from splink import DuckDBAPI, Linker
+        # Splink: imported here so that `lienthong --help` stays fast.
+        from splink import DuckDBAPI, Linker
 
-    for col in ("given_folded", "family_key"):
-        con.execute(f"""CREATE TEMP TABLE tf_{col} AS
-            SELECT {col}, count(*)::DOUBLE / {n_pop} AS tf_{col} FROM pop WHERE {col} IS NOT NULL GROUP BY 1""")
-    db = DuckDBAPI(con)
-    linker = Linker([db.register("reg"), db.register("pop")],
-                    model.settings(params.m, params.u, n_pop), log_level=logging.WARNING)
-    for col in ("given_folded", "family_key"):
-        linker.table_management.register_term_frequency_lookup(db.register(f"tf_{col}"), col)
-    cands: dict[str, list[Candidate]] = {}
-    if verified:
-        cands.update(_candidates(con, _predict(linker, db, con, "reg_verified", model.ID_BLOCKING_RULES)))
-    if n_rest:
-        say("so khớp bằng Splink")
-        cands.update(_candidates(con, _predict(linker, db, con, "reg_rest", model.BLOCKING_RULES)))
-    timings["score"] = time.perf_counter() - t
+        for col in ("given_folded", "family_key"):
+            con.execute(f"""CREATE TEMP TABLE tf_{col} AS
+                SELECT {col}, count(*)::DOUBLE / {n_pop} AS tf_{col} FROM pop WHERE {col} IS NOT NULL GROUP BY 1""")
+        db = DuckDBAPI(con)
+        linker = Linker([db.register("reg"), db.register("pop")],
+                        model.settings(params.m, params.u, n_pop), log_level=logging.WARNING)
+        for col in ("given_folded", "family_key"):
+            linker.table_management.register_term_frequency_lookup(db.register(f"tf_{col}"), col)
+        cands: dict[str, list[Candidate]] = {}
+        if verified:
+            cands.update(_candidates(con, _predict(linker, db, con, "reg_verified", model.ID_BLOCKING_RULES)))
+        if n_rest:
+            say("so khớp bằng Splink")
+            cands.update(_candidates(con, _predict(linker, db, con, "reg_rest", model.BLOCKING_RULES)))
+        timings["score"] = time.perf_counter() - t
 
-    decisions = []
-    for rec in records:
-        uid = rec.prepared["uid"]
-        id_given = rec.prepared.get("id_cccd") or rec.prepared.get("id_cmnd")
-        facts = RecordFacts(uid, id_given, rec.id_code, rec.id_reason, verified.get(uid), holder.get(uid))
-        decisions.append(decide(facts, cands.get(uid, []), thresholds))
-    con.close()
-    _rmtree(tmpdir)
+        decisions = []
+        for rec in records:
+            uid = rec.prepared["uid"]
+            id_given = rec.prepared.get("id_cccd") or rec.prepared.get("id_cmnd")
+            facts = RecordFacts(uid, id_given, rec.id_code, rec.id_reason, verified.get(uid), holder.get(uid))
+            decisions.append(decide(facts, cands.get(uid, []), thresholds))
+    finally:  # also when the input is bad or Splink fails: no open DuckDB, no temp files left
+        con.close()
+        _rmtree(tmpdir)
     counts = {}
     for d in decisions:
         counts[d.status] = counts.get(d.status, 0) + 1
     say("xong: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    return LinkResult(decisions, params, timings, converted)
+    return LinkResult(decisions, params, timings, converted, prior_weight(n_pop))
+
+
+def prior_weight(population_size: int) -> float:
+    lam = 1.0 / max(population_size, 2)
+    return math.log2(lam / (1.0 - lam))
 
 
 def _rmtree(path: str) -> None:

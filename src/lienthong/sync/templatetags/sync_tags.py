@@ -1,14 +1,10 @@
 from django import template
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lienthong.fleet.models import IdentityStatus
 
 register = template.Library()
-
-_LEVELS = {"id": "CCCD/CMND", "given": _("Given name"), "family": _("Family name"), "middle": _("Middle name"),
-           "birth": _("Birth date"), "gender": _("Gender"), "commune": pgettext_lazy("sync", "Commune"),
-           "name": pgettext_lazy("sync", "Full name")}
 
 
 @register.filter
@@ -17,20 +13,6 @@ def status_label(value) -> str:
         return str(IdentityStatus(value).label)
     except ValueError:
         return value
-
-
-@register.filter
-def comparison_label(key) -> str:
-    return str(_LEVELS.get(key, key))
-
-
-@register.filter
-def weight_bars(comparisons) -> list[dict]:
-    """Match weights as bars: width relative to the largest |weight| (a Splink waterfall, flattened)."""
-    rows = [(k, v.get("level", ""), float(v.get("weight") or 0.0)) for k, v in (comparisons or {}).items()]
-    top = max((abs(w) for _, _, w in rows), default=1.0) or 1.0
-    return [{"key": k, "label": str(_LEVELS.get(k, k)), "level": lvl, "weight": w, "pct": round(50 * abs(w) / top),
-             "sign": "pos" if w >= 0 else "neg"} for k, lvl, w in rows]
 
 
 @register.filter
