@@ -10,4 +10,7 @@ class FleetConfig(AppConfig):
     def ready(self) -> None:
         from lienthong.accounts.audit import register_object_types
 
+        from .collation_db import connect
+
         register_object_types({"owner": _("owner"), "vessel": _("vessel"), "registry_import": _("registry import")})
+        connect()
