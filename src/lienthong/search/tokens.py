@@ -1,7 +1,7 @@
 """What the index holds for a vessel: its tokens (registration number, owner names and IDs, licences) and its
 Vietnamese sort key. Pure functions over loaded model instances; `indexing` writes what they return.
 
-To make something else searchable (e.g. the vessel's name): add its rows in `vessel_tokens`, the fields it
+To make something else searchable (as the vessel's name is): add its rows in `vessel_tokens`, the fields it
 reads to `INDEX_FIELDS` (what `indexing` loads) and, if a model's `save(update_fields=…)` may change it,
 to `VESSEL_FIELDS`/`OWNER_FIELDS` (what makes a save re-index, see `signals`).
 """
@@ -22,11 +22,11 @@ _WORD_CHARS = re.compile(r"[^\w]")
 
 # Model fields the tokens and the sort key are built from. A save naming none of them in update_fields
 # (a heartbeat, a status flag) leaves the index as it is.
-VESSEL_FIELDS = frozenset({"registration_number", "reg_key", "owner"})
+VESSEL_FIELDS = frozenset({"registration_number", "reg_key", "name", "owner"})
 OWNER_FIELDS = frozenset({"full_name", "raw_name", "verified_name", "id_number", "verified_cccd", "raw_id_number"})
 LICENCE_FIELDS = frozenset({"number", "vessel"})
 # What `indexing` loads per vessel (select_related owner; licences are prefetched separately).
-INDEX_FIELDS = ("id", "registration_number", "reg_key", *(f"owner__{f}" for f in sorted(OWNER_FIELDS)))
+INDEX_FIELDS = ("id", "registration_number", "reg_key", "name", *(f"owner__{f}" for f in sorted(OWNER_FIELDS)))
 
 
 def compact(text: str) -> str:
@@ -113,9 +113,18 @@ def _licence_rows(licence_numbers: Iterable[str]) -> set[tuple[str, str, str]]:
     return rows
 
 
+def _vessel_name_rows(vessel) -> set[tuple[str, str, str]]:
+    """The vessel's own name ("Phước Lộc 07"), unless it merely repeats the registration number."""
+    name = getattr(vessel, "name", "") or ""
+    if not name or compact(name) == compact(vessel.registration_number or vessel.reg_key):
+        return set()
+    return {(token, TokenKind.VESSEL_NAME, word) for token, word in name_words(name)}
+
+
 def vessel_tokens(vessel, licence_numbers: Iterable[str] = ()) -> list[tuple[str, str, str]]:
     """The (token, kind, word) rows for one vessel; `vessel.owner` should be loaded."""
-    rows = _registration_rows(vessel) | _owner_rows(vessel.owner) | _licence_rows(licence_numbers)
+    rows = (_registration_rows(vessel) | _owner_rows(vessel.owner) | _licence_rows(licence_numbers)
+            | _vessel_name_rows(vessel))
     return sorted(rows)
 
 
