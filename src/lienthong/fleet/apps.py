@@ -12,5 +12,6 @@ class FleetConfig(AppConfig):
 
         from .collation_db import connect
 
-        register_object_types({"owner": _("owner"), "vessel": _("vessel"), "registry_import": _("registry import")})
+        register_object_types({"owner": _("owner"), "vessel": _("vessel"), "registry_import": _("registry import"),
+                               "vessel_list": _("vessel list")})
         connect()
