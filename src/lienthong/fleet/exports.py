@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import lru_cache
 from collections.abc import Iterable
 
 from django.utils import translation
@@ -28,10 +29,15 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 _LENGTH_LABELS = {code: label for code, _low, _high, label in LENGTH_CLASSES}
 
 
-def _identity_vi(status: str) -> str:
-    """The status label in Vietnamese whatever the interface language: the workbook is a Vietnamese record."""
+@lru_cache(maxsize=1)
+def _identity_labels_vi() -> dict[str, str]:
+    """The status labels in Vietnamese whatever the interface language: the workbook is a Vietnamese record."""
     with translation.override("vi"):
-        return str(IdentityStatus(status).label).capitalize() if status in IdentityStatus.values else status
+        return {value: str(label).capitalize() for value, label in IdentityStatus.choices}
+
+
+def _identity_vi(status: str) -> str:
+    return _identity_labels_vi().get(status, status)
 
 
 # (header, width, value of a vessel)
@@ -56,27 +62,27 @@ OWNER_COLUMNS = [
 ]
 
 
-def safe_text(value: str) -> tuple[str, bool]:
-    """(text, needs the quote prefix): text Excel would take for a formula is kept as text."""
-    return value, value.startswith(FORMULA_STARTS)
-
-
-def _cell(ws, value, number_format: str | None = None) -> WriteOnlyCell:
+def _cell(ws, value, number_format: str | None = None):
+    """The value as openpyxl should write it: plain values as they are (the fast path), dates and formatted
+    numbers as cells with a format, formula-like text as a text cell with the quote prefix."""
+    if isinstance(value, str):
+        if not value.startswith(FORMULA_STARTS):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
+        cell.quotePrefix = True
+        return cell
     if isinstance(value, dt.datetime):
         value = value.date()
-    if isinstance(value, str):
-        text, quoted = safe_text(value)
-        cell = WriteOnlyCell(ws, value=text)
-        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
-        if quoted:
-            cell.quotePrefix = True
-        return cell
-    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
-    elif number_format and value is not None:
+        return cell
+    if number_format and value is not None:
+        cell = WriteOnlyCell(ws, value=value)
         cell.number_format = number_format
-    return cell
+        return cell
+    return value
 
 
 def vessel_workbook(vessels: Iterable, personal: bool) -> tuple[bytes, int]:
