@@ -28,9 +28,10 @@ def _no_sideways_scroll(page):
     assert width <= page.viewport_size["width"], width
 
 
-def test_overview_count_opens_a_list_of_that_many(page, live_site, login):
+def test_overview_count_opens_a_list_of_that_many(page, live_site, login, tmp_path):
     login(page, "thuysan")
     page.goto(live_site.url + "/")
+    page.screenshot(path=str(_shots(tmp_path) / "overview-1366.png"), full_page=True)
     for key in ("licence_expired", "licence_missing", "safety_expired"):
         link = page.locator(f"[data-testid=papers] tr[data-key={key}] a")
         expected = _number(link.inner_text())
@@ -88,7 +89,10 @@ def test_commune_officer_sees_only_their_area_at_phone_width(browser, live_site,
         assert [options.nth(i).inner_text() for i in range(options.count())][1:] == ["Đặc khu Phú Quốc"]
         page.screenshot(path=str(_shots(tmp_path) / "vessel-list-390.png"), full_page=True)
         _no_sideways_scroll(page)
-        home = _number(page.goto(live_site.url + "/") and page.locator("[data-testid=vessel-total]").inner_text())
+        page.goto(live_site.url + "/")
+        page.screenshot(path=str(_shots(tmp_path) / "overview-390.png"), full_page=True)
+        _no_sideways_scroll(page)
+        home = _number(page.locator("[data-testid=vessel-total]").inner_text())
         page.goto(live_site.url + "/danh-sach-tau/")
         assert int(page.locator("[data-testid=list-count]").get_attribute("data-total")) == home
     finally:
