@@ -253,3 +253,14 @@ def test_dashboard_links_from_home(fleet, client_for, fisheries_user):
     html = client_for(fisheries_user).get("/").content.decode()
     assert 'href="/danh-sach-tau/?licence=expired"' in html and 'href="/danh-sach-tau/?identity=conflict"' in html
     assert 'data-testid="nav-vessels"' in html
+
+
+def test_english_interface_groups_numbers_the_english_way(db, client_for, fisheries_user):
+    from lienthong.fleet.models import Vessel
+
+    Vessel.objects.bulk_create([Vessel(registration_number=f"KG-{n:05d}-TS", reg_key=f"KG{n:05d}TS")
+                                for n in range(1, 1003)])
+    client = client_for(fisheries_user)
+    client.cookies["django_language"] = "en"
+    html = client.get("/danh-sach-tau/").content.decode()
+    assert "1–50 of 1,002 vessels" in html and "Vessel list" in html
