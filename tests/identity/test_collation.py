@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from lienthong.identity.collation import vi_compare, vi_sort_key, vi_sorted
+from lienthong.identity.collation import vi_compare, vi_sort_key, vi_sort_string, vi_sorted
 
 # The order PostgreSQL's ICU "vi-x-icu" gives (checked below on the live backend too).
 TRICKY = [
@@ -44,6 +44,13 @@ def test_nfd_input_sorts_as_nfc():
     nfd = unicodedata.normalize("NFD", word)
     assert vi_sort_key(nfd)[:3] == vi_sort_key(word)[:3]
     assert vi_sorted([nfd, "Nguyễn Thị An", "Nguyễn Thị Ba"]) == ["Nguyễn Thị An", nfd, "Nguyễn Thị Ba"]
+
+
+def test_sort_string_bytes_order_as_the_collation():
+    """The ASCII form stored in the search index sorts, byte by byte, exactly as the collation."""
+    names = TRICKY + ["Nguyễn Văn An", "Nguyễn Văn Ân", "Nguyên Văn An", "Đoàn", "Doãn", "Doan", "Đoan"]
+    assert all(vi_sort_string(n).isascii() for n in names)
+    assert sorted(_shuffled(names), key=lambda n: vi_sort_string(n).encode()) == vi_sorted(names)
 
 
 def test_compare_is_a_total_order():

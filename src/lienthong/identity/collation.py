@@ -81,6 +81,29 @@ def vi_sort_key(text: str | None) -> Key:
     return tuple(primary), tuple(secondary), tuple(tertiary), text.encode("utf-8")
 
 
+_WIDTH = 90  # printable ASCII digits of the sort string: chr(33) … chr(122)
+
+
+def _digit(n: int) -> str:
+    return chr(33 + max(0, min(n, _WIDTH - 1)))
+
+
+def vi_sort_string(text: str | None) -> str:
+    """`vi_sort_key` as an ASCII string whose byte order is the same order (without the final byte tie-break),
+    for keys stored in the database and compared there byte by byte (COLLATE "C" / BINARY).
+
+    Each primary weight is two characters, then each secondary and tertiary weight one, levels separated by
+    "\x01" (below every digit, so a shorter name sorts first). Weights beyond 8,099 (letters of other
+    scripts) share the last value: their order among themselves is lost, not their place after Latin."""
+    primary, secondary, tertiary, _raw = vi_sort_key(text)
+    top = _WIDTH * _WIDTH - 1
+    return (
+        "".join(_digit(min(w, top) // _WIDTH) + _digit(min(w, top) % _WIDTH) for w in primary)
+        + "\x01" + "".join(_digit(w) for w in secondary)
+        + "\x01" + "".join(_digit(w) for w in tertiary)
+    )
+
+
 def vi_compare(a: str | None, b: str | None) -> int:
     """-1, 0 or 1: the comparison function SQLite's `create_collation` wants."""
     ka, kb = vi_sort_key(a), vi_sort_key(b)

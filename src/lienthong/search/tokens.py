@@ -8,9 +8,9 @@ to `VESSEL_FIELDS`/`OWNER_FIELDS` (what makes a save re-index, see `signals`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
+from lienthong.identity.collation import vi_sort_string
 from lienthong.identity.text import fold, nfc
 
 from .models import TokenKind
@@ -40,27 +40,12 @@ def word_of(raw: str) -> str:
 
 
 # --- Vietnamese sort key -------------------------------------------------------------------------
-# Dictionary order: a ă â b c d đ e ê … o ô ơ … u ư …; tones: none, huyền, hỏi, ngã, sắc, nặng.
-_VARIANT = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
-_TONE = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
-
-
-def _letter_key(ch: str) -> str:
-    if ch == "đ":
-        return "10"
-    variant = tone = "0"
-    for mark in unicodedata.normalize("NFD", ch)[1:]:
-        variant = _VARIANT.get(mark, variant)
-        tone = _TONE.get(mark, tone)
-    return variant + tone
-
-
 def sort_key(name: str, registration_key: str = "") -> str:
-    """ASCII key whose byte order is Vietnamese order: folded name, then letter variants and tones of the
-    NFC name, then the registration key. "\\x01" separates parts so "an" sorts before "an b"."""
-    name = nfc(name).lower()
-    variants = "".join(_letter_key(ch) for ch in name if ch.isalpha())
-    return f"{fold(name)}\x01{variants}\x01{registration_key.lower()}"[:600]
+    """ASCII key whose byte order is the ranking's name order: the folded name first (the pooled search reads
+    a range of it by the words as typed, see ranking), then the one Vietnamese collation (`identity.collation`:
+    letters ă â đ ê ô ơ ư, tones, case) among names that fold alike, then the registration key. "\x01"
+    separates parts so "an" sorts before "an b"."""
+    return f"{fold(name)}\x01{vi_sort_string(name)}\x01{registration_key.lower()}"[:600]
 
 
 # --- tokens --------------------------------------------------------------------------------------
