@@ -264,3 +264,17 @@ def test_english_interface_groups_numbers_the_english_way(db, client_for, fisher
     client.cookies["django_language"] = "en"
     html = client.get("/danh-sach-tau/").content.decode()
     assert "1–50 of 1,002 vessels" in html and "Vessel list" in html
+
+
+def test_commune_and_port_choices_in_vietnamese_order(fleet, client_for, fisheries_user):
+    from lienthong.fleet.models import Vessel
+    from lienthong.identity.collation import vi_sorted
+
+    Vessel.objects.create(registration_number="KG-30001-TS", reg_key="KG30001TS", commune_code="31105",
+                          home_port="Cảng Đông Hòa")
+    form = client_for(fisheries_user).get("/danh-sach-tau/").context["form"]
+    communes = [label for code, label in form.fields["commune"].choices if code]
+    ports = [label for code, label in form.fields["home_port"].choices if code]
+    assert communes == vi_sorted(communes) and len(communes) == 3
+    assert ports == vi_sorted(ports)
+    assert ports.index("Cảng Dương Đông") < ports.index("Cảng Đông Hòa") < ports.index("Cảng Hòn Tre")
