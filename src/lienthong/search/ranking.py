@@ -7,8 +7,8 @@
   query; every word is then checked per candidate on the (vessel, token) index, which also scores it.
 - Ranking: exact registration/ID/licence hits first; then name matches by how many query words equal a
   name word *with* diacritics ("Nguyễn" above "Nguyên"); then by how many equal a word once folded
-  (whole word beats prefix: "tu" ranks "Tư" above "Tuấn"); then Vietnamese alphabetical order of the owner's
-  name (folded, then by letter variants and tones); then registration number.
+  (whole word beats prefix: "tu" ranks "Tư" above "Tuấn"); then the owner's name (folded, then in the
+  one Vietnamese collation of identity.collation); then registration number.
 """
 from __future__ import annotations
 
