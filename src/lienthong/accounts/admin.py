@@ -18,12 +18,12 @@ PROVINCE_CODE = "91"  # An Giang (2025)
 @lru_cache(maxsize=1)
 def province_communes() -> list[tuple[str, str]]:
     """(code, name) of the province's 2025 communes, in Vietnamese order, for the area-scope picker."""
-    from lienthong.identity.text import fold, nfc
+    from lienthong.identity.collation import vi_sort_key
 
     with resources.files("lienthong.geo").joinpath("data/communes-2025.csv").open(encoding="utf-8") as fh:
         rows = [(r["commune_code"].strip().zfill(5), r["name"].strip()) for r in csv.DictReader(fh)
                 if r["province_code"].strip() == PROVINCE_CODE]
-    return sorted(rows, key=lambda r: (fold(r[1]), nfc(r[1])))
+    return sorted(rows, key=lambda r: vi_sort_key(r[1]))
 
 
 class AreaScopeForm(forms.ModelForm):

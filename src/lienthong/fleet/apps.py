@@ -10,4 +10,8 @@ class FleetConfig(AppConfig):
     def ready(self) -> None:
         from lienthong.accounts.audit import register_object_types
 
-        register_object_types({"owner": _("owner"), "vessel": _("vessel"), "registry_import": _("registry import")})
+        from .collation_db import connect
+
+        register_object_types({"owner": _("owner"), "vessel": _("vessel"), "registry_import": _("registry import"),
+                               "vessel_list": _("vessel list")})
+        connect()

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import mapping_views, views
+from . import list_views, mapping_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("danh-sach-tau/", list_views.vessel_list, name="fleet-vessels"),
+    path("danh-sach-tau/excel", list_views.vessel_list_export, name="fleet-vessels-export"),
     path("tim-kiem", views.search, name="fleet-search"),
     path("tim-kiem/goi-y", views.search_suggest, name="fleet-search-suggest"),
     path("tau/<str:registration_number>/", views.vessel_detail, name="fleet-vessel"),

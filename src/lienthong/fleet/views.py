@@ -5,16 +5,13 @@ Every page needs a logged-in user; row-level reach comes from `accounts.scopes`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -28,10 +25,8 @@ from lienthong.accounts.scopes import (
     can_read_audit,
     can_see_personal_data,
     can_write_registry,
-    restrict_owners,
     restrict_vessels,
 )
-from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.columns import COLUMNS
 from lienthong.accounts.redaction import redact_changes
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
@@ -40,7 +35,7 @@ from lienthong.identity.text import nfc
 
 from lienthong.geo.units import commune_name
 
-from . import labels
+from . import labels, listing
 from .forms import ImportForm
 from lienthong.identity.collation import vi_sort_key
 
@@ -57,35 +52,20 @@ def _search(q: str, user, limit: int) -> list[Vessel]:
 @login_required
 @require_GET
 def home(request):
+    """The overview: each figure is the size of a vessel list (`listing.overview_counts`) and links to it."""
     user = request.user
-    today = timezone.localdate()
-    vessels = restrict_vessels(Vessel.objects.all(), user)
-    by_class = dict(vessels.order_by().values_list("length_class").annotate(n=Count("id")))
-    length_rows = [(code, labels.length_class_label(code), by_class.get(code, 0)) for code, *_rest in LENGTH_CLASSES]
-    unknown = sum(n for code, n in by_class.items() if code not in labels.LENGTH_CLASS_LABELS)
-    length_rows.append(("", labels.length_class_label(""), unknown))
-
-    # A vessel's licence is current when its latest licence has not expired (older ones always have).
-    soon = today + dt.timedelta(days=30)
-    latest = vessels.annotate(last_licence=Max("licences__expires_on"), last_safety=Max("safety_certificates__expires_on"))
-    papers = {
-        "licence_expired": latest.filter(last_licence__lt=today).count(),
-        "licence_expiring": latest.filter(last_licence__gte=today, last_licence__lte=soon).count(),
-        "licence_missing": latest.filter(last_licence__isnull=True).count(),
-        "safety_expired": latest.filter(last_safety__lt=today).count(),
-        "safety_expiring": latest.filter(last_safety__gte=today, last_safety__lte=soon).count(),
-    }
-
-    owners = restrict_owners(Owner.objects.all(), user)
-    by_status = dict(owners.order_by().values_list("identity_status").annotate(n=Count("id", distinct=True)))
-    status_rows = [(value, label, by_status.get(value, 0)) for value, label in IdentityStatus.choices]
-
+    counts = listing.overview_counts(user)
+    # Rows keep the code ("" for an unknown length) the list's filter takes as listing.UNKNOWN.
+    lengths = [("" if c.key == listing.UNKNOWN else c.key, labels.length_class_label("" if c.key == listing.UNKNOWN else c.key), c.n)
+               for c in counts["lengths"]]
+    statuses = [(c.key, IdentityStatus(c.key).label, c.n) for c in counts["statuses"]]
     return render(request, "fleet/home.html", {
-        "vessel_total": sum(by_class.values()),
-        "length_rows": length_rows,
-        "papers": papers,
-        "owner_total": sum(by_status.values()),
-        "status_rows": status_rows,
+        "vessel_total": sum(c.n for c in counts["lengths"]),
+        "length_rows": lengths,
+        "papers": {key: c.n for key, c in counts["papers"].items()},
+        "paper_queries": {key: c.query() for key, c in counts["papers"].items()},
+        "owner_total": sum(c.n for c in counts["statuses"]),
+        "status_rows": statuses,
         "scoped_communes": user.commune_codes() if user.is_area_scoped else [],
     })
 
@@ -104,15 +84,19 @@ def search(request):
     sort = request.GET.get("sort", "")
     results: list[Vessel] = []
     show_personal = can_see_personal_data(request.user)
+    more = False
     if q:
-        results = _search(q, request.user, RESULTS_LIMIT)
+        # One more than shown: whether the cap cut the list off, so the page never calls 100 "all found".
+        results = _search(q, request.user, RESULTS_LIMIT + 1)
+        more = len(results) > RESULTS_LIMIT
+        results = results[:RESULTS_LIMIT]
         if sort in SORTS and (sort != "owner" or show_personal):
             results.sort(key=SORTS[sort])
         # The query may be a CCCD and the results name owners: a personal-data access, logged once per page.
         audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
-                     detail={"q": q, "results": len(results)})
+                     detail={"q": q, "results": len(results), **({"more": True} if more else {})})
     return render(request, "fleet/search.html", {
-        "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT,
+        "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT, "more": more,
     })
 
 

@@ -14,6 +14,7 @@ class TokenKind(models.TextChoices):
     ID = "id", "CCCD/CMND"
     LICENCE = "lic", "licence number"
     NAME = "name", "owner name word"
+    VESSEL_NAME = "vname", "vessel name word"  # ranked like an owner's name word, never as an exact code
 
 
 class SearchToken(models.Model):

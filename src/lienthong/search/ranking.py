@@ -7,8 +7,8 @@
   query; every word is then checked per candidate on the (vessel, token) index, which also scores it.
 - Ranking: exact registration/ID/licence hits first; then name matches by how many query words equal a
   name word *with* diacritics ("Nguyễn" above "Nguyên"); then by how many equal a word once folded
-  (whole word beats prefix: "tu" ranks "Tư" above "Tuấn"); then Vietnamese alphabetical order of the owner's
-  name (folded, then by letter variants and tones); then registration number.
+  (whole word beats prefix: "tu" ranks "Tư" above "Tuấn"); then the owner's name (folded, then in the
+  one Vietnamese collation of identity.collation); then registration number.
 """
 from __future__ import annotations
 
@@ -66,13 +66,17 @@ def _probe_sql(alias: str, term: Term, ids: bool) -> tuple[str, list]:
 
 
 def _score_sql(alias: str, term: Term) -> tuple[str, list]:
-    """3: exact registration/ID/licence; 2: name word equal with diacritics; 1: equal once folded; 0: prefix."""
+    """3: exact registration/ID/licence; 2: name word (owner's or vessel's) equal with diacritics; 1: equal
+    once folded; 0: prefix."""
     return (
-        f"CASE WHEN {alias}.token = %s AND {alias}.kind <> %s THEN 3"
-        f" WHEN {alias}.kind = %s AND {alias}.word = %s THEN 2"
+        f"CASE WHEN {alias}.token = %s AND {alias}.kind NOT IN (%s, %s) THEN 3"
+        f" WHEN {alias}.kind IN (%s, %s) AND {alias}.word = %s THEN 2"
         f" WHEN {alias}.token = %s THEN 1 ELSE 0 END",
-        [term.token, TokenKind.NAME.value, TokenKind.NAME.value, term.word, term.token],
+        [term.token, *_WORD_KINDS, *_WORD_KINDS, term.word, term.token],
     )
+
+
+_WORD_KINDS = (TokenKind.NAME.value, TokenKind.VESSEL_NAME.value)
 
 
 COUNT_TTL = 300.0  # seconds a driver-choice count is reused

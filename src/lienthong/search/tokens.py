@@ -1,16 +1,16 @@
 """What the index holds for a vessel: its tokens (registration number, owner names and IDs, licences) and its
 Vietnamese sort key. Pure functions over loaded model instances; `indexing` writes what they return.
 
-To make something else searchable (e.g. the vessel's name): add its rows in `vessel_tokens`, the fields it
+To make something else searchable (as the vessel's name is): add its rows in `vessel_tokens`, the fields it
 reads to `INDEX_FIELDS` (what `indexing` loads) and, if a model's `save(update_fields=…)` may change it,
 to `VESSEL_FIELDS`/`OWNER_FIELDS` (what makes a save re-index, see `signals`).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
+from lienthong.identity.collation import vi_sort_string
 from lienthong.identity.text import fold, nfc
 
 from .models import TokenKind
@@ -22,11 +22,11 @@ _WORD_CHARS = re.compile(r"[^\w]")
 
 # Model fields the tokens and the sort key are built from. A save naming none of them in update_fields
 # (a heartbeat, a status flag) leaves the index as it is.
-VESSEL_FIELDS = frozenset({"registration_number", "reg_key", "owner"})
+VESSEL_FIELDS = frozenset({"registration_number", "reg_key", "name", "owner"})
 OWNER_FIELDS = frozenset({"full_name", "raw_name", "verified_name", "id_number", "verified_cccd", "raw_id_number"})
 LICENCE_FIELDS = frozenset({"number", "vessel"})
 # What `indexing` loads per vessel (select_related owner; licences are prefetched separately).
-INDEX_FIELDS = ("id", "registration_number", "reg_key", *(f"owner__{f}" for f in sorted(OWNER_FIELDS)))
+INDEX_FIELDS = ("id", "registration_number", "reg_key", "name", *(f"owner__{f}" for f in sorted(OWNER_FIELDS)))
 
 
 def compact(text: str) -> str:
@@ -40,27 +40,12 @@ def word_of(raw: str) -> str:
 
 
 # --- Vietnamese sort key -------------------------------------------------------------------------
-# Dictionary order: a ă â b c d đ e ê … o ô ơ … u ư …; tones: none, huyền, hỏi, ngã, sắc, nặng.
-_VARIANT = {"\u0306": "1", "\u0302": "2", "\u031b": "3"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
-_TONE = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
-
-
-def _letter_key(ch: str) -> str:
-    if ch == "đ":
-        return "10"
-    variant = tone = "0"
-    for mark in unicodedata.normalize("NFD", ch)[1:]:
-        variant = _VARIANT.get(mark, variant)
-        tone = _TONE.get(mark, tone)
-    return variant + tone
-
-
 def sort_key(name: str, registration_key: str = "") -> str:
-    """ASCII key whose byte order is Vietnamese order: folded name, then letter variants and tones of the
-    NFC name, then the registration key. "\\x01" separates parts so "an" sorts before "an b"."""
-    name = nfc(name).lower()
-    variants = "".join(_letter_key(ch) for ch in name if ch.isalpha())
-    return f"{fold(name)}\x01{variants}\x01{registration_key.lower()}"[:600]
+    """ASCII key whose byte order is the ranking's name order: the folded name first (the pooled search reads
+    a range of it by the words as typed, see ranking), then the one Vietnamese collation (`identity.collation`:
+    letters ă â đ ê ô ơ ư, tones, case) among names that fold alike, then the registration key. "\x01"
+    separates parts so "an" sorts before "an b"."""
+    return f"{fold(name)}\x01{vi_sort_string(name)}\x01{registration_key.lower()}"[:600]
 
 
 # --- tokens --------------------------------------------------------------------------------------
@@ -113,9 +98,18 @@ def _licence_rows(licence_numbers: Iterable[str]) -> set[tuple[str, str, str]]:
     return rows
 
 
+def _vessel_name_rows(vessel) -> set[tuple[str, str, str]]:
+    """The vessel's own name ("Phước Lộc 07"), unless it merely repeats the registration number."""
+    name = getattr(vessel, "name", "") or ""
+    if not name or compact(name) == compact(vessel.registration_number or vessel.reg_key):
+        return set()
+    return {(token, TokenKind.VESSEL_NAME, word) for token, word in name_words(name)}
+
+
 def vessel_tokens(vessel, licence_numbers: Iterable[str] = ()) -> list[tuple[str, str, str]]:
     """The (token, kind, word) rows for one vessel; `vessel.owner` should be loaded."""
-    rows = _registration_rows(vessel) | _owner_rows(vessel.owner) | _licence_rows(licence_numbers)
+    rows = (_registration_rows(vessel) | _owner_rows(vessel.owner) | _licence_rows(licence_numbers)
+            | _vessel_name_rows(vessel))
     return sorted(rows)
 
 

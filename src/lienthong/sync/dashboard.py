@@ -76,13 +76,14 @@ def over_time(days: int = 60, today: date | None = None) -> list[tuple[date, int
 
 def build(today: date | None = None) -> Dashboard:
     from lienthong.geo.units import commune_name
+    from lienthong.identity.collation import vi_sort_key
 
     counts = vessel_status_counts()
     total = Vessel.objects.count()
     by_status = [(v, str(label), counts.get(v, 0)) for v, label in IdentityStatus.choices]
     communes = _share_rows("commune_code")
     by_commune = sorted(({"code": k, "name": commune_name(k) or _("(unknown)"), **v} for k, v in communes.items()),
-                        key=lambda r: (r["share"], -r["n"], r["name"]))
+                        key=lambda r: (r["share"], -r["n"], vi_sort_key(r["name"])))
     lengths = _share_rows("length_class")
     by_length = [{"code": code, "name": str(length_class_label(code)),
                   **lengths.get(code, {"n": 0, "linked": 0, "share": 0.0})} for code, *_rest in LENGTH_CLASSES]

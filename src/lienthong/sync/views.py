@@ -74,9 +74,10 @@ def runs(request):
         return redirect("sync-run", pk=run.pk)
     from lienthong.geo.units import commune_name
     from lienthong.fleet.models import Vessel
+    from lienthong.identity.collation import vi_sort_key
 
     codes = sorted({c for c in Vessel.objects.exclude(commune_code="").values_list("commune_code", flat=True)},
-                   key=commune_name)
+                   key=lambda c: vi_sort_key(commune_name(c)))
     return render(request, "sync/runs.html", {
         "runs": SyncRun.objects.all()[:30], "communes": [(c, commune_name(c)) for c in codes],
         "length_classes": [(c[0], length_class_label(c[0])) for c in LENGTH_CLASSES], "sources": SourceKind.choices,

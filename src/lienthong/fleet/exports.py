@@ -1,0 +1,112 @@
+"""The vessel list as an Excel workbook (openpyxl): Vietnamese headers, real dates, no formulas from data.
+
+Text that starts with = + - @ would be read by Excel as a formula (a name typed "=HYPERLINK(…)" in a
+registry file must not become a link); such cells are stored as text with Excel's quote prefix, so they show
+as typed and stay text when edited. Owners' personal columns are written only for roles that may see
+personal data (`accounts.scopes`); the caller audits the export.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import lru_cache
+from collections.abc import Iterable
+
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from lienthong.fleet.models import IdentityStatus
+from lienthong.geo.units import commune_name
+
+from .classes import LENGTH_CLASSES
+
+DATE_FORMAT = "DD/MM/YYYY"
+LENGTH_FORMAT = "0.00"
+FORMULA_STARTS = ("=", "+", "-", "@")
+_LENGTH_LABELS = {code: label for code, _low, _high, label in LENGTH_CLASSES}
+
+
+@lru_cache(maxsize=1)
+def _identity_labels_vi() -> dict[str, str]:
+    """The status labels in Vietnamese whatever the interface language: the workbook is a Vietnamese record."""
+    with translation.override("vi"):
+        return {value: str(label).capitalize() for value, label in IdentityStatus.choices}
+
+
+def _identity_vi(status: str) -> str:
+    return _identity_labels_vi().get(status, status)
+
+
+# (header, width, value of a vessel)
+VESSEL_COLUMNS = [
+    ("Số đăng ký", 16, lambda v: v.registration_number),
+    ("Tên tàu", 20, lambda v: v.name),
+    ("Xã/phường/đặc khu", 24, lambda v: commune_name(v.commune_code)),
+    ("Cảng cá", 20, lambda v: v.home_port),
+    ("Chiều dài (m)", 12, lambda v: v.length_m),
+    ("Nhóm chiều dài", 22, lambda v: _LENGTH_LABELS.get(v.length_class, "Chưa rõ chiều dài")),
+    ("Công suất (kW)", 13, lambda v: v.engine_kw),
+    ("Giấy phép khai thác hết hạn", 16, lambda v: v.last_licence),
+    ("Giấy chứng nhận an toàn kỹ thuật hết hạn", 18, lambda v: v.last_safety),
+    ("Tình trạng định danh chủ tàu", 22, lambda v: _identity_vi(v.owner.identity_status) if v.owner else ""),
+]
+OWNER_COLUMNS = [
+    ("Chủ tàu", 26, lambda o: o.full_name or o.raw_name),
+    ("CCCD/CMND", 15, lambda o: o.id_number),
+    ("Ngày sinh", 12, lambda o: o.birth_date or (str(o.birth_year) if o.birth_year else "")),
+    ("Địa chỉ", 36, lambda o: o.address or o.raw_address),
+    ("Điện thoại", 14, lambda o: o.phone),
+]
+
+
+def _cell(ws, value, number_format: str | None = None):
+    """The value as openpyxl should write it: plain values as they are (the fast path), dates and formatted
+    numbers as cells with a format, formula-like text as a text cell with the quote prefix."""
+    if isinstance(value, str):
+        if not value.startswith(FORMULA_STARTS):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
+        cell.quotePrefix = True
+        return cell
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if number_format and value is not None:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = number_format
+        return cell
+    return value
+
+
+def vessel_workbook(vessels: Iterable, personal: bool) -> tuple[bytes, int]:
+    """The workbook's bytes and the number of vessel rows. `vessels` as `listing.vessel_list` returns them."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách tàu")
+    columns = VESSEL_COLUMNS + ([(h, w, (lambda f: lambda v: f(v.owner) if v.owner else "")(f))
+                                 for h, w, f in OWNER_COLUMNS] if personal else [])
+    for i, (_header, width, _value) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header, _width, _value in columns:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    count = 0
+    rows = vessels.iterator(chunk_size=2000) if hasattr(vessels, "iterator") else vessels
+    for vessel in rows:
+        ws.append([_cell(ws, value(vessel), LENGTH_FORMAT if header == "Chiều dài (m)" else None)
+                   for header, _width, value in columns])
+        count += 1
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue(), count
