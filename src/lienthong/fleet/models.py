@@ -64,8 +64,15 @@ class Owner(models.Model):
         verbose_name_plural = _("owners")
         indexes = [models.Index(fields=["name_folded", "birth_year"])]
 
+    @property
+    def current_name(self) -> str:
+        """The name officers should read: the population database's once verified, the registry's before
+        (fleet.owner_identity tells the whole identity; lists and search results show this)."""
+        linked = self.identity_status in (IdentityStatus.VERIFIED, IdentityStatus.MATCHED) and self.verified_cccd
+        return (self.verified_name if linked and self.verified_name else "") or self.full_name or self.raw_name
+
     def __str__(self) -> str:
-        return self.full_name or self.raw_name
+        return self.current_name
 
 
 class VesselStatus(models.TextChoices):
