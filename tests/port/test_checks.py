@@ -38,7 +38,7 @@ def test_vessel_not_active_fails(declare_trip, vessel):
     vessel.save()
     r = result(trip, "vessel_active")
     assert (r["status"], r["severity"]) == ("failed", "blocking")
-    assert r["message"] == "Tàu KG-91234-TS không ở trạng thái hoạt động (suspended)"
+    assert r["message"] == "Tàu KG-91234-TS không ở trạng thái hoạt động (tạm dừng)"
 
 
 # --- fishing licence -----------------------------------------------------------------------------
@@ -92,11 +92,11 @@ def test_safety_certificate_expired_fails(declare_trip, vessel):
 def test_safety_certificate_missing_fails_and_not_applicable_under_12m(declare_trip, vessel):
     vessel.safety_certificates.all().delete()
     trip = declare_trip()
-    assert result(trip, "safety_certificate")["message"] == "Tàu dài 16.50 m không có giấy chứng nhận an toàn kỹ thuật"
+    assert result(trip, "safety_certificate")["message"] == "Tàu dài 16,5 m không có giấy chứng nhận an toàn kỹ thuật"
     vessel.length_m = Decimal("11.90")
     vessel.save()
     r = result(trip, "safety_certificate")
-    assert (r["status"], r["message"]) == ("not_applicable", "Tàu dài 11.90 m, dưới 12 m: không bắt buộc")
+    assert (r["status"], r["message"]) == ("not_applicable", "Tàu dài 11,9 m, dưới 12 m: không bắt buộc")
 
 
 def test_safety_certificate_threshold_is_a_parameter(declare_trip, vessel):
@@ -120,7 +120,7 @@ def test_vms_registered_passes_missing_fails_small_vessel_not_applicable(declare
     vessel.vms_device_id = "  "
     vessel.save()
     r = result(trip, "vms_device")
-    assert (r["status"], r["message"]) == ("failed", "Tàu dài 16.50 m chưa đăng ký thiết bị giám sát hành trình")
+    assert (r["status"], r["message"]) == ("failed", "Tàu dài 16,5 m chưa đăng ký thiết bị giám sát hành trình")
     vessel.length_m = Decimal("14.99")
     vessel.save()
     assert result(trip, "vms_device")["status"] == "not_applicable"
@@ -256,7 +256,7 @@ def test_trip_duration(declare_trip):
     trip = declare_trip(days=4)  # limit: 4 × 1.5 days + 24 h = 7 days
     assert arrival(trip, hours=7 * 24)["trip_duration"]["status"] == "passed"
     r = arrival(trip, hours=7 * 24 + 1)["trip_duration"]
-    assert (r["status"], r["message"]) == ("failed", "Chuyến biển dài 7.0 ngày, khai báo 4.0 ngày")
+    assert (r["status"], r["message"]) == ("failed", "Chuyến biển dài 7,0 ngày, khai báo 4,0 ngày")
 
 
 def test_zone_match(declare_trip):
@@ -273,7 +273,7 @@ def test_catch_reported_and_catch_gear(declare_trip):
     empty = arrival(trip, hours=10)
     assert (empty["catch_reported"]["status"], empty["catch_gear"]["status"]) == ("failed", "not_applicable")
     ok = arrival(trip, hours=10, catches=[(shrimp, Decimal("120.5"))])
-    assert ok["catch_reported"]["message"] == "Đã khai báo 1 loài, tổng 120.5 kg"
+    assert ok["catch_reported"]["message"] == "Đã khai báo 1 loài, tổng 120,5 kg"
     assert ok["catch_gear"]["status"] == "passed"
     odd = arrival(trip, hours=10, catches=[(shrimp, Decimal("100")), (tuna, Decimal("900"))])["catch_gear"]
     assert (odd["status"], odd["details"]) == ("failed", ["Cá ngừ (900 kg)"])

@@ -107,8 +107,9 @@ def test_decide_through_the_page_then_pdf_and_verification(client_for, declare_t
     assert 'data-testid="signature-uploaded" data-valid="true"' in same and 'data-testid="same-as-issued"' in same
 
 
-def test_arrival_through_the_page(client_for, declare_trip, port_officer):
+def test_arrival_through_the_page(clock, client_for, declare_trip, port_officer):
     trip = services.decide(declare_trip(days=2), port_officer, action="clear")
+    clock.shift(dt.timedelta(days=2))
     client = client_for(port_officer)
     back = timezone.localtime(trip.departure_at + dt.timedelta(days=1))
     response = client.post(f"/cang/chuyen/{trip.reference}/cap-cang/", {

@@ -16,6 +16,8 @@ from lienthong.fleet.classes import GEARS, SAFETY_CERT_MIN_LENGTH, VMS_MIN_LENGT
 from lienthong.identity.cccd import consistent_with, parse_id_number
 from lienthong.population.source import PopulationError, PopulationSource, VerifyQuery, VerifyResult
 
+from .numbers import vi_number
+
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
 
 
@@ -104,7 +106,11 @@ def _length(vessel) -> Decimal | None:
 def vessel_active(ctx: DepartureContext, params: dict) -> Outcome:
     if ctx.vessel.status == "active":
         return Outcome(PASSED, f"Tàu {ctx.vessel.registration_number} đã đăng ký, đang hoạt động")
-    return Outcome(FAILED, f"Tàu {ctx.vessel.registration_number} không ở trạng thái hoạt động ({ctx.vessel.status})")
+    from django.utils import translation
+
+    with translation.override("vi"):  # the record is in Vietnamese whatever the officer's language
+        status = str(ctx.vessel.get_status_display())
+    return Outcome(FAILED, f"Tàu {ctx.vessel.registration_number} không ở trạng thái hoạt động ({status})")
 
 
 @evaluator("fishing_licence")
@@ -141,7 +147,7 @@ def safety_certificate(ctx: DepartureContext, params: dict) -> Outcome:
     if length is None:
         return Outcome(FAILED, "Chưa rõ chiều dài tàu: không xác định được có phải có giấy chứng nhận an toàn kỹ thuật")
     if length < minimum:
-        return Outcome(NOT_APPLICABLE, f"Tàu dài {length} m, dưới {minimum} m: không bắt buộc")
+        return Outcome(NOT_APPLICABLE, f"Tàu dài {vi_number(length)} m, dưới {vi_number(minimum)} m: không bắt buộc")
     certs = list(ctx.vessel.safety_certificates.all())
     valid = [c for c in certs if c.expires_on is not None and c.expires_on >= ctx.departure_date]
     if valid:
@@ -151,7 +157,7 @@ def safety_certificate(ctx: DepartureContext, params: dict) -> Outcome:
         latest = max((c.expires_on for c in certs if c.expires_on), default=None)
         when = f" (hết hạn {latest:%d/%m/%Y})" if latest else ""
         return Outcome(FAILED, f"Giấy chứng nhận an toàn kỹ thuật không còn hạn{when}")
-    return Outcome(FAILED, f"Tàu dài {length} m không có giấy chứng nhận an toàn kỹ thuật")
+    return Outcome(FAILED, f"Tàu dài {vi_number(length)} m không có giấy chứng nhận an toàn kỹ thuật")
 
 
 @evaluator("vms_device")
@@ -161,10 +167,10 @@ def vms_device(ctx: DepartureContext, params: dict) -> Outcome:
     if length is None:
         return Outcome(FAILED, "Chưa rõ chiều dài tàu: không xác định được có phải lắp thiết bị giám sát hành trình")
     if length < minimum:
-        return Outcome(NOT_APPLICABLE, f"Tàu dài {length} m, dưới {minimum} m: không bắt buộc")
+        return Outcome(NOT_APPLICABLE, f"Tàu dài {vi_number(length)} m, dưới {vi_number(minimum)} m: không bắt buộc")
     if (ctx.vessel.vms_device_id or "").strip():
         return Outcome(PASSED, f"Thiết bị giám sát hành trình {ctx.vessel.vms_device_id} đã đăng ký")
-    return Outcome(FAILED, f"Tàu dài {length} m chưa đăng ký thiết bị giám sát hành trình")
+    return Outcome(FAILED, f"Tàu dài {vi_number(length)} m chưa đăng ký thiết bị giám sát hành trình")
 
 
 @evaluator("owner_identity")
@@ -243,7 +249,10 @@ def no_open_violation(ctx: DepartureContext, params: dict) -> Outcome:
     others = Trip.objects.filter(vessel=ctx.vessel, status=TripStatus.CLEARED)
     if ctx.trip_id:
         others = others.exclude(pk=ctx.trip_id)
-    problems = [f"Chuyến {t.reference} xuất bến {t.departure_at:%d/%m/%Y} chưa khai báo về cảng"
+    from django.utils import timezone
+
+    # The database gives UTC; the date on the record is the port's (a 00:36 departure on 1/12 is "01/12").
+    problems = [f"Chuyến {t.reference} xuất bến {timezone.localtime(t.departure_at):%d/%m/%Y} chưa khai báo về cảng"
                 for t in others.order_by("departure_at")[:5]]
     if params.get("open_flags_block"):
         flags = TripFlag.objects.filter(trip__vessel=ctx.vessel, resolved_at__isnull=True).select_related("trip")
@@ -264,9 +273,8 @@ def trip_duration(ctx: ArrivalContext, params: dict) -> Outcome:
     limit = declared * factor + grace
     days = actual.total_seconds() / 86400
     declared_days = declared.total_seconds() / 86400
-    if actual > limit:
-        return Outcome(FAILED, f"Chuyến biển dài {days:.1f} ngày, khai báo {declared_days:.1f} ngày")
-    return Outcome(PASSED, f"Chuyến biển dài {days:.1f} ngày, khai báo {declared_days:.1f} ngày")
+    message = f"Chuyến biển dài {vi_number(days, 1)} ngày, khai báo {vi_number(declared_days, 1)} ngày"
+    return Outcome(FAILED if actual > limit else PASSED, message)
 
 
 @evaluator("zone_match", stage="arrival")
@@ -283,7 +291,7 @@ def zone_match(ctx: ArrivalContext, params: dict) -> Outcome:
 def catch_reported(ctx: ArrivalContext, params: dict) -> Outcome:
     if ctx.catches:
         total = sum((w for _, w in ctx.catches), Decimal(0))
-        return Outcome(PASSED, f"Đã khai báo {len(ctx.catches)} loài, tổng {total} kg")
+        return Outcome(PASSED, f"Đã khai báo {len(ctx.catches)} loài, tổng {vi_number(total)} kg")
     return Outcome(FAILED, "Không khai báo sản lượng khai thác")
 
 
@@ -293,7 +301,7 @@ def catch_gear(ctx: ArrivalContext, params: dict) -> Outcome:
     if not ctx.catches:
         return Outcome(NOT_APPLICABLE, "Không có sản lượng để đối chiếu")
     gear = ctx.trip.gear
-    odd = [f"{s.name} ({w} kg)" for s, w in ctx.catches if s.gears and gear not in s.gears]
+    odd = [f"{s.name} ({vi_number(w)} kg)" for s, w in ctx.catches if s.gears and gear not in s.gears]
     gear_name = GEARS.get(gear, (gear,))[0]
     if odd:
         return Outcome(FAILED, f"Loài không phù hợp với nghề {gear_name}", tuple(odd))

@@ -267,27 +267,35 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
 
 
 # --- arrival -------------------------------------------------------------------------------------
-def parse_weight(text) -> Decimal:
-    try:
-        value = Decimal(str(text).replace(",", ".").strip())
-    except InvalidOperation:
-        raise PortError({"catch": _("Invalid weight: %(text)s") % {"text": text}}) from None
-    if value <= 0 or value > Decimal("1000000"):
-        raise PortError({"catch": _("Invalid weight: %(text)s") % {"text": text}})
-    return value
+MAX_CATCH_WEIGHT = Decimal("1000000")  # kg in one species line: far above any vessel's hold
+# An arrival is recorded when the vessel is in; a few minutes' slack for the officer's and the server's clocks.
+ARRIVAL_CLOCK_SLACK = timedelta(minutes=10)
+
+
+def default_arrival_port(trip: Trip, user=None) -> Port:
+    """Where the vessel most likely comes back: its port of departure, or else the officer's own port."""
+    if trip.port.active:
+        return trip.port
+    own = officer_ports(user).filter(active=True).first() if user is not None else None
+    return own or trip.port
 
 
 def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None = None, zone_fished: str = "",
                    catches: list[tuple[Species, Decimal]] = (), request=None) -> Trip:
     """Close a cleared trip: the catch by species, the arrival checks, a flag for each failed one."""
     trip = load_trip(trip)
-    port = port or trip.port
+    port = port or default_arrival_port(trip, user)
     if not (can_decide(user, trip.port) or can_decide(user, port)):
         raise PortError(_("You are not assigned to this port"))
     if trip.status != TripStatus.CLEARED:
         raise PortError(_("Arrival can only be recorded for a trip cleared to depart"))
     if returned_at <= trip.departure_at:
         raise PortError({"returned_at": _("The arrival time must be after the departure time")})
+    if returned_at > timezone.now() + ARRIVAL_CLOCK_SLACK:
+        raise PortError({"returned_at": _("The arrival time cannot be in the future (now: %(now)s)") % {
+            "now": f"{timezone.localtime():%H:%M %d/%m/%Y}"}})
+    if any(w <= 0 or w > MAX_CATCH_WEIGHT for _s, w in catches):
+        raise PortError({"catch": _("Invalid weight")})
     if zone_fished and zone_fished not in ZONES:
         raise PortError({"zone_fished": _("Invalid fishing zone")})
     ctx = checks.ArrivalContext(trip, returned_at, zone_fished, list(catches))
