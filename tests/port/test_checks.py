@@ -153,19 +153,21 @@ def test_crew_cccd_structure_fails_for_bad_numbers(declare_trip):
     r = result(declare_trip(crew_rows=bad), "crew_cccd_valid")
     assert r["status"] == "failed" and r["message"] == "3 số định danh không hợp lệ"
     assert r["details"] == [
-        "Thuyền viên Lê Văn Một (12345): Số định danh quá ngắn (5 chữ số)",
-        "Thuyền viên Lê Văn Hai (999085001234): Mã tỉnh 999 không tồn tại",
-        "Thuyền viên Lê Văn Ba (123456789): CMND 9 số, cần số định danh cá nhân 12 số",
+        "Thuyền viên số 1 Lê Văn Một (12345): Số định danh quá ngắn (5 chữ số)",
+        "Thuyền viên số 2 Lê Văn Hai (999085001234): Mã tỉnh 999 không tồn tại",
+        "Thuyền viên số 3 Lê Văn Ba (123456789): CMND 9 số, cần số định danh cá nhân 12 số",
     ]
+    assert r["people"] == [1, 2, 3]
 
 
 def test_crew_cccd_duplicate_and_birth_year_mismatch_fail(declare_trip):
     rows = [CREW[0], (CREW[1][0], CREW[0][1], None), ("Phạm Văn Sai", "091070123456", dt.date(1971, 1, 1))]
     r = result(declare_trip(crew_rows=rows), "crew_cccd_valid")
     assert r["details"] == [
-        f"Thuyền viên {CREW[1][0]} ({CREW[0][1]}): trùng số với {CREW[0][0]}",
-        "Thuyền viên Phạm Văn Sai (091070123456): năm sinh 1971 không khớp với số định danh",
+        f"Thuyền viên số 2 {CREW[1][0]} ({CREW[0][1]}): trùng số với {CREW[0][0]}",
+        "Thuyền viên số 3 Phạm Văn Sai (091070123456): năm sinh 1971 không khớp với số định danh",
     ]
+    assert r["people"] == [2, 3]
 
 
 def test_crew_cmnd_allowed_by_parameter(declare_trip):
@@ -177,13 +179,13 @@ def test_crew_population_name_mismatch_fails(declare_trip):
     rows = [("Võ Thị Khác", CREW[0][1], None), CREW[1]]
     r = result(declare_trip(crew_rows=rows), "crew_population")
     assert (r["status"], r["message"]) == ("failed", "1 người không khớp với cơ sở dữ liệu dân cư")
-    assert r["details"] == [f"Thuyền viên Võ Thị Khác ({CREW[0][1]}): số định danh thuộc người có họ tên khác"]
+    assert r["details"] == [f"Thuyền viên số 1 Võ Thị Khác ({CREW[0][1]}): số định danh thuộc người có họ tên khác"]
 
 
 def test_crew_population_birth_date_mismatch_fails(declare_trip):
     name, cccd, birth = CREW[2]
     r = result(declare_trip(crew_rows=[(name, cccd, birth + dt.timedelta(days=3))]), "crew_population")
-    assert r["details"] == [f"Thuyền viên {name} ({cccd}): ngày sinh khác với cơ sở dữ liệu dân cư"]
+    assert r["details"] == [f"Thuyền viên số 1 {name} ({cccd}): ngày sinh khác với cơ sở dữ liệu dân cư"]
 
 
 def test_crew_unknown_to_population_passes_unless_required(declare_trip):
@@ -194,7 +196,7 @@ def test_crew_unknown_to_population_passes_unless_required(declare_trip):
     CheckRule.objects.filter(code="crew_population").update(parameters={"require_found": True})
     r = result(trip, "crew_population")
     assert r["status"] == "failed"
-    assert r["details"] == ["Thuyền viên Đặng Văn Lạ (091088999999): không có trong cơ sở dữ liệu dân cư"]
+    assert r["details"] == ["Thuyền viên số 2 Đặng Văn Lạ (091088999999): không có trong cơ sở dữ liệu dân cư"]
 
 
 # --- open violations -----------------------------------------------------------------------------

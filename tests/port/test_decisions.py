@@ -18,7 +18,7 @@ from .conftest import CREW
 def test_clear_signs_a_valid_clearance_and_audits(declare_trip, port_officer):
     trip = declare_trip(crew=2)
     before = AuditEvent.objects.count()
-    trip = services.decide(trip, port_officer, action="clear", verify_url="http://cang.example/cang/xac-minh/x/")
+    trip = services.decide(trip, port_officer, action="clear")
     assert trip.status == TripStatus.CLEARED and trip.overridden is False and trip.decided_by == port_officer
     assert [r["status"] for r in trip.checks].count("passed") == 8
     pdf = bytes(trip.clearance_pdf)

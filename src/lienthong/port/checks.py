@@ -26,6 +26,7 @@ class Outcome:
     status: str
     message: str
     details: tuple[str, ...] = ()
+    people: tuple[int, ...] = ()  # the rows (0 the captain, 1… the crew as declared) this outcome fails
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Person:
     full_name: str
     cccd: str
     birth_date: date | None = None
+    row: int = 0  # 0 for the captain, 1… for the crew in the order declared: how the officer finds them
 
 
 @dataclass
@@ -94,7 +96,9 @@ class ArrivalContext:
 
 
 def _who(p: Person) -> str:
-    return f"{'Thuyền trưởng' if p.role == 'captain' else 'Thuyền viên'} {p.full_name} ({p.cccd})"
+    """The person as the check list names them: the crew by their row number, so the officer finds the line."""
+    who = "Thuyền trưởng" if p.role == "captain" else f"Thuyền viên số {p.row}"
+    return f"{who} {p.full_name} ({p.cccd})"
 
 
 def _length(vessel) -> Decimal | None:
@@ -196,22 +200,24 @@ def crew_cccd_valid(ctx: DepartureContext, params: dict) -> Outcome:
     if not ctx.people:
         return Outcome(FAILED, "Chưa khai báo thuyền trưởng và thuyền viên")
     allow_cmnd = bool(params.get("allow_cmnd", False))
-    problems, seen = [], {}
+    problems, seen, rows = [], {}, []
     for p in ctx.people:
         check = parse_id_number(p.cccd, ctx.departure_date)
+        before = len(problems)
         if not check.valid:
             problems.append(f"{_who(p)}: {check.reason}")
-            continue
-        if check.kind == "cmnd" and not allow_cmnd:
+        elif check.kind == "cmnd" and not allow_cmnd:
             problems.append(f"{_who(p)}: CMND 9 số, cần số định danh cá nhân 12 số")
-            continue
-        if p.birth_date and consistent_with(check, birth_year=p.birth_date.year) is False:
-            problems.append(f"{_who(p)}: năm sinh {p.birth_date.year} không khớp với số định danh")
-        if check.digits in seen:
-            problems.append(f"{_who(p)}: trùng số với {seen[check.digits]}")
-        seen[check.digits] = p.full_name
+        else:
+            if p.birth_date and consistent_with(check, birth_year=p.birth_date.year) is False:
+                problems.append(f"{_who(p)}: năm sinh {p.birth_date.year} không khớp với số định danh")
+            if check.digits in seen:
+                problems.append(f"{_who(p)}: trùng số với {seen[check.digits]}")
+            seen[check.digits] = p.full_name
+        if len(problems) > before:
+            rows.append(p.row)
     if problems:
-        return Outcome(FAILED, f"{len(problems)} số định danh không hợp lệ", tuple(problems))
+        return Outcome(FAILED, f"{len(problems)} số định danh không hợp lệ", tuple(problems), tuple(rows))
     return Outcome(PASSED, f"{len(ctx.people)} số định danh đúng cấu trúc")
 
 
@@ -223,21 +229,26 @@ def crew_population(ctx: DepartureContext, params: dict) -> Outcome:
         return Outcome(NOT_APPLICABLE, error)
     if not verified:
         return Outcome(NOT_APPLICABLE, "Không có số định danh hợp lệ để đối chiếu")
-    problems, unknown, agreed = [], [], 0
+    problems, unknown, agreed, rows, unknown_rows = [], [], 0, [], []
     for p, r in verified:
         if not r.found:
             unknown.append(f"{_who(p)}: không có trong cơ sở dữ liệu dân cư")
+            unknown_rows.append(p.row)
         elif r.name_agrees is False:
             problems.append(f"{_who(p)}: số định danh thuộc người có họ tên khác")
+            rows.append(p.row)
         elif r.birth_date_agrees is False:
             problems.append(f"{_who(p)}: ngày sinh khác với cơ sở dữ liệu dân cư")
+            rows.append(p.row)
         else:
             agreed += 1
     if params.get("require_found") and unknown:
         problems.extend(unknown)
+        rows.extend(unknown_rows)
         unknown = []
     if problems:
-        return Outcome(FAILED, f"{len(problems)} người không khớp với cơ sở dữ liệu dân cư", tuple(problems + unknown))
+        return Outcome(FAILED, f"{len(problems)} người không khớp với cơ sở dữ liệu dân cư", tuple(problems + unknown),
+                       tuple(sorted(rows)))
     return Outcome(PASSED, f"{agreed} người khớp với cơ sở dữ liệu dân cư"
                            + (f", {len(unknown)} người chưa có dữ liệu" if unknown else ""), tuple(unknown))
 
@@ -326,7 +337,8 @@ def _run(stage: str, ctx, rules=None) -> list[dict]:
             results.append({**base, "status": NOT_APPLICABLE, "message": "Chưa có bộ kiểm tra cho mã quy tắc này"})
             continue
         out = ev.fn(ctx, rule.parameters or {})
-        results.append({**base, "status": out.status, "message": out.message, "details": list(out.details)})
+        results.append({**base, "status": out.status, "message": out.message, "details": list(out.details),
+                        "people": list(out.people)})
     return results
 
 

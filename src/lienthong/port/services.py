@@ -190,8 +190,9 @@ def load_trip(pk_or_trip) -> Trip:
 
 
 def departure_context(trip: Trip, population=None) -> checks.DepartureContext:
-    people = [checks.Person("captain", trip.captain_name, trip.captain_cccd, trip.captain_birth_date)]
-    people += [checks.Person("crew", c.full_name, c.cccd, c.birth_date) for c in trip.crew.all()]
+    people = [checks.Person("captain", trip.captain_name, trip.captain_cccd, trip.captain_birth_date, row=0)]
+    people += [checks.Person("crew", c.full_name, c.cccd, c.birth_date, row=i)
+               for i, c in enumerate(trip.crew.all(), start=1)]
     local = timezone.localtime
     return checks.DepartureContext(
         vessel=trip.vessel, departure_date=local(trip.departure_at).date(),
@@ -207,8 +208,26 @@ def run_departure_checks(trip: Trip, population=None) -> list[dict]:
 
 
 # --- decision ------------------------------------------------------------------------------------
+def public_url(name: str, *args) -> str:
+    """An address the public reaches (QR code, receipt links), under settings.PUBLIC_URL (LIENTHONG_PUBLIC_URL):
+    never the host an officer happened to browse to."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.urls import reverse
+
+    base = (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+    if not base:
+        raise ImproperlyConfigured("Set LIENTHONG_PUBLIC_URL: the public address the clearance's QR code points to.")
+    return base + reverse(name, args=args)
+
+
+def verify_url(trip: Trip) -> str:
+    """The clearance's verification address (its QR code)."""
+    return public_url("port-verify", trip.public_token)
+
+
 def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str = "", override_reason: str = "",
-           verify_url: str = "", request=None, population=None) -> Trip:
+           request=None, population=None) -> Trip:
     """Clear or refuse a declared trip. Clearing with a blocking failure needs a written override reason,
     which is audited with the failed rules. Clearing signs the clearance document."""
     trip = load_trip(trip)
@@ -245,7 +264,7 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
                        detail={"override": False})
             from .documents import signed_clearance
 
-            pdf = signed_clearance(trip, verify_url or f"/cang/xac-minh/{trip.public_token}/")
+            pdf = signed_clearance(trip, verify_url(trip))
             trip.clearance_pdf, trip.clearance_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
             trip.save(update_fields=["clearance_pdf", "clearance_sha256"])
         return trip

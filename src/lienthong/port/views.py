@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,10 +40,6 @@ def _trip_for(request, reference: str) -> Trip:
     if trip is None:
         raise Http404
     return services.load_trip(trip)
-
-
-def _verify_url(request, trip: Trip) -> str:
-    return request.build_absolute_uri(reverse("port-verify", args=[trip.public_token]))
 
 
 # --- public: pre-declaration, receipt, verification ------------------------------------------------
@@ -137,13 +132,26 @@ def trip_detail(request, reference: str):
     return _render_trip(request, trip, results, can_decide=services.can_decide(user, trip.port))
 
 
+def _person_marks(results) -> dict[int, list[dict]]:
+    """Row (0 the captain, 1… the crew) → the failed checks that name that person, to mark them on the list."""
+    marks: dict[int, list[dict]] = defaultdict(list)
+    for r in results:
+        if r["status"] == FAILED:
+            for row in r.get("people", ()):  # results frozen before the rows were recorded have none
+                marks[row].append(r)
+    return dict(marks)
+
+
 def _render_trip(request, trip, results, *, can_decide, errors=None, form_values=None, catch_rows=(), status=200):
     failed = [r for r in results if r["status"] == FAILED]
     errors = dict(errors or {})
     values = form_values or {}
     arrival_port = values.get("arrival_port") or str(services.default_arrival_port(trip, request.user).pk)
+    marks = _person_marks(results)
     return render(request, "port/trip.html", {
         "trip": trip, "results": results, "failed": failed,
+        "captain_marks": marks.get(0, []),
+        "crew_marks": [(c, marks.get(i, [])) for i, c in enumerate(trip.crew.all(), start=1)],
         "blocking": [r for r in failed if r["severity"] == "blocking"],
         "can_decide": can_decide, "errors": errors, "values": values,
         "species": Species.objects.all(), "ports": Port.objects.filter(active=True),
@@ -161,7 +169,7 @@ def trip_decide(request, reference: str):
     try:
         services.decide(trip, user, action=action, refusal_code=request.POST.get("refusal_code", ""),
                         note=request.POST.get("note", ""), override_reason=request.POST.get("override_reason", ""),
-                        verify_url=_verify_url(request, trip), request=request)
+                        request=request)
     except PortError as exc:
         trip = services.load_trip(trip)
         return _render_trip(request, trip, services.run_departure_checks(trip),
