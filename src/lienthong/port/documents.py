@@ -12,6 +12,7 @@ from fpdf.fonts import FontFace
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.printing import fonts
 
+from .numbers import vi_number
 from .signing import sign_pdf
 
 _STATUS_VI = {"passed": "Đạt", "failed": "Không đạt", "not_applicable": "Không áp dụng"}
@@ -78,7 +79,7 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
     local = timezone.localtime
     rows = [
         ("Số đăng ký tàu", v.registration_number + (f" ({v.name})" if v.name and v.name != v.registration_number else "")),
-        ("Chiều dài", f"{v.length_m} m" if v.length_m is not None else "—"),
+        ("Chiều dài", f"{vi_number(v.length_m)} m" if v.length_m is not None else "—"),
         ("Chủ tàu", (v.owner.full_name or v.owner.raw_name) if v.owner else "—"),
         ("Thuyền trưởng", trip.captain_name),
         ("Số thuyền viên", f"{trip.crew.count()} người (không kể thuyền trưởng)"),
