@@ -66,7 +66,7 @@ def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, 
     page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
     page.set_default_timeout(20_000)
     login(page, "cang")
-    page.click("[data-testid=nav-port]")
+    assert page.url == live_site.url + "/cang/"  # a port officer lands on the desk
     page.click(f"[data-testid=waiting] [data-reference='{reference}'] a")
     assert page.locator("[data-testid=check-row]").count() == 8
     assert page.locator("[data-testid=crew-list] li").count() == 2

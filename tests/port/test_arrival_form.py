@@ -108,3 +108,12 @@ def test_arrival_port_defaults_to_the_trips_port(client_for, declare_trip, port_
     html = client_for(port_officer).get(f"/cang/chuyen/{trip.reference}/").content.decode()
     select = re.search(r'<select id="arrival_port".*?</select>', html, re.S).group(0)
     assert re.findall(r'<option value="(\d+)" selected', select) == [str(ports["rach-gia"].pk)]
+
+
+def test_catch_lines_are_capped():
+    from lienthong.port.forms import MAX_CATCH_LINES, catch_from_post
+
+    data = {f"catch-{i}-species": "tom" for i in range(MAX_CATCH_LINES + 5)}
+    data.update({f"catch-{i}-kg": "1" for i in range(MAX_CATCH_LINES + 5)})
+    catches, rows, errors = catch_from_post(data, {"tom": object()})
+    assert len(catches) == MAX_CATCH_LINES and errors == [f"Tối đa {MAX_CATCH_LINES} dòng sản lượng"]

@@ -74,6 +74,7 @@ def crew_from_post(data) -> tuple[list[CrewInput], list[dict]]:
 
 
 CATCH_ROWS_SHOWN = 6
+MAX_CATCH_LINES = 60  # one line per species: more than any hold carries
 
 
 def catch_from_post(data, species: dict) -> tuple[list, list[dict], list[str]]:
@@ -89,6 +90,9 @@ def catch_from_post(data, species: dict) -> tuple[list, list[dict], list[str]]:
             continue
         rows.append({"species": code, "kg": text})
         line = len(rows)
+        if line > MAX_CATCH_LINES:
+            errors.append(gettext("At most %(n)s catch lines") % {"n": MAX_CATCH_LINES})
+            break
         if code not in species:
             errors.append(gettext("Line %(n)s: choose a species") % {"n": line})
             continue
