@@ -89,9 +89,10 @@ def test_an_arrival_in_the_future_is_refused(clock, client_for, declare_trip, po
     clock.shift(dt.timedelta(hours=10))
     later = timezone.localtime() + dt.timedelta(hours=2)
     response = _post(client_for(port_officer), trip, returned_at=later.strftime("%Y-%m-%dT%H:%M"),
-                     **{"catch-0-species": "tom", "catch-0-kg": "5"})
+                     **{"catch-0-species": "tom", "catch-0-kg": "5", "catch-1-species": "ghe", "catch-1-kg": "1,250"})
     assert response.status_code == 400
-    assert "Thời gian cập cảng không thể ở tương lai" in response.content.decode()
+    html = response.content.decode()
+    assert "Thời gian cập cảng không thể ở tương lai" in html and "Dòng 2: “1,250”" in html  # every error at once
     with pytest.raises(services.PortError):
         services.record_arrival(trip, port_officer, returned_at=timezone.now() + dt.timedelta(hours=1))
     trip.refresh_from_db()

@@ -291,6 +291,16 @@ MAX_CATCH_WEIGHT = Decimal("1000000")  # kg in one species line: far above any v
 ARRIVAL_CLOCK_SLACK = timedelta(minutes=10)
 
 
+def arrival_time_error(trip: Trip, returned_at: datetime) -> str | None:
+    """Why this arrival time cannot be right (before the departure, or still to come), or None."""
+    if returned_at <= trip.departure_at:
+        return _("The arrival time must be after the departure time")
+    if returned_at > timezone.now() + ARRIVAL_CLOCK_SLACK:
+        return _("The arrival time cannot be in the future (now: %(now)s)") % {
+            "now": f"{timezone.localtime():%H:%M %d/%m/%Y}"}
+    return None
+
+
 def default_arrival_port(trip: Trip, user=None) -> Port:
     """Where the vessel most likely comes back: its port of departure, or else the officer's own port."""
     if trip.port.active:
@@ -308,11 +318,8 @@ def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None
         raise PortError(_("You are not assigned to this port"))
     if trip.status != TripStatus.CLEARED:
         raise PortError(_("Arrival can only be recorded for a trip cleared to depart"))
-    if returned_at <= trip.departure_at:
-        raise PortError({"returned_at": _("The arrival time must be after the departure time")})
-    if returned_at > timezone.now() + ARRIVAL_CLOCK_SLACK:
-        raise PortError({"returned_at": _("The arrival time cannot be in the future (now: %(now)s)") % {
-            "now": f"{timezone.localtime():%H:%M %d/%m/%Y}"}})
+    if problem := arrival_time_error(trip, returned_at):
+        raise PortError({"returned_at": problem})
     if any(w <= 0 or w > MAX_CATCH_WEIGHT for _s, w in catches):
         raise PortError({"catch": _("Invalid weight")})
     if zone_fished and zone_fished not in ZONES:

@@ -188,6 +188,8 @@ def trip_arrival(request, reference: str):
     returned_at = parse_local_datetime(request.POST.get("returned_at", ""))
     if returned_at is None:
         errors["returned_at"] = _("Enter the time of arrival.")
+    elif problem := services.arrival_time_error(trip, returned_at):
+        errors["returned_at"] = problem  # shown with the catch errors, all at once
     catches, catch_rows, catch_errors = catch_from_post(request.POST, {s.code: s for s in Species.objects.all()})
     if catch_errors:
         errors["catch"] = "\n".join(catch_errors)
