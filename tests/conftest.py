@@ -1,8 +1,36 @@
-"""Fixtures shared by the whole suite: one user per role, and a commune officer with an area."""
+"""Fixtures shared by the whole suite: the pinned clock, one user per role, and a commune officer with an area."""
 from __future__ import annotations
 
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.test import Client
+
+# Every test outside tests/e2e runs with the clock pinned (time-machine; it ticks on from the pinned instant),
+# so no outcome depends on the hour or the day the suite runs. The default instant is chosen awkward on
+# purpose: 00:36 on 1 December in Asia/Ho_Chi_Minh is still 30 November in UTC, which is exactly where dates
+# formatted in UTC go wrong. LIENTHONG_TEST_NOW (ISO 8601 with an offset) moves it: that is how the suite is
+# shown to pass at any hour (tests/run_at_instants.py runs it at 00:30, 23:45 and noon local time).
+# The e2e tests and tests marked real_clock are left alone: they share a database or files with processes
+# that keep the real clock (a served site, a sync worker), and the two clocks must agree.
+TEST_NOW = datetime.fromisoformat(os.environ.get("LIENTHONG_TEST_NOW", "2026-12-01T00:36:00+07:00"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_clock: the test keeps the real clock (it shares state with another process)")
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The pinned clock (time_machine Coordinates: clock.move_to(datetime or ISO text), clock.shift(seconds))."""
+    if request.node.get_closest_marker("real_clock") or request.node.get_closest_marker("e2e") \
+            or "e2e" in request.node.path.parts:
+        yield None
+        return
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
 
 PASSWORD = "mat-khau-thu-nghiem-2025"
 

@@ -26,6 +26,9 @@ if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
 DEBUG = os.environ.get("LIENTHONG_DEBUG", "0") == "1" and not PRODUCTION
 ALLOWED_HOSTS = [h for h in os.environ.get("LIENTHONG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LIENTHONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The address the public reaches this site at (the port clearance's QR code points there), never the host an
+# officer happened to browse to on the intranet. Required in production (clearing a departure refuses without it).
+PUBLIC_URL = os.environ.get("LIENTHONG_PUBLIC_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

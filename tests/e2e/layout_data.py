@@ -48,14 +48,16 @@ def trips() -> None:
             captain=port.CrewInput("Nguyễn Văn Tư", "091085001234"),
             crew=[port.CrewInput("Trần Văn Hải", "091090100000"), port.CrewInput("Lê Văn Bảy", "091092100007")],
             zone=vessel.fishing_zone or "inshore", gear=vessel.gear,
-            departure_at=start + timedelta(minutes=i), expected_return_at=start + timedelta(days=3)))
+            # The returned trip left yesterday: an arrival is never recorded ahead of time.
+            departure_at=(start if i < 3 else timezone.now() - timedelta(hours=20)) + timedelta(minutes=i),
+            expected_return_at=start + timedelta(days=3)))
     _, cleared, refused, returned = made
     reason = "Kiểm tra giấy tờ trực tiếp tại cảng, đủ điều kiện xuất bến."
     for trip in (cleared, returned):
         port.decide(trip, officer, action="clear", override_reason=reason)
     port.decide(refused, officer, action="refuse", refusal_code=port.OTHER_REASON, note="Thiếu thuyền viên")
     species = list(Species.objects.all()[:3])
-    port.record_arrival(returned, officer, returned_at=start + timedelta(days=2), zone_fished="offshore",
+    port.record_arrival(returned, officer, returned_at=timezone.now() - timedelta(hours=1), zone_fished="offshore",
                         catches=[(s, Decimal("1250.5")) for s in species])
 
 

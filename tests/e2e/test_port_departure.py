@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import urllib.request
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -39,7 +40,8 @@ def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, 
     p = phone.new_page()
     p.set_default_timeout(15_000)
     p.goto(live_site.url + "/cang/khai-bao/")
-    start = dt.datetime.now() + dt.timedelta(hours=2)
+    # The form's times are the port's local time; this process's own zone may be UTC (the server's clock is real).
+    start = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + dt.timedelta(hours=2)
     p.fill("#id_registration_number", demo_vessel["reg"])
     p.fill("#id_owner_cccd", demo_vessel["owner_cccd"])
     p.select_option("#id_port", label="Cảng cá Rạch Giá")
@@ -66,7 +68,7 @@ def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, 
     page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
     page.set_default_timeout(20_000)
     login(page, "cang")
-    page.click("[data-testid=nav-port]")
+    assert page.url == live_site.url + "/cang/"  # a port officer lands on the desk
     page.click(f"[data-testid=waiting] [data-reference='{reference}'] a")
     assert page.locator("[data-testid=check-row]").count() == 8
     assert page.locator("[data-testid=crew-list] li").count() == 2

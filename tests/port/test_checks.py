@@ -38,7 +38,7 @@ def test_vessel_not_active_fails(declare_trip, vessel):
     vessel.save()
     r = result(trip, "vessel_active")
     assert (r["status"], r["severity"]) == ("failed", "blocking")
-    assert r["message"] == "Tàu KG-91234-TS không ở trạng thái hoạt động (suspended)"
+    assert r["message"] == "Tàu KG-91234-TS không ở trạng thái hoạt động (tạm dừng)"
 
 
 # --- fishing licence -----------------------------------------------------------------------------
@@ -92,11 +92,11 @@ def test_safety_certificate_expired_fails(declare_trip, vessel):
 def test_safety_certificate_missing_fails_and_not_applicable_under_12m(declare_trip, vessel):
     vessel.safety_certificates.all().delete()
     trip = declare_trip()
-    assert result(trip, "safety_certificate")["message"] == "Tàu dài 16.50 m không có giấy chứng nhận an toàn kỹ thuật"
+    assert result(trip, "safety_certificate")["message"] == "Tàu dài 16,5 m không có giấy chứng nhận an toàn kỹ thuật"
     vessel.length_m = Decimal("11.90")
     vessel.save()
     r = result(trip, "safety_certificate")
-    assert (r["status"], r["message"]) == ("not_applicable", "Tàu dài 11.90 m, dưới 12 m: không bắt buộc")
+    assert (r["status"], r["message"]) == ("not_applicable", "Tàu dài 11,9 m, dưới 12 m: không bắt buộc")
 
 
 def test_safety_certificate_threshold_is_a_parameter(declare_trip, vessel):
@@ -120,7 +120,7 @@ def test_vms_registered_passes_missing_fails_small_vessel_not_applicable(declare
     vessel.vms_device_id = "  "
     vessel.save()
     r = result(trip, "vms_device")
-    assert (r["status"], r["message"]) == ("failed", "Tàu dài 16.50 m chưa đăng ký thiết bị giám sát hành trình")
+    assert (r["status"], r["message"]) == ("failed", "Tàu dài 16,5 m chưa đăng ký thiết bị giám sát hành trình")
     vessel.length_m = Decimal("14.99")
     vessel.save()
     assert result(trip, "vms_device")["status"] == "not_applicable"
@@ -153,19 +153,21 @@ def test_crew_cccd_structure_fails_for_bad_numbers(declare_trip):
     r = result(declare_trip(crew_rows=bad), "crew_cccd_valid")
     assert r["status"] == "failed" and r["message"] == "3 số định danh không hợp lệ"
     assert r["details"] == [
-        "Thuyền viên Lê Văn Một (12345): Số định danh quá ngắn (5 chữ số)",
-        "Thuyền viên Lê Văn Hai (999085001234): Mã tỉnh 999 không tồn tại",
-        "Thuyền viên Lê Văn Ba (123456789): CMND 9 số, cần số định danh cá nhân 12 số",
+        "Thuyền viên số 1 Lê Văn Một (12345): Số định danh quá ngắn (5 chữ số)",
+        "Thuyền viên số 2 Lê Văn Hai (999085001234): Mã tỉnh 999 không tồn tại",
+        "Thuyền viên số 3 Lê Văn Ba (123456789): CMND 9 số, cần số định danh cá nhân 12 số",
     ]
+    assert r["people"] == [1, 2, 3]
 
 
 def test_crew_cccd_duplicate_and_birth_year_mismatch_fail(declare_trip):
     rows = [CREW[0], (CREW[1][0], CREW[0][1], None), ("Phạm Văn Sai", "091070123456", dt.date(1971, 1, 1))]
     r = result(declare_trip(crew_rows=rows), "crew_cccd_valid")
     assert r["details"] == [
-        f"Thuyền viên {CREW[1][0]} ({CREW[0][1]}): trùng số với {CREW[0][0]}",
-        "Thuyền viên Phạm Văn Sai (091070123456): năm sinh 1971 không khớp với số định danh",
+        f"Thuyền viên số 2 {CREW[1][0]} ({CREW[0][1]}): trùng số với {CREW[0][0]}",
+        "Thuyền viên số 3 Phạm Văn Sai (091070123456): năm sinh 1971 không khớp với số định danh",
     ]
+    assert r["people"] == [2, 3]
 
 
 def test_crew_cmnd_allowed_by_parameter(declare_trip):
@@ -177,13 +179,13 @@ def test_crew_population_name_mismatch_fails(declare_trip):
     rows = [("Võ Thị Khác", CREW[0][1], None), CREW[1]]
     r = result(declare_trip(crew_rows=rows), "crew_population")
     assert (r["status"], r["message"]) == ("failed", "1 người không khớp với cơ sở dữ liệu dân cư")
-    assert r["details"] == [f"Thuyền viên Võ Thị Khác ({CREW[0][1]}): số định danh thuộc người có họ tên khác"]
+    assert r["details"] == [f"Thuyền viên số 1 Võ Thị Khác ({CREW[0][1]}): số định danh thuộc người có họ tên khác"]
 
 
 def test_crew_population_birth_date_mismatch_fails(declare_trip):
     name, cccd, birth = CREW[2]
     r = result(declare_trip(crew_rows=[(name, cccd, birth + dt.timedelta(days=3))]), "crew_population")
-    assert r["details"] == [f"Thuyền viên {name} ({cccd}): ngày sinh khác với cơ sở dữ liệu dân cư"]
+    assert r["details"] == [f"Thuyền viên số 1 {name} ({cccd}): ngày sinh khác với cơ sở dữ liệu dân cư"]
 
 
 def test_crew_unknown_to_population_passes_unless_required(declare_trip):
@@ -194,7 +196,7 @@ def test_crew_unknown_to_population_passes_unless_required(declare_trip):
     CheckRule.objects.filter(code="crew_population").update(parameters={"require_found": True})
     r = result(trip, "crew_population")
     assert r["status"] == "failed"
-    assert r["details"] == ["Thuyền viên Đặng Văn Lạ (091088999999): không có trong cơ sở dữ liệu dân cư"]
+    assert r["details"] == ["Thuyền viên số 2 Đặng Văn Lạ (091088999999): không có trong cơ sở dữ liệu dân cư"]
 
 
 # --- open violations -----------------------------------------------------------------------------
@@ -256,7 +258,7 @@ def test_trip_duration(declare_trip):
     trip = declare_trip(days=4)  # limit: 4 × 1.5 days + 24 h = 7 days
     assert arrival(trip, hours=7 * 24)["trip_duration"]["status"] == "passed"
     r = arrival(trip, hours=7 * 24 + 1)["trip_duration"]
-    assert (r["status"], r["message"]) == ("failed", "Chuyến biển dài 7.0 ngày, khai báo 4.0 ngày")
+    assert (r["status"], r["message"]) == ("failed", "Chuyến biển dài 7,0 ngày, khai báo 4,0 ngày")
 
 
 def test_zone_match(declare_trip):
@@ -273,7 +275,7 @@ def test_catch_reported_and_catch_gear(declare_trip):
     empty = arrival(trip, hours=10)
     assert (empty["catch_reported"]["status"], empty["catch_gear"]["status"]) == ("failed", "not_applicable")
     ok = arrival(trip, hours=10, catches=[(shrimp, Decimal("120.5"))])
-    assert ok["catch_reported"]["message"] == "Đã khai báo 1 loài, tổng 120.5 kg"
+    assert ok["catch_reported"]["message"] == "Đã khai báo 1 loài, tổng 120,5 kg"
     assert ok["catch_gear"]["status"] == "passed"
     odd = arrival(trip, hours=10, catches=[(shrimp, Decimal("100")), (tuna, Decimal("900"))])["catch_gear"]
     assert (odd["status"], odd["details"]) == ("failed", ["Cá ngừ (900 kg)"])

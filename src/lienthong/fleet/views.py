@@ -54,6 +54,8 @@ def _search(q: str, user, limit: int) -> list[Vessel]:
 def home(request):
     """The overview: each figure is the size of a vessel list (`listing.overview_counts`) and links to it."""
     user = request.user
+    if getattr(user, "role", "") == "port":  # port officers work at their desk: land them there (issue 8, item 14)
+        return redirect("port-desk")
     counts = listing.overview_counts(user)
     # Rows keep the code ("" for an unknown length) the list's filter takes as listing.UNKNOWN.
     lengths = [("" if c.key == listing.UNKNOWN else c.key, labels.length_class_label("" if c.key == listing.UNKNOWN else c.key), c.n)

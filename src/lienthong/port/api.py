@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -72,13 +72,15 @@ class ErrorsOut(Schema):
 
 
 def _out(request, trip: Trip, with_checks: bool) -> dict:
-    absolute = request.build_absolute_uri
     out = {
         "reference": trip.reference, "status": trip.status, "vessel": trip.vessel.registration_number,
-        "port": trip.port.code, "departure_at": trip.departure_at, "expected_return_at": trip.expected_return_at,
-        "receipt_url": absolute(reverse("port-receipt", args=[trip.public_token])),
-        "verification_url": absolute(reverse("port-verify", args=[trip.public_token])),
-        "clearance_pdf_url": absolute(reverse("port-receipt-pdf", args=[trip.public_token]))
+        # Exported in the site's time zone (+07:00), as every date the port shows or prints.
+        "port": trip.port.code, "departure_at": timezone.localtime(trip.departure_at),
+        "expected_return_at": timezone.localtime(trip.expected_return_at),
+        # Public addresses (LIENTHONG_PUBLIC_URL), the same the clearance's QR code carries, not the caller's host.
+        "receipt_url": services.public_url("port-receipt", trip.public_token),
+        "verification_url": services.verify_url(trip),
+        "clearance_pdf_url": services.public_url("port-receipt-pdf", trip.public_token)
         if trip.clearance_pdf else None,
     }
     if with_checks:

@@ -16,6 +16,8 @@ from lienthong.fleet.classes import GEARS, SAFETY_CERT_MIN_LENGTH, VMS_MIN_LENGT
 from lienthong.identity.cccd import consistent_with, parse_id_number
 from lienthong.population.source import PopulationError, PopulationSource, VerifyQuery, VerifyResult
 
+from .numbers import vi_number
+
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
 
 
@@ -24,6 +26,7 @@ class Outcome:
     status: str
     message: str
     details: tuple[str, ...] = ()
+    people: tuple[int, ...] = ()  # the rows (0 the captain, 1… the crew as declared) this outcome fails
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Person:
     full_name: str
     cccd: str
     birth_date: date | None = None
+    row: int = 0  # 0 for the captain, 1… for the crew in the order declared: how the officer finds them
 
 
 @dataclass
@@ -92,7 +96,9 @@ class ArrivalContext:
 
 
 def _who(p: Person) -> str:
-    return f"{'Thuyền trưởng' if p.role == 'captain' else 'Thuyền viên'} {p.full_name} ({p.cccd})"
+    """The person as the check list names them: the crew by their row number, so the officer finds the line."""
+    who = "Thuyền trưởng" if p.role == "captain" else f"Thuyền viên số {p.row}"
+    return f"{who} {p.full_name} ({p.cccd})"
 
 
 def _length(vessel) -> Decimal | None:
@@ -104,7 +110,11 @@ def _length(vessel) -> Decimal | None:
 def vessel_active(ctx: DepartureContext, params: dict) -> Outcome:
     if ctx.vessel.status == "active":
         return Outcome(PASSED, f"Tàu {ctx.vessel.registration_number} đã đăng ký, đang hoạt động")
-    return Outcome(FAILED, f"Tàu {ctx.vessel.registration_number} không ở trạng thái hoạt động ({ctx.vessel.status})")
+    from django.utils import translation
+
+    with translation.override("vi"):  # the record is in Vietnamese whatever the officer's language
+        status = str(ctx.vessel.get_status_display())
+    return Outcome(FAILED, f"Tàu {ctx.vessel.registration_number} không ở trạng thái hoạt động ({status})")
 
 
 @evaluator("fishing_licence")
@@ -141,7 +151,7 @@ def safety_certificate(ctx: DepartureContext, params: dict) -> Outcome:
     if length is None:
         return Outcome(FAILED, "Chưa rõ chiều dài tàu: không xác định được có phải có giấy chứng nhận an toàn kỹ thuật")
     if length < minimum:
-        return Outcome(NOT_APPLICABLE, f"Tàu dài {length} m, dưới {minimum} m: không bắt buộc")
+        return Outcome(NOT_APPLICABLE, f"Tàu dài {vi_number(length)} m, dưới {vi_number(minimum)} m: không bắt buộc")
     certs = list(ctx.vessel.safety_certificates.all())
     valid = [c for c in certs if c.expires_on is not None and c.expires_on >= ctx.departure_date]
     if valid:
@@ -151,7 +161,7 @@ def safety_certificate(ctx: DepartureContext, params: dict) -> Outcome:
         latest = max((c.expires_on for c in certs if c.expires_on), default=None)
         when = f" (hết hạn {latest:%d/%m/%Y})" if latest else ""
         return Outcome(FAILED, f"Giấy chứng nhận an toàn kỹ thuật không còn hạn{when}")
-    return Outcome(FAILED, f"Tàu dài {length} m không có giấy chứng nhận an toàn kỹ thuật")
+    return Outcome(FAILED, f"Tàu dài {vi_number(length)} m không có giấy chứng nhận an toàn kỹ thuật")
 
 
 @evaluator("vms_device")
@@ -161,10 +171,10 @@ def vms_device(ctx: DepartureContext, params: dict) -> Outcome:
     if length is None:
         return Outcome(FAILED, "Chưa rõ chiều dài tàu: không xác định được có phải lắp thiết bị giám sát hành trình")
     if length < minimum:
-        return Outcome(NOT_APPLICABLE, f"Tàu dài {length} m, dưới {minimum} m: không bắt buộc")
+        return Outcome(NOT_APPLICABLE, f"Tàu dài {vi_number(length)} m, dưới {vi_number(minimum)} m: không bắt buộc")
     if (ctx.vessel.vms_device_id or "").strip():
         return Outcome(PASSED, f"Thiết bị giám sát hành trình {ctx.vessel.vms_device_id} đã đăng ký")
-    return Outcome(FAILED, f"Tàu dài {length} m chưa đăng ký thiết bị giám sát hành trình")
+    return Outcome(FAILED, f"Tàu dài {vi_number(length)} m chưa đăng ký thiết bị giám sát hành trình")
 
 
 @evaluator("owner_identity")
@@ -190,22 +200,24 @@ def crew_cccd_valid(ctx: DepartureContext, params: dict) -> Outcome:
     if not ctx.people:
         return Outcome(FAILED, "Chưa khai báo thuyền trưởng và thuyền viên")
     allow_cmnd = bool(params.get("allow_cmnd", False))
-    problems, seen = [], {}
+    problems, seen, rows = [], {}, []
     for p in ctx.people:
         check = parse_id_number(p.cccd, ctx.departure_date)
+        before = len(problems)
         if not check.valid:
             problems.append(f"{_who(p)}: {check.reason}")
-            continue
-        if check.kind == "cmnd" and not allow_cmnd:
+        elif check.kind == "cmnd" and not allow_cmnd:
             problems.append(f"{_who(p)}: CMND 9 số, cần số định danh cá nhân 12 số")
-            continue
-        if p.birth_date and consistent_with(check, birth_year=p.birth_date.year) is False:
-            problems.append(f"{_who(p)}: năm sinh {p.birth_date.year} không khớp với số định danh")
-        if check.digits in seen:
-            problems.append(f"{_who(p)}: trùng số với {seen[check.digits]}")
-        seen[check.digits] = p.full_name
+        else:
+            if p.birth_date and consistent_with(check, birth_year=p.birth_date.year) is False:
+                problems.append(f"{_who(p)}: năm sinh {p.birth_date.year} không khớp với số định danh")
+            if check.digits in seen:
+                problems.append(f"{_who(p)}: trùng số với {seen[check.digits]}")
+            seen[check.digits] = p.full_name
+        if len(problems) > before:
+            rows.append(p.row)
     if problems:
-        return Outcome(FAILED, f"{len(problems)} số định danh không hợp lệ", tuple(problems))
+        return Outcome(FAILED, f"{len(problems)} số định danh không hợp lệ", tuple(problems), tuple(rows))
     return Outcome(PASSED, f"{len(ctx.people)} số định danh đúng cấu trúc")
 
 
@@ -217,21 +229,26 @@ def crew_population(ctx: DepartureContext, params: dict) -> Outcome:
         return Outcome(NOT_APPLICABLE, error)
     if not verified:
         return Outcome(NOT_APPLICABLE, "Không có số định danh hợp lệ để đối chiếu")
-    problems, unknown, agreed = [], [], 0
+    problems, unknown, agreed, rows, unknown_rows = [], [], 0, [], []
     for p, r in verified:
         if not r.found:
             unknown.append(f"{_who(p)}: không có trong cơ sở dữ liệu dân cư")
+            unknown_rows.append(p.row)
         elif r.name_agrees is False:
             problems.append(f"{_who(p)}: số định danh thuộc người có họ tên khác")
+            rows.append(p.row)
         elif r.birth_date_agrees is False:
             problems.append(f"{_who(p)}: ngày sinh khác với cơ sở dữ liệu dân cư")
+            rows.append(p.row)
         else:
             agreed += 1
     if params.get("require_found") and unknown:
         problems.extend(unknown)
+        rows.extend(unknown_rows)
         unknown = []
     if problems:
-        return Outcome(FAILED, f"{len(problems)} người không khớp với cơ sở dữ liệu dân cư", tuple(problems + unknown))
+        return Outcome(FAILED, f"{len(problems)} người không khớp với cơ sở dữ liệu dân cư", tuple(problems + unknown),
+                       tuple(sorted(rows)))
     return Outcome(PASSED, f"{agreed} người khớp với cơ sở dữ liệu dân cư"
                            + (f", {len(unknown)} người chưa có dữ liệu" if unknown else ""), tuple(unknown))
 
@@ -243,7 +260,10 @@ def no_open_violation(ctx: DepartureContext, params: dict) -> Outcome:
     others = Trip.objects.filter(vessel=ctx.vessel, status=TripStatus.CLEARED)
     if ctx.trip_id:
         others = others.exclude(pk=ctx.trip_id)
-    problems = [f"Chuyến {t.reference} xuất bến {t.departure_at:%d/%m/%Y} chưa khai báo về cảng"
+    from django.utils import timezone
+
+    # The database gives UTC; the date on the record is the port's (a 00:36 departure on 1/12 is "01/12").
+    problems = [f"Chuyến {t.reference} xuất bến {timezone.localtime(t.departure_at):%d/%m/%Y} chưa khai báo về cảng"
                 for t in others.order_by("departure_at")[:5]]
     if params.get("open_flags_block"):
         flags = TripFlag.objects.filter(trip__vessel=ctx.vessel, resolved_at__isnull=True).select_related("trip")
@@ -264,9 +284,8 @@ def trip_duration(ctx: ArrivalContext, params: dict) -> Outcome:
     limit = declared * factor + grace
     days = actual.total_seconds() / 86400
     declared_days = declared.total_seconds() / 86400
-    if actual > limit:
-        return Outcome(FAILED, f"Chuyến biển dài {days:.1f} ngày, khai báo {declared_days:.1f} ngày")
-    return Outcome(PASSED, f"Chuyến biển dài {days:.1f} ngày, khai báo {declared_days:.1f} ngày")
+    message = f"Chuyến biển dài {vi_number(days, 1)} ngày, khai báo {vi_number(declared_days, 1)} ngày"
+    return Outcome(FAILED if actual > limit else PASSED, message)
 
 
 @evaluator("zone_match", stage="arrival")
@@ -283,7 +302,7 @@ def zone_match(ctx: ArrivalContext, params: dict) -> Outcome:
 def catch_reported(ctx: ArrivalContext, params: dict) -> Outcome:
     if ctx.catches:
         total = sum((w for _, w in ctx.catches), Decimal(0))
-        return Outcome(PASSED, f"Đã khai báo {len(ctx.catches)} loài, tổng {total} kg")
+        return Outcome(PASSED, f"Đã khai báo {len(ctx.catches)} loài, tổng {vi_number(total)} kg")
     return Outcome(FAILED, "Không khai báo sản lượng khai thác")
 
 
@@ -293,7 +312,7 @@ def catch_gear(ctx: ArrivalContext, params: dict) -> Outcome:
     if not ctx.catches:
         return Outcome(NOT_APPLICABLE, "Không có sản lượng để đối chiếu")
     gear = ctx.trip.gear
-    odd = [f"{s.name} ({w} kg)" for s, w in ctx.catches if s.gears and gear not in s.gears]
+    odd = [f"{s.name} ({vi_number(w)} kg)" for s, w in ctx.catches if s.gears and gear not in s.gears]
     gear_name = GEARS.get(gear, (gear,))[0]
     if odd:
         return Outcome(FAILED, f"Loài không phù hợp với nghề {gear_name}", tuple(odd))
@@ -318,7 +337,8 @@ def _run(stage: str, ctx, rules=None) -> list[dict]:
             results.append({**base, "status": NOT_APPLICABLE, "message": "Chưa có bộ kiểm tra cho mã quy tắc này"})
             continue
         out = ev.fn(ctx, rule.parameters or {})
-        results.append({**base, "status": out.status, "message": out.message, "details": list(out.details)})
+        results.append({**base, "status": out.status, "message": out.message, "details": list(out.details),
+                        "people": list(out.people)})
     return results
 
 

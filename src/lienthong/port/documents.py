@@ -7,10 +7,12 @@ text stays Vietnamese whatever language the officer's pages are in: it is not ma
 from __future__ import annotations
 
 from django.utils import timezone
+from fpdf.fonts import FontFace
 
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.printing import fonts
 
+from .numbers import vi_number
 from .signing import sign_pdf
 
 _STATUS_VI = {"passed": "Đạt", "failed": "Không đạt", "not_applicable": "Không áp dụng"}
@@ -30,6 +32,25 @@ def _qr(pdf, text: str, x: float, y: float, size: float) -> None:
         for c, dark in enumerate(row):
             if dark:
                 pdf.rect(x + (c + border) * cell, y + (r + border) * cell, cell, cell, style="F")
+
+
+def _crew_table(pdf, trip) -> None:
+    """Everyone aboard, as the border guard at the checkpoint checks them against their papers: role, full name,
+    full CCCD and birth date. The numbers are printed whole on purpose: the clearance is the crew list the
+    departure is declared with (Luật Thủy sản 2017, Điều 81), and a masked number cannot be checked against a
+    card. Its readers are the port, the guards and the captain: the public verification page (the QR code)
+    shows no crew, and the PDF is reached only by officers of the port or by the declarant's secret link."""
+    people = [("Thuyền trưởng", trip.captain_name, trip.captain_cccd, trip.captain_birth_date)]
+    people += [("Thuyền viên", c.full_name, c.cccd, c.birth_date) for c in trip.crew.all()]
+    pdf.set_font(fonts.FAMILY, "B", 11)
+    pdf.cell(0, 7, f"Danh sách thuyền viên ({len(people)} người)", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(fonts.FAMILY, "", 9)
+    with pdf.table(col_widths=(10, 30, 70, 40, 30), text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT"),
+                   line_height=5.5, padding=(0.8, 1.5), headings_style=FontFace(emphasis="BOLD")) as table:
+        table.row(("STT", "Chức danh", "Họ và tên", "Số định danh", "Ngày sinh"))
+        for i, (role, name, cccd, birth) in enumerate(people, start=1):
+            table.row((str(i), role, name, cccd, f"{birth:%d/%m/%Y}" if birth else "—"))
+    pdf.ln(4)
 
 
 def clearance_pdf(trip, verify_url: str) -> bytes:
@@ -58,7 +79,7 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
     local = timezone.localtime
     rows = [
         ("Số đăng ký tàu", v.registration_number + (f" ({v.name})" if v.name and v.name != v.registration_number else "")),
-        ("Chiều dài", f"{v.length_m} m" if v.length_m is not None else "—"),
+        ("Chiều dài", f"{vi_number(v.length_m)} m" if v.length_m is not None else "—"),
         ("Chủ tàu", (v.owner.full_name or v.owner.raw_name) if v.owner else "—"),
         ("Thuyền trưởng", trip.captain_name),
         ("Số thuyền viên", f"{trip.crew.count()} người (không kể thuyền trưởng)"),
@@ -79,6 +100,8 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
     pdf.set_font(fonts.FAMILY, "", 7)
     pdf.multi_cell(50, 3.5, "Quét mã để kiểm tra giấy xác nhận và chữ ký số", align="C")
     pdf.set_y(max(pdf.get_y(), top + 6.5 * len(rows)) + 4)
+
+    _crew_table(pdf, trip)
 
     pdf.set_font(fonts.FAMILY, "B", 11)
     pdf.cell(0, 7, "Kết quả kiểm tra", new_x="LMARGIN", new_y="NEXT")

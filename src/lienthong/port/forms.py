@@ -3,14 +3,30 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.fleet.labels import GEAR_LABELS, ZONE_LABELS
 
 from .models import Port, Severity
-from .services import CrewInput
+from .numbers import NumberError, local_number, parse_decimal
+from .services import MAX_CATCH_WEIGHT, CrewInput
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+def parse_local_datetime(text: str):
+    """A date and time typed on a page, in the site's time zone (Asia/Ho_Chi_Minh); None if unreadable."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    for fmt in DT_FORMATS:
+        try:
+            return timezone.make_aware(datetime.strptime((text or "").strip(), fmt))
+        except ValueError:
+            continue
+    return None
 
 
 class DateTimeLocal(forms.DateTimeInput):
@@ -55,6 +71,57 @@ def crew_from_post(data) -> tuple[list[CrewInput], list[dict]]:
             birth_date = None
         crew.append(CrewInput(name, cccd, birth_date))
     return crew, rows
+
+
+CATCH_ROWS_SHOWN = 6
+MAX_CATCH_LINES = 60  # one line per species: more than any hold carries
+
+
+def catch_from_post(data, species: dict) -> tuple[list, list[dict], list[str]]:
+    """Catch rows catch-N-species / catch-N-kg. Returns (catches, rows as typed, errors): the rows come back
+    exactly as typed, every one of them, so that an error anywhere on the form loses nothing; blank rows are
+    skipped and the errors name the line as the officer counts them (1, 2, …, blank rows not counted)."""
+    catches, rows, errors = [], [], []
+    indexes = sorted({int(k.split("-")[1]) for k in data if k.startswith("catch-") and k.split("-")[1].isdigit()})
+    for i in indexes:
+        code = data.get(f"catch-{i}-species", "").strip()
+        text = data.get(f"catch-{i}-kg", "").strip()
+        if not code and not text:
+            continue
+        rows.append({"species": code, "kg": text})
+        line = len(rows)
+        if line > MAX_CATCH_LINES:
+            errors.append(gettext("At most %(n)s catch lines") % {"n": MAX_CATCH_LINES})
+            break
+        if code not in species:
+            errors.append(gettext("Line %(n)s: choose a species") % {"n": line})
+            continue
+        try:
+            weight = parse_decimal(text)
+        except NumberError as exc:
+            if exc.code == "ambiguous":
+                a, b = exc.readings
+                errors.append(gettext("Line %(n)s: “%(text)s” could be %(a)s or %(b)s kg: write it clearly, "
+                                      "e.g. %(c)s or %(d)s") % {
+                    "n": line, "text": text, "a": local_number(a), "b": local_number(b),
+                    "c": local_number(a, grouping=False), "d": local_number(b, grouping=False)})
+            else:
+                errors.append(gettext("Line %(n)s: invalid weight: %(text)s") % {"n": line, "text": text or "—"})
+            continue
+        if weight <= 0 or weight > MAX_CATCH_WEIGHT or weight != round(weight, 1):
+            errors.append(gettext("Line %(n)s: the weight must be more than 0 and at most %(max)s kg, "
+                                  "with at most one decimal") % {"n": line, "max": local_number(MAX_CATCH_WEIGHT)})
+            continue
+        catches.append((species[code], weight))
+    return catches, rows, errors
+
+
+def catch_rows_shown(rows: list[dict]) -> list[dict]:
+    """The rows to draw: those typed, then blank ones up to at least CATCH_ROWS_SHOWN (and one spare)."""
+    shown = list(rows)
+    while len(shown) < max(CATCH_ROWS_SHOWN, len(rows) + 1):
+        shown.append({"species": "", "kg": ""})
+    return shown
 
 
 class RuleForm(forms.Form):

@@ -190,8 +190,9 @@ def load_trip(pk_or_trip) -> Trip:
 
 
 def departure_context(trip: Trip, population=None) -> checks.DepartureContext:
-    people = [checks.Person("captain", trip.captain_name, trip.captain_cccd, trip.captain_birth_date)]
-    people += [checks.Person("crew", c.full_name, c.cccd, c.birth_date) for c in trip.crew.all()]
+    people = [checks.Person("captain", trip.captain_name, trip.captain_cccd, trip.captain_birth_date, row=0)]
+    people += [checks.Person("crew", c.full_name, c.cccd, c.birth_date, row=i)
+               for i, c in enumerate(trip.crew.all(), start=1)]
     local = timezone.localtime
     return checks.DepartureContext(
         vessel=trip.vessel, departure_date=local(trip.departure_at).date(),
@@ -207,8 +208,26 @@ def run_departure_checks(trip: Trip, population=None) -> list[dict]:
 
 
 # --- decision ------------------------------------------------------------------------------------
+def public_url(name: str, *args) -> str:
+    """An address the public reaches (QR code, receipt links), under settings.PUBLIC_URL (LIENTHONG_PUBLIC_URL):
+    never the host an officer happened to browse to."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.urls import reverse
+
+    base = (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+    if not base:
+        raise ImproperlyConfigured("Set LIENTHONG_PUBLIC_URL: the public address the clearance's QR code points to.")
+    return base + reverse(name, args=args)
+
+
+def verify_url(trip: Trip) -> str:
+    """The clearance's verification address (its QR code)."""
+    return public_url("port-verify", trip.public_token)
+
+
 def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str = "", override_reason: str = "",
-           verify_url: str = "", request=None, population=None) -> Trip:
+           request=None, population=None) -> Trip:
     """Clear or refuse a declared trip. Clearing with a blocking failure needs a written override reason,
     which is audited with the failed rules. Clearing signs the clearance document."""
     trip = load_trip(trip)
@@ -245,7 +264,7 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
                        detail={"override": False})
             from .documents import signed_clearance
 
-            pdf = signed_clearance(trip, verify_url or f"/cang/xac-minh/{trip.public_token}/")
+            pdf = signed_clearance(trip, verify_url(trip))
             trip.clearance_pdf, trip.clearance_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
             trip.save(update_fields=["clearance_pdf", "clearance_sha256"])
         return trip
@@ -267,27 +286,42 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
 
 
 # --- arrival -------------------------------------------------------------------------------------
-def parse_weight(text) -> Decimal:
-    try:
-        value = Decimal(str(text).replace(",", ".").strip())
-    except InvalidOperation:
-        raise PortError({"catch": _("Invalid weight: %(text)s") % {"text": text}}) from None
-    if value <= 0 or value > Decimal("1000000"):
-        raise PortError({"catch": _("Invalid weight: %(text)s") % {"text": text}})
-    return value
+MAX_CATCH_WEIGHT = Decimal("1000000")  # kg in one species line: far above any vessel's hold
+# An arrival is recorded when the vessel is in; a few minutes' slack for the officer's and the server's clocks.
+ARRIVAL_CLOCK_SLACK = timedelta(minutes=10)
+
+
+def arrival_time_error(trip: Trip, returned_at: datetime) -> str | None:
+    """Why this arrival time cannot be right (before the departure, or still to come), or None."""
+    if returned_at <= trip.departure_at:
+        return _("The arrival time must be after the departure time")
+    if returned_at > timezone.now() + ARRIVAL_CLOCK_SLACK:
+        return _("The arrival time cannot be in the future (now: %(now)s)") % {
+            "now": f"{timezone.localtime():%H:%M %d/%m/%Y}"}
+    return None
+
+
+def default_arrival_port(trip: Trip, user=None) -> Port:
+    """Where the vessel most likely comes back: its port of departure, or else the officer's own port."""
+    if trip.port.active:
+        return trip.port
+    own = officer_ports(user).filter(active=True).first() if user is not None else None
+    return own or trip.port
 
 
 def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None = None, zone_fished: str = "",
                    catches: list[tuple[Species, Decimal]] = (), request=None) -> Trip:
     """Close a cleared trip: the catch by species, the arrival checks, a flag for each failed one."""
     trip = load_trip(trip)
-    port = port or trip.port
+    port = port or default_arrival_port(trip, user)
     if not (can_decide(user, trip.port) or can_decide(user, port)):
         raise PortError(_("You are not assigned to this port"))
     if trip.status != TripStatus.CLEARED:
         raise PortError(_("Arrival can only be recorded for a trip cleared to depart"))
-    if returned_at <= trip.departure_at:
-        raise PortError({"returned_at": _("The arrival time must be after the departure time")})
+    if problem := arrival_time_error(trip, returned_at):
+        raise PortError({"returned_at": problem})
+    if any(w <= 0 or w > MAX_CATCH_WEIGHT for _s, w in catches):
+        raise PortError({"catch": _("Invalid weight")})
     if zone_fished and zone_fished not in ZONES:
         raise PortError({"zone_fished": _("Invalid fishing zone")})
     ctx = checks.ArrivalContext(trip, returned_at, zone_fished, list(catches))

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +20,7 @@ from lienthong.accounts.models import AuditAction
 
 from . import charts, services
 from .checks import FAILED
-from .forms import DeclarationForm, RuleForm, crew_from_post
+from .forms import DeclarationForm, RuleForm, catch_from_post, catch_rows_shown, crew_from_post, parse_local_datetime
 from .models import CheckRule, Port, Species, Trip, TripFlag, TripStatus
 from .services import PortError
 from .signing import validate
@@ -41,10 +40,6 @@ def _trip_for(request, reference: str) -> Trip:
     if trip is None:
         raise Http404
     return services.load_trip(trip)
-
-
-def _verify_url(request, trip: Trip) -> str:
-    return request.build_absolute_uri(reverse("port-verify", args=[trip.public_token]))
 
 
 # --- public: pre-declaration, receipt, verification ------------------------------------------------
@@ -137,13 +132,30 @@ def trip_detail(request, reference: str):
     return _render_trip(request, trip, results, can_decide=services.can_decide(user, trip.port))
 
 
-def _render_trip(request, trip, results, *, can_decide, errors=None, form_values=None, status=200):
+def _person_marks(results) -> dict[int, list[dict]]:
+    """Row (0 the captain, 1… the crew) → the failed checks that name that person, to mark them on the list."""
+    marks: dict[int, list[dict]] = defaultdict(list)
+    for r in results:
+        if r["status"] == FAILED:
+            for row in r.get("people", ()):  # results frozen before the rows were recorded have none
+                marks[row].append(r)
+    return dict(marks)
+
+
+def _render_trip(request, trip, results, *, can_decide, errors=None, form_values=None, catch_rows=(), status=200):
     failed = [r for r in results if r["status"] == FAILED]
+    errors = dict(errors or {})
+    values = form_values or {}
+    arrival_port = values.get("arrival_port") or str(services.default_arrival_port(trip, request.user).pk)
+    marks = _person_marks(results)
     return render(request, "port/trip.html", {
         "trip": trip, "results": results, "failed": failed,
+        "captain_marks": marks.get(0, []),
+        "crew_marks": [(c, marks.get(i, [])) for i, c in enumerate(trip.crew.all(), start=1)],
         "blocking": [r for r in failed if r["severity"] == "blocking"],
-        "can_decide": can_decide, "errors": errors or {}, "values": form_values or {},
+        "can_decide": can_decide, "errors": errors, "values": values,
         "species": Species.objects.all(), "ports": Port.objects.filter(active=True),
+        "arrival_port": arrival_port, "catch_rows": catch_rows_shown(list(catch_rows)),
         "now": timezone.localtime(),
     }, status=status)
 
@@ -157,7 +169,7 @@ def trip_decide(request, reference: str):
     try:
         services.decide(trip, user, action=action, refusal_code=request.POST.get("refusal_code", ""),
                         note=request.POST.get("note", ""), override_reason=request.POST.get("override_reason", ""),
-                        verify_url=_verify_url(request, trip), request=request)
+                        request=request)
     except PortError as exc:
         trip = services.load_trip(trip)
         return _render_trip(request, trip, services.run_departure_checks(trip),
@@ -172,40 +184,28 @@ def trip_decide(request, reference: str):
 def trip_arrival(request, reference: str):
     user = _officer(request)
     trip = _trip_for(request, reference)
-    from .forms import DT_FORMATS
-    from datetime import datetime
-
     errors = {}
-    returned_at = None
-    raw = request.POST.get("returned_at", "").strip()
-    for fmt in DT_FORMATS:
-        try:
-            returned_at = timezone.make_aware(datetime.strptime(raw, fmt))
-            break
-        except ValueError:
-            continue
+    returned_at = parse_local_datetime(request.POST.get("returned_at", ""))
     if returned_at is None:
         errors["returned_at"] = _("Enter the time of arrival.")
-    catches = []
-    species = {s.code: s for s in Species.objects.all()}
+    elif problem := services.arrival_time_error(trip, returned_at):
+        errors["returned_at"] = problem  # shown with the catch errors, all at once
+    catches, catch_rows, catch_errors = catch_from_post(request.POST, {s.code: s for s in Species.objects.all()})
+    if catch_errors:
+        errors["catch"] = "\n".join(catch_errors)
+    raw_port = request.POST.get("arrival_port", "")
+    port = Port.objects.filter(pk=int(raw_port), active=True).first() if raw_port.isdigit() else None
+    if raw_port and port is None:
+        errors["arrival_port"] = _("Choose a port from the list.")
     try:
-        for i in range(20):
-            code = request.POST.get(f"catch-{i}-species", "")
-            weight = request.POST.get(f"catch-{i}-kg", "").strip()
-            if not code and not weight:
-                continue
-            if code not in species:
-                raise PortError({"catch": _("Choose a species for each weight.")})
-            catches.append((species[code], services.parse_weight(weight)))
         if errors:
             raise PortError(errors)
-        port = Port.objects.filter(pk=request.POST.get("arrival_port") or trip.port_id).first()
         services.record_arrival(trip, user, returned_at=returned_at, port=port,
                                 zone_fished=request.POST.get("zone_fished", ""), catches=catches, request=request)
     except PortError as exc:
         return _render_trip(request, trip, services.run_departure_checks(trip),
                             can_decide=services.can_decide(user, trip.port), errors=exc.errors,
-                            form_values=request.POST, status=400)
+                            form_values=request.POST, catch_rows=catch_rows, status=400)
     messages.success(request, _("Arrival recorded."))
     return redirect("port-trip", reference=trip.reference)
 
