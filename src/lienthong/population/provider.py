@@ -32,7 +32,13 @@ _local = None           # LocalExtractSource (stateless, shared all the same)
 def remote_source():
     """The HTTP population source of this process (LIENTHONG_POPULATION_URL must be set)."""
     global _remote, _remote_key
-    key = (os.getpid(), settings.POPULATION_URL, settings.POPULATION_TOKEN, float(settings.POPULATION_RATE))
+    # Timeout and circuit breaker: optional settings (defaults: the client's), e.g. a test's short ones.
+    tuning = {k: getattr(settings, name) for k, name in (("timeout", "POPULATION_TIMEOUT"),
+                                                         ("failure_threshold", "POPULATION_BREAKER_FAILURES"),
+                                                         ("reset_timeout", "POPULATION_BREAKER_RESET"))
+              if hasattr(settings, name)}
+    key = (os.getpid(), settings.POPULATION_URL, settings.POPULATION_TOKEN, float(settings.POPULATION_RATE),
+           tuple(sorted(tuning.items())))
     with _lock:
         if _remote is not None and _remote_key == key:
             return _remote
@@ -42,7 +48,7 @@ def remote_source():
 
         old, old_pid = _remote, (_remote_key[0] if _remote_key else None)
         _remote = HttpPopulationSource(settings.POPULATION_URL, settings.POPULATION_TOKEN,
-                                       rate_per_second=settings.POPULATION_RATE)
+                                       rate_per_second=settings.POPULATION_RATE, **tuning)
         _remote_key = key
     if old is not None and old_pid == os.getpid():  # a parent's client is the parent's to close
         old.close()

@@ -95,8 +95,16 @@ def pause(run: SyncRun) -> bool:
 
 
 def resume(run: SyncRun) -> bool:
-    """Back in the queue; the lease is cleared only when it has expired (the old worker may still commit)."""
-    return bool(SyncRun.objects.filter(pk=run.pk, status=RunStatus.PAUSED).update(status=RunStatus.QUEUED))
+    """Back in the queue, from the last committed chunk (the items not yet written are still pending).
+    A paused run, or a failed one (an open circuit, a crash) unless another run has been started since.
+    The lease is cleared only when it has expired (the old worker may still commit)."""
+    with transaction.atomic():
+        if SyncRun.objects.filter(pk=run.pk, status=RunStatus.PAUSED).update(status=RunStatus.QUEUED, error=""):
+            return True
+        if SyncRun.objects.filter(status__in=ACTIVE).exclude(pk=run.pk).exists():
+            return False
+        return bool(SyncRun.objects.filter(pk=run.pk, status=RunStatus.FAILED)
+                    .update(status=RunStatus.QUEUED, error="", finished_at=None))
 
 
 # --- the lease -----------------------------------------------------------------------------------------
@@ -246,6 +254,7 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
             SyncItem.objects.filter(owner_id__in=list(owners), review=ReviewState.OPEN).exclude(run_id=run_id) \
                 .update(review="")
         run.processed += len(items)
+        run.error = ""  # a note left by an earlier unavailability: the run is moving again
         run.counts = counts
         run.chunks_done = chunk_no
         run.heartbeat_at = now
@@ -329,6 +338,20 @@ def _run_pipelined(run: SyncRun, worker_id: str, linker, depth: int, lease_secon
         stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
     return run
+
+
+def release(run_id: int, worker_id: str, message: str = "") -> bool:
+    """Give the run back (the source is unavailable for now): it stays in the queue, any worker may claim
+    it again and go on from the last committed chunk. The message is shown on the run's page meanwhile."""
+    return bool(SyncRun.objects.filter(pk=run_id, lease_owner=worker_id).update(
+        lease_owner="", lease_until=None, error=message[:2000]))
+
+
+def stop_unavailable(run_id: int, worker_id: str, message: str) -> bool:
+    """Pause the run after the source stayed unavailable through every retry: the officer resumes it once
+    the service is back, from the last committed chunk."""
+    return bool(SyncRun.objects.filter(pk=run_id, lease_owner=worker_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.PAUSED, error=message[:2000], lease_owner="", lease_until=None))
 
 
 def fail(run_id: int, worker_id: str, message: str) -> None:
