@@ -293,6 +293,34 @@ def _id_level(idc, facts: OwnerFacts, person, holder_cccd: str | None) -> str | 
     return level
 
 
+def holder_verified(f: OwnerFacts, person) -> bool:
+    """Whether the person holding exactly the owner's ID counts as verified: the batch engine's rule
+    (identity.linkage.command._fast_path) on the same prepared columns (identity.linkage.prepare), so
+    both sources verify the same owners. Given name the same (or the same without diacritics), family
+    the same or unknown, birth the same day, day and month swapped, the same year when the registry has
+    only a year, or unknown; gender not different. The middle name does not count here, as in the engine
+    (a dropped or misspelt middle name is common in the registry); the service's own name_agrees, which
+    asks more of the middle name and nothing of the gender, is not the engine's rule."""
+    from lienthong.identity.linkage.prepare import _name_parts, prepare_registry_row
+
+    rec = prepare_registry_row({"record_id": str(f.owner_id), "full_name": f.name, "id_number": f.id_raw,
+                                "birth_date": f.birth_raw, "gender": f.gender_raw, "address": ""}).prepared
+    who = _name_parts(person.full_name)
+    if rec["given_folded"] is None or who["given_folded"] is None:
+        return False
+    if rec["given_lc"] != who["given_lc"] and rec["given_folded"] != who["given_folded"]:
+        return False
+    if rec["family_key"] is not None and who["family_key"] is not None and rec["family_key"] != who["family_key"]:
+        return False
+    if rec["birth_year"] is not None:
+        born = person.birth_date.isoformat()
+        if not (rec["birth_date"] == born or rec["birth_swapped"] == born
+                or (rec["birth_date"] is None and rec["birth_year"] == person.birth_date.year)):
+            return False
+    gender = normalize_gender(person.gender)
+    return not (rec["gender"] and gender and rec["gender"] != gender)
+
+
 class Cancelled(Exception):
     """The run stopped (paused, lease lost) while this chunk was being looked up."""
 
@@ -369,10 +397,11 @@ class RemoteLinker:
             for f, r in zip(asked, results):
                 answers[f.owner_id] = r
         verified, holder = {}, {}
+        by_id = {f.owner_id: f for f in owners}
         for oid, r in answers.items():
             if r.found:
                 holder[oid] = r.person
-                if r.name_agrees and r.birth_date_agrees is not False:
+                if holder_verified(by_id[oid], r.person):
                     verified[oid] = r.person
         rest = [f for f in owners if f.owner_id not in verified]
         searches = [self._pool.submit(self._search, f, stop) for f in rest]
