@@ -1,7 +1,7 @@
 """Speed of a full sync run: against the local extract and against `lienthong population-serve`.
 
     .venv/bin/python bench/sync.py [--work DIR] [--vessels 10026] [--population 200000] [--rate 50]
-                                   [--seed N --unseen] [--skip-local] [--skip-http]
+                                   [--seed N --unseen] [--skip-local] [--skip-http] [--faults]
 
 Builds a demo province in its own database under --work (SQLite, or DATABASE_URL if set: then that
 database is used as is), not timed. --seed/--unseen: another seed and bench/link_accuracy.py's other
@@ -66,10 +66,17 @@ def _prepare(work: Path, vessels: int, population: int, env: dict, seed: int | N
     return files
 
 
-def _serve(population: Path, rate: float, log: Path) -> tuple[subprocess.Popen, str]:
+#: --faults: the probe's heavy faults (10 % 503, 5 % dropped connections, 5 % answered after the client's
+#: timeout, which the bench sets to FAULT_TIMEOUT seconds)
+FAULT_TIMEOUT = 2.0
+HEAVY_FAULTS = ["--fault-5xx", "0.10", "--fault-drop", "0.05", "--fault-slow", "0.05",
+                "--fault-slow-seconds", str(FAULT_TIMEOUT + 1), "--seed", "9212", "--threads", "32"]
+
+
+def _serve(population: Path, rate: float, log: Path, extra: list[str] = ()) -> tuple[subprocess.Popen, str]:
     out = open(log, "w")
     proc = subprocess.Popen([sys.executable, "-m", "lienthong.cli", "population-serve", str(population), "--port", "0",
-                             "--token", "bench", "--rate", str(rate)], stdout=out, stderr=subprocess.STDOUT,
+                             "--token", "bench", "--rate", str(rate), *extra], stdout=out, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + 300
     while not (m := re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())):
@@ -89,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unseen", action="store_true", help="bench/link_accuracy.py's other damage rates")
     parser.add_argument("--skip-local", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--faults", action="store_true",
+                        help="then a run against the service with heavy faults, through the worker's loop "
+                             "(retries, runs given back): does it finish, and with the fault-free run's decisions?")
     args = parser.parse_args(argv)
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -110,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     user = User.objects.get(username="thuysan")
     print(f"{Vessel.objects.count()} tàu trong sổ", flush=True)
 
+    decisions = {}
     if not args.skip_local:
         t = time.perf_counter()
         run = engine.plan_run(user)
@@ -119,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({run.chunks_done} phần; {run.counts}) — mục tiêu < 120 s: {'ĐẠT' if local < 120 else 'CHƯA ĐẠT'}",
               flush=True)
         print("  độ chính xác (bản trích): " + accuracy(run, files / "truth.csv"), flush=True)
+        decisions["local"] = owner_decisions(run)
 
     if not args.skip_http:
         proc, url = _serve(files / "population.csv", args.rate, work / "population-serve.log")
@@ -142,7 +154,42 @@ def main(argv: list[str] | None = None) -> int:
               f"sàn {floor:.1f} s; vượt sàn {over:.1f} % — mục tiêu ≤ 10 %: {'ĐẠT' if over <= 10 else 'CHƯA ĐẠT'}; "
               f"{run.counts}", flush=True)
         print("  độ chính xác (dịch vụ HTTP): " + accuracy(run, files / "truth.csv"), flush=True)
+        decisions["http"] = owner_decisions(run)
+        if "local" in decisions:
+            print(f"  bản trích và dịch vụ HTTP khác nhau ở {differ(decisions['local'], decisions['http'])} chủ tàu "
+                  f"/ {len(decisions['http'])}", flush=True)
+
+    if args.faults:
+        from lienthong.sync import worker
+
+        proc, url = _serve(files / "population.csv", args.rate, work / "population-serve-faults.log", HEAVY_FAULTS)
+        try:
+            settings.POPULATION_URL, settings.POPULATION_TOKEN, settings.POPULATION_RATE = url, "bench", args.rate
+            settings.POPULATION_TIMEOUT = FAULT_TIMEOUT
+            run = engine.plan_run(user, source="http")
+            t = time.perf_counter()
+            worker.work("bench-faults", once=True, poll=0)
+            took = time.perf_counter() - t
+        finally:
+            proc.terminate()
+            proc.wait(20)
+        run.refresh_from_db()
+        print(f"dịch vụ HTTP có lỗi nặng: {run.status}, {run.processed}/{run.total} tàu trong {took:.1f} s; "
+              f"{run.counts}", flush=True)
+        if "http" in decisions:
+            print(f"  khác lần chạy không lỗi ở {differ(decisions['http'], owner_decisions(run))} chủ tàu", flush=True)
     return 0
+
+
+def owner_decisions(run) -> dict:
+    from lienthong.sync.models import SyncItem
+
+    return dict(((o, (s, c)) for o, s, c in SyncItem.objects.filter(run=run).exclude(owner=None)
+                 .values_list("owner_id", "status", "person_cccd")))
+
+
+def differ(a: dict, b: dict) -> int:
+    return sum(a.get(k) != b.get(k) for k in set(a) | set(b))
 
 
 def accuracy(run, truth_csv: Path) -> str:
