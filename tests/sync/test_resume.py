@@ -86,7 +86,7 @@ def test_an_unavailable_service_gives_the_run_back_then_pauses_it_and_resume_fin
     worker.work("w1", once=True, poll=0)
     run.refresh_from_db()
     # Not failed: paused with the reason, nothing written, the lease free.
-    assert run.status == RunStatus.PAUSED and "PopulationUnavailable" in run.error
+    assert run.status == RunStatus.PAUSED and "PopulationUnavailable" in run.error and "Tiếp tục" in run.error
     assert run.processed == 0 and run.lease_owner == ""
     assert engine.resume(run)
 

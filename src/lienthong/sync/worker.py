@@ -89,17 +89,19 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
             times, at = unavailable.get(run.pk, (0, -1))
             times = 1 if run.processed != at else times + 1
             unavailable[run.pk] = (times, run.processed)
-            message = f"{type(exc).__name__}: {exc}"
+            detail = f"{type(exc).__name__}: {exc}"
             if times >= UNAVAILABLE_RETRIES:
                 log.error("sync worker %s: run %d paused, the population service stayed unavailable: %s",
                           wid, run.pk, exc)
-                engine.stop_unavailable(run.pk, wid, message)
+                engine.stop_unavailable(run.pk, wid, "Dịch vụ xác minh dân cư không trả lời sau nhiều lần thử; đợt đã "
+                                        f"tạm dừng, bấm Tiếp tục khi dịch vụ hoạt động lại ({detail})")
                 unavailable.pop(run.pk, None)
                 continue
             delay = unavailable_delay(times)
             log.warning("sync worker %s: run %d given back at %d processed (%s); again in %.0f s",
                         wid, run.pk, run.processed, exc, delay)
-            engine.release(run.pk, wid, message)
+            engine.release(run.pk, wid, "Dịch vụ xác minh dân cư tạm thời không trả lời; đợt sẽ tự chạy tiếp "
+                                        f"từ phần đã lưu ({detail})")
             stop.wait(delay)
         except Exception as exc:  # the run is marked failed with the reason; the worker goes on
             log.exception("sync worker %s: run failed", wid)
