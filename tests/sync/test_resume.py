@@ -112,3 +112,15 @@ def test_a_run_paused_by_an_open_circuit_resumes_where_it_stopped(province, fish
     worker.work("w2", once=True, poll=0)
     _written_once(run)
     assert _decisions(run) == expected
+
+
+def test_the_officer_resumes_a_failed_run_from_its_page(province, fisheries_user, client_for):
+    from django.urls import reverse
+
+    run = engine.plan_run(fisheries_user, chunk_size=30)
+    SyncRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="PopulationUnavailable: circuit open")
+    client = client_for(fisheries_user)
+    page = client.get(reverse("sync-run", args=[run.pk])).content.decode()
+    assert 'data-testid="run-resume"' in page
+    client.post(reverse("sync-run-control", args=[run.pk, "resume"]))
+    assert SyncRun.objects.get(pk=run.pk).status == RunStatus.QUEUED
