@@ -26,6 +26,10 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if not os.environ.get("LIENTHONG_PUBLIC_URL") and os.environ.get("LIENTHONG_ENV", "").lower() != "production":
+        # Outside production the clearance QR points at this server as served (a demo on another port too);
+        # the worker processes inherit it. Production must set the public address (settings refuse otherwise).
+        os.environ["LIENTHONG_PUBLIC_URL"] = f"http://{args.host}:{args.port}"
     _django()
     from lienthong.server import serve
 

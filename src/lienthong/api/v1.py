@@ -34,6 +34,12 @@ _NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
 _DOC_ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.png"}
 
 
+def _script_json(value) -> str:
+    """JSON for a <script type="application/json"> block: a script's text is not entity-decoded, so it must not
+    be HTML-escaped (that broke the docs page); "<", ">" and "&" become \\u escapes, so "</script>" cannot end it."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 class OfflineSwagger(Swagger):
     """Swagger UI from the files shipped inside django-ninja, served by this API: no CDN (the app must
     work offline) and no need to add "ninja" to INSTALLED_APPS for its templates and static files."""
@@ -45,7 +51,7 @@ class OfflineSwagger(Swagger):
 <html><head><meta charset="utf-8"><title>{escape(api.title)}</title>
 <link rel="stylesheet" href="{base}swagger-ui.css"><link rel="icon" href="{base}favicon.png"></head>
 <body data-csrf-token="{escape(get_token(request))}" data-api-csrf="true">
-<script type="application/json" id="swagger-settings">{escape(json.dumps(self.settings))}</script>
+<script type="application/json" id="swagger-settings">{_script_json(self.settings)}</script>
 <div id="swagger-ui"></div>
 <script src="{base}swagger-ui-bundle.js"></script><script src="{base}swagger-ui-init.js"></script>
 </body></html>"""

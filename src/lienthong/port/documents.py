@@ -80,7 +80,7 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
     rows = [
         ("Số đăng ký tàu", v.registration_number + (f" ({v.name})" if v.name and v.name != v.registration_number else "")),
         ("Chiều dài", f"{vi_number(v.length_m)} m" if v.length_m is not None else "—"),
-        ("Chủ tàu", (v.owner.full_name or v.owner.raw_name) if v.owner else "—"),
+        ("Chủ tàu", v.owner.current_name if v.owner else "—"),  # the verified name once linked
         ("Thuyền trưởng", trip.captain_name),
         ("Số thuyền viên", f"{trip.crew.count()} người (không kể thuyền trưởng)"),
         ("Nghề khai thác", GEARS.get(trip.gear, (trip.gear,))[0]),
