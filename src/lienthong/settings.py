@@ -114,7 +114,8 @@ AUTHENTICATION_BACKENDS = ["lienthong.accounts.backends.LockoutBackend", "django
 # Login lockout (django-axes; accounts/lockout.py): per account and, separately, per address.
 AXES_FAILURE_LIMIT = int(os.environ.get("LIENTHONG_LOCKOUT_FAILURES", "10"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LIENTHONG_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]  # accounts; addresses by accounts.lockout (a higher limit)
+LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("LIENTHONG_LOCKOUT_ADDRESS_FAILURES", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a stranger's retries must not keep an officer out
 AXES_LOCKOUT_CALLABLE = "lienthong.accounts.lockout.lockout_response"

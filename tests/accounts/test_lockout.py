@@ -52,11 +52,27 @@ def test_the_lock_ends_after_the_cool_off_and_retries_do_not_extend_it(clock, fi
 def test_an_address_that_tries_many_accounts_is_locked(clock, make_user, settings):
     make_user("thuysan", "fisheries")
     attacker = Client(REMOTE_ADDR="203.0.113.9")
-    for i in range(settings.AXES_FAILURE_LIMIT):
+    for i in range(settings.LOCKOUT_ADDRESS_FAILURES):
         _post(attacker, f"khong-co-{i}", "sai")
-    assert _post(attacker, "thuysan", PASSWORD).status_code == 429
+    refused = _post(attacker, "thuysan", PASSWORD)
+    assert refused.status_code == 429 and "15:15" in refused.content.decode()
     # the officer at another address is not affected
     assert _post(Client(REMOTE_ADDR="10.0.0.8"), "thuysan", PASSWORD).status_code == 302
+    # and the address lock ends with its cool-off, however often the attacker kept trying
+    for _ in range(5):
+        _post(attacker, "thuysan", "sai")
+    clock.shift(dt.timedelta(minutes=16))
+    assert _post(attacker, "thuysan", PASSWORD).status_code == 302
+
+
+def test_one_officers_typos_do_not_lock_the_administrator_at_the_next_desk(clock, make_user, settings):
+    make_user("xem", "viewer")
+    make_user("quantri", "admin")
+    office = "10.20.30.40"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _post(Client(REMOTE_ADDR=office), "xem", "sai")
+    assert _post(Client(REMOTE_ADDR=office), "xem", PASSWORD).status_code == 429
+    assert _post(Client(REMOTE_ADDR=office), "quantri", PASSWORD).status_code == 302
 
 
 def test_an_administrator_lifts_the_lock_and_it_is_audited(clock, fisheries_user, make_user, settings):

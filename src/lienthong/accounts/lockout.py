@@ -2,10 +2,13 @@
 right password — until the cool-off ends or an administrator lifts it. Each lockout and each lift is audited,
 and the officer is told until when.
 
-Limits (settings): LOCKOUT_FAILURES wrong passwords for one account or from one address within the cool-off
-lock that account or address for LOCKOUT_MINUTES; a failure during a lockout does not extend it (so a stranger
-cannot keep an officer out for ever); a successful login clears its account's and address's count (an office
-behind one NAT address is not locked by the mistakes of officers who then log in).
+Limits (settings):
+- an account: AXES_FAILURE_LIMIT wrong passwords lock it for the cool-off (django-axes); a failure during the
+  lockout does not extend it (a stranger cannot keep an officer out for ever); a success clears the count.
+- an address: LOCKOUT_ADDRESS_FAILURES failed logins from one address within the cool-off, whatever the
+  accounts, lock the address for the cool-off — counted from the audit log's failed-login events. Higher than
+  the account limit on purpose: a ward office shares one address, and one officer's typos lock only that
+  officer's account, never the administrator at the next desk; password spraying across accounts is stopped.
 """
 from __future__ import annotations
 
@@ -13,13 +16,13 @@ import datetime as dt
 
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
 from . import audit
-from .models import AuditAction
+from .models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
@@ -27,21 +30,39 @@ def client_ip(request) -> str | None:
     return audit._client_ip(request)
 
 
-def locked_until(username: str | None, ip: str | None) -> dt.datetime | None:
-    """When the lockout of this account or address ends (the later of the two), or None."""
+def account_locked_until(username: str | None) -> dt.datetime | None:
     from axes.models import AccessAttempt
 
-    limit = settings.AXES_FAILURE_LIMIT
-    who = Q()
-    if username:
-        who |= Q(username=username)
-    if ip:
-        who |= Q(ip_address=ip)
-    if not who:
+    if not username:
         return None
-    last = (AccessAttempt.objects.filter(who, failures_since_start__gte=limit)
+    last = (AccessAttempt.objects.filter(username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
             .aggregate(last=Max("attempt_time"))["last"])
     return last + settings.AXES_COOLOFF_TIME if last else None
+
+
+def address_locked_until(ip: str | None) -> dt.datetime | None:
+    """When this address's lockout ends, or None. A lock starts at the failure that makes LIMIT failures within
+    one cool-off (after the last lift), and lasts one cool-off from there."""
+    if not ip:
+        return None
+    cool_off, limit, now = settings.AXES_COOLOFF_TIME, settings.LOCKOUT_ADDRESS_FAILURES, timezone.now()
+    events = AuditEvent.objects.filter(ip_address=ip, at__gte=now - 2 * cool_off)
+    lifted = (events.filter(action=AuditAction.UPDATE, object_type="address", detail__lockout_lifted=True)
+              .aggregate(last=Max("at"))["last"])
+    failures = events.filter(action=AuditAction.LOGIN_FAILED)
+    if lifted:
+        failures = failures.filter(at__gt=lifted)
+    times = list(failures.order_by("at").values_list("at", flat=True))
+    for first, reaching in zip(times, times[limit - 1:]):
+        if reaching - first <= cool_off and reaching + cool_off > now:
+            return reaching + cool_off
+    return None
+
+
+def locked_until(username: str | None, ip: str | None) -> dt.datetime | None:
+    """When the lockout of this account or address ends (the later of the two), or None."""
+    ends = [t for t in (account_locked_until(username), address_locked_until(ip)) if t]
+    return max(ends) if ends else None
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -52,6 +73,12 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "accounts/locked_out.html", {
         "until": timezone.localtime(until) if until else None, "minutes": minutes,
     }, status=429)
+
+
+def lift_address(ip: str, by_request) -> None:
+    """An administrator lifts an address's lockout: failures before this moment no longer count; audited."""
+    audit.record(by_request, AuditAction.UPDATE, object_type="address", object_id=ip, summary=ip,
+                 detail={"lockout_lifted": True})
 
 
 def lift(username: str, by_request) -> int:
