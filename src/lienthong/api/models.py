@@ -1,7 +1,6 @@
 """API tokens: `Authorization: Bearer <token>`. Only a SHA-256 of the token is stored.
 
-The table belongs to the `search` app label (migration search/0002) because `lienthong.api` is not an
-installed Django app; the class lives here beside the code that uses it.
+The model moved here from the `search` app label (api/0001 takes over its table, api/0002 renames it).
 """
 from __future__ import annotations
 
@@ -32,7 +31,6 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        app_label = "search"
         verbose_name = _("API token")
         ordering = ["-created"]
 
