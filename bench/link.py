@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     # The module entry point is the same main() that `lienthong link` hands over to.
-    cmd = [sys.executable, "-m", "lienthong.identity.linkage.command", "--population", str(data / "population.csv"), "--registry", str(data / "registry.csv"),
+    cmd = [sys.executable, "-m", "lienthong.linkage.command", "--population", str(data / "population.csv"), "--registry", str(data / "registry.csv"),
            "--out", str(work / "result.csv"), "--cache-dir", str(cache), "--threads", str(args.threads), "--quiet"]
     print(f"{args.vessels} registry records vs {args.population} people, {args.threads} threads")
     ok = True

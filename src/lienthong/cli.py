@@ -61,7 +61,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from lienthong.identity.linkage.command import main as link_main
+    from lienthong.linkage.command import main as link_main
 
     return link_main(args.rest) or 0
 

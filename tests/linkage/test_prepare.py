@@ -3,7 +3,7 @@ import csv
 import duckdb
 import pytest
 
-from lienthong.identity.linkage.prepare import (
+from lienthong.linkage.prepare import (
     InputError,
     id_pieces,
     population_parquet,

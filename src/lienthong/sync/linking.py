@@ -1,6 +1,6 @@
 """From owners to identity outcomes, against either population source.
 
-LocalLinker: the batch identity engine (lienthong.identity.linkage.command.run, Splink on DuckDB)
+LocalLinker: the batch identity engine (lienthong.linkage.command.run, Splink on DuckDB)
 over the extract in the database, dumped once per extract to a CSV the engine caches as Parquet.
 RemoteLinker: the HTTP service, with verify-batch then a search per unresolved owner, scored with
 fixed per-level weights and decided by the same identity.linkage.decide rules and thresholds.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lienthong.identity.cccd import consistent_with, id_similarity, normalize_gender, parse_id_number
 from lienthong.identity.dates import date_similarity, parse_date
-from lienthong.identity.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
+from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
 from lienthong.identity.names import names_compatible
 from lienthong.identity.text import fold
 
@@ -145,7 +145,7 @@ class LocalLinker:
         failure, in identity.linkage.command.run). Here so every linker closes the same way."""
 
     def link(self, owners: list[OwnerFacts]) -> dict[int, Outcome]:
-        from lienthong.identity.linkage.command import run
+        from lienthong.linkage.command import run
 
         if not owners:
             return {}

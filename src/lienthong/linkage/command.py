@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from lienthong.identity.linkage import model, train
-from lienthong.identity.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
-from lienthong.identity.linkage.prepare import (
+from lienthong.linkage import model, train
+from lienthong.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
+from lienthong.linkage.prepare import (
     PREPARED_COLUMNS,
     InputError,
     RegistryRecord,

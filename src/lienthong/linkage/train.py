@@ -25,7 +25,7 @@ import re
 
 import duckdb
 
-from lienthong.identity.linkage.model import COMPARISONS
+from lienthong.linkage.model import COMPARISONS
 
 __all__ = ["Parameters", "gamma_sql", "estimate"]
 
