@@ -130,11 +130,11 @@ def spawn_process() -> "subprocess.Popen":
     with its parent on Linux, so a killed server leaves no worker behind."""
     import subprocess
 
-    from lienthong.server import _die_with_parent
+    from lienthong.processes import die_with_parent
 
     return subprocess.Popen(
         [sys.executable, "-m", "lienthong.sync.worker", "--supervise"],
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )
 
 
@@ -162,7 +162,7 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
     import signal
     import subprocess
 
-    from lienthong.server import _die_with_parent
+    from lienthong.processes import die_with_parent
 
     stop = stop or threading.Event()
     child: list[subprocess.Popen | None] = [None]
@@ -180,7 +180,7 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
         started = time.monotonic()
         child[0] = proc = subprocess.Popen(
             [sys.executable, "-m", "lienthong.sync.worker", *worker_args],
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None)
         log.info("job worker started (pid %d)", proc.pid)
         code = proc.wait()
         if stop.is_set():
