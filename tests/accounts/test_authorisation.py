@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from lienthong.accounts.models import AuditEvent
 from lienthong.api.models import ApiToken
-from lienthong.fleet.models import IdentityStatus, Owner, Vessel, VesselChange
+from lienthong.fleet.models import IdentityStatus, Owner, RegistryImport, Vessel, VesselChange
 from lienthong.port.models import Port, PortAssignment, Trip, TripStatus
 from lienthong.sync.models import (
+    Export,
     IdentityDecision,
     ReviewState,
     SyncItem,
@@ -79,7 +80,11 @@ def world(make_user):
         "admin": make_user("quantri_ma_tran", "admin"),
     }
     PortAssignment.objects.create(user=users["port_x"], port=port_x)
-    return {"owner": owner, "vessel": vessel, "worklist": commune_list, "police_list": police_list, "item": item,
+    registry_import = RegistryImport.objects.create(
+        file_name="so-dang-ky.xlsx", sha256="0" * 64, status="done", rows_total=1, rows_rejected=1,
+        errors=[{"row": 7, "column": "Số CCCD", "message": f"{owner.full_name}: {owner.id_number} sai"}])
+    export = Export.objects.create(rows=0)
+    return {"owner": owner, "import": registry_import, "export": export, "vessel": vessel, "worklist": commune_list, "police_list": police_list, "item": item,
             "proposal": proposal, "trip": trip, "users": users}
 
 
@@ -148,6 +153,17 @@ ENDPOINTS = {
                   {"anonymous": 302, "viewer": 403, "commune_a": 403, "police_a": 403, "port_x": 404, "admin": 200}),
     "declaration api": (True, "get", lambda w: f"/api/v1/port/declarations/{w['trip'].reference}", None,
                         {"anonymous": 401, "viewer": 404, "commune_a": 404, "police_a": 404, "port_x": 404,
+                         "admin": 200}),
+    "import errors csv": (False, "get", lambda w: reverse("fleet-import-errors-csv", args=[w["import"].pk]), None,
+                          {"anonymous": 302, "viewer": 403, "commune_a": 403, "police_a": 403, "port_x": 403,
+                           "admin": 200}),
+    "vnfishbase export": (False, "get", lambda w: reverse("sync-export-file", args=[w["export"].pk, "csv"]), None,
+                          {"anonymous": 302, "viewer": 403, "commune_a": 403, "police_a": 403, "port_x": 403,
+                           "admin": 200}),
+    "audit log": (False, "get", lambda w: reverse("accounts-audit"), None,
+                  {"anonymous": 302, "viewer": 403, "commune_a": 403, "police_a": 403, "port_x": 403, "admin": 200}),
+    "port statistics": (False, "get", lambda w: reverse("port-stats"), None,
+                        {"anonymous": 302, "viewer": 403, "commune_a": 403, "police_a": 403, "port_x": 200,
                          "admin": 200}),
     # Writes: every role but the administrator is refused, and nothing changes.
     "answer a worklist item": (False, "post", lambda w: reverse("sync-answer", args=[w["worklist"].pk, w["item"].pk]),
