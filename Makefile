@@ -28,6 +28,10 @@ test: install
 test-fast: install
 	$(BIN)/pytest -m "not e2e" --ignore=tests/e2e -n auto
 
+# Only the browser tests.
+e2e: install
+	$(BIN)/pytest tests/e2e
+
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest
 
