@@ -73,16 +73,25 @@ def visible_owners(qs: QuerySet, user) -> QuerySet:
     return qs.filter(Q(commune_code__in=codes) | Q(vessels__commune_code__in=codes)).distinct()
 
 
-def visible_trips(qs: QuerySet, user) -> QuerySet:
-    """Trips (pre-declarations, clearances, arrivals): all for administrators and fisheries officers, the
-    trips of their assigned ports for port officers, none for other roles."""
+def visible_ports(qs: QuerySet, user) -> QuerySet:
+    """Ports whose desk the user works: all for administrators and fisheries officers, the assigned ones for
+    port officers, none for other roles."""
     if not can_use_port(user):
         return qs.none()
     if user.is_superuser or user.role in PROVINCE_ROLES:
         return qs
-    # A subquery (not a join) so a trip is never repeated; (user, port) assignments are unique anyway.
-    ports = qs.model._meta.get_field("port").related_model.objects.filter(assignments__user=user)
-    return qs.filter(port__in=ports.values("pk"))
+    return qs.filter(assignments__user=user)
+
+
+def visible_trips(qs: QuerySet, user) -> QuerySet:
+    """Trips (pre-declarations, clearances, arrivals): those of the ports the user works (visible_ports)."""
+    if not can_use_port(user):
+        return qs.none()
+    if user.is_superuser or user.role in PROVINCE_ROLES:
+        return qs
+    # A subquery (not a join) so a trip is never repeated.
+    ports = qs.model._meta.get_field("port").related_model.objects.all()
+    return qs.filter(port__in=visible_ports(ports, user).values("pk"))
 
 
 def visible_worklists(qs: QuerySet, user) -> QuerySet:
@@ -98,8 +107,3 @@ def visible_worklists(qs: QuerySet, user) -> QuerySet:
 def visible_review_items(qs: QuerySet, user) -> QuerySet:
     """Sync proposals (the review queue): province officers only; they decide identities province-wide."""
     return qs if is_province(user) else qs.none()
-
-
-# Old names, kept until every caller uses the queryset methods.
-restrict_vessels = visible_vessels
-restrict_owners = visible_owners

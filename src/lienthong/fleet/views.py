@@ -20,12 +20,10 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.accounts import audit
-from lienthong.accounts.models import AuditAction, AuditEvent
+from lienthong.accounts.models import AuditAction
 from lienthong.accounts.scopes import (
-    can_read_audit,
     can_see_personal_data,
     can_write_registry,
-    restrict_vessels,
 )
 from lienthong.fleet.columns import COLUMNS
 from lienthong.accounts.redaction import redact_changes
@@ -123,7 +121,7 @@ def _reg_key(text: str) -> str:
 @login_required
 @require_GET
 def vessel_detail(request, registration_number: str):
-    visible = restrict_vessels(Vessel.objects.select_related("owner"), request.user)
+    visible = Vessel.objects.select_related("owner").visible_to(request.user)
     vessel = visible.filter(registration_number=registration_number).first()
     if vessel is None:  # "kg 91234 ts" or "KG91234TS" typed by hand still finds KG-91234-TS
         vessel = get_object_or_404(visible, reg_key=_reg_key(registration_number))
@@ -149,7 +147,7 @@ def vessel_detail(request, registration_number: str):
 
     other_vessels = []
     if show_personal:
-        other_vessels = list(restrict_vessels(owner.vessels.exclude(pk=vessel.pk), request.user)
+        other_vessels = list(owner.vessels.exclude(pk=vessel.pk).visible_to(request.user)
                              .values_list("registration_number", flat=True))
     return render(request, "fleet/vessel.html", {
         "vessel": vessel,

@@ -22,7 +22,14 @@ GEAR_CHOICES = [(k, v[0]) for k, v in GEARS.items()]
 ZONE_CHOICES = list(ZONES.items())
 
 
+class PortQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PortQuerySet":
+        """Ports whose desk `user` works (the rule: accounts.scopes.visible_ports)."""
+        return scopes.visible_ports(self, user)
+
+
 class Port(models.Model):
+    objects = PortQuerySet.as_manager()
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=160)
     commune_code = models.CharField(_("commune (2025)"), max_length=5)

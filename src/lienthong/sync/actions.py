@@ -266,19 +266,6 @@ def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | N
     return made
 
 
-def visible_worklists(user):
-    """Scoping: commune officers see their communes' commune worklists, police their communes'
-    police worklists; province officers see all."""
-    qs = Worklist.objects.all()
-    if user.is_superuser or user.role in ("admin", "fisheries"):
-        return qs
-    if user.role == "commune":
-        return qs.filter(kind=WorklistKind.COMMUNE, commune_code__in=user.commune_codes())
-    if user.role == "police":
-        return qs.filter(kind=WorklistKind.POLICE, commune_code__in=user.commune_codes())
-    return qs.none()
-
-
 def population_source():
     """The process's shared source for answers (see population.provider.answers_source)."""
     from lienthong.population.provider import answers_source
