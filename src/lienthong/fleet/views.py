@@ -1,4 +1,5 @@
-"""The fleet's pages: overview, search, vessel record, registry import. Thin: access checks, one query each, then a template.
+"""The fleet's pages: overview, vessel record, registry import (the search pages are the search app's).
+Thin: access checks, one query each, then a template.
 
 Every page needs a logged-in user; row-level reach comes from `accounts.scopes`.
 """
@@ -15,36 +16,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.accounts import audit
 from lienthong.accounts.models import AuditAction
+from lienthong.accounts.redaction import redact_changes
 from lienthong.accounts.scopes import (
     can_see_personal_data,
     can_write_registry,
 )
 from lienthong.fleet.columns import COLUMNS
-from lienthong.accounts.redaction import redact_changes
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.fleet.owner_identity import owner_identity, verification_provenance
-from lienthong.identity.text import nfc
-
 from lienthong.geo.units import commune_name
 
 from . import labels, listing
 from .forms import ImportForm
-from lienthong.identity.collation import vi_sort_key
-
-SUGGEST_LIMIT = 8
-RESULTS_LIMIT = 100
-
-
-def _search(q: str, user, limit: int) -> list[Vessel]:
-    from lienthong.search.index import search_vessels  # the search engine owns ranking and area scoping
-
-    return list(search_vessels(q, user, limit=limit))
 
 
 @login_required
@@ -68,50 +57,6 @@ def home(request):
         "status_rows": statuses,
         "scoped_communes": user.commune_codes() if user.is_area_scoped else [],
     })
-
-
-SORTS = {
-    "reg": lambda v: vi_sort_key(v.registration_number),
-    "name": lambda v: vi_sort_key(v.name),
-    "owner": lambda v: vi_sort_key(str(v.owner) if v.owner else ""),
-}
-
-
-@login_required
-@require_GET
-def search(request):
-    q = nfc(request.GET.get("q", ""))[:200]
-    sort = request.GET.get("sort", "")
-    results: list[Vessel] = []
-    show_personal = can_see_personal_data(request.user)
-    more = False
-    if q:
-        # One more than shown: whether the cap cut the list off, so the page never calls 100 "all found".
-        results = _search(q, request.user, RESULTS_LIMIT + 1)
-        more = len(results) > RESULTS_LIMIT
-        results = results[:RESULTS_LIMIT]
-        if sort in SORTS and (sort != "owner" or show_personal):
-            results.sort(key=SORTS[sort])
-        # The query may be a CCCD and the results name owners: a personal-data access, logged once per page.
-        audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
-                     detail={"q": q, "results": len(results), **({"more": True} if more else {})})
-    return render(request, "fleet/search.html", {
-        "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT, "more": more,
-    })
-
-
-@login_required
-@require_GET
-def search_suggest(request):
-    """The drop-down under the header search box (htmx). Owners' names appear only for roles that may see
-    personal data, and then the request is logged like a search (marked as a suggestion)."""
-    q = nfc(request.GET.get("q", ""))[:200]
-    results = _search(q, request.user, SUGGEST_LIMIT) if len(q) >= 2 else []
-    show_personal = can_see_personal_data(request.user)
-    if results and show_personal:
-        audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
-                     detail={"q": q, "results": len(results), "suggest": True})
-    return render(request, "fleet/_suggest.html", {"q": q, "results": results, "show_personal": show_personal})
 
 
 def _reg_key(text: str) -> str:
