@@ -1,7 +1,7 @@
 """The sync worker: claims queued runs and processes them chunk by chunk.
 
 Run it as its own process (`lienthong worker`, i.e. `lienthong.sync.worker.main(argv)`, or
-`python -m lienthong.sync.worker`), or inside `lienthong serve` with `start_in_thread()`.
+`python -m lienthong.sync.worker`), or beside `lienthong serve` as its child process (`spawn_process()`).
 Several workers may run at once: the lease lets only one of them work on a run.
 """
 from __future__ import annotations
@@ -113,14 +113,6 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
     if not connection.in_atomic_block:  # (inside a test's transaction the connection is not ours to close)
         connection.close()
     return touched
-
-
-def start_in_thread(poll: float = 2.0) -> tuple[threading.Thread, threading.Event]:
-    """For `lienthong serve`: a daemon thread running the worker loop; set the event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(target=work, kwargs={"poll": poll, "stop": stop}, daemon=True, name="sync-worker")
-    thread.start()
-    return thread, stop
 
 
 def spawn_process() -> "subprocess.Popen":
