@@ -10,7 +10,6 @@ the converted file. Peak memory is the child's maximum resident set size. Target
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys

@@ -18,17 +18,7 @@ from lienthong.accounts.models import AuditEvent
 from lienthong.api.models import ApiToken
 from lienthong.fleet.models import IdentityStatus, Owner, RegistryImport, Vessel, VesselChange
 from lienthong.port.models import Port, PortAssignment, Trip, TripStatus
-from lienthong.sync.models import (
-    Export,
-    IdentityDecision,
-    ReviewState,
-    SyncItem,
-    SyncRun,
-    WorkItemState,
-    Worklist,
-    WorklistItem,
-    WorklistKind,
-)
+from lienthong.sync.models import Export, IdentityDecision, ReviewState, SyncItem, SyncRun, WorkItemState, Worklist, WorklistItem, WorklistKind
 
 AREA_A, AREA_B = "31078", "31108"  # Phú Quốc, Kiên Hải
 ROLES = ("anonymous", "viewer", "commune_a", "police_a", "port_x", "admin")
@@ -84,8 +74,8 @@ def world(make_user):
         file_name="so-dang-ky.xlsx", sha256="0" * 64, status="done", rows_total=1, rows_rejected=1,
         errors=[{"row": 7, "column": "Số CCCD", "message": f"{owner.full_name}: {owner.id_number} sai"}])
     export = Export.objects.create(rows=0)
-    return {"owner": owner, "import": registry_import, "export": export, "vessel": vessel, "worklist": commune_list, "police_list": police_list, "item": item,
-            "proposal": proposal, "trip": trip, "users": users}
+    return {"owner": owner, "vessel": vessel, "worklist": commune_list, "police_list": police_list, "item": item,
+            "proposal": proposal, "trip": trip, "users": users, "import": registry_import, "export": export}
 
 
 def _open_review_fields() -> dict:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from lienthong.api.models import ApiToken, TOKEN_PREFIX, hash_token
+from lienthong.api.models import TOKEN_PREFIX, ApiToken, hash_token
 
 BEFORE = [("search", "0007_token_kind_vessel_name"), ("api", None)]
 

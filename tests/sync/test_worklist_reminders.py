@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -155,7 +155,7 @@ def test_pdf_has_page_numbers_agency_and_local_date_of_issue(overdue, settings, 
                                                    problem=first.problem, missing=first.missing) for _ in range(40)])
     settings.AGENCY_NAME = "Chi cục Thủy sản tỉnh An Giang"
     # 17:30 UTC on 30/11 is 00:30 on 01/12 in Asia/Ho_Chi_Minh: the date of issue is the local one.
-    with time_machine.travel(datetime(2026, 11, 30, 17, 30, tzinfo=dt_timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 30, 17, 30, tzinfo=UTC), tick=False):
         data = files.worklist_pdf(overdue)
     pages = _pdf_pages(data, tmp_path)
     n = len(pages)

@@ -31,7 +31,7 @@ class OwnerKind(models.TextChoices):
 
 
 class OwnerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OwnerQuerySet":
+    def visible_to(self, user) -> OwnerQuerySet:
         """Owners whose records `user` may see (the rule: accounts.scopes.visible_owners)."""
         return scopes.visible_owners(self, user)
 
@@ -91,7 +91,7 @@ class VesselStatus(models.TextChoices):
 
 
 class VesselQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "VesselQuerySet":
+    def visible_to(self, user) -> VesselQuerySet:
         """Vessels `user` may see (the rule: accounts.scopes.visible_vessels)."""
         return scopes.visible_vessels(self, user)
 

@@ -23,10 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lienthong.accounts import audit
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import redact_changes
-from lienthong.accounts.scopes import (
-    can_see_personal_data,
-    can_write_registry,
-)
+from lienthong.accounts.scopes import can_see_personal_data, can_write_registry
 from lienthong.fleet.columns import COLUMNS
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.fleet.owner_identity import owner_identity, verification_provenance

@@ -19,9 +19,8 @@ counts are exactly Splink's comparison-vector values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 import duckdb
 

@@ -6,10 +6,10 @@ the clearance). `evaluate_departure` / `evaluate_arrival` run the enabled rules 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Callable
 
 from lienthong.fleet.classes import GEARS, SAFETY_CERT_MIN_LENGTH, VMS_MIN_LENGTH, ZONES
 from lienthong.identity.cccd import consistent_with, parse_id_number

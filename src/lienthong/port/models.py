@@ -23,7 +23,7 @@ ZONE_CHOICES = list(ZONES.items())
 
 
 class PortQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PortQuerySet":
+    def visible_to(self, user) -> PortQuerySet:
         """Ports whose desk `user` works (the rule: accounts.scopes.visible_ports)."""
         return scopes.visible_ports(self, user)
 
@@ -143,7 +143,7 @@ def new_reference() -> str:
 
 
 class TripQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TripQuerySet":
+    def visible_to(self, user) -> TripQuerySet:
         """Trips (declarations, clearances, arrivals) `user` may see (the rule: accounts.scopes.visible_trips)."""
         return scopes.visible_trips(self, user)
 

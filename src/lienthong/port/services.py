@@ -9,7 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.audit import record
-from lienthong.accounts.scopes import can_use_port
 from lienthong.accounts.models import AuditAction, Role
+from lienthong.accounts.scopes import can_use_port
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.fleet.models import Vessel
 from lienthong.identity.cccd import parse_id_number

@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.utils.formats import get_format
 from django.utils.numberformat import format as number_format
-from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lienthong.sync import linking
 

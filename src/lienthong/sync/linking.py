@@ -22,9 +22,9 @@ from pathlib import Path
 
 from lienthong.identity.cccd import consistent_with, id_similarity, normalize_gender, parse_id_number
 from lienthong.identity.dates import date_similarity, parse_date
-from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
 from lienthong.identity.names import names_compatible
 from lienthong.identity.text import fold
+from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
 
 LINKABLE = ("verified", "matched")
 #: The thresholds of every sync run, and of the review page's default choice (sync.explain).

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienthong.accounts import scopes
 
@@ -71,7 +72,7 @@ class ReviewState(models.TextChoices):
 
 
 class SyncItemQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "SyncItemQuerySet":
+    def visible_to(self, user) -> SyncItemQuerySet:
         """Sync proposals `user` may review (the rule: accounts.scopes.visible_review_items)."""
         return scopes.visible_review_items(self, user)
 
@@ -136,7 +137,7 @@ class WorklistKind(models.TextChoices):
 
 
 class WorklistQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "WorklistQuerySet":
+    def visible_to(self, user) -> WorklistQuerySet:
         """Worklists `user` may open (the rule: accounts.scopes.visible_worklists)."""
         return scopes.visible_worklists(self, user)
 

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,13 +23,22 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts import audit
 from lienthong.accounts.scopes import is_province
 from lienthong.fleet.classes import LENGTH_CLASSES
-from lienthong.sync import actions, dashboard as dash, engine, explain, files
+from lienthong.fleet.labels import length_class_label
+from lienthong.sync import actions, engine, explain, files
+from lienthong.sync import dashboard as dash
 from lienthong.sync.models import (
-    AnswerOutcome, AnswerResult, Export, IdentityDecision, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist,
+    AnswerOutcome,
+    AnswerResult,
+    Export,
+    IdentityDecision,
+    SourceKind,
+    SyncItem,
+    SyncRun,
+    WorkItemState,
+    Worklist,
     WorklistItem,
 )
 from lienthong.sync.review_cards import decision_summary, review_card
-from lienthong.fleet.labels import length_class_label
 
 
 def province_only(view):
@@ -69,8 +78,8 @@ def runs(request):
         audit.record(request, "create", object_type="sync_run", object_id=run.pk,
                      summary=f"Bắt đầu đợt đối soát {run.pk}: {run.total} tàu", detail={"filters": run.filters})
         return redirect("sync-run", pk=run.pk)
-    from lienthong.geo.units import commune_name
     from lienthong.fleet.models import Vessel
+    from lienthong.geo.units import commune_name
     from lienthong.identity.collation import vi_sort_key
 
     codes = sorted({c for c in Vessel.objects.exclude(commune_code="").values_list("commune_code", flat=True)},

@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -115,13 +116,11 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
     return touched
 
 
-def spawn_process() -> "subprocess.Popen":
+def spawn_process() -> subprocess.Popen:
     """For `lienthong serve`: the worker's supervisor as a child process beside the web server (a thread
     would not do: gunicorn forks its web workers, and forking a process that runs threads is unsafe). The
     supervisor runs the worker as its own child and restarts it when it dies (see `supervise`). Each dies
     with its parent on Linux, so a killed server leaves no worker behind."""
-    import subprocess
-
     from lienthong.processes import die_with_parent
 
     return subprocess.Popen(
@@ -152,7 +151,6 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
     Hand-written rather than systemd/supervisord: `lienthong serve` must stay one command on a
     commune's Windows or Linux machine; this is a loop of a dozen lines."""
     import signal
-    import subprocess
 
     from lienthong.processes import die_with_parent
 
@@ -194,9 +192,7 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
     return 0
 
 
-def stop_process(process: "subprocess.Popen", timeout: float = 10.0) -> None:
-    import subprocess
-
+def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
     if process.poll() is not None:
         return
     process.terminate()
