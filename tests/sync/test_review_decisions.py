@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from lienthong.accounts.models import AuditEvent
 from lienthong.fleet.models import Owner
-from lienthong.identity.linkage.decide import Thresholds
+from lienthong.linkage.decide import Thresholds
 from lienthong.population.models import Citizen, Extract
 from lienthong.sync import actions, engine, explain, linking
 from lienthong.sync.models import IdentityDecision, SyncItem
