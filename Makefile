@@ -1,10 +1,10 @@
-# The two commands of the README: `make demo` and `make test`. Both work on a fresh machine with Python 3.11.
+# The commands of the README: `make demo`, `make test` and `make test-fast`. They work on a fresh machine with Python 3.11.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: install demo test test-postgres e2e clean
+.PHONY: install demo test test-fast test-postgres e2e clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ demo: install
 # The whole suite (unit, integration, browser). DATABASE_URL selects PostgreSQL; SQLite otherwise.
 test: install
 	$(BIN)/pytest
+
+# The inner loop: everything but the browser tests, on every core (pytest-xdist; each worker has its own
+# test database, data directory and ports).
+test-fast: install
+	$(BIN)/pytest -m "not e2e" --ignore=tests/e2e -n auto
+
+# Only the browser tests.
+e2e: install
+	$(BIN)/pytest tests/e2e
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest

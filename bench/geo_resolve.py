@@ -16,7 +16,6 @@ from lienthong.geo import units
 from lienthong.geo.address import resolve
 from lienthong.identity.text import fold
 
-
 ABBREVIATION = {"xã": "X.", "phường": "P.", "thị trấn": "TT.", "huyện": "H.", "thị xã": "TX.",
                 "thành phố": "TP."}
 
@@ -29,8 +28,8 @@ def addresses() -> list[str]:
             for c in units.legacy_communes_of_district(district.code):
                 prov = prov_names[old]
                 out.append(f"Ấp 3, {c.name}, {district.name}, tỉnh {prov[0]}")
-                out.append((f"{ABBREVIATION[c.division_type]}{c.short_name}, "
-                           f"{ABBREVIATION[district.division_type]}{district.short_name}, {prov[1]}"))
+                out.append(f"{ABBREVIATION[c.division_type]}{c.short_name}, "
+                           f"{ABBREVIATION[district.division_type]}{district.short_name}, {prov[1]}")
                 out.append(fold(f"{c.name} {district.name} {prov[0]}"))
                 out.append(f"Số 12 đường Nguyễn Trung Trực, {c.name}, {district.short_name}, {prov[2]}")
     for c in units.communes_of_province(units.AN_GIANG):

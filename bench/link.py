@@ -10,7 +10,6 @@ the converted file. Peak memory is the child's maximum resident set size. Target
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     # The module entry point is the same main() that `lienthong link` hands over to.
-    cmd = [sys.executable, "-m", "lienthong.identity.linkage.command", "--population", str(data / "population.csv"), "--registry", str(data / "registry.csv"),
+    cmd = [sys.executable, "-m", "lienthong.linkage.command", "--population", str(data / "population.csv"), "--registry", str(data / "registry.csv"),
            "--out", str(work / "result.csv"), "--cache-dir", str(cache), "--threads", str(args.threads), "--quiet"]
     print(f"{args.vessels} registry records vs {args.population} people, {args.threads} threads")
     ok = True

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lienthong.demo import Damage, generate
-from lienthong.identity.linkage.command import run
+from lienthong.linkage.command import run
 
 # "Data you have not seen": another seed and other damage rates.
 UNSEEN_DAMAGE = Damage(

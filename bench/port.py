@@ -153,7 +153,7 @@ def bench_server(args, refs: list[str]) -> None:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("server did not start; see bench-server.log")
+                    raise SystemExit("server did not start; see bench-server.log") from None
                 time.sleep(0.2)
         latencies: list[float] = []
         errors = [0]

@@ -96,3 +96,14 @@ def client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_data_dir(tmp_path_factory):
+    """Uploads, sync files and the signing CA of the run go to a directory of this test session (of this
+    xdist worker, under `make test-fast`), never to the developer's var/ nor to another worker's files."""
+    from django.conf import settings
+
+    data = tmp_path_factory.mktemp("data")
+    settings.DATA_DIR, settings.MEDIA_ROOT = data, data / "media"
+    return data

@@ -4,8 +4,8 @@ to show that no outcome depends on the hour or the day the suite runs.
     .venv/bin/python tests/run_at_instants.py [pytest arguments…]
 
 The default instants are the awkward ones: just after local midnight (the UTC date is still yesterday), just
-before it (an hour from now is tomorrow), midday, and local New Year's night (the UTC year is still the old one). Without arguments it runs the modules that touch
-time. It prints one line per instant and exits non-zero if any run failed.
+before it (an hour from now is tomorrow), midday, and local New Year's night (the UTC year is still the old one).
+Without arguments it runs the modules that touch time. It prints one line per instant and exits non-zero if any run failed.
 """
 from __future__ import annotations
 

@@ -5,7 +5,10 @@ import os
 import subprocess
 import sys
 
-CHECK = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='lienthong.settings'; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+CHECK = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='lienthong.settings'; django.setup(); "
+    "from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+)
 
 
 def run(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:

@@ -31,12 +31,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # the worker processes inherit it. Production must set the public address (settings refuse otherwise).
         os.environ["LIENTHONG_PUBLIC_URL"] = f"http://{args.host}:{args.port}"
     _django()
-    from lienthong.server import serve
+    from django.db import DatabaseError
 
     from lienthong.fleet.importer.abandoned import fail_abandoned_imports
+    from lienthong.server import serve
     from lienthong.sync import worker
-
-    from django.db import DatabaseError
 
     try:
         fail_abandoned_imports()  # imports left "running" by a process killed before this start
@@ -65,7 +64,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from lienthong.identity.linkage.command import main as link_main
+    from lienthong.linkage.command import main as link_main
 
     return link_main(args.rest) or 0
 
@@ -137,8 +136,8 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     done = demo_site.setup(files_dir, vessels=args.vessels, population=args.population, password=args.password)
     print(f"Nhập sổ đăng ký: {done.rows_total} dòng, {done.rows_rejected} dòng lỗi ({done.import_status}).")
     print(f"Nhập bản trích dân cư: {done.population_rows} người.")
-    print("Tài khoản mẫu (mật khẩu chung: %s):" % args.password)
-    for username, role, communes, description in done.users:
+    print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
+    for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""
         print(f"  {username:<16} {description}{area}")
     return 0

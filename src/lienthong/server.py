@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import sys
 
+from lienthong.processes import die_with_parent
+
 __all__ = ["serve", "default_workers", "GRACEFUL_TIMEOUT"]
 
 GRACEFUL_TIMEOUT = 10  # seconds a stopping worker may spend finishing its requests
@@ -52,29 +54,13 @@ def _gunicorn_available() -> bool:
     return True
 
 
-def _die_with_parent() -> None:
-    """Linux: have the kernel send SIGTERM to this worker when the master exits, however it exits.
-    gunicorn's own check (parent pid changed) only runs between requests, once a second at best; prctl has
-    no wrapper in the standard library, hence ctypes."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    PR_SET_PDEATHSIG = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
 def _serve_gunicorn(application, host: str, port: int, workers: int, threads: int) -> int:
     from gunicorn.app.base import BaseApplication
 
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     def post_fork(server, worker):
-        _die_with_parent()
+        die_with_parent()
         master = worker.ppid
         if os.getppid() != master:  # the master died between fork and prctl
             os._exit(0)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lienthong.web",
     "lienthong.sync",
     "lienthong.notify",
+    "lienthong.api",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("doi-soat/", include("lienthong.sync.urls")),
     path("", include("lienthong.web.urls")),
     path("", include("lienthong.accounts.urls")),
+    path("", include("lienthong.search.urls")),
     path("", include("lienthong.fleet.urls")),
 ]

@@ -7,12 +7,11 @@ import datetime as dt
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone
 
 from lienthong.accounts.models import AuditEvent
 
 PASSWORD = "mat-khau-thu-nghiem-2025"
-START = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.timezone.utc)  # 15:00 in Asia/Ho_Chi_Minh
+START = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)  # 15:00 in Asia/Ho_Chi_Minh
 
 
 def _post(client, username, password):

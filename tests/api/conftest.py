@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
+from search.fleet import build_fleet
 
 from lienthong.api.models import ApiToken
-from search.fleet import build_fleet
 
 
 @pytest.fixture

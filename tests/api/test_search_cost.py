@@ -76,6 +76,6 @@ def test_last_used_is_written_once_a_minute_not_per_request(fleet, fisheries_use
 
     ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now() - timedelta(minutes=2))
     _response, sql = _search(client, "kg")
-    assert sum(s.startswith('UPDATE "search_apitoken"') for s in sql) == 1
+    assert sum(s.startswith('UPDATE "api_apitoken"') for s in sql) == 1
     token.refresh_from_db()
     assert token.last_used > first

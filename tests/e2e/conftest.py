@@ -122,7 +122,7 @@ def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = (
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}")
+                    raise RuntimeError(f"server did not start; see {data_dir / 'server.log'}") from None
                 time.sleep(0.3)
         yield LiveSite(url, DEMO_PASSWORD, files_dir, data_dir, env)
     finally:

@@ -172,7 +172,7 @@ def _report(outcomes, failures, routes) -> str:
     lines = []
     uncovered = []
     by_route = defaultdict(set)
-    for role, route, _, outcome in outcomes:
+    for _role, route, _, outcome in outcomes:
         by_route[route].add(outcome)
     for route in routes:
         if not by_route[route.name] & COVERED:

@@ -7,15 +7,7 @@ import pytest
 import time_machine
 
 from lienthong.fleet.importer import import_registry, preview_headers
-from lienthong.fleet.models import (
-    ColumnMapping,
-    FishingLicence,
-    Owner,
-    RegistryImport,
-    SafetyCertificate,
-    Vessel,
-    VesselChange,
-)
+from lienthong.fleet.models import ColumnMapping, FishingLicence, Owner, RegistryImport, SafetyCertificate, Vessel, VesselChange
 from lienthong.identity.legacy_encoding import encode_tcvn3, encode_vni
 
 from .fleet_files import HEADERS, Styled, csv_bytes, data_row_number, vessel_row, xlsx_bytes

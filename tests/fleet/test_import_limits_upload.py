@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lienthong.fleet.models import RegistryImport, Vessel
+
 from .hostile_files import csv_with_rows, xlsx_with_rows
 
 

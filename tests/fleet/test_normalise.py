@@ -4,15 +4,7 @@ from decimal import Decimal
 import pytest
 
 from lienthong.fleet.classes import length_class
-from lienthong.fleet.normalise import (
-    NumberError,
-    cell_text,
-    check_measure,
-    owner_kind,
-    parse_decimal,
-    phone_number,
-    zone_code,
-)
+from lienthong.fleet.normalise import NumberError, cell_text, check_measure, owner_kind, parse_decimal, phone_number, zone_code
 
 
 @pytest.mark.parametrize(

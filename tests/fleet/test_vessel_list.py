@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from lienthong.accounts.models import AuditEvent
 
 TODAY = dt.date(2026, 12, 1)
-NOON = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.timezone.utc)  # 12:00 in Hồ Chí Minh City
+NOON = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)  # 12:00 in Hồ Chí Minh City
 PQ, KH = "31078", "31108"  # Đặc khu Phú Quốc, Đặc khu Kiên Hải
 
 

@@ -13,15 +13,15 @@ from lienthong.identity.dates import today_vn
 
 
 def test_today_is_vietnams_date_at_both_ends_of_the_day():
-    with time_machine.travel(dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.timezone.utc), tick=False):  # 00:30 on 1/12
+    with time_machine.travel(dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC), tick=False):  # 00:30 on 1/12
         assert today_vn() == dt.date(2026, 12, 1)
-    with time_machine.travel(dt.datetime(2026, 12, 1, 16, 45, tzinfo=dt.timezone.utc), tick=False):  # 23:45 on 1/12
+    with time_machine.travel(dt.datetime(2026, 12, 1, 16, 45, tzinfo=dt.UTC), tick=False):  # 23:45 on 1/12
         assert today_vn() == dt.date(2026, 12, 1)
 
 
 def test_a_cccd_of_someone_born_today_in_vietnam_is_valid_before_utc_midnight():
     # Born 2026 (century digit 2 → 2000s, year 26): valid from 1/1/2026 Việt Nam time, i.e. 17:00 UTC on 31/12/2025.
-    with time_machine.travel(dt.datetime(2025, 12, 31, 17, 30, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2025, 12, 31, 17, 30, tzinfo=dt.UTC), tick=False):
         assert parse_id_number("091226000001").valid
 
 

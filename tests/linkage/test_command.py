@@ -3,7 +3,7 @@ import json
 import sys
 from pathlib import Path
 
-from lienthong.identity.linkage.command import RESULT_COLUMNS, main
+from lienthong.linkage.command import RESULT_COLUMNS, main
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from link_accuracy import evaluate  # noqa: E402

@@ -1,4 +1,4 @@
-from lienthong.identity.linkage.decide import Candidate, RecordFacts, Thresholds, decide
+from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide
 
 T = Thresholds(auto_weight=8.0, auto_margin=8.0, review_weight=-8.0)
 GOOD = {"id": "null", "given": "exact", "family": "exact", "middle": "exact", "birth": "exact",

@@ -1,14 +1,8 @@
-import csv
 
 import duckdb
 import pytest
 
-from lienthong.identity.linkage.prepare import (
-    InputError,
-    id_pieces,
-    population_parquet,
-    prepare_registry_row,
-)
+from lienthong.linkage.prepare import InputError, id_pieces, population_parquet, prepare_registry_row
 
 POP_HEADER = "cccd,old_id_number,full_name,birth_date,gender,commune_code,address\n"
 

@@ -56,8 +56,9 @@ def test_pages_and_clearance_show_local_dates_after_midnight(clock, client_for, 
     stats = client.get("/cang/thong-ke/?days=3").content.decode()
     tomorrow = start + dt.timedelta(days=1)
     assert f"{start:%d/%m}" in stats and f"{tomorrow:%d/%m}" not in stats  # today is the chart's last day
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(trip.clearance_pdf))).pages)
     assert f"00:36 {day}" in text and f"00:20 {day}" in text  # departure; decision time

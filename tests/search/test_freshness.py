@@ -16,8 +16,8 @@ from django.contrib import admin as django_admin
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
 from fleet.fleet_files import vessel_row, xlsx_bytes
+
 from lienthong.fleet.importer import import_registry
 from lienthong.fleet.models import FishingLicence, Owner, Vessel
 from lienthong.search.index import search_vessels

@@ -15,6 +15,7 @@ from lienthong.fleet.models import Owner, Vessel
 from lienthong.population.models import Citizen
 from lienthong.sync import actions, dashboard, engine, files
 from lienthong.sync.models import ExportLine, IdentityDecision, SyncItem, WorkItemState, Worklist, WorklistItem
+
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD (conftest modules are not importable by name)
 
 

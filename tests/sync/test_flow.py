@@ -59,6 +59,6 @@ def test_campaign_end_to_end(province, client, fisheries_user, commune_user):
     c.logout()
     assert c.login(username=fisheries_user.username, password=PASSWORD)
     c.post(reverse("sync-exports"))
-    lines = {l.registration_number: l.cccd for l in ExportLine.objects.all()}
+    lines = {line.registration_number: line.cccd for line in ExportLine.objects.all()}
     for it in resolved.select_related("vessel"):
         assert lines[it.vessel.registration_number] == truth[it.vessel.registration_number]

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 import lienthong
 from lienthong.population.models import Citizen, Extract
+from lienthong.printing import fonts
 from lienthong.sync import files
 from lienthong.sync.models import RunStatus, Worklist
-from lienthong.printing import fonts
 
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD
 VIETNAMESE = re.compile(r"[À-ỹĐđ]")
@@ -58,7 +58,7 @@ def test_sync_pages_are_vietnamese_by_default(synced, client, fisheries_user):
     assert "Tàu theo kết quả xác minh chủ" in html["sync-dashboard"]
     assert '<tr data-class="lt6"><th scope="row">Dưới 6 m</th>' in html["sync-dashboard"]
     assert "Danh sách gửi xã, công an" in html["sync-runs"] and "Bắt đầu đợt mới" in html["sync-runs"]
-    assert "Đợt đối soát #%d" % synced.pk in html["sync-run"] and "Xong" in html["sync-run"]
+    assert f"Đợt đối soát #{synced.pk}" in html["sync-run"] and "Xong" in html["sync-run"]
     assert "Tải Excel để điền" in html["sync-worklist"]
     assert f'<h1 data-testid="worklist-title">Danh sách gửi {files.worklist_title(wl)}</h1>' in html["sync-worklist"]
     assert "Danh sách quá hạn và sắp đến hạn" in html["sync-reminders"]

@@ -183,8 +183,8 @@ def test_the_remote_linker_is_closed_when_a_run_fails(province, fisheries_user, 
 
 
 def test_the_engine_closes_duckdb_and_its_temp_files_when_the_input_is_bad(tmp_path, monkeypatch):
-    from lienthong.identity.linkage import command
-    from lienthong.identity.linkage.prepare import InputError
+    from lienthong.linkage import command
+    from lienthong.linkage.prepare import InputError
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     opened = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from lienthong.accounts.models import AuditEvent
 from lienthong.fleet.models import Owner
-from lienthong.identity.linkage.decide import Thresholds
+from lienthong.linkage.decide import Thresholds
 from lienthong.population.models import Citizen, Extract
 from lienthong.sync import actions, engine, explain, linking
 from lienthong.sync.models import IdentityDecision, SyncItem
@@ -154,11 +155,11 @@ def test_undo_restores_the_previous_identity_exactly_and_is_audited(proposals, c
 
 
 def test_undo_restores_a_verified_owner_with_its_timestamp(proposals, fisheries_user):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     item = proposals[1]
     first = item.candidates[0]
-    stamp = datetime(2025, 7, 1, 1, 2, 3, 456789, tzinfo=timezone.utc)
+    stamp = datetime(2025, 7, 1, 1, 2, 3, 456789, tzinfo=UTC)
     Owner.objects.filter(pk=item.owner_id).update(identity_status="matched", verified_cccd=first["cccd"],
                                                   verified_name=first["name"], verified_at=stamp)
     before = _identity(item.owner_id)
@@ -286,7 +287,7 @@ def test_the_queue_pages_with_the_true_count(proposals, client, fisheries_user, 
         start, end = 2 * (number - 1) + 1, 2 * (number - 1) + len(ids)
         assert re.search(rf'data-testid="review-start">{start}<.*data-testid="review-end">{end}<.*'
                          rf'data-testid="review-total">{n}<', html, re.S)
-        assert f"Hiển thị" in html and 'data-testid="pager"' in html
+        assert "Hiển thị" in html and 'data-testid="pager"' in html
         if number * 2 < n:
             assert f'?page={number + 1}"' in html
         seen += ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -46,7 +47,7 @@ def _messages(response) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in response.context["messages"]]
 
 
-def _upload(c, wl, fill) -> "HttpResponse":
+def _upload(c, wl, fill) -> HttpResponse:
     wb = load_workbook(io.BytesIO(c.get(reverse("sync-worklist-file", args=[wl.pk, "xlsx"])).content))
     ws = wb.active
     header = [cell.value for cell in ws[3]]

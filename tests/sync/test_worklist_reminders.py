@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -118,7 +118,7 @@ def test_bulk_download_is_a_zip_of_every_visible_list(overdue, client, fisheries
     r = c.get(reverse("sync-worklists-zip"))
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
-    open_lists = actions.visible_worklists(fisheries_user).filter(items__state__in=actions.OPEN_STATES).distinct()
+    open_lists = Worklist.objects.visible_to(fisheries_user).filter(items__state__in=actions.OPEN_STATES).distinct()
     assert len(names) == 2 * open_lists.count()
     stem = files.file_stem(overdue)
     assert stem == f"danh-sach-xa-dac-khu-phu-quoc-{overdue.pk}"
@@ -130,7 +130,7 @@ def test_bulk_download_is_a_zip_of_every_visible_list(overdue, client, fisheries
     # A commune officer gets only the lists of their commune.
     r = _client(client, commune_user).get(reverse("sync-worklists-zip"))
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
-    mine = actions.visible_worklists(commune_user).filter(items__state__in=actions.OPEN_STATES).distinct()
+    mine = Worklist.objects.visible_to(commune_user).filter(items__state__in=actions.OPEN_STATES).distinct()
     assert sorted(names) == sorted(f"{files.file_stem(w)}.{ext}" for w in mine for ext in ("xlsx", "pdf"))
     assert AuditEvent.objects.filter(action="export", object_type="worklist", username=commune_user.username).exists()
 
@@ -155,7 +155,7 @@ def test_pdf_has_page_numbers_agency_and_local_date_of_issue(overdue, settings, 
                                                    problem=first.problem, missing=first.missing) for _ in range(40)])
     settings.AGENCY_NAME = "Chi cục Thủy sản tỉnh An Giang"
     # 17:30 UTC on 30/11 is 00:30 on 01/12 in Asia/Ho_Chi_Minh: the date of issue is the local one.
-    with time_machine.travel(datetime(2026, 11, 30, 17, 30, tzinfo=dt_timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 30, 17, 30, tzinfo=UTC), tick=False):
         data = files.worklist_pdf(overdue)
     pages = _pdf_pages(data, tmp_path)
     n = len(pages)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.test import override_settings
 from django.conf import settings
+from django.test import override_settings
 
 import lienthong
 

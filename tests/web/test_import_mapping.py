@@ -11,6 +11,7 @@ from django.urls import reverse
 from lienthong.accounts.models import AuditEvent
 from lienthong.fleet.importer import preview_headers
 from lienthong.fleet.models import ColumnMapping, Vessel
+
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py
 
 HEADERS = ["TT", "Biển kiểm soát", "Người sở hữu", "Số căn cước", "Năm sinh chủ", "Nơi ở", "Dài (m)"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.test import Client
 
 from lienthong.accounts.models import AuditEvent
+
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD (conftest modules are not importable by name)
 
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from lienthong.accounts.models import AuditEvent
 
 

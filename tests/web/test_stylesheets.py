@@ -19,7 +19,7 @@ def _selectors(css: str) -> list[str]:
     """Every selector of every style rule, inside @media/@supports blocks too (no CSS parser in the project's
     dependencies, and the project's stylesheets are plain: rules, comments, conditional groups)."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    out, depth, start, stack = [], 0, 0, []
+    out, start, stack = [], 0, []
     for i, ch in enumerate(css):
         if ch == "{":
             prelude = css[start:i].strip()

@@ -21,7 +21,7 @@ CHUNK = 5000
 def canonical(prev_hash: str, *, at, user_id, username, action, object_type, object_id, summary, detail,
               ip_address, user_agent) -> bytes:
     """The bytes hashed for one event: every stored field, in a fixed order, UTF-8 JSON with sorted keys."""
-    when = at.astimezone(dt.timezone.utc).isoformat() if at is not None else None
+    when = at.astimezone(dt.UTC).isoformat() if at is not None else None
     fields = [prev_hash, when, user_id, username, action, object_type, object_id, summary, detail, ip_address,
               user_agent]
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()

@@ -1,4 +1,10 @@
-"""Row-level access: which vessels and owners a user may see, as queryset filters (NetBox style)."""
+"""Row-level access, the one place that decides who sees which rows (NetBox style: permissions are queryset
+filters). Models expose these rules as queryset methods (`Vessel.objects.visible_to(user)`, `Owner…`,
+`Trip…`, `Worklist…`, `SyncItem…`); pages, API and exports call those, never a filter of their own.
+
+The rules take the queryset to narrow and speak in field lookups only, so this module imports no other app's
+models (accounts stays below fleet, port and sync).
+"""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
@@ -9,24 +15,47 @@ from .models import Role
 PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.FISHERIES, Role.PORT, Role.COMMUNE, Role.POLICE})
 # Roles that may import registry files and change vessel records.
 REGISTRY_WRITE_ROLES = frozenset({Role.ADMIN, Role.FISHERIES})
+# Province-wide roles that run sync campaigns and decide the review queue.
+PROVINCE_ROLES = frozenset({Role.ADMIN, Role.FISHERIES})
+# Roles of the port desk (port officers see only the ports they are assigned to).
+PORT_ROLES = frozenset({Role.ADMIN, Role.FISHERIES, Role.PORT})
+# Which worklists an area-scoped officer answers: communes answer the commune lists, police the police lists.
+WORKLIST_KIND_OF_ROLE = {Role.COMMUNE: "commune", Role.POLICE: "police"}
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _has_role(user, roles) -> bool:
+    return _signed_in(user) and (user.is_superuser or user.role in roles)
 
 
 def can_see_personal_data(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in PERSONAL_DATA_ROLES))
+    return _has_role(user, PERSONAL_DATA_ROLES)
 
 
 def can_write_registry(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in REGISTRY_WRITE_ROLES))
+    return _has_role(user, REGISTRY_WRITE_ROLES)
 
 
 def can_read_audit(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+    return _has_role(user, {Role.ADMIN})
 
 
-def restrict_vessels(qs: QuerySet, user) -> QuerySet:
-    """Vessels visible to `user`: all for unscoped roles; for commune and police officers, those whose
-    home commune or whose owner's commune is in their scope; nothing for anonymous users."""
-    if user is None or not user.is_authenticated:
+def is_province(user) -> bool:
+    return _has_role(user, PROVINCE_ROLES)
+
+
+def can_use_port(user) -> bool:
+    return _has_role(user, PORT_ROLES)
+
+
+# --- the rules behind the queryset methods ---------------------------------------------------------------
+def visible_vessels(qs: QuerySet, user) -> QuerySet:
+    """Vessels: all for unscoped roles; for commune and police officers, those whose home commune or whose
+    owner's commune is in their area; nothing for anonymous or inactive users."""
+    if not _signed_in(user):
         return qs.none()
     if not user.is_area_scoped:
         return qs
@@ -34,10 +63,47 @@ def restrict_vessels(qs: QuerySet, user) -> QuerySet:
     return qs.filter(Q(commune_code__in=codes) | Q(owner__commune_code__in=codes))
 
 
-def restrict_owners(qs: QuerySet, user) -> QuerySet:
-    if user is None or not user.is_authenticated:
+def visible_owners(qs: QuerySet, user) -> QuerySet:
+    """Owners: the same area rule as vessels (the owner's commune, or one of their vessels' communes)."""
+    if not _signed_in(user):
         return qs.none()
     if not user.is_area_scoped:
         return qs
     codes = user.commune_codes()
     return qs.filter(Q(commune_code__in=codes) | Q(vessels__commune_code__in=codes)).distinct()
+
+
+def visible_ports(qs: QuerySet, user) -> QuerySet:
+    """Ports whose desk the user works: all for administrators and fisheries officers, the assigned ones for
+    port officers, none for other roles."""
+    if not can_use_port(user):
+        return qs.none()
+    if user.is_superuser or user.role in PROVINCE_ROLES:
+        return qs
+    return qs.filter(assignments__user=user)
+
+
+def visible_trips(qs: QuerySet, user) -> QuerySet:
+    """Trips (pre-declarations, clearances, arrivals): those of the ports the user works (visible_ports)."""
+    if not can_use_port(user):
+        return qs.none()
+    if user.is_superuser or user.role in PROVINCE_ROLES:
+        return qs
+    # A subquery (not a join) so a trip is never repeated.
+    ports = qs.model._meta.get_field("port").related_model.objects.all()
+    return qs.filter(port__in=visible_ports(ports, user).values("pk"))
+
+
+def visible_worklists(qs: QuerySet, user) -> QuerySet:
+    """Worklists: province officers see all; commune officers their communes' commune lists, police officers
+    their communes' police lists; nobody else any."""
+    if is_province(user):
+        return qs
+    if not _signed_in(user) or user.role not in WORKLIST_KIND_OF_ROLE:
+        return qs.none()
+    return qs.filter(kind=WORKLIST_KIND_OF_ROLE[user.role], commune_code__in=user.commune_codes())
+
+
+def visible_review_items(qs: QuerySet, user) -> QuerySet:
+    """Sync proposals (the review queue): province officers only; they decide identities province-wide."""
+    return qs if is_province(user) else qs.none()

@@ -1,7 +1,6 @@
 """API tokens: `Authorization: Bearer <token>`. Only a SHA-256 of the token is stored.
 
-The table belongs to the `search` app label (migration search/0002) because `lienthong.api` is not an
-installed Django app; the class lives here beside the code that uses it.
+The model moved here from the `search` app label (api/0001 takes over its table, api/0002 renames it).
 """
 from __future__ import annotations
 
@@ -32,7 +31,6 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        app_label = "search"
         verbose_name = _("API token")
         ordering = ["-created"]
 
@@ -40,7 +38,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         """Create a token for `user`; returns the row and the raw token (shown once, never stored)."""
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, token_hash=hash_token(raw), prefix=raw[:10])
@@ -77,5 +75,5 @@ def _aware(value):
     if isinstance(value, str):
         value = parse_datetime(value)
     if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.timezone.utc)
+        value = timezone.make_aware(value, datetime.UTC)
     return value

@@ -22,7 +22,7 @@ from ninja.openapi.docs import Swagger
 from lienthong.accounts.audit import record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import is_personal_owner_field, redact_changes, redact_owner
-from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
+from lienthong.accounts.scopes import can_see_personal_data
 from lienthong.fleet.models import Vessel
 from lienthong.fleet.owner_identity import owner_identity
 from lienthong.search.index import search_vessel_values
@@ -178,7 +178,7 @@ def get_vessel(request, registration_number: str):
     key = registration_key(registration_number)
     user = request.user
     vessel = (
-        restrict_vessels(Vessel.objects.filter(reg_key=key), user)
+        Vessel.objects.filter(reg_key=key).visible_to(user)
         .select_related("owner")
         .prefetch_related("licences", "safety_certificates", "changes__user")
         .first()

@@ -11,18 +11,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from lienthong.demo.errors import write_registry_with_errors
 from lienthong.demo.ids import IdFactory
 from lienthong.demo.places import OWNER_DISTRICT_WEIGHTS, Geography, geography
 from lienthong.demo.population import OwnerSpec, Person, PopulationStream
-from lienthong.demo.registry import (
-    Damage,
-    FleetShape,
-    build_registry,
-    write_registry_csv,
-    write_registry_xlsx,
-    write_truth_csv,
-)
-from lienthong.demo.errors import write_registry_with_errors
+from lienthong.demo.registry import Damage, FleetShape, build_registry, write_registry_csv, write_registry_xlsx, write_truth_csv
 
 __all__ = ["DemoFiles", "Damage", "FleetShape", "generate", "main", "write_registry_with_errors"]
 

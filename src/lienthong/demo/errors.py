@@ -39,7 +39,7 @@ def write_registry_with_errors(path: Path | str, *, rows: int = 10, seed: int = 
     ids = IdFactory(rng)
     serials = rng.sample(range(90_000, 100_000), rows + len(BAD_VALUES))
     good_and_bad: list[dict[str, object]] = []
-    for n, serial in enumerate(serials):
+    for serial in serials:
         gender = "nam" if rng.random() < 0.9 else "nữ"
         birth = date(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28))
         family, rest = full_name(rng.random, gender)

@@ -138,10 +138,6 @@ OWNER_DISTRICT_WEIGHTS = {
 
 # Home ports: real fishing ports and anchorages of An Giang / old Kiên Giang. Sông Đốc is in Cà Mau,
 # so it is left out. Old district -> (port, weight)…; anything else uses the provincial default.
-PORTS = (
-    "Tắc Cậu", "Rạch Giá", "An Thới", "Hòn Tre", "Thổ Châu", "Hà Tiên", "Xẻo Nhàu", "Kiên Lương",
-    "Bình An", "Mũi Gành Dầu",
-)
 PORTS_BY_DISTRICT = {
     "905": (("Tắc Cậu", 8), ("Bình An", 2)),
     "899": (("Rạch Giá", 7), ("Tắc Cậu", 3)),
@@ -154,4 +150,3 @@ PORTS_BY_DISTRICT = {
     "900": (("Hà Tiên", 9), ("Kiên Lương", 1)),
 }
 DEFAULT_PORTS = (("Tắc Cậu", 6), ("Rạch Giá", 4))
-THO_CHAU_OLD_COMMUNE_NAME = "Thổ Châu"

@@ -16,7 +16,7 @@ from datetime import date
 from itertools import accumulate
 
 from lienthong.demo.ids import BIRTH_PROVINCE_WEIGHTS, IdFactory
-from lienthong.demo.names import full_name, name_model
+from lienthong.demo.names import full_name
 from lienthong.demo.places import Geography, Place, address_2025
 
 AS_OF = date(2025, 7, 1)  # the reference day: ages, expiries and "today" are all relative to it
@@ -72,7 +72,6 @@ class PopulationStream:
         self.birth_codes = {}
         for old, weights in BIRTH_PROVINCE_WEIGHTS.items():
             self.birth_codes[old] = (tuple(weights), _cum(weights.values()))
-        self.family_pool = name_model().family
 
     # -- one person ---------------------------------------------------------------------------
     def person(self, gender: str, age: int, family: str | None, place: Place, hamlet: str) -> Person:

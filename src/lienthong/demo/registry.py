@@ -374,7 +374,7 @@ def _vessel(rng: random.Random, number: str, prefix: str, person: Person, shape:
     if prefix == "AG":  # old An Giang boats are small
         share *= 0.65
     cum = 0.0
-    for s, low, high in LENGTH_MIX:
+    for s, low, high in LENGTH_MIX:  # noqa: B007 - low and high of the band chosen are read after the loop
         cum += s
         if share < cum:
             break

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.utils import translation
 from openpyxl import Workbook
@@ -85,12 +85,16 @@ def _cell(ws, value, number_format: str | None = None):
     return value
 
 
+def _of_owner(value):
+    """An owner column's value read from the vessel row (blank when the vessel has no owner)."""
+    return lambda vessel: value(vessel.owner) if vessel.owner else ""
+
+
 def vessel_workbook(vessels: Iterable, personal: bool) -> tuple[bytes, int]:
     """The workbook's bytes and the number of vessel rows. `vessels` as `listing.vessel_list` returns them."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách tàu")
-    columns = VESSEL_COLUMNS + ([(h, w, (lambda f: lambda v: f(v.owner) if v.owner else "")(f))
-                                 for h, w, f in OWNER_COLUMNS] if personal else [])
+    columns = VESSEL_COLUMNS + ([(h, w, _of_owner(f)) for h, w, f in OWNER_COLUMNS] if personal else [])
     for i, (_header, width, _value) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"

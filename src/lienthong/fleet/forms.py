@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.fleet.models import ColumnMapping
-
 from lienthong.identity.collation import vi_sorted
 
 IMPORT_EXTENSIONS = (".csv", ".xlsx", ".xls")

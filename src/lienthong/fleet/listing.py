@@ -19,7 +19,7 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
+from lienthong.accounts.scopes import can_see_personal_data
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import FishingLicence, IdentityStatus, SafetyCertificate, Vessel
 
@@ -90,7 +90,7 @@ def with_columns(qs: QuerySet) -> QuerySet:
 
 
 def visible_vessels(user) -> QuerySet:
-    return restrict_vessels(Vessel.objects.all(), user)
+    return Vessel.objects.visible_to(user)
 
 
 def apply_filter(qs: QuerySet, flt: VesselFilter, today: dt.date | None = None) -> QuerySet:

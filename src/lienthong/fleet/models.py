@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.accounts import scopes
+
 from .classes import GEARS, LENGTH_CLASSES, ZONES
 
 
@@ -28,7 +30,14 @@ class OwnerKind(models.TextChoices):
     ORGANISATION = "organisation", _("organisation")
 
 
+class OwnerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OwnerQuerySet:
+        """Owners whose records `user` may see (the rule: accounts.scopes.visible_owners)."""
+        return scopes.visible_owners(self, user)
+
+
 class Owner(models.Model):
+    objects = OwnerQuerySet.as_manager()
     kind = models.CharField(_("kind"), max_length=12, choices=OwnerKind.choices, default=OwnerKind.PERSON)
     # As the registry file had them (after legacy-encoding decoding, which is lossless).
     raw_name = models.CharField(_("name as recorded"), max_length=255, blank=True)
@@ -81,7 +90,14 @@ class VesselStatus(models.TextChoices):
     DEREGISTERED = "deregistered", _("deregistered")
 
 
+class VesselQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VesselQuerySet:
+        """Vessels `user` may see (the rule: accounts.scopes.visible_vessels)."""
+        return scopes.visible_vessels(self, user)
+
+
 class Vessel(models.Model):
+    objects = VesselQuerySet.as_manager()
     registration_number = models.CharField(_("registration number"), max_length=32, unique=True)
     reg_key = models.CharField(max_length=32, unique=True)  # upper-case letters and digits only
     name = models.CharField(_("vessel name"), max_length=120, blank=True)

@@ -26,13 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from lienthong.identity.legacy_encoding import (
-    decode_tcvn3,
-    decode_vni,
-    detect_encoding,
-    encoding_from_font,
-    font_is_uppercase,
-)
+from lienthong.identity.legacy_encoding import decode_tcvn3, decode_vni, detect_encoding, encoding_from_font, font_is_uppercase
 
 __all__ = ["ReadError", "Limits", "Sheet", "Workbook", "read_bytes", "read_workbook", "decode_cell", "vi_int"]
 

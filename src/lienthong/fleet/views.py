@@ -1,4 +1,5 @@
-"""The fleet's pages: overview, search, vessel record, registry import. Thin: access checks, one query each, then a template.
+"""The fleet's pages: overview, vessel record, registry import (the search pages are the search app's).
+Thin: access checks, one query each, then a template.
 
 Every page needs a logged-in user; row-level reach comes from `accounts.scopes`.
 """
@@ -15,38 +16,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.accounts import audit
-from lienthong.accounts.models import AuditAction, AuditEvent
-from lienthong.accounts.scopes import (
-    can_read_audit,
-    can_see_personal_data,
-    can_write_registry,
-    restrict_vessels,
-)
-from lienthong.fleet.columns import COLUMNS
+from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import redact_changes
+from lienthong.accounts.scopes import can_see_personal_data, can_write_registry
+from lienthong.fleet.columns import COLUMNS
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.fleet.owner_identity import owner_identity, verification_provenance
-from lienthong.identity.text import nfc
-
 from lienthong.geo.units import commune_name
 
 from . import labels, listing
 from .forms import ImportForm
-from lienthong.identity.collation import vi_sort_key
-
-SUGGEST_LIMIT = 8
-RESULTS_LIMIT = 100
-
-
-def _search(q: str, user, limit: int) -> list[Vessel]:
-    from lienthong.search.index import search_vessels  # the search engine owns ranking and area scoping
-
-    return list(search_vessels(q, user, limit=limit))
 
 
 @login_required
@@ -72,50 +56,6 @@ def home(request):
     })
 
 
-SORTS = {
-    "reg": lambda v: vi_sort_key(v.registration_number),
-    "name": lambda v: vi_sort_key(v.name),
-    "owner": lambda v: vi_sort_key(str(v.owner) if v.owner else ""),
-}
-
-
-@login_required
-@require_GET
-def search(request):
-    q = nfc(request.GET.get("q", ""))[:200]
-    sort = request.GET.get("sort", "")
-    results: list[Vessel] = []
-    show_personal = can_see_personal_data(request.user)
-    more = False
-    if q:
-        # One more than shown: whether the cap cut the list off, so the page never calls 100 "all found".
-        results = _search(q, request.user, RESULTS_LIMIT + 1)
-        more = len(results) > RESULTS_LIMIT
-        results = results[:RESULTS_LIMIT]
-        if sort in SORTS and (sort != "owner" or show_personal):
-            results.sort(key=SORTS[sort])
-        # The query may be a CCCD and the results name owners: a personal-data access, logged once per page.
-        audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
-                     detail={"q": q, "results": len(results), **({"more": True} if more else {})})
-    return render(request, "fleet/search.html", {
-        "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT, "more": more,
-    })
-
-
-@login_required
-@require_GET
-def search_suggest(request):
-    """The drop-down under the header search box (htmx). Owners' names appear only for roles that may see
-    personal data, and then the request is logged like a search (marked as a suggestion)."""
-    q = nfc(request.GET.get("q", ""))[:200]
-    results = _search(q, request.user, SUGGEST_LIMIT) if len(q) >= 2 else []
-    show_personal = can_see_personal_data(request.user)
-    if results and show_personal:
-        audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
-                     detail={"q": q, "results": len(results), "suggest": True})
-    return render(request, "fleet/_suggest.html", {"q": q, "results": results, "show_personal": show_personal})
-
-
 def _reg_key(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
@@ -123,7 +63,7 @@ def _reg_key(text: str) -> str:
 @login_required
 @require_GET
 def vessel_detail(request, registration_number: str):
-    visible = restrict_vessels(Vessel.objects.select_related("owner"), request.user)
+    visible = Vessel.objects.select_related("owner").visible_to(request.user)
     vessel = visible.filter(registration_number=registration_number).first()
     if vessel is None:  # "kg 91234 ts" or "KG91234TS" typed by hand still finds KG-91234-TS
         vessel = get_object_or_404(visible, reg_key=_reg_key(registration_number))
@@ -149,7 +89,7 @@ def vessel_detail(request, registration_number: str):
 
     other_vessels = []
     if show_personal:
-        other_vessels = list(restrict_vessels(owner.vessels.exclude(pk=vessel.pk), request.user)
+        other_vessels = list(owner.vessels.exclude(pk=vessel.pk).visible_to(request.user)
                              .values_list("registration_number", flat=True))
     return render(request, "fleet/vessel.html", {
         "vessel": vessel,

@@ -18,9 +18,7 @@ import time
 
 import httpx
 
-from lienthong.notify.message import (
-    Delivery, Notification, NotifyAuthError, NotifyError, NotifyRejected, NotifyUnavailable, validate,
-)
+from lienthong.notify.message import Delivery, Notification, NotifyAuthError, NotifyError, NotifyRejected, NotifyUnavailable, validate
 
 __all__ = ["HttpNotifier", "CircuitBreaker"]
 

@@ -11,8 +11,9 @@ people: nothing here logs a recipient, a subject or a body.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 __all__ = ["Notification", "Delivery", "Notifier", "NotifyError", "NotifyRejected", "NotifyAuthError",
            "NotifyUnavailable", "validate", "MAX_RECIPIENTS", "MAX_SUBJECT", "MAX_BODY"]
@@ -60,7 +61,7 @@ class Notification:
         return {"key": self.key, "to": list(self.to), "subject": self.subject, "body": self.body, "ref": self.ref}
 
     @classmethod
-    def from_json(cls, d: Mapping) -> "Notification":
+    def from_json(cls, d: Mapping) -> Notification:
         to = d.get("to")
         if not isinstance(to, list) or not all(isinstance(t, str) for t in to):
             raise NotifyRejected("invalid_request", "to must be a list of addresses")

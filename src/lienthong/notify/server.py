@@ -23,7 +23,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lienthong.notify.message import Notification, NotifyRejected, validate
 
@@ -87,7 +87,7 @@ class NotifyApp:
         except _Dropped:
             log.info("%s %s dropped (injected) key=%s", method, path, key)
             from waitress.channel import ClientDisconnected  # waitress closes the channel quietly
-            raise ClientDisconnected()
+            raise ClientDisconnected() from None
         except _Reply as r:
             status, payload = r.status, {"error": {"code": r.code, "message": r.message}}
         except NotifyRejected as exc:
@@ -153,7 +153,7 @@ class NotifyApp:
             if n.key in self.received:
                 self.stats["duplicates"] += 1
                 return self.received[n.key], True
-            record = {"id": uuid.uuid4().hex, "received_at": datetime.now(timezone.utc).isoformat(), **n.to_json()}
+            record = {"id": uuid.uuid4().hex, "received_at": datetime.now(UTC).isoformat(), **n.to_json()}
             self.received[n.key] = record
             if self.record_file:
                 with open(self.record_file, "a", encoding="utf-8") as fh:

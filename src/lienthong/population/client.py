@@ -19,14 +19,25 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Iterable, Literal, Mapping
+from typing import Literal
 
 import httpx
 
 from lienthong.population.source import (
-    MAX_BATCH, InvalidRequest, Person, PopulationAuthError, PopulationError, PopulationUnavailable,
-    VerifyQuery, VerifyResult, as_query, check_cccd, parse_birth, prepare_search,
+    MAX_BATCH,
+    InvalidRequest,
+    Person,
+    PopulationAuthError,
+    PopulationError,
+    PopulationUnavailable,
+    VerifyQuery,
+    VerifyResult,
+    as_query,
+    check_cccd,
+    parse_birth,
+    prepare_search,
 )
 
 __all__ = ["HttpPopulationSource", "TokenBucket", "CircuitBreaker", "PopulationUnavailable",
@@ -175,7 +186,7 @@ class HttpPopulationSource:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "HttpPopulationSource":
+    def __enter__(self) -> HttpPopulationSource:
         return self
 
     def __exit__(self, *exc) -> None:

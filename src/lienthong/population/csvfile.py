@@ -12,15 +12,14 @@ import csv
 import hashlib
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterator
 
 from lienthong.geo import units
 from lienthong.identity.cccd import normalize_gender
 from lienthong.identity.dates import today_vn
 from lienthong.identity.text import nfc
-
 from lienthong.population.source import name_keys
 
 __all__ = ["HEADER", "COLUMNS", "RowError", "ExtractError", "read_extract", "file_sha256"]

@@ -16,7 +16,7 @@ import argparse
 import os
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone

@@ -4,13 +4,21 @@ Same answers as the HTTP service: the comparison and ranking live in population.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Iterable, Mapping
 
 from lienthong.population.models import Citizen
 from lienthong.population.source import (
-    Person, VerifyQuery, VerifyResult, as_query, check_cccd, compare, lookup, parse_birth,
-    prepare_search, rank_names,
+    Person,
+    VerifyQuery,
+    VerifyResult,
+    as_query,
+    check_cccd,
+    compare,
+    lookup,
+    parse_birth,
+    prepare_search,
+    rank_names,
 )
 
 __all__ = ["LocalExtractSource"]

@@ -6,7 +6,8 @@ faster than keeping a unique constraint up to date during the load).
 """
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CITIZEN_INDEXES = [
     models.Index(fields=["cccd"], name="pop_citizen_cccd"),

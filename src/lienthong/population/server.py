@@ -26,8 +26,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from lienthong.population.csvfile import ExtractError
 from lienthong.population.source import MAX_BATCH, InvalidRequest, PopulationSource, as_query
@@ -153,7 +153,7 @@ class PopulationApp:
             payload = self._handle(environ, method, path)
         except _Dropped:
             log.info("%s %s dropped (injected) %.1f ms id=%s", method, path, (time.perf_counter() - started) * 1e3, request_id)
-            raise _client_disconnected()
+            raise _client_disconnected() from None
         except _Reply as r:
             status, payload = r.status, {"error": {"code": r.code, "message": r.message}}
             headers += r.headers

@@ -10,9 +10,10 @@ Persons are personal data: their repr shows no name, date or address, and nothin
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Literal, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from lienthong.identity.dates import DateLevel, ParsedDate, date_similarity, parse_date
 from lienthong.identity.names import NameLevel, family_key, family_word_count, names_compatible
@@ -97,7 +98,7 @@ class Person:
         }
 
     @classmethod
-    def from_json(cls, d: Mapping) -> "Person":
+    def from_json(cls, d: Mapping) -> Person:
         return cls(
             cccd=d["cccd"],
             old_id_number=d.get("old_id_number") or "",
@@ -151,7 +152,7 @@ class VerifyResult:
         }
 
     @classmethod
-    def from_json(cls, d: Mapping) -> "VerifyResult":
+    def from_json(cls, d: Mapping) -> VerifyResult:
         p = d.get("person")
         return cls(
             found=bool(d["found"]),

@@ -11,14 +11,23 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from lienthong.population.csvfile import COLUMNS, file_sha256, read_extract
 from lienthong.population.source import (
-    Person, SearchQuery, VerifyQuery, VerifyResult, as_query, check_cccd, compare, lookup, parse_birth,
-    prepare_search, rank_names,
+    Person,
+    SearchQuery,
+    VerifyQuery,
+    VerifyResult,
+    as_query,
+    check_cccd,
+    compare,
+    lookup,
+    parse_birth,
+    prepare_search,
+    rank_names,
 )
 
 __all__ = ["ExtractStore"]
@@ -49,7 +58,7 @@ class ExtractStore:
     # -- building --------------------------------------------------------------------------------
     @classmethod
     def open_or_build(cls, csv_path: str | os.PathLike, db_path: str | os.PathLike,
-                      progress: Callable[[int], None] | None = None) -> tuple["ExtractStore", bool]:
+                      progress: Callable[[int], None] | None = None) -> tuple[ExtractStore, bool]:
         """Reuse db_path when it was built from the same file content; else build it.
         Returns (store, built). Raises csvfile.ExtractError for a bad file."""
         sha = file_sha256(csv_path)

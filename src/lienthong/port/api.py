@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from lienthong.accounts.scopes import can_use_port
+
 from . import services
 from .models import Port, Trip
 
@@ -108,14 +110,14 @@ def create_declaration(request, body: DeclarationIn):
             contact_phone=body.contact_phone, user=request.user, via="api", request=request)
     except services.PortError as exc:
         return Status(400, {"detail": "invalid", "errors": exc.errors})
-    return Status(201, _out(request, trip, with_checks=services.can_use_port(request.user)))
+    return Status(201, _out(request, trip, with_checks=can_use_port(request.user)))
 
 
 @router.get("/declarations/{reference}", response={200: DeclarationOut}, summary="A declaration and its checks")
 def get_declaration(request, reference: str):
     """Port officers see the trips of their ports with the check results; the caller who declared sees
     the status of their own declaration."""
-    trip = services.visible_trips(request.user).filter(reference=reference).first()
+    trip = Trip.objects.visible_to(request.user).filter(reference=reference).first()
     if trip is not None:
         return _out(request, trip, with_checks=True)
     trip = Trip.objects.filter(reference=reference, declared_by=request.user).first()

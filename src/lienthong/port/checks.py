@@ -6,11 +6,10 @@ the clearance). `evaluate_departure` / `evaluate_arrival` run the enabled rules 
 """
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Callable
 
 from lienthong.fleet.classes import GEARS, SAFETY_CERT_MIN_LENGTH, VMS_MIN_LENGTH, ZONES
 from lienthong.identity.cccd import consistent_with, parse_id_number
@@ -352,13 +351,6 @@ def evaluate_arrival(ctx: ArrivalContext, rules=None) -> list[dict]:
 
 def blocking_failures(results: list[dict]) -> list[dict]:
     return [r for r in results if r["status"] == FAILED and r["severity"] == "blocking"]
-
-
-def timed(fn, *args, **kwargs):
-    """(result, seconds): for the bench and the page footer."""
-    t0 = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t0
 
 
 # --- the default rules (loaded by the data migration; the administrator edits them afterwards) ---------

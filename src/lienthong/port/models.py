@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienthong.accounts import scopes
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.fleet.models import Vessel
 
@@ -21,7 +22,14 @@ GEAR_CHOICES = [(k, v[0]) for k, v in GEARS.items()]
 ZONE_CHOICES = list(ZONES.items())
 
 
+class PortQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PortQuerySet:
+        """Ports whose desk `user` works (the rule: accounts.scopes.visible_ports)."""
+        return scopes.visible_ports(self, user)
+
+
 class Port(models.Model):
+    objects = PortQuerySet.as_manager()
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=160)
     commune_code = models.CharField(_("commune (2025)"), max_length=5)
@@ -134,7 +142,14 @@ def new_reference() -> str:
     return secrets.token_hex(4).upper()
 
 
+class TripQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TripQuerySet:
+        """Trips (declarations, clearances, arrivals) `user` may see (the rule: accounts.scopes.visible_trips)."""
+        return scopes.visible_trips(self, user)
+
+
 class Trip(models.Model):
+    objects = TripQuerySet.as_manager()
     reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
     public_token = models.CharField(max_length=32, unique=True, default=new_token)
     vessel = models.ForeignKey(Vessel, on_delete=models.PROTECT, related_name="trips")

@@ -9,15 +9,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienthong.accounts.audit import record
 from lienthong.accounts.models import AuditAction, Role
+from lienthong.accounts.scopes import can_use_port
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.fleet.models import Vessel
 from lienthong.identity.cccd import parse_id_number
@@ -39,20 +40,6 @@ class PortError(ValueError):
 
 
 # --- access --------------------------------------------------------------------------------------
-def can_use_port(user) -> bool:
-    return bool(user and user.is_authenticated and (
-        user.is_superuser or user.role in (Role.ADMIN, Role.FISHERIES, Role.PORT)))
-
-
-def officer_ports(user) -> QuerySet:
-    """Ports whose trips the user sees: all for admins and fisheries officers, assigned ones for port officers."""
-    if not can_use_port(user):
-        return Port.objects.none()
-    if user.is_superuser or user.role in (Role.ADMIN, Role.FISHERIES):
-        return Port.objects.all()
-    return Port.objects.filter(assignments__user=user)
-
-
 def can_decide(user, port: Port) -> bool:
     """Clearing, refusing and recording arrivals: port officers at their port, and administrators."""
     if not can_use_port(user):
@@ -64,10 +51,6 @@ def can_decide(user, port: Port) -> bool:
 
 def can_edit_rules(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
-
-
-def visible_trips(user) -> QuerySet:
-    return Trip.objects.filter(port__in=officer_ports(user))
 
 
 # --- population source ---------------------------------------------------------------------------
@@ -305,7 +288,7 @@ def default_arrival_port(trip: Trip, user=None) -> Port:
     """Where the vessel most likely comes back: its port of departure, or else the officer's own port."""
     if trip.port.active:
         return trip.port
-    own = officer_ports(user).filter(active=True).first() if user is not None else None
+    own = Port.objects.visible_to(user).filter(active=True).first() if user is not None else None
     return own or trip.port
 
 

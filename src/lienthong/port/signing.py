@@ -69,7 +69,7 @@ def _generate(ca_cert_path: Path, key_path: Path, cert_path: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
 
     def name(cn: str) -> x509.Name:
         return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
@@ -154,7 +154,8 @@ class SignatureCheck:
 
 def validate(pdf: bytes, config: SigningConfig | None = None) -> SignatureCheck:
     """Validate the document's signatures against the trust roots; any error is an invalid answer."""
-    from asn1crypto import pem, x509 as asn1_x509
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lienthong.accounts.audit import record
 from lienthong.accounts.models import AuditAction
+from lienthong.accounts.scopes import can_use_port
 
 from . import charts, services
 from .checks import FAILED
@@ -29,14 +30,14 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _officer(request):
-    if not services.can_use_port(request.user):
+    if not can_use_port(request.user):
         record(request, AuditAction.DENIED, object_type="trip", summary=f"Port page {request.path}")
         raise PermissionDenied
     return request.user
 
 
 def _trip_for(request, reference: str) -> Trip:
-    trip = services.visible_trips(request.user).filter(reference=reference).first()
+    trip = Trip.objects.visible_to(request.user).filter(reference=reference).first()
     if trip is None:
         raise Http404
     return services.load_trip(trip)
@@ -56,7 +57,7 @@ def declare(request):
                 crew=crew, zone=d["zone"], gear=d["gear"], departure_at=d["departure_at"],
                 expected_return_at=d["expected_return_at"], owner_cccd=d["owner_cccd"],
                 contact_phone=d["contact_phone"], user=request.user, request=request,
-                via="officer" if services.can_use_port(request.user) else "web")
+                via="officer" if can_use_port(request.user) else "web")
         except PortError as exc:
             errors = exc.errors
         else:
@@ -64,7 +65,7 @@ def declare(request):
     while len(crew_rows) < 3:
         crew_rows.append({"name": "", "cccd": "", "birth": ""})
     return render(request, "port/declare.html", {"form": form, "errors": errors, "crew_rows": crew_rows,
-                                                 "is_officer": services.can_use_port(request.user)})
+                                                 "is_officer": can_use_port(request.user)})
 
 
 def receipt(request, token: str):
@@ -106,10 +107,10 @@ def verify(request, token: str):
 @login_required
 def desk(request):
     user = _officer(request)
-    trips = services.visible_trips(user).select_related("vessel", "port")
+    trips = Trip.objects.visible_to(user).select_related("vessel", "port")
     now = timezone.now()
     return render(request, "port/desk.html", {
-        "ports": services.officer_ports(user),
+        "ports": Port.objects.visible_to(user),
         "waiting": trips.filter(status=TripStatus.DECLARED).order_by("departure_at")[:100],
         "at_sea": trips.filter(status=TripStatus.CLEARED).order_by("expected_return_at")[:100],
         "overdue_count": trips.filter(status=TripStatus.CLEARED, expected_return_at__lt=now).count(),
@@ -215,7 +216,7 @@ def trip_arrival(request, reference: str):
 def flag_resolve(request, pk: int):
     user = _officer(request)
     flag = get_object_or_404(TripFlag.objects.select_related("trip__port"), pk=pk,
-                             trip__in=services.visible_trips(user))
+                             trip__in=Trip.objects.visible_to(user))
     try:
         services.resolve_flag(flag, user, request.POST.get("resolution", ""), request=request)
     except PortError as exc:
@@ -235,9 +236,9 @@ def trip_pdf(request, reference: str):
 @login_required
 def stats(request):
     user = _officer(request)
-    trips = services.visible_trips(user)
+    trips = Trip.objects.visible_to(user)
     now = timezone.now()
-    ports = list(services.officer_ports(user))
+    ports = list(Port.objects.visible_to(user))
     names = {p.pk: p.name for p in ports}
     at_sea = Counter(trips.filter(status=TripStatus.CLEARED).values_list("port_id", flat=True))
     overdue = list(trips.filter(status=TripStatus.CLEARED, expected_return_at__lt=now)

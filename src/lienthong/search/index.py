@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lienthong.accounts.scopes import can_see_personal_data, restrict_vessels
+from lienthong.accounts.scopes import can_see_personal_data
 from lienthong.fleet.models import Vessel
 
 from .indexing import BATCH, index_later, rebuild_index, reindex_owners, reindex_vessels
@@ -50,7 +50,7 @@ def _ranked(q: str, user, limit: int) -> list[int]:
     limit = max(0, min(int(limit), 200))
     if not terms or limit == 0 or user is None or not user.is_authenticated:
         return []
-    if restrict_vessels(Vessel.objects.all(), user).query.is_empty():
+    if Vessel.objects.visible_to(user).query.is_empty():
         return []
     return ranked_ids(terms, user, can_see_personal_data(user), limit)
 
@@ -63,7 +63,7 @@ def search_vessels(q: str, user, limit: int = 20) -> list[Vessel]:
         return []
     # Loaded through the scoping filter once more: the SQL above already applied it; this keeps the
     # result safe even if that SQL is ever changed carelessly.
-    found = restrict_vessels(Vessel.objects.filter(pk__in=ranked), user).select_related("owner").in_bulk()
+    found = Vessel.objects.filter(pk__in=ranked).visible_to(user).select_related("owner").in_bulk()
     return [found[pk] for pk in ranked if pk in found]
 
 
@@ -74,6 +74,6 @@ def search_vessel_values(q: str, user, fields: Sequence[str], limit: int = 20) -
     ranked = _ranked(q, user, limit)
     if not ranked:
         return []
-    rows = restrict_vessels(Vessel.objects.filter(pk__in=ranked), user).values("pk", *fields)
+    rows = Vessel.objects.filter(pk__in=ranked).visible_to(user).values("pk", *fields)
     found = {row.pop("pk"): row for row in rows}
     return [found[pk] for pk in ranked if pk in found]

@@ -52,7 +52,3 @@ class SearchDoc(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
-
-
-# API tokens are stored under this app's label (see lienthong/api/models.py); importing registers them.
-from lienthong.api.models import ApiToken  # noqa: E402,F401

@@ -18,7 +18,6 @@ import time
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from lienthong.accounts.scopes import restrict_vessels
 from lienthong.fleet.models import Vessel
 
 from .models import SearchDoc, SearchToken, TokenKind
@@ -260,7 +259,7 @@ def _ranked_ids_sql(
         where = [f"{n} IS NOT NULL" for n in names[1:]]
     if user.is_area_scoped:
         # The same row-level rule as everywhere else, evaluated per candidate (not over the whole fleet).
-        scoped = restrict_vessels(Vessel.objects.filter(pk=RawSQL("c.vessel_id", [])), user).values("pk")
+        scoped = Vessel.objects.filter(pk=RawSQL("c.vessel_id", [])).visible_to(user).values("pk")
         scoped_sql, scoped_params = scoped.query.sql_with_params()
         where.append(f"EXISTS ({scoped_sql})")
         params += list(scoped_params)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -17,9 +18,21 @@ from lienthong.identity.cccd import parse_id_number
 from lienthong.identity.dates import parse_date
 from lienthong.identity.text import nfc
 from lienthong.sync.models import (
-    AnswerOutcome, AnswerResult, Export, ExportLine, IdentityDecision, ReviewState, SyncItem, WorkItemState, Worklist,
-    WorklistItem, WorklistKind,
+    AnswerOutcome,
+    AnswerResult,
+    Export,
+    ExportLine,
+    IdentityDecision,
+    ReviewState,
+    SyncItem,
+    WorkItemState,
+    Worklist,
+    WorklistItem,
+    WorklistKind,
 )
+
+if TYPE_CHECKING:
+    from lienthong.notify.models import Message
 
 UNRESOLVED = ("not_found", "no_data", "conflict")
 LINKED = ("verified", "matched")
@@ -266,19 +279,6 @@ def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | N
     return made
 
 
-def visible_worklists(user):
-    """Scoping: commune officers see their communes' commune worklists, police their communes'
-    police worklists; province officers see all."""
-    qs = Worklist.objects.all()
-    if user.is_superuser or user.role in ("admin", "fisheries"):
-        return qs
-    if user.role == "commune":
-        return qs.filter(kind=WorklistKind.COMMUNE, commune_code__in=user.commune_codes())
-    if user.role == "police":
-        return qs.filter(kind=WorklistKind.POLICE, commune_code__in=user.commune_codes())
-    return qs.none()
-
-
 def population_source():
     """The process's shared source for answers (see population.provider.answers_source)."""
     from lienthong.population.provider import answers_source
@@ -344,7 +344,7 @@ def answer_item(request_or_user, item: WorklistItem, cccd: str = "", name: str =
     try:
         r = source.verify(cccd, ask_name or None, ask_birth)
     except InvalidRequest as exc:
-        raise ActionError(exc.message)
+        raise ActionError(exc.message) from exc
     now = timezone.now()
     with transaction.atomic():
         item = WorklistItem.objects.select_for_update().get(pk=item.pk)
@@ -450,7 +450,7 @@ def _reminder_text(worklist: Worklist, open_n: int) -> tuple[str, str]:
     return subject[:200], body
 
 
-def remind(request_or_user, worklist: Worklist) -> "Message":
+def remind(request_or_user, worklist: Worklist) -> Message:
     """Send a reminder to the officers of the list through the notification adapter. The message record
     (notify.Message, ref "worklist:<pk>") keeps when, to whom and the delivery result; the list counts
     only reminders that were delivered. Refused when nobody can receive it."""

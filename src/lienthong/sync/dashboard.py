@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from lienthong.fleet.classes import LENGTH_CLASSES
+from lienthong.fleet.labels import length_class_label
 from lienthong.fleet.models import IdentityStatus, Vessel
 from lienthong.sync.models import AnswerOutcome, ReviewState, SyncItem, WorkItemState, WorklistItem, WorklistKind
-from lienthong.fleet.labels import length_class_label
 
 LINKED = ("verified", "matched")
 OPEN = (WorkItemState.OPEN, WorkItemState.ANSWERED)

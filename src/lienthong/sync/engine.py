@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from lienthong.fleet.models import Owner, Vessel
 from lienthong.search.indexing import reindex_owners
-from lienthong.sync.linking import LocalLinker, OwnerFacts, Outcome, RemoteLinker, no_data_reason
+from lienthong.sync.linking import LocalLinker, Outcome, OwnerFacts, RemoteLinker, no_data_reason
 from lienthong.sync.models import IdentityDecision, ItemState, ReviewState, RunStatus, SourceKind, SyncItem, SyncRun
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ parts, in words, and their total; the parts are rounded so that what is shown ad
 (largest remainder), so an officer can check the sum by hand.
 
 The default (primary button, Enter) is the engine's own rule: only a candidate at or above the
-automatic-link threshold (identity.linkage.decide.Thresholds.auto_weight) is preselected, and only
+automatic-link threshold (linkage.decide.Thresholds.auto_weight) is preselected, and only
 when no other candidate reaches it too. Below it the officer must choose.
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.utils.formats import get_format
 from django.utils.numberformat import format as number_format
-from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lienthong.sync import linking
 
@@ -45,7 +46,7 @@ _ORDER = ("id", "name", "given", "family", "middle", "birth_year", "birth", "gen
 
 _SAME = pgettext_lazy("match level", "same")
 _DIFFERENT = pgettext_lazy("match level", "different")
-#: Every level the local engine (identity.linkage.model) and the remote scorer (sync.linking) write.
+#: Every level the local engine (linkage.model) and the remote scorer (sync.linking) write.
 _LEVEL_WORDS = {
     "null": pgettext_lazy("match level", "no data on one side"),
     ("id", "exact"): pgettext_lazy("match level", "same number"),

@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lienthong.sync.models import Export, Worklist
 from lienthong.printing import fonts
+from lienthong.sync.models import Export, Worklist
 
 # The worklist sent to communes and police, and read back on upload: Vietnamese by design.
 WORKLIST_HEADERS = ("Mã mục", "STT", "Số đăng ký", "Tên tàu", "Cảng/xã tàu", "Chủ tàu (như trong sổ)",
@@ -195,7 +195,7 @@ def _worklist_pdf(wl: Worklist) -> bytes:
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, first_row_as_headings=True) as table:
         table.row(heads)
         pdf.set_font(fonts.FAMILY, "", 8)
-        for it, row in _rows(wl):
+        for _item, row in _rows(wl):
             table.row([str(row[1]), row[2], row[5], row[6], row[7], row[9], "\n\n", "", ""])
     if pdf.will_page_break(34):  # the two signature blocks stay together
         pdf.add_page()
@@ -240,8 +240,8 @@ def file_stem(wl: Worklist) -> str:
     """A file name an office recognises: kind, commune name without diacritics, list number."""
     from django.utils.text import slugify
 
-    from lienthong.identity.text import fold
     from lienthong.geo.units import commune_name
+    from lienthong.identity.text import fold
 
     where = slugify(fold(commune_name(wl.commune_code))) if wl.commune_code else "tinh"
     return f"danh-sach-{'cong-an' if wl.kind == 'police' else 'xa'}-{where}-{wl.pk}"

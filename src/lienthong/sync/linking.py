@@ -1,9 +1,9 @@
 """From owners to identity outcomes, against either population source.
 
-LocalLinker: the batch identity engine (lienthong.identity.linkage.command.run, Splink on DuckDB)
+LocalLinker: the batch identity engine (lienthong.linkage.command.run, Splink on DuckDB)
 over the extract in the database, dumped once per extract to a CSV the engine caches as Parquet.
 RemoteLinker: the HTTP service, with verify-batch then a search per unresolved owner, scored with
-fixed per-level weights and decided by the same identity.linkage.decide rules and thresholds.
+fixed per-level weights and decided by the same linkage.decide rules and thresholds.
 
 Status mapping on top of the engine: conflict = the ID given belongs to another person and no
 confident link to someone else was found; no_data = nothing to link on (no owner, no name, or
@@ -22,9 +22,9 @@ from pathlib import Path
 
 from lienthong.identity.cccd import consistent_with, id_similarity, normalize_gender, parse_id_number
 from lienthong.identity.dates import date_similarity, parse_date
-from lienthong.identity.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
 from lienthong.identity.names import names_compatible
 from lienthong.identity.text import fold
+from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
 
 LINKABLE = ("verified", "matched")
 #: The thresholds of every sync run, and of the review page's default choice (sync.explain).
@@ -142,10 +142,10 @@ class LocalLinker:
 
     def close(self) -> None:
         """Nothing held between chunks: each link() opens its DuckDB connection and closes it (also on
-        failure, in identity.linkage.command.run). Here so every linker closes the same way."""
+        failure, in linkage.command.run). Here so every linker closes the same way."""
 
     def link(self, owners: list[OwnerFacts]) -> dict[int, Outcome]:
-        from lienthong.identity.linkage.command import run
+        from lienthong.linkage.command import run
 
         if not owners:
             return {}
@@ -175,7 +175,7 @@ class LocalLinker:
 
 # --- remote: the HTTP service ----------------------------------------------------------------------
 # The service gives levels, not scores. Each candidate is scored as the engine scores a pair
-# (identity.linkage.train/model): prior log2(1/N) plus, per comparison, log2(m/u), where m is how
+# (linkage.train/model): prior log2(1/N) plus, per comparison, log2(m/u), where m is how
 # often the level occurs among true matches and u among non-matches. N (the population size) comes
 # from the service's /v1/health. The one u the engine reads from the population's term
 # frequencies, "this name and this birth year agree by chance", the search answers directly: the

@@ -7,7 +7,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from lienthong.accounts import scopes
 
 
 class RunStatus(models.TextChoices):
@@ -68,9 +71,16 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("sync", "rejected")
 
 
+class SyncItemQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SyncItemQuerySet:
+        """Sync proposals `user` may review (the rule: accounts.scopes.visible_review_items)."""
+        return scopes.visible_review_items(self, user)
+
+
 class SyncItem(models.Model):
     """One vessel in one run: its plan entry (pending) and, once its chunk is committed, the outcome."""
 
+    objects = SyncItemQuerySet.as_manager()
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="items")
     vessel = models.ForeignKey("fleet.Vessel", on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey("fleet.Owner", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -126,7 +136,14 @@ class WorklistKind(models.TextChoices):
     POLICE = "police", _("Police")
 
 
+class WorklistQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorklistQuerySet:
+        """Worklists `user` may open (the rule: accounts.scopes.visible_worklists)."""
+        return scopes.visible_worklists(self, user)
+
+
 class Worklist(models.Model):
+    objects = WorklistQuerySet.as_manager()
     kind = models.CharField(max_length=8, choices=WorklistKind.choices)
     commune_code = models.CharField(max_length=5, blank=True)  # "" = province triage
     created_at = models.DateTimeField(default=timezone.now)

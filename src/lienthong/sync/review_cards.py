@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lienthong.sync.explain import Explanation, default_candidate, explain
 from lienthong.sync.models import IdentityDecision, SyncItem

@@ -14,25 +14,31 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts import audit
+from lienthong.accounts.scopes import is_province
 from lienthong.fleet.classes import LENGTH_CLASSES
-from lienthong.sync import actions, dashboard as dash, engine, explain, files
+from lienthong.fleet.labels import length_class_label
+from lienthong.sync import actions, engine, explain, files
+from lienthong.sync import dashboard as dash
 from lienthong.sync.models import (
-    AnswerOutcome, AnswerResult, Export, IdentityDecision, SourceKind, SyncItem, SyncRun, WorkItemState, Worklist,
+    AnswerOutcome,
+    AnswerResult,
+    Export,
+    IdentityDecision,
+    SourceKind,
+    SyncItem,
+    SyncRun,
+    WorkItemState,
+    Worklist,
     WorklistItem,
 )
 from lienthong.sync.review_cards import decision_summary, review_card
-from lienthong.fleet.labels import length_class_label
-
-
-def is_province(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in ("admin", "fisheries")))
 
 
 def province_only(view):
@@ -72,8 +78,8 @@ def runs(request):
         audit.record(request, "create", object_type="sync_run", object_id=run.pk,
                      summary=f"Bắt đầu đợt đối soát {run.pk}: {run.total} tàu", detail={"filters": run.filters})
         return redirect("sync-run", pk=run.pk)
-    from lienthong.geo.units import commune_name
     from lienthong.fleet.models import Vessel
+    from lienthong.geo.units import commune_name
     from lienthong.identity.collation import vi_sort_key
 
     codes = sorted({c for c in Vessel.objects.exclude(commune_code="").values_list("commune_code", flat=True)},
@@ -216,7 +222,7 @@ def worklists(request):
         messages.success(request, _("%(n)d new lists made.") % {"n": len(made)} if made
                          else _("No vessel needs to go on a new list."))
         return redirect("sync-worklists")
-    qs = actions.visible_worklists(user)
+    qs = Worklist.objects.visible_to(user)
     if not is_province(user) and not user.is_area_scoped:
         raise PermissionDenied
     from django.db.models import Count, Q
@@ -231,7 +237,7 @@ def worklists(request):
 
 def _worklist_for(request, pk) -> Worklist:
     wl = get_object_or_404(Worklist, pk=pk)
-    if not actions.visible_worklists(request.user).filter(pk=pk).exists():
+    if not Worklist.objects.visible_to(request.user).filter(pk=pk).exists():
         audit.record(request, "denied", object_type="worklist", object_id=pk, summary="Danh sách ngoài phạm vi")
         raise PermissionDenied
     return wl
@@ -414,7 +420,7 @@ def reminders(request):
 def worklists_zip(request):
     """Every worklist the officer may see that still has open vessels (or all of them: ?all=1), as one zip of
     Excel and PDF files."""
-    qs = actions.visible_worklists(request.user)
+    qs = Worklist.objects.visible_to(request.user)
     if not is_province(request.user) and not request.user.is_area_scoped:
         raise PermissionDenied
     if not request.GET.get("all"):

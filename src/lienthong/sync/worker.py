@@ -1,7 +1,7 @@
 """The sync worker: claims queued runs and processes them chunk by chunk.
 
 Run it as its own process (`lienthong worker`, i.e. `lienthong.sync.worker.main(argv)`, or
-`python -m lienthong.sync.worker`), or inside `lienthong serve` with `start_in_thread()`.
+`python -m lienthong.sync.worker`), or beside `lienthong serve` as its child process (`spawn_process()`).
 Several workers may run at once: the lease lets only one of them work on a run.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -115,26 +116,16 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
     return touched
 
 
-def start_in_thread(poll: float = 2.0) -> tuple[threading.Thread, threading.Event]:
-    """For `lienthong serve`: a daemon thread running the worker loop; set the event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(target=work, kwargs={"poll": poll, "stop": stop}, daemon=True, name="sync-worker")
-    thread.start()
-    return thread, stop
-
-
-def spawn_process() -> "subprocess.Popen":
+def spawn_process() -> subprocess.Popen:
     """For `lienthong serve`: the worker's supervisor as a child process beside the web server (a thread
     would not do: gunicorn forks its web workers, and forking a process that runs threads is unsafe). The
     supervisor runs the worker as its own child and restarts it when it dies (see `supervise`). Each dies
     with its parent on Linux, so a killed server leaves no worker behind."""
-    import subprocess
-
-    from lienthong.server import _die_with_parent
+    from lienthong.processes import die_with_parent
 
     return subprocess.Popen(
         [sys.executable, "-m", "lienthong.sync.worker", "--supervise"],
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )
 
 
@@ -160,9 +151,8 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
     Hand-written rather than systemd/supervisord: `lienthong serve` must stay one command on a
     commune's Windows or Linux machine; this is a loop of a dozen lines."""
     import signal
-    import subprocess
 
-    from lienthong.server import _die_with_parent
+    from lienthong.processes import die_with_parent
 
     stop = stop or threading.Event()
     child: list[subprocess.Popen | None] = [None]
@@ -180,7 +170,7 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
         started = time.monotonic()
         child[0] = proc = subprocess.Popen(
             [sys.executable, "-m", "lienthong.sync.worker", *worker_args],
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None)
         log.info("job worker started (pid %d)", proc.pid)
         code = proc.wait()
         if stop.is_set():
@@ -202,9 +192,7 @@ def supervise(worker_args: list[str], *, quick_death: float = QUICK_DEATH,
     return 0
 
 
-def stop_process(process: "subprocess.Popen", timeout: float = 10.0) -> None:
-    import subprocess
-
+def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
     if process.poll() is not None:
         return
     process.terminate()

@@ -20,9 +20,9 @@ from lienthong.identity.dates import parse_date
 
 from .. import classes
 from ..columns import label
+from ..models import FishingLicence, Owner, SafetyCertificate, Vessel
 from ..normalise import NumberError, cell_text, check_measure, parse_decimal, zone_code
 from ..registration import normalise_registration_number
-from ..models import FishingLicence, Owner, SafetyCertificate, Vessel
 from .fields import check_characters, check_lengths
 from .headers import Layout
 from .owners import OWNER_KEYS, read_owner

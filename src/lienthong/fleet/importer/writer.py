@@ -3,7 +3,7 @@
 Runs inside the caller's transaction with bulk statements. Vessels are created or updated (only the
 fields whose columns the file has); licences and certificates are kept (a new number is a new row);
 each created or changed vessel gets a VesselChange with {field: [old, new]}. Re-importing the same
-file changes nothing. The search index is updated in the same transaction.
+file changes nothing. The search index follows in the same transaction (fleet.signals.registry_written).
 """
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from lienthong.search.indexing import reindex_owners, reindex_vessels
-
 from ..models import FishingLicence, Owner, RegistryImport, SafetyCertificate, Vessel, VesselChange
+from ..signals import registry_written
 from .changes import BATCH, as_json, chunks, diff
 from .owners import OwnerBook
 from .rows import Row
@@ -175,10 +174,10 @@ class _Writer:
         VesselChange.objects.bulk_create(changes, batch_size=BATCH)
 
         touched = [v.pk for v, _ in new_vessels] + list(updated)
-        if touched:
-            reindex_vessels(touched)  # same transaction: the index never disagrees with the registry
-        if owners.to_update:  # their other vessels, not in this file, carry the owner's names and IDs too
-            reindex_owners(owners.to_update, except_vessels=touched)
+        if touched or owners.to_update:
+            # Same transaction: the search index (a listener) never disagrees with the registry. The owners'
+            # other vessels, not in this file, carry the owner's names and IDs too.
+            registry_written.send(sender=RegistryImport, vessel_ids=touched, owner_ids=list(owners.to_update))
         counts["owners_created"] = len(owners.new)
         return counts
 

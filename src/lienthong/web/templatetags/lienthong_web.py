@@ -5,9 +5,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts import audit, scopes
-from lienthong.fleet.models import PaperState
-
 from lienthong.fleet import labels
+from lienthong.fleet.models import PaperState
 from lienthong.geo.units import commune_name as _commune_name
 
 register = template.Library()

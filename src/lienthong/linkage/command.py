@@ -24,16 +24,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from lienthong.identity.linkage import model, train
-from lienthong.identity.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
-from lienthong.identity.linkage.prepare import (
-    PREPARED_COLUMNS,
-    InputError,
-    RegistryRecord,
-    population_parquet,
-    read_registry,
-)
 from lienthong.identity.text import title_case
+from lienthong.linkage import model, train
+from lienthong.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
+from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryRecord, population_parquet, read_registry
 
 __all__ = ["main", "run", "LinkResult", "RESULT_COLUMNS"]
 

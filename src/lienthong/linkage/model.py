@@ -10,7 +10,6 @@ m and u probabilities filled in per level (see train.py for where they come from
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -158,7 +157,3 @@ def settings(m: dict[str, dict[str, float]] | None = None, u: dict[str, dict[str
         # One person in the population is the owner: the chance a random pair matches.
         s["probability_two_random_records_match"] = 1.0 / population_size
     return s
-
-
-def bayes_factor_to_weight(bf: float) -> float:
-    return math.log2(bf) if bf > 0 else float("-inf")

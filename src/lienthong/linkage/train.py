@@ -19,13 +19,12 @@ counts are exactly Splink's comparison-vector values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 import duckdb
 
-from lienthong.identity.linkage.model import COMPARISONS
+from lienthong.linkage.model import COMPARISONS
 
 __all__ = ["Parameters", "gamma_sql", "estimate"]
 

@@ -1,4 +1,4 @@
-"""Measure the HTTP client against a running service: `python -m lienthong.population.bench`.
+"""Measure the HTTP client against a running service: `python bench/population_client.py --url …`.
 
 Prints the achieved rate of single verifies (spread over threads) and of batches, so the rate
 limit, not the client, should be the bottleneck. Uses CCCDs from the extract file; prints no
@@ -16,7 +16,7 @@ from lienthong.population.client import HttpPopulationSource
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m lienthong.population.bench")
+    p = argparse.ArgumentParser(prog="bench/population_client.py")
     p.add_argument("--url", required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--extract", required=True, help="POP.csv the service serves (CCCDs are taken from it)")
