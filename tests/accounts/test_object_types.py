@@ -39,3 +39,19 @@ def test_audit_page_shows_object_types_in_words(client_for, make_user):
     audit.record(admin, "view", object_type="review_queue", object_id="", summary="")
     html = client_for(admin).get("/nhat-ky/").content.decode()
     assert "hàng đợi xem xét" in html and "review_queue" not in html.replace('data-action="', "")
+
+
+def test_coded_summaries_are_shown_in_the_readers_language(client_for, make_user):
+    from django.utils.translation import gettext_noop
+
+    from lienthong.accounts import audit
+    from lienthong.accounts.models import AuditEvent
+
+    admin = make_user("quantri", "admin")
+    event = audit.record(admin, "update", object_type="trip", object_id="T1",
+                         summary=audit.msg(gettext_noop("Cleared %(reg)s for departure"), reg="KG-91234-TS"))
+    assert AuditEvent.objects.get(pk=event.pk).summary == "Cho KG-91234-TS xuất bến"  # the record, as issued
+    client = client_for(admin)
+    assert "Cho KG-91234-TS xuất bến" in client.get("/nhat-ky/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/nhat-ky/"})
+    assert "Cleared KG-91234-TS for departure" in client.get("/nhat-ky/").content.decode()

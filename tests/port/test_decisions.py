@@ -28,7 +28,7 @@ def test_clear_signs_a_valid_clearance_and_audits(declare_trip, port_officer):
     assert "Ban quan ly cang ca (TEST)" in check.signer
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert [(e.action, e.object_type, e.object_id, e.summary) for e in events] == [
-        ("update", "trip", trip.reference, "Cleared KG-91234-TS for departure")]
+        ("update", "trip", trip.reference, "Cho KG-91234-TS xuất bến")]  # stored as issued (vi); shown per reader
 
 
 def test_signature_invalid_after_one_byte_changes(declare_trip, port_officer):
@@ -98,8 +98,9 @@ def test_override_is_recorded_with_reason_and_failed_rules(declare_trip, port_of
     assert (trip.status, trip.overridden, trip.override_reason) == (TripStatus.CLEARED, True, reason)
     event = AuditEvent.objects.filter(object_type="trip", object_id=trip.reference).latest("id")
     assert event.username == "canbo_rachgia"
-    assert event.summary == "OVERRIDE: cleared KG-91234-TS despite 1 failed blocking check(s)"
-    assert event.detail == {"override": True, "reason": reason, "failed": ["vms_device"]}
+    assert event.summary == "VƯỢT QUYỀN: cho KG-91234-TS xuất bến dù 1 điều kiện bắt buộc không đạt"
+    assert {k: v for k, v in event.detail.items() if k != "summary_msg"} == {
+        "override": True, "reason": reason, "failed": ["vms_device"]}
     assert signing.validate(bytes(trip.clearance_pdf)).valid
 
 
@@ -122,7 +123,7 @@ def test_refuse_with_a_failed_rule_or_a_written_other_reason(declare_trip, port_
     trip = services.decide(trip, port_officer, action="refuse", refusal_code="fishing_licence", note="Hết hạn")
     assert (trip.status, trip.refusal_code, trip.clearance_pdf) == (TripStatus.REFUSED, "fishing_licence", None)
     event = AuditEvent.objects.filter(object_type="trip").latest("id")
-    assert event.summary == "Refused KG-91234-TS: fishing_licence"
+    assert event.summary == "Từ chối KG-91234-TS: fishing_licence"
     with pytest.raises(PortError):
         services.decide(trip, port_officer, action="clear")  # decided once
 

@@ -11,5 +11,5 @@ class AccountsConfig(AppConfig):
         from . import lockout, signals  # noqa: F401 - connect the login audit and lockout receivers
         from .audit import register_object_types
 
-        register_object_types({"user": _("user")})
+        register_object_types({"user": _("user"), "address": _("network address")})
 

@@ -1,10 +1,13 @@
 """Write the audit trail. Every read or change of a person's data goes through `record`."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from . import chain
 from .models import AuditAction, AuditEvent
@@ -15,6 +18,34 @@ _ip_field = AuditEvent._meta.get_field("ip_address")  # normalises an address as
 # What each app writes as `object_type`, in words for the audit page ("review_queue" → "hàng đợi đối soát").
 # Every app registers its own in AppConfig.ready(), so the log stays below the apps that write to it.
 _OBJECT_TYPE_LABELS: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A summary as a code: an English msgid and its parameters. Stored in the event's detail and shown in the
+    reader's language; the `summary` column keeps it in the site's language (the record as issued, searchable)."""
+
+    msgid: str
+    params: dict
+
+    def text(self) -> str:
+        return gettext(self.msgid) % self.params
+
+
+def msg(msgid: str, **params) -> Message:
+    """audit.record(..., summary=msg(gettext_noop("Cleared %(reg)s for departure"), reg=...))"""
+    return Message(msgid, params)
+
+
+def summary_text(event) -> str:
+    """An event's summary in the active language (events written with a Message), else as stored."""
+    coded = (event.detail or {}).get("summary_msg") if isinstance(event.detail, dict) else None
+    if coded:
+        try:
+            return gettext(coded["msgid"]) % coded["params"]
+        except (KeyError, TypeError, ValueError):
+            pass
+    return event.summary
 
 
 def register_object_types(labels: dict[str, Any]) -> None:
@@ -52,7 +83,7 @@ def record(
     *,
     object_type: str = "",
     object_id: Any = "",
-    summary: str = "",
+    summary: str | Message = "",
     detail: dict | None = None,
 ) -> AuditEvent:
     """Append one audit event. Pass the request (preferred: gives IP and user agent) or a user (CLI, jobs)."""
@@ -61,6 +92,10 @@ def record(
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     username = user.get_username() if user is not None else ("anonymous" if request is not None else "system")
+    if isinstance(summary, Message):
+        detail = {**(detail or {}), "summary_msg": {"msgid": summary.msgid, "params": summary.params}}
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = summary.text()
     event = AuditEvent(
         user=user,
         username=username,

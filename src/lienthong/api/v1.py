@@ -15,11 +15,12 @@ import ninja
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 from ninja.openapi.docs import Swagger
 
-from lienthong.accounts.audit import record
+from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import is_personal_owner_field, redact_changes, redact_owner
 from lienthong.accounts.scopes import can_see_personal_data
@@ -159,7 +160,7 @@ def list_vessels(request, q: str = Query("", max_length=200), limit: int = Query
         # In the request, before the answer: a search that returned personal data is always on record.
         record(
             request, AuditAction.SEARCH, object_type="vessel",
-            summary=f"API search {q[:100]!r}: {len(rows)} result(s)",
+            summary=msg(gettext_noop("API search “%(q)s”: %(n)d result(s)"), q=q[:100], n=len(rows)),
             detail={"q": q, "count": len(rows), "results": [row["registration_number"] for row in rows]},
         )
     # Rendered as it is: the items are built to VesselOut's shape above (the declared schema still
@@ -186,7 +187,8 @@ def get_vessel(request, registration_number: str):
     if vessel is None:
         if key and Vessel.objects.filter(reg_key=key).exists():
             # Out of the caller's area: log the attempt, answer as if it did not exist.
-            record(request, AuditAction.DENIED, object_type="vessel", object_id=key, summary="API vessel outside scope")
+            record(request, AuditAction.DENIED, object_type="vessel", object_id=key,
+                   summary=msg(gettext_noop("API vessel outside scope")))
         raise HttpError(404, "Not found")
     personal = can_see_personal_data(user)
     out = _vessel(vessel, personal)
@@ -222,7 +224,7 @@ def get_vessel(request, registration_number: str):
     if personal and vessel.owner is not None:
         record(
             request, AuditAction.VIEW, object_type="vessel", object_id=vessel.registration_number,
-            summary=f"API vessel {vessel.registration_number} with owner data",
+            summary=msg(gettext_noop("API vessel %(reg)s with owner data"), reg=vessel.registration_number),
             detail={"owner_id": vessel.owner_id},
         )
     return out

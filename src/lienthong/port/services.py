@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from lienthong.accounts.audit import record
+from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction, Role
 from lienthong.accounts.scopes import can_use_port
 from lienthong.fleet.classes import GEARS, ZONES
@@ -92,14 +93,14 @@ def owner_proof_ok(vessel: Vessel, owner_cccd: str) -> bool:
 PROOF_TRIES_PER_VESSEL = 5
 PROOF_TRIES_PER_CLIENT = 20
 PROOF_WINDOW = timedelta(minutes=15)
-PROOF_DENIED = "Port pre-declaration: owner CCCD does not match"
+PROOF_DENIED = gettext_noop("Port pre-declaration: owner CCCD does not match")  # the code the limit counts
 
 
 def proof_locked(vessel: Vessel, request=None) -> bool:
     from lienthong.accounts.audit import _client_ip
     from lienthong.accounts.models import AuditEvent
 
-    tries = AuditEvent.objects.filter(action=AuditAction.DENIED, summary=PROOF_DENIED,
+    tries = AuditEvent.objects.filter(action=AuditAction.DENIED, detail__summary_msg__msgid=PROOF_DENIED,
                                       at__gte=timezone.now() - PROOF_WINDOW)
     if tries.filter(object_type="vessel", object_id=vessel.registration_number).count() >= PROOF_TRIES_PER_VESSEL:
         return True
@@ -123,7 +124,7 @@ def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: l
         errors["registration_number"] = _("No vessel found with this registration number and owner's ID number")
         if vessel is not None:
             record(request or user, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
-                   summary=PROOF_DENIED)
+                   summary=msg(PROOF_DENIED))
     if not port.active:
         errors["port"] = _("The port is no longer in service")
     if zone not in ZONES:
@@ -155,7 +156,8 @@ def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: l
             CrewMember(trip=trip, full_name=c.full_name.strip(), cccd=(_id_digits(c.cccd) or c.cccd.strip()),
                        birth_date=c.birth_date) for c in crew])
         record(request or user, AuditAction.CREATE, object_type="trip", object_id=trip.reference,
-               summary=f"Departure pre-declared for {vessel.registration_number} at {port.code} ({via})",
+               summary=msg(gettext_noop("Departure pre-declared for %(reg)s at %(port)s (%(via)s)"),
+                           reg=vessel.registration_number, port=port.name, via=via),
                detail={"crew": len(crew), "zone": zone, "gear": gear})
     return trip
 
@@ -216,7 +218,7 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
     trip = load_trip(trip)
     if not can_decide(user, trip.port):
         record(request or user, AuditAction.DENIED, object_type="trip", object_id=trip.reference,
-               summary="Port decision outside the officer's port")
+               summary=msg(gettext_noop("Port decision outside the officer's port")))
         raise PortError(_("You are not assigned to this port"))
     if trip.status != TripStatus.DECLARED:
         raise PortError(_("This declaration has already been dealt with"))
@@ -237,13 +239,13 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
             trip.save()
             if blocking:
                 record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
-                       summary=f"OVERRIDE: cleared {trip.vessel.registration_number} despite "
-                               f"{len(blocking)} failed blocking check(s)",
+                       summary=msg(gettext_noop("OVERRIDE: cleared %(reg)s despite %(n)d failed blocking check(s)"),
+                                   reg=trip.vessel.registration_number, n=len(blocking)),
                        detail={"override": True, "reason": override_reason,
                                "failed": [r["code"] for r in blocking]})
             else:
                 record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
-                       summary=f"Cleared {trip.vessel.registration_number} for departure",
+                       summary=msg(gettext_noop("Cleared %(reg)s for departure"), reg=trip.vessel.registration_number),
                        detail={"override": False})
             from .documents import signed_clearance
 
@@ -262,7 +264,8 @@ def decide(trip: Trip, user, *, action: str, refusal_code: str = "", note: str =
             trip.refusal_code, trip.decision_note = refusal_code, note
             trip.save()
             record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
-                   summary=f"Refused {trip.vessel.registration_number}: {refusal_code}",
+                   summary=msg(gettext_noop("Refused %(reg)s: %(code)s"), reg=trip.vessel.registration_number,
+                               code=refusal_code),
                    detail={"refusal_code": refusal_code, "note": note})
         return trip
     raise PortError(_("Invalid action"))
@@ -318,7 +321,8 @@ def record_arrival(trip: Trip, user, *, returned_at: datetime, port: Port | None
                  for r in results if r["status"] == checks.FAILED]
         TripFlag.objects.bulk_create(flags)
         record(request or user, AuditAction.UPDATE, object_type="trip", object_id=trip.reference,
-               summary=f"Arrival of {trip.vessel.registration_number} at {port.code}: {len(flags)} flag(s)",
+               summary=msg(gettext_noop("Arrival of %(reg)s at %(port)s: %(n)d flag(s)"),
+                           reg=trip.vessel.registration_number, port=port.name, n=len(flags)),
                detail={"catch_kg": str(sum((w for _, w in catches), Decimal(0))), "flags": [f.rule_code for f in flags]})
     return load_trip(trip)  # fresh catches and flags (the prefetched ones were empty)
 
@@ -332,5 +336,5 @@ def resolve_flag(flag: TripFlag, user, resolution: str, request=None) -> TripFla
     flag.resolved_at, flag.resolved_by, flag.resolution = timezone.now(), user, resolution
     flag.save()
     record(request or user, AuditAction.UPDATE, object_type="trip", object_id=flag.trip.reference,
-           summary=f"Flag {flag.rule_code} closed", detail={"resolution": resolution})
+           summary=msg(gettext_noop("Flag %(code)s closed"), code=flag.rule_code), detail={"resolution": resolution})
     return flag

@@ -13,9 +13,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from lienthong.accounts.audit import record
+from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.scopes import can_use_port
 
@@ -31,7 +32,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 def _officer(request):
     if not can_use_port(request.user):
-        record(request, AuditAction.DENIED, object_type="trip", summary=f"Port page {request.path}")
+        record(request, AuditAction.DENIED, object_type="trip", summary=msg(gettext_noop("Port page %(path)s"), path=request.path))
         raise PermissionDenied
     return request.user
 
@@ -129,7 +130,7 @@ def trip_detail(request, reference: str):
     results = services.run_departure_checks(trip)
     # The page shows the crew's CCCDs: a read of personal data.
     record(request, AuditAction.VIEW, object_type="trip", object_id=trip.reference,
-           summary=f"Port trip {trip.vessel.registration_number}")
+           summary=msg(gettext_noop("Port trip %(reg)s"), reg=trip.vessel.registration_number))
     return _render_trip(request, trip, results, can_decide=services.can_decide(user, trip.port))
 
 
@@ -279,7 +280,7 @@ def rules(request):
     errors = {}
     if request.method == "POST":
         if not editable:
-            record(request, AuditAction.DENIED, object_type="check_rule", summary="Rule change refused")
+            record(request, AuditAction.DENIED, object_type="check_rule", summary=msg(gettext_noop("Rule change refused")))
             raise PermissionDenied
         rule = get_object_or_404(CheckRule, code=request.POST.get("code", ""))
         form = RuleForm(request.POST)
@@ -289,7 +290,7 @@ def rules(request):
                 setattr(rule, field, value)
             rule.save()
             record(request, AuditAction.UPDATE, object_type="check_rule", object_id=rule.code,
-                   summary=f"Check rule {rule.code} changed",
+                   summary=msg(gettext_noop("Check rule %(code)s changed"), code=rule.code),
                    detail={"before": before, "after": form.cleaned_data})
             messages.success(request, _("Rule saved."))
             return redirect("port-rules")

@@ -295,13 +295,13 @@ def _id_level(idc, facts: OwnerFacts, person, holder_cccd: str | None) -> str | 
 
 def holder_verified(f: OwnerFacts, person) -> bool:
     """Whether the person holding exactly the owner's ID counts as verified: the batch engine's rule
-    (identity.linkage.command._fast_path) on the same prepared columns (identity.linkage.prepare), so
+    (linkage.command._fast_path) on the same prepared columns (linkage.prepare), so
     both sources verify the same owners. Given name the same (or the same without diacritics), family
     the same or unknown, birth the same day, day and month swapped, the same year when the registry has
     only a year, or unknown; gender not different. The middle name does not count here, as in the engine
     (a dropped or misspelt middle name is common in the registry); the service's own name_agrees, which
     asks more of the middle name and nothing of the gender, is not the engine's rule."""
-    from lienthong.identity.linkage.prepare import _name_parts, prepare_registry_row
+    from lienthong.linkage.prepare import _name_parts, prepare_registry_row
 
     rec = prepare_registry_row({"record_id": str(f.owner_id), "full_name": f.name, "id_number": f.id_raw,
                                 "birth_date": f.birth_raw, "gender": f.gender_raw, "address": ""}).prepared

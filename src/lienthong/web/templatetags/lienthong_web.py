@@ -63,3 +63,8 @@ def paper_badge(state):
 @register.filter
 def object_type_label(value):
     return audit.object_type_label(value)
+
+
+@register.filter
+def audit_summary(event):
+    return audit.summary_text(event)
