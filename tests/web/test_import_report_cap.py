@@ -45,7 +45,7 @@ def test_a_complete_report_has_no_cap_notice(client_for, fisheries_user):
     assert "import-problems-capped" not in html and html.count('data-testid="import-error-row"') == 6
 
 
-def test_fifty_thousand_bad_rows_store_little_and_the_pages_stay_fast(client_for, fisheries_user, settings):
+def test_fifty_thousand_bad_rows_store_little_and_the_pages_stay_small(client_for, fisheries_user, settings):
     settings.IMPORT_MAX_ROWS = 50_001  # the header row and 50,000 data rows
     started = time.perf_counter()
     record = import_registry(bad_rows(50_000), file_name="toan-sai.csv")
@@ -61,8 +61,9 @@ def test_fifty_thousand_bad_rows_store_little_and_the_pages_stay_fast(client_for
         response = client.get(url)
         timings[name] = time.perf_counter() - started
         assert response.status_code == 200
-    print(f"import {import_s:.1f} s; pages {timings}")
-    assert max(timings.values()) < 0.5, timings
+        # What keeps the pages fast, asserted without a stopwatch: they carry the kept problems, not 100,000.
+        assert len(response.content) < 600_000, (name, len(response.content))
+    print(f"import {import_s:.1f} s; pages {timings}")  # figures printed, not asserted
     assert RegistryImport.objects.count() == 1
 
 
