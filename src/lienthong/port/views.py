@@ -246,7 +246,8 @@ def stats(request):
                    .select_related("vessel", "port").order_by("expected_return_at")[:200])
     rule_names = dict(CheckRule.objects.values_list("code", "name"))
     refusals = Counter(trips.filter(status=TripStatus.REFUSED).values_list("refusal_code", flat=True))
-    refusal_rows = sorted(((rule_names.get(code) or _("Other reason"), n) for code, n in refusals.items()),
+    refusal_rows = sorted((((_("Not met: %(name)s") % {"name": rule_names[code]}) if code in rule_names else _("Other reason"), n)
+                           for code, n in refusals.items()),
                           key=lambda r: (-r[1], r[0]))
     days = int(request.GET.get("days", 14)) if request.GET.get("days", "").isdigit() else 14
     days = max(1, min(days, 60))
