@@ -6,6 +6,13 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
+def _fit(label: str, room: float, char_w: float = 7.2) -> str:
+    """The label shortened with an ellipsis to fit `room` user units (the chart text is ~13 px, ~7 px a letter),
+    so it never runs off the chart's left edge; the full label is the <title> and in the table beside."""
+    most = max(4, int(room // char_w))
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
 def hbar(rows: list[tuple[str, int]], *, width: int = 520, bar_h: int = 22, label_w: int = 220,
          title: str = "") -> SafeString:
     """Horizontal bars, one per (label, value)."""
@@ -21,7 +28,7 @@ def hbar(rows: list[tuple[str, int]], *, width: int = 520, bar_h: int = 22, labe
         y = gap + i * (bar_h + gap)
         w = max(1, round(span * value / top)) if value else 0
         parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" class="chart-label">'
-                     f'{escape(label[:40])}</text>')
+                     f'<title>{escape(label)}</title>{escape(_fit(label, label_w - 8))}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" class="chart-bar"/>')
         parts.append(f'<text x="{label_w + w + 6}" y="{y + bar_h * 0.7:.0f}" class="chart-value">{value}</text>')
     parts.append("</svg>")
