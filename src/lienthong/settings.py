@@ -123,6 +123,9 @@ AXES_LOCKOUT_CALLABLE = "lienthong.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "lienthong.accounts.lockout.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit log already
 AXES_VERBOSE = False
+# axes.W006 asks for ip_address among the lockout parameters; addresses are limited by accounts.lockout instead, at a
+# higher limit than accounts (a ward office shares one address), so the warning does not apply.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
