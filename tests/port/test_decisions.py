@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -220,3 +221,12 @@ def test_guessing_the_owners_cccd_is_stopped_after_five_wrong_tries(ports, vesse
     monkeypatch.setattr(services.timezone, "now", lambda: later)
     kwargs.update(departure_at=later + dt.timedelta(hours=1), expected_return_at=later + dt.timedelta(days=2))
     assert services.declare(owner_cccd="091085001234", **kwargs).status == TripStatus.DECLARED
+
+
+def test_a_refusal_reason_reads_as_the_unmet_condition(declare_trip, port_officer, vessel, client_for):
+    vessel.vms_device_id = ""
+    vessel.save()
+    trip = declare_trip()
+    html = client_for(port_officer).get(f"/cang/chuyen/{trip.reference}/").content.decode()
+    options = re.findall(r'<option value="vms_device"[^>]*>([^<]*)</option>', html)
+    assert options and options[0].startswith("Không đạt: "), options
