@@ -36,6 +36,18 @@ PASSWORD = "mat-khau-thu-nghiem-2025"
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: the locale middleware leaves the last request's language active
+    on the thread, so an English request in one test would otherwise change the next test's messages."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per login on this machine; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
