@@ -278,3 +278,9 @@ def test_commune_and_port_choices_in_vietnamese_order(fleet, client_for, fisheri
     assert communes == vi_sorted(communes) and len(communes) == 3
     assert ports == vi_sorted(ports)
     assert ports.index("Cảng Dương Đông") < ports.index("Cảng Đông Hòa") < ports.index("Cảng Hòn Tre")
+
+
+def test_an_empty_list_still_says_zero_and_counts_its_owners(fleet, client_for, fisheries_user):
+    html = client_for(fisheries_user).get("/danh-sach-tau/?identity=no_data").content.decode()
+    assert 'data-testid="list-count" data-total="0"' in html
+    assert 'data-testid="owner-count" data-total="0"' in html
