@@ -101,6 +101,7 @@ def test_commune_officer_answers_their_worklist(sync_site, page):
     _login(page, sync_site, "xa_phuquoc")
     page.click("[data-testid=nav-sync]")  # area-scoped officers land on their worklists
     rows = page.locator("[data-testid=worklists] tbody tr")
+    rows.first.wait_for()  # count() does not wait for the page the click opened
     assert rows.count() >= 1
     assert set(rows.evaluate_all("els => els.map(e => e.dataset.commune + ':' + e.dataset.kind)")) == {"31078:commune"}
     rows.first.locator("a").click()
