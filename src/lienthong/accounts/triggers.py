@@ -5,7 +5,8 @@ on SQLite) and by the tests that play the table owner lifting them. What each cl
 - UPDATE and DELETE of an event (both backends);
 - SQLite: INSERT OR REPLACE / REPLACE over an existing id, which deletes the old row without firing the
   delete trigger (recursive triggers are off), so an insert onto a taken id is refused before it happens;
-- PostgreSQL: TRUNCATE of a table that holds events (a statement trigger; an empty table may be truncated). ALTER TABLE … DISABLE TRIGGER needs the table's owner, which
+- PostgreSQL: TRUNCATE of a table that holds events (a statement trigger; an empty table may be truncated).
+  ALTER TABLE … DISABLE TRIGGER needs the table's owner, which
   the application's role is not in production (docs/security.md).
 """
 from __future__ import annotations
