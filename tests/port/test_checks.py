@@ -199,6 +199,15 @@ def test_crew_unknown_to_population_passes_unless_required(declare_trip):
     assert r["details"] == ["Thuyền viên số 2 Đặng Văn Lạ (091088999999): không có trong cơ sở dữ liệu dân cư"]
 
 
+def test_crew_check_fails_when_nobody_is_known_to_the_population(declare_trip):
+    """Passing with "0 người khớp" said "Đạt" for a crew list the population database knows nothing of."""
+    strangers = [("Đặng Văn Lạ", "091088999999", None), ("Phan Văn Mới", "091088999998", None)]
+    trip = declare_trip(crew_rows=strangers, captain=("Lý Văn Xa", "091088999997", None))
+    r = result(trip, "crew_population")
+    assert (r["status"], r["message"]) == ("failed", "Không người nào khớp với cơ sở dữ liệu dân cư")
+    assert r["people"] == [0, 1, 2]
+
+
 # --- open violations -----------------------------------------------------------------------------
 def test_unreturned_previous_trip_fails(declare_trip, vessel):
     first = declare_trip(start=timezone.now() - dt.timedelta(hours=20))

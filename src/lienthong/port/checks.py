@@ -241,6 +241,10 @@ def crew_population(ctx: DepartureContext, params: dict) -> Outcome:
             rows.append(p.row)
         else:
             agreed += 1
+    if unknown and not agreed and not problems:
+        # Nobody on board is known to the population database: "0 người khớp" is not a pass.
+        return Outcome(FAILED, "Không người nào khớp với cơ sở dữ liệu dân cư", tuple(unknown),
+                       tuple(sorted(unknown_rows)))
     if params.get("require_found") and unknown:
         problems.extend(unknown)
         rows.extend(unknown_rows)
