@@ -48,8 +48,10 @@ def trips() -> None:
             captain=port.CrewInput("Nguyễn Văn Tư", "091085001234"),
             crew=[port.CrewInput("Trần Văn Hải", "091090100000"), port.CrewInput("Lê Văn Bảy", "091092100007")],
             zone=vessel.fishing_zone or "inshore", gear=vessel.gear,
-            # The returned trip left yesterday: an arrival is never recorded ahead of time.
-            departure_at=(start if i < 3 else timezone.now() - timedelta(hours=20)) + timedelta(minutes=i),
+            # The cleared trip left an hour ago (its page shows the arrival form), the returned one yesterday:
+            # an arrival is never recorded ahead of time.
+            departure_at={1: timezone.now() - timedelta(hours=1), 3: timezone.now() - timedelta(hours=20)}
+            .get(i, start) + timedelta(minutes=i),
             expected_return_at=start + timedelta(days=3)))
     _, cleared, refused, returned = made
     reason = "Kiểm tra giấy tờ trực tiếp tại cảng, đủ điều kiện xuất bến."

@@ -34,6 +34,8 @@ def test_parse_decimal_refuses_ambiguous_or_invalid_text(text, code):
 
 
 def _cleared(declare_trip, port_officer, **kw):
+    """A trip cleared and gone: it left half an hour ago (before its departure there is no arrival form)."""
+    kw.setdefault("start", timezone.now() - dt.timedelta(minutes=30))
     return services.decide(declare_trip(days=2, **kw), port_officer, action="clear")
 
 

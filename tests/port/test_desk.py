@@ -103,3 +103,26 @@ def test_port_officers_land_on_their_desk(client_for, port_officer, fisheries_us
     password = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD (conftest modules are not importable by name)
     after_login = Client().post("/dang-nhap/", {"username": port_officer.username, "password": password}, follow=True)
     assert after_login.redirect_chain[-1][0] == "/cang/"
+
+
+def test_a_trip_cleared_before_its_departure_is_not_at_sea_until_then(client_for, declare_trip, port_officer, clock):
+    """Cleared at 00:36 for a 02:36 departure it said "Đang trên biển", and the arrival form could only refuse."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    trip = declare_trip(start=timezone.now() + dt.timedelta(hours=2))
+    services.decide(trip, port_officer, action="clear")
+    client = client_for(port_officer)
+    html = client.get(f"/cang/chuyen/{trip.reference}/").content.decode()
+    status = re.search(r'data-testid="trip-status">(.*?)</span>', html).group(1)
+    assert status.startswith("Đã cho xuất bến, rời cảng lúc") and "trên biển" not in status
+    assert 'data-testid="arrival-not-yet"' in html and 'data-testid="arrival-submit"' not in html
+    desk = client.get("/cang/").content.decode()
+    assert trip.reference in desk.split('data-testid="leaving"', 1)[1].split("</section>", 1)[0]
+    assert trip.reference not in desk.split('data-testid="at-sea"', 1)[1].split("</section>", 1)[0]
+
+    clock.shift(dt.timedelta(hours=3))  # it has left
+    html = client.get(f"/cang/chuyen/{trip.reference}/").content.decode()
+    assert re.search(r'data-testid="trip-status">(.*?)</span>', html).group(1) == "Đang trên biển"
+    assert 'data-testid="arrival-submit"' in html

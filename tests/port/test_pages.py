@@ -125,7 +125,8 @@ def test_stats_counts_and_charts(client_for, declare_trip, port_officer, ports, 
     from lienthong.fleet.models import Vessel
 
     at_sea = services.decide(declare_trip(), port_officer, action="clear")
-    Trip.objects.filter(pk=at_sea.pk).update(expected_return_at=timezone.now() - dt.timedelta(hours=5))
+    Trip.objects.filter(pk=at_sea.pk).update(departure_at=timezone.now() - dt.timedelta(days=2),
+                                             expected_return_at=timezone.now() - dt.timedelta(hours=5))
     second = Vessel.objects.create(registration_number="KG-90002-TS", reg_key="KG90002TS", owner=vessel.owner,
                                    length_m=10, status="suspended")
     refused = declare_trip(vessel_obj=second)

@@ -199,7 +199,12 @@ class Trip(models.Model):
 
     @property
     def at_sea(self) -> bool:
-        return self.status == TripStatus.CLEARED
+        return self.status == TripStatus.CLEARED and self.departure_at <= timezone.now()
+
+    @property
+    def leaves_later(self) -> bool:
+        """Cleared ahead of the declared departure: still in port, so not "at sea" and no arrival yet."""
+        return self.status == TripStatus.CLEARED and self.departure_at > timezone.now()
 
     @property
     def overdue(self) -> bool:

@@ -113,7 +113,9 @@ def desk(request):
     return render(request, "port/desk.html", {
         "ports": Port.objects.visible_to(user),
         "waiting": trips.filter(status=TripStatus.DECLARED).order_by("departure_at")[:100],
-        "at_sea": trips.filter(status=TripStatus.CLEARED).order_by("expected_return_at")[:100],
+        # Cleared ahead of the declared departure: still in port until that time.
+        "leaving": trips.filter(status=TripStatus.CLEARED, departure_at__gt=now).order_by("departure_at")[:100],
+        "at_sea": trips.filter(status=TripStatus.CLEARED, departure_at__lte=now).order_by("expected_return_at")[:100],
         "overdue_count": trips.filter(status=TripStatus.CLEARED, expected_return_at__lt=now).count(),
         "recent": trips.exclude(status__in=[TripStatus.DECLARED, TripStatus.CLEARED])
                        .order_by("-decided_at", "-id")[:20],
@@ -241,7 +243,7 @@ def stats(request):
     now = timezone.now()
     ports = list(Port.objects.visible_to(user))
     names = {p.pk: p.name for p in ports}
-    at_sea = Counter(trips.filter(status=TripStatus.CLEARED).values_list("port_id", flat=True))
+    at_sea = Counter(trips.filter(status=TripStatus.CLEARED, departure_at__lte=now).values_list("port_id", flat=True))
     overdue = list(trips.filter(status=TripStatus.CLEARED, expected_return_at__lt=now)
                    .select_related("vessel", "port").order_by("expected_return_at")[:200])
     rule_names = dict(CheckRule.objects.values_list("code", "name"))
