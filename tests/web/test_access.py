@@ -91,3 +91,16 @@ def test_admin_site_needs_staff(fleet, client_for, admin_user, make_user):
     page = client.get("/quan-tri/accounts/user/add/")
     assert page.status_code == 200
     assert "Đặc khu Phú Quốc (31078)" in page.content.decode()
+
+
+def test_an_officer_without_admin_rights_is_told_so_not_shown_a_second_login(fleet, client_for, viewer_user):
+    """Django's admin answered a signed-in officer with its own login form ("authenticated as … but not
+    authorized"), inviting them to try other credentials; the site's 403 page says what is wrong instead."""
+    client = client_for(viewer_user)
+    response = client.get("/quan-tri/", follow=True)
+    assert response.status_code == 403
+    assert 'data-testid="error-403"' in response.content.decode()
+    assert 'name="password"' not in response.content.decode()
+    # Signed out, the admin's sign-in is the site's own page, which comes back to the admin afterwards.
+    response = Client().get("/quan-tri/")
+    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/?next=")
