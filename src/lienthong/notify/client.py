@@ -1,9 +1,8 @@
 """`HttpNotifier`: the notification gateway over HTTP (contract: docs/notify-api.md).
 
 httpx does the HTTP (pooled connections, timeouts; one client is shared by the process's threads). Around
-it, retries with exponential backoff and full jitter, and a circuit breaker, hand-written like the
-population client's (population/client.py says why: a few lines that must cooperate — a 400 or 401 is
-neither retried nor counted as a failure — which no single library offers). Retrying is safe because every
+it, retries with exponential backoff and full jitter, and a circuit breaker: the pieces every adapter shares
+(lienthong.adapters.resilience, which says why they are hand-written). Retrying is safe because every
 message carries its idempotency key: the gateway delivers a key once, so a retry after a lost answer does
 not remind a commune twice.
 
@@ -12,12 +11,12 @@ Logs carry the path, status or error kind, timing, the key — never a recipient
 from __future__ import annotations
 
 import logging
-import random
-import threading
 import time
 
 import httpx
 
+from lienthong.adapters import resilience
+from lienthong.adapters.resilience import error_of, retry_after
 from lienthong.notify.message import Delivery, Notification, NotifyAuthError, NotifyError, NotifyRejected, NotifyUnavailable, validate
 
 __all__ = ["HttpNotifier", "CircuitBreaker"]
@@ -25,41 +24,11 @@ __all__ = ["HttpNotifier", "CircuitBreaker"]
 log = logging.getLogger("lienthong.notify.client")
 
 
-class CircuitBreaker:
-    """Opens after `failure_threshold` consecutive failures (5xx, timeouts, connection errors); while open,
-    sends fail fast with NotifyUnavailable. After `reset_timeout` seconds one probe goes through (half-open):
-    success closes the circuit, failure opens it again."""
+class CircuitBreaker(resilience.CircuitBreaker):
+    """The gateway's breaker: fails fast with NotifyUnavailable while open."""
 
     def __init__(self, failure_threshold: int = 5, reset_timeout: float = 30.0):
-        self.failure_threshold, self.reset_timeout = failure_threshold, reset_timeout
-        self.state, self._failures, self._opened_at, self._probe_out = "closed", 0, 0.0, False
-        self._lock = threading.Lock()
-
-    def before_call(self) -> None:
-        with self._lock:
-            if self.state == "open":
-                left = self.reset_timeout - (time.monotonic() - self._opened_at)
-                if left > 0:
-                    raise NotifyUnavailable(f"notification gateway unavailable: circuit open, next probe in {left:.1f} s")
-                self.state, self._probe_out = "half_open", False
-            if self.state == "half_open":
-                if self._probe_out:
-                    raise NotifyUnavailable("notification gateway unavailable: circuit half-open, probe in flight")
-                self._probe_out = True
-
-    def on_success(self) -> None:
-        with self._lock:
-            if self.state != "closed":
-                log.warning("notify circuit closed")
-            self.state, self._failures, self._probe_out = "closed", 0, False
-
-    def on_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self.state == "half_open" or self._failures >= self.failure_threshold:
-                if self.state != "open":
-                    log.warning("notify circuit opened after %d consecutive failures", self._failures)
-                self.state, self._opened_at, self._probe_out = "open", time.monotonic(), False
+        super().__init__("notification gateway", NotifyUnavailable, failure_threshold, reset_timeout)
 
 
 class HttpNotifier:
@@ -75,8 +44,7 @@ class HttpNotifier:
         self.base_url = base_url.rstrip("/")
         self.retries, self.backoff_base, self.backoff_max = retries, backoff_base, backoff_max
         self.breaker = CircuitBreaker(failure_threshold, reset_timeout)
-        self._rng = random.Random(seed)
-        self._rng_lock = threading.Lock()
+        self._backoff = resilience.Backoff(backoff_base, backoff_max, seed)
         self._http = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(timeout),
                                   headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
@@ -85,10 +53,6 @@ class HttpNotifier:
 
     def __repr__(self) -> str:  # the token stays out of reprs
         return f"HttpNotifier({self.base_url!r})"
-
-    def _backoff(self, attempt: int) -> float:
-        with self._rng_lock:
-            return self._rng.uniform(0, min(self.backoff_max, self.backoff_base * 2 ** attempt))
 
     def send(self, notification: Notification) -> Delivery:
         n = validate(notification)  # refuse here what the gateway would refuse, without a round trip
@@ -111,7 +75,7 @@ class HttpNotifier:
                     self.breaker.on_success()
                     body = resp.json()
                     return Delivery(body["id"], bool(body.get("duplicate")))
-                error = _error(resp)
+                error = error_of(resp)
                 if status in (400, 413, 422):
                     self.breaker.on_success()
                     raise NotifyRejected(error.get("code", "invalid_request"), error.get("message", f"HTTP {status}"))
@@ -120,7 +84,7 @@ class HttpNotifier:
                     raise NotifyAuthError(f"notification gateway refused the token (HTTP {status})")
                 if status == 429:
                     self.breaker.on_success()  # alive, only busy
-                    wait = _retry_after(resp)
+                    wait = retry_after(resp, cap=30.0)
                     last = "HTTP 429"
                 elif status >= 500:
                     self.breaker.on_failure()
@@ -140,17 +104,3 @@ class HttpNotifier:
         resp.raise_for_status()
         return resp.json()
 
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    try:
-        return min(30.0, max(0.0, float(resp.headers.get("Retry-After", ""))))
-    except ValueError:
-        return None
-
-
-def _error(resp: httpx.Response) -> dict:
-    try:
-        err = resp.json().get("error")
-        return err if isinstance(err, dict) else {}
-    except (ValueError, AttributeError):
-        return {}

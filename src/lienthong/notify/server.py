@@ -16,7 +16,6 @@ import logging
 import os
 import random
 import signal
-import socket
 import sys
 import threading
 import time
@@ -25,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from lienthong.adapters.jsonserver import Dropped, Reply, client_disconnected, drop_connection, read_json, respond
 from lienthong.notify.message import Notification, NotifyRejected, validate
 
 __all__ = ["Faults", "NotifyApp", "make_server", "main"]
@@ -52,19 +52,6 @@ class Faults:
         return bool(self.error_5xx or self.drop or self.drop_after or self.slow)
 
 
-class _Reply(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        self.status, self.code, self.message = status, code, message
-
-
-class _Dropped(Exception):
-    pass
-
-
-_REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            405: "Method Not Allowed", 413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
-
-
 class NotifyApp:
     """The WSGI application. `received` holds the messages taken, by key, in order."""
 
@@ -84,11 +71,10 @@ class NotifyApp:
         status, key = 200, ""
         try:
             status, payload, key = self._handle(environ, method, path)
-        except _Dropped:
+        except Dropped:
             log.info("%s %s dropped (injected) key=%s", method, path, key)
-            from waitress.channel import ClientDisconnected  # waitress closes the channel quietly
-            raise ClientDisconnected() from None
-        except _Reply as r:
+            raise client_disconnected() from None
+        except Reply as r:
             status, payload = r.status, {"error": {"code": r.code, "message": r.message}}
         except NotifyRejected as exc:
             status, payload = 400, {"error": {"code": exc.code, "message": exc.message}}
@@ -97,43 +83,39 @@ class NotifyApp:
             status, payload = 500, {"error": {"code": "internal", "message": "internal error"}}
         with self._lock:
             self.stats[str(status)] += 1
-        data = json.dumps(payload, ensure_ascii=False).encode()
-        headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))]
-        if status == 401:
-            headers.append(("WWW-Authenticate", 'Bearer realm="notify"'))
-        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        body = respond(start_response, status, payload, [], realm="notify")
         log.info("%s %s %d %.1f ms key=%s", method, path, status, (time.perf_counter() - started) * 1e3, key)
-        return [data]
+        return body
 
     def _handle(self, environ, method: str, path: str) -> tuple[int, dict, str]:
         if path == "/v1/health":
             return 200, {"status": "ok"}, ""
         if path != "/v1/messages":
-            raise _Reply(404, "not_found", "no such endpoint")
+            raise Reply(404, "not_found", "no such endpoint")
         self._auth(environ)
         if method == "GET":
             with self._lock:
                 return 200, {"messages": list(self.received.values())}, ""
         if method != "POST":
-            raise _Reply(405, "method_not_allowed", "use POST or GET")
-        n = validate(Notification.from_json(_read_json(environ)))
+            raise Reply(405, "method_not_allowed", "use POST or GET")
+        n = validate(Notification.from_json(read_json(environ, MAX_BODY, NotifyRejected)))
         header_key = environ.get("HTTP_IDEMPOTENCY_KEY")
         if header_key and header_key != n.key:
             raise NotifyRejected("key_mismatch", "Idempotency-Key header and body key differ")
         drop, err, drop_after, slow = self._dice()
         if drop:
             self._count("fault_drop")
-            _drop_connection(environ)
+            drop_connection(environ)
         if err:
             self._count("fault_5xx")
-            raise _Reply(503, "unavailable", "gateway temporarily unavailable (injected fault)")
+            raise Reply(503, "unavailable", "gateway temporarily unavailable (injected fault)")
         if slow:
             self._count("fault_slow")
             time.sleep(self.faults.slow_seconds)
         record, duplicate = self._take(n)
         if drop_after:
             self._count("fault_drop_after")
-            _drop_connection(environ)
+            drop_connection(environ)
         return 202, {"id": record["id"], "status": "accepted", "duplicate": duplicate}, n.key
 
     def _dice(self) -> tuple[bool, bool, bool, bool]:
@@ -167,38 +149,7 @@ class NotifyApp:
     def _auth(self, environ) -> None:
         scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
-            raise _Reply(401, "unauthorized", "missing or wrong bearer token")
-
-
-def _drop_connection(environ) -> None:
-    """Shut the socket down before any byte of the answer (the client sees the connection closed). waitress
-    does not hand the socket to the application; its channel is reached through the bound method it puts
-    in the environ (the population reference server does the same)."""
-    channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
-    sock = getattr(channel, "socket", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    raise _Dropped()
-
-
-def _read_json(environ) -> dict:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY:
-        raise _Reply(413, "too_large", f"body larger than {MAX_BODY} bytes")
-    raw = environ["wsgi.input"].read(length) if length else b""
-    try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise NotifyRejected("invalid_json", "body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise NotifyRejected("invalid_json", "body must be a JSON object")
-    return body
+            raise Reply(401, "unauthorized", "missing or wrong bearer token")
 
 
 def make_server(app: NotifyApp, host: str = "127.0.0.1", port: int = 8790, threads: int = 4):

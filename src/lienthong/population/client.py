@@ -1,12 +1,8 @@
 """`HttpPopulationSource`: the population source over HTTP (contract: docs/population-api.md).
 
 httpx does the HTTP (pooled keep-alive connections, timeouts; one Client is safe to share across
-threads). Around it, three small pieces are hand-written rather than taken from a library:
-the token bucket, the retry loop and the circuit breaker. Each is a few lines, they have to
-cooperate (a 429's Retry-After pauses the bucket for every thread; a retry must pass the breaker
-and the bucket again; 400/401 must neither be retried nor count as failures), and the libraries
-that offer them (tenacity, pybreaker, ratelimit…) each cover one piece with their own threading
-model, so gluing them would be more code than this and harder to reason about.
+threads). Around it the token bucket, the circuit breaker and the backoff every adapter shares
+(lienthong.adapters.resilience, which says why they are hand-written), and this contract's retry loop.
 
 Logs carry the endpoint, status or error kind, timing and request id — never a number, a name,
 a date or a body.
@@ -14,17 +10,17 @@ a date or a body.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Literal
 
 import httpx
 
+from lienthong.adapters import resilience
+from lienthong.adapters.resilience import TokenBucket, error_of, retry_after
 from lienthong.population.source import (
     MAX_BATCH,
     InvalidRequest,
@@ -46,106 +42,11 @@ __all__ = ["HttpPopulationSource", "TokenBucket", "CircuitBreaker", "PopulationU
 log = logging.getLogger("lienthong.population.client")
 
 
-class TokenBucket:
-    """Client-side rate limit shared by all threads using one source.
-
-    `rate` tokens per second, at most `burst` saved up. Same rule as the server's bucket (see the
-    contract): a request may go when the bucket holds one token, and takes its whole cost, which
-    may leave the bucket in debt for the next one. `acquire(cost)` reserves at once and sleeps
-    outside the lock until its turn, so threads are served in the order they asked and the
-    long-run rate never exceeds `rate`."""
-
-    def __init__(self, rate: float, burst: float = 1.0):
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.rate = float(rate)
-        self.burst = float(max(burst, 1.0))
-        self._tokens = self.burst
-        self._last = time.monotonic()
-        self._lock = threading.Lock()
-
-    def _refill(self, now: float) -> None:
-        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
-        self._last = now
-
-    def acquire(self, cost: float = 1.0) -> float:
-        """Take `cost` tokens, sleeping until they are available; returns the seconds waited."""
-        with self._lock:
-            self._refill(time.monotonic())
-            wait = (1.0 - self._tokens) / self.rate if self._tokens < 1.0 else 0.0
-            self._tokens -= cost
-        if wait > 0:
-            time.sleep(wait)
-        return wait
-
-    def defer(self, seconds: float) -> None:
-        """The server said "retry after `seconds`": nobody sends before then."""
-        with self._lock:
-            self._refill(time.monotonic())
-            self._tokens = min(self._tokens, 1.0 - seconds * self.rate)
-
-
-class CircuitBreaker:
-    """Opens after `failure_threshold` consecutive failures (5xx, timeouts, connection errors);
-    while open every call fails fast with PopulationUnavailable. After `reset_timeout` seconds
-    one probe call is let through (half-open): success closes the circuit, failure re-opens it."""
+class CircuitBreaker(resilience.CircuitBreaker):
+    """The population service's breaker: fails fast with PopulationUnavailable while open."""
 
     def __init__(self, failure_threshold: int = 5, reset_timeout: float = 30.0):
-        self.failure_threshold = failure_threshold
-        self.reset_timeout = reset_timeout
-        self._state: Literal["closed", "open", "half_open"] = "closed"
-        self._failures = 0
-        self._opened_at = 0.0
-        self._probe_out = False
-        self._lock = threading.Lock()
-
-    @property
-    def state(self) -> str:
-        with self._lock:
-            if self._state == "open" and time.monotonic() - self._opened_at >= self.reset_timeout:
-                return "half_open"
-            return self._state
-
-    def before_call(self) -> None:
-        with self._lock:
-            if self._state == "closed":
-                return
-            if self._state == "open":
-                left = self.reset_timeout - (time.monotonic() - self._opened_at)
-                if left > 0:
-                    raise PopulationUnavailable(
-                        f"population service unavailable: circuit open after {self._failures} consecutive "
-                        f"failures, next probe in {left:.1f} s")
-                self._state = "half_open"
-                self._probe_out = False
-            if self._probe_out:  # half-open: one probe at a time
-                raise PopulationUnavailable("population service unavailable: circuit half-open, probe in flight")
-            self._probe_out = True
-
-    def on_success(self) -> None:
-        with self._lock:
-            if self._state != "closed":
-                log.warning("population circuit closed")
-            self._state, self._failures, self._probe_out = "closed", 0, False
-
-    def on_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._state == "half_open" or (self._state == "closed" and self._failures >= self.failure_threshold):
-                if self._state == "closed":
-                    log.warning("population circuit opened after %d consecutive failures", self._failures)
-                self._state, self._opened_at, self._probe_out = "open", time.monotonic(), False
-
-
-def _retry_after(resp: httpx.Response) -> float | None:
-    ms = resp.headers.get("X-Retry-After-Ms")
-    for value, scale in ((ms, 1000.0), (resp.headers.get("Retry-After"), 1.0)):
-        if value:
-            try:
-                return max(0.0, float(value) / scale)
-            except ValueError:
-                continue  # an HTTP-date: fall back to our own backoff
-    return None
+        super().__init__("population service", PopulationUnavailable, failure_threshold, reset_timeout)
 
 
 def _iso(value: date | str | None) -> str | None:
@@ -171,8 +72,7 @@ class HttpPopulationSource:
         self.backoff_max = backoff_max
         self.limiter = TokenBucket(rate_per_second, burst)
         self.breaker = CircuitBreaker(failure_threshold, reset_timeout)
-        self._rng = random.Random(seed)
-        self._rng_lock = threading.Lock()
+        self._backoff = resilience.Backoff(backoff_base, backoff_max, seed)
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self._http = httpx.Client(
@@ -200,10 +100,6 @@ class HttpPopulationSource:
             self.stats[key] += 1
 
     # -- the retry loop --------------------------------------------------------------------------
-    def _backoff(self, attempt: int) -> float:
-        with self._rng_lock:
-            return self._rng.uniform(0, min(self.backoff_max, self.backoff_base * 2 ** attempt))
-
     def _post(self, path: str, body: dict, cost: int = 1) -> dict:
         request_id = uuid.uuid4().hex
         last = "none"
@@ -227,7 +123,7 @@ class HttpPopulationSource:
                 if status == 200:
                     self.breaker.on_success()
                     return resp.json()
-                error = _error(resp)
+                error = error_of(resp)
                 if status == 400:
                     self.breaker.on_success()
                     raise InvalidRequest(error.get("code", "invalid_request"), error.get("message", "bad request"))
@@ -236,7 +132,7 @@ class HttpPopulationSource:
                     raise PopulationAuthError(f"population service refused the token (HTTP {status})")
                 if status == 429:
                     self.breaker.on_success()  # alive, only busy
-                    wait = _retry_after(resp)
+                    wait = retry_after(resp)
                     self.limiter.defer(wait if wait is not None else self._backoff(attempt))
                     last = "HTTP 429"
                 elif status >= 500:
@@ -302,10 +198,3 @@ class HttpPopulationSource:
         resp.raise_for_status()
         return resp.json()
 
-
-def _error(resp: httpx.Response) -> dict:
-    try:
-        err = resp.json().get("error")
-        return err if isinstance(err, dict) else {}
-    except (ValueError, AttributeError):
-        return {}

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import json
 import logging
 import math
 import os
 import random
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -29,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lienthong.adapters.jsonserver import Dropped, Reply, client_disconnected, drop_connection, read_json, respond
 from lienthong.population.csvfile import ExtractError
 from lienthong.population.source import MAX_BATCH, InvalidRequest, PopulationSource, as_query
 from lienthong.population.store import ExtractStore
@@ -81,16 +80,6 @@ class RateLimiter:
                 self._tokens -= cost
                 return 0.0
             return (1.0 - self._tokens) / self.rate
-
-
-class _Reply(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: list[tuple[str, str]] | None = None):
-        self.status, self.code, self.message, self.headers = status, code, message, headers or []
-
-
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-            413: "Payload Too Large", 429: "Too Many Requests", 500: "Internal Server Error",
-            503: "Service Unavailable"}
 
 
 class PopulationApp:
@@ -151,10 +140,10 @@ class PopulationApp:
         status, headers = 200, [("X-Request-Id", request_id)]
         try:
             payload = self._handle(environ, method, path)
-        except _Dropped:
+        except Dropped:
             log.info("%s %s dropped (injected) %.1f ms id=%s", method, path, (time.perf_counter() - started) * 1e3, request_id)
-            raise _client_disconnected() from None
-        except _Reply as r:
+            raise client_disconnected() from None
+        except Reply as r:
             status, payload = r.status, {"error": {"code": r.code, "message": r.message}}
             headers += r.headers
         except InvalidRequest as exc:
@@ -163,13 +152,9 @@ class PopulationApp:
             log.exception("%s %s failed id=%s", method, path, request_id)
             status, payload = 500, {"error": {"code": "internal", "message": "internal error"}}
         self._count(str(status))
-        data = json.dumps(payload, ensure_ascii=False).encode()
-        headers += [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(data)))]
-        if status == 401:
-            headers.append(("WWW-Authenticate", 'Bearer realm="population"'))
-        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        body = respond(start_response, status, payload, headers, realm="population")
         log.info("%s %s %d %.1f ms id=%s", method, path, status, (time.perf_counter() - started) * 1e3, request_id)
-        return [data]
+        return body
 
     def _handle(self, environ, method: str, path: str) -> dict:
         if path == "/v1/health":
@@ -180,27 +165,27 @@ class PopulationApp:
                 return {"responses": dict(self.stats)}
         route = self._routes.get(path)
         if route is None:
-            raise _Reply(404, "not_found", "no such endpoint")
+            raise Reply(404, "not_found", "no such endpoint")
         if method != "POST":
-            raise _Reply(405, "method_not_allowed", "use POST", [("Allow", "POST")])
+            raise Reply(405, "method_not_allowed", "use POST", [("Allow", "POST")])
         self._auth(environ)
-        body = _read_json(environ)
+        body = read_json(environ, MAX_BODY, InvalidRequest)
         call, cost = route(body)
         if self.limiter is not None:
             wait = self.limiter.take(cost)
             if wait > 0:
                 self._count("rate_limited")
-                raise _Reply(429, "rate_limited", f"rate limit {self.limiter.rate:g}/s exceeded",
+                raise Reply(429, "rate_limited", f"rate limit {self.limiter.rate:g}/s exceeded",
                              [("Retry-After", str(max(1, math.ceil(wait)))), ("X-Retry-After-Ms", str(math.ceil(wait * 1000)))])
         if self.faults.any:
             with self._rng_lock:
                 drop, err, slow = self._rng.random(), self._rng.random(), self._rng.random()
             if drop < self.faults.drop:
                 self._count("fault_drop")
-                _drop_connection(environ)
+                drop_connection(environ)
             if err < self.faults.error_5xx:
                 self._count("fault_5xx")
-                raise _Reply(503, "unavailable", "service temporarily unavailable (injected fault)")
+                raise Reply(503, "unavailable", "service temporarily unavailable (injected fault)")
             if slow < self.faults.slow:
                 self._count("fault_slow")
                 time.sleep(self.faults.slow_seconds)
@@ -210,31 +195,7 @@ class PopulationApp:
         header = environ.get("HTTP_AUTHORIZATION", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
-            raise _Reply(401, "unauthorized", "missing or wrong bearer token")
-
-
-class _Dropped(Exception):
-    pass
-
-
-def _client_disconnected() -> Exception:
-    from waitress.channel import ClientDisconnected  # waitress logs it at info level and closes the channel
-    return ClientDisconnected()
-
-
-def _drop_connection(environ) -> None:
-    """Really drop the connection: shut the socket down (the client sees EOF, no response).
-    waitress does not hand the socket to the application; its channel is reachable through the
-    `waitress.client_disconnected` callable it puts in the environ (a bound method)."""
-    checker = environ.get("waitress.client_disconnected")
-    channel = getattr(checker, "__self__", None)
-    sock = getattr(channel, "socket", None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    raise _Dropped()
+            raise Reply(401, "unauthorized", "missing or wrong bearer token")
 
 
 def _only(body: dict, allowed: set[str]) -> None:
@@ -252,23 +213,6 @@ def _str(body: dict, key: str, required: bool = False) -> str | None:
     if not isinstance(value, str):
         raise InvalidRequest("invalid_request", f"{key} must be a string")
     return value
-
-
-def _read_json(environ) -> dict:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_BODY:
-        raise _Reply(413, "too_large", f"body larger than {MAX_BODY} bytes")
-    raw = environ["wsgi.input"].read(length) if length else b""
-    try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("invalid_json", "body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise InvalidRequest("invalid_json", "body must be a JSON object")
-    return body
 
 
 def make_server(app: PopulationApp, host: str = "127.0.0.1", port: int = 8780, threads: int = 8):
