@@ -76,7 +76,9 @@ def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, 
         page.fill("[data-testid=override-reason]", "Kiểm tra trực tiếp tại cảng, giấy tờ bản gốc đầy đủ, đã lập biên bản")
     page.click("[data-testid=clear]")
     page.wait_for_selector("[data-testid=clearance]")
-    assert page.text_content("[data-testid=trip-status]").strip() == "Đang trên biển"
+    # Cleared ahead of the declared departure: in port until then, and no arrival form yet.
+    assert page.text_content("[data-testid=trip-status]").strip().startswith("Đã cho xuất bến, rời cảng lúc ")
+    assert page.locator("[data-testid=arrival-not-yet]").count() == 1
     pdf = page.request.get(live_site.url + page.get_attribute("[data-testid=clearance-pdf]", "href"))
     assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF-")
 
@@ -92,7 +94,7 @@ def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, 
 
     # The captain's receipt now offers the signed clearance.
     p.goto(receipt_url)
-    assert p.text_content("[data-testid=trip-status]").strip() == "Đang trên biển"
+    assert p.text_content("[data-testid=trip-status]").strip().startswith("Đã cho xuất bến, rời cảng lúc ")
     assert p.request.get(live_site.url + p.get_attribute("[data-testid=receipt-pdf]", "href")).body() == pdf.body()
     phone.close()
     page.context.close()
