@@ -1,9 +1,10 @@
 """The vessel list as an Excel workbook (openpyxl): Vietnamese headers, real dates, no formulas from data.
 
 Text that starts with = + - @ would be read by Excel as a formula (a name typed "=HYPERLINK(…)" in a
-registry file must not become a link); such cells are stored as text with Excel's quote prefix, so they show
-as typed and stay text when edited. Owners' personal columns are written only for roles that may see
-personal data (`accounts.scopes`); the caller audits the export.
+registry file must not become a link); such cells are stored as text with Excel's quote prefix
+(lienthong.printing.cells, shared by every file we write), so they show as typed and stay text when edited.
+Owners' personal columns are written only for roles that may see personal data (`accounts.scopes`); the
+caller audits the export.
 """
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ from openpyxl.utils import get_column_letter
 
 from lienthong.fleet.models import IdentityStatus
 from lienthong.geo.units import commune_name
+from lienthong.printing import cells
 
 from .classes import LENGTH_CLASSES
 
 DATE_FORMAT = "DD/MM/YYYY"
 LENGTH_FORMAT = "0.00"
-FORMULA_STARTS = ("=", "+", "-", "@")
 _LENGTH_LABELS = {code: label for code, _low, _high, label in LENGTH_CLASSES}
 
 
@@ -66,12 +67,7 @@ def _cell(ws, value, number_format: str | None = None):
     """The value as openpyxl should write it: plain values as they are (the fast path), dates and formatted
     numbers as cells with a format, formula-like text as a text cell with the quote prefix."""
     if isinstance(value, str):
-        if not value.startswith(FORMULA_STARTS):
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # never "f": openpyxl would otherwise store "=…" as a formula
-        cell.quotePrefix = True
-        return cell
+        return cells.xlsx(ws, value)
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):

@@ -28,6 +28,7 @@ from lienthong.fleet.columns import COLUMNS
 from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.fleet.owner_identity import owner_identity, verification_provenance
 from lienthong.geo.units import commune_name
+from lienthong.printing import cells
 
 from . import labels, listing
 from .forms import ImportForm
@@ -232,14 +233,18 @@ def import_errors_csv(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="loi-nhap-{run.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("File"), _("Row"), _("Column"), pgettext("import report", "Problem"), _("Row imported?")])
+
+    def writerow(row):  # the file name, columns and messages quote the uploaded file: no field may start a formula
+        writer.writerow(cells.csv_row(row))
+
+    writerow([_("File"), _("Row"), _("Column"), pgettext("import report", "Problem"), _("Row imported?")])
     report = import_report(run)
     for item in report.problems:
-        writer.writerow([run.file_name, item.get("row", ""), item.get("column", ""), item.get("message", ""),
-                         _("yes, with a warning") if item["imported"] else pgettext("row imported", "no")])
+        writerow([run.file_name, item.get("row", ""), item.get("column", ""), item.get("message", ""),
+                  _("yes, with a warning") if item["imported"] else pgettext("row imported", "no")])
     if report.capped:  # said in the file too: whoever opens it may not have seen the page
-        writer.writerow([run.file_name, "", "", _("Only the first %(shown)s of %(total)s problems were kept; correct "
-                                                  "these rows, then import the file again to see the others.")
-                         % {"shown": number_format(len(report.problems), force_grouping=True),
-                            "total": number_format(report.total, force_grouping=True)}, ""])
+        writerow([run.file_name, "", "", _("Only the first %(shown)s of %(total)s problems were kept; correct "
+                                           "these rows, then import the file again to see the others.")
+                  % {"shown": number_format(len(report.problems), force_grouping=True),
+                     "total": number_format(report.total, force_grouping=True)}, ""])
     return response

@@ -19,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,7 @@ from lienthong.identity.text import title_case
 from lienthong.linkage import model, train
 from lienthong.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
 from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryRecord, population_parquet, read_registry
+from lienthong.printing import cells
 
 __all__ = ["main", "run", "LinkResult", "RESULT_COLUMNS"]
 
@@ -266,10 +268,12 @@ def _write_atomically(path: Path, write) -> None:
 
 def write_result(path: Path, decisions: list[Decision]) -> None:
     def w(fh):
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
         writer.writerow(RESULT_COLUMNS)
         for d in decisions:
-            writer.writerow((d.record_id, d.person_id, d.status, f"{d.score:.4f}", d.reason))
+            # The record ids come from the input file: a spreadsheet must not read one as a formula. The score is
+            # a number (Decimal keeps its 4 places), so a negative one is not quoted as text.
+            writer.writerow(cells.csv_row((d.record_id, d.person_id, d.status, Decimal(f"{d.score:.4f}"), d.reason)))
     _write_atomically(path, w)
 
 

@@ -10,6 +10,9 @@ Spark. Both sides get the same columns (Splink's link_only needs identical schem
 The registry (≈10⁴ rows, damaged) is prepared in Python with the identity primitives; the
 population (≈5·10⁶ rows, clean extract) in DuckDB SQL, cached as Parquet. The two must agree:
 tests/linkage/test_prepare.py checks the SQL folding and splitting against the Python one.
+
+Both CSVs may hold formula-like text quoted with an apostrophe (lienthong.printing.cells, as the sync
+writes them): the readers take the apostrophe off, so a record links on its values as recorded.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from lienthong.identity.dates import parse_date
 from lienthong.identity.legacy_encoding import detect_encoding, to_unicode
 from lienthong.identity.names import family_key, split_name
 from lienthong.identity.text import fold, nfc, normalize_name
+from lienthong.printing import cells
 
 __all__ = [
     "POPULATION_COLUMNS",
@@ -183,6 +187,7 @@ def read_registry(path: str | os.PathLike, today: date | None = None,
             for line_no, row in enumerate(reader, start=2):
                 if None in row:
                     raise InputError(f"{path}, dòng {line_no}: nhiều ô hơn số cột của tiêu đề")
+                row = {k: cells.from_csv(v) if isinstance(v, str) else v for k, v in row.items()}
                 rid = (row["record_id"] or "").strip()
                 if not rid:
                     raise InputError(f"{path}, dòng {line_no}, cột record_id: trống")
@@ -243,6 +248,14 @@ def _check_population(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise InputError(f"{path}, dòng {dup[2] + 1}, cột cccd: trùng số {dup[0]} (đã có ở dòng {dup[1] + 1})")
 
 
+def _unquoted(column: str) -> str:
+    """SQL for COLUMN without the apostrophe cells.to_csv put before formula-like text. The ID and date
+    columns need none: a value starting with = + - @ is never valid there, quoted or not."""
+    pattern = cells.QUOTED_SQL_PATTERN.replace("'", "''")
+    return (f"CASE WHEN starts_with({column}, chr(39)) AND regexp_matches({column}, '{pattern}') "
+            f"THEN substr({column}, 2) ELSE {column} END AS {column}")
+
+
 def population_parquet(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
                        cache_dir: str | os.PathLike | None = None) -> tuple[Path, bool]:
     """Path of the prepared Parquet for POP.csv, converting it when no valid cache exists.
@@ -271,7 +284,8 @@ def population_parquet(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE pop_raw AS
             SELECT row_number() OVER () AS row_no, cccd, coalesce(trim(old_id_number), '') AS old_id_number,
-                   full_name, trim(birth_date) AS birth_date, gender, commune_code
+                   {_unquoted("full_name")}, trim(birth_date) AS birth_date, {_unquoted("gender")},
+                   {_unquoted("commune_code")}
             FROM read_csv(?, header = true, columns = {{{cols}}}, quote = '"', escape = '"',
                           strict_mode = true, null_padding = false)
         """, [str(path)])

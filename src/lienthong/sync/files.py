@@ -5,6 +5,10 @@ worklists go to commune People's Committees and the police, who fill them in and
 upload finds its columns by these Vietnamese headings), and the export headers are the ones the
 national VNFishbase system reads. So their text is literal, not marked for translation, and the
 worklist title is rendered in Vietnamese for them (translation.override("vi")).
+
+No cell from data becomes a live formula (lienthong.printing.cells): formula-like text is a quoted text cell
+in xlsx, which reads back unchanged (so a returned worklist imports as written), and gets a leading
+apostrophe in CSV. The PDF cuts a cell's text at a few lines, so a row always fits on a page.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lienthong.printing import fonts
+from lienthong.printing import cells, fonts
 from lienthong.sync.models import Export, Worklist
 
 # The worklist sent to communes and police, and read back on upload: Vietnamese by design.
@@ -79,7 +83,7 @@ def _worklist_xlsx(wl: Worklist) -> bytes:
     words = {code: word for word, code in OUTCOME_WORDS.items()}
     for it, row in _rows(wl):
         answers = (it.answer_cccd, it.answer_name, it.answer_birth_date, it.answer_note, words.get(it.outcome, ""))
-        ws.append([*row, *answers])
+        ws.append(cells.xlsx_row(ws, [*row, *answers]))
         r = ws.max_row
         for col in range(11, 16):
             c = ws.cell(row=r, column=col)
@@ -196,7 +200,8 @@ def _worklist_pdf(wl: Worklist) -> bytes:
         table.row(heads)
         pdf.set_font(fonts.FAMILY, "", 8)
         for _item, row in _rows(wl):
-            table.row([str(row[1]), row[2], row[5], row[6], row[7], row[9], "\n\n", "", ""])
+            values = (str(row[1]), row[2], row[5], row[6], row[7], row[9])
+            table.row([*(_fit(pdf, v, w) for v, w in zip(values, widths)), "\n\n", "", ""])
     if pdf.will_page_break(34):  # the two signature blocks stay together
         pdf.add_page()
     pdf.ln(6)
@@ -210,6 +215,24 @@ def _worklist_pdf(wl: Worklist) -> bytes:
     return bytes(pdf.output())
 
 
+# A table row taller than a page makes fpdf2 refuse the whole document: a cell shows at most this many lines,
+# the rest of an overlong value (a 1,000-character name in the registry) cut with "…"; the Excel file keeps it whole.
+PDF_CELL_LINES = 6
+
+
+def _fit(pdf, text: str, width: float) -> str:
+    """TEXT as it fits in PDF_CELL_LINES lines of a table cell WIDTH mm wide in the current font."""
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(text) <= room * (PDF_CELL_LINES - 2):  # the usual case: short enough whatever the breaks
+        return text
+    lines = pdf.multi_cell(room, 5, text, dry_run=True, output="LINES")
+    if len(lines) <= PDF_CELL_LINES:
+        return text
+    # The kept lines' characters, less room for "…": this prefix and the "…" fit in the lines.
+    kept = sum(len(line) for line in lines[:PDF_CELL_LINES]) - 3
+    return text[:max(kept, 1)].rstrip() + "…"
+
+
 def export_xlsx(export: Export) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -218,7 +241,7 @@ def export_xlsx(export: Export) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line in export.lines.order_by("registration_number"):
-        ws.append([line.registration_number, line.cccd, line.full_name])
+        ws.append(cells.xlsx_row(ws, [line.registration_number, line.cccd, line.full_name]))
         ws.cell(row=ws.max_row, column=2).number_format = "@"
     for col, width in zip("ABC", (16, 16, 32)):
         ws.column_dimensions[col].width = width
@@ -232,7 +255,7 @@ def export_csv(export: Export) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(EXPORT_HEADERS)
     for line in export.lines.order_by("registration_number"):
-        w.writerow((line.registration_number, line.cccd, line.full_name))
+        w.writerow(cells.csv_row((line.registration_number, line.cccd, line.full_name)))
     return "\ufeff" + buf.getvalue()  # BOM: Excel then opens the Vietnamese text as UTF-8
 
 

@@ -8,6 +8,9 @@ fixed per-level weights and decided by the same linkage.decide rules and thresho
 Status mapping on top of the engine: conflict = the ID given belongs to another person and no
 confident link to someone else was found; no_data = nothing to link on (no owner, no name, or
 neither an ID nor a birth year).
+
+The CSVs given to the engine quote formula-like text like every file we write (lienthong.printing.cells);
+the engine's readers undo it, so it links on the values as recorded.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from lienthong.identity.dates import date_similarity, parse_date
 from lienthong.identity.names import names_compatible
 from lienthong.identity.text import fold
 from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
+from lienthong.printing import cells
 
 LINKABLE = ("verified", "matched")
 #: The thresholds of every sync run, and of the review page's default choice (sync.explain).
@@ -90,10 +94,10 @@ def population_csv(work_dir: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=work_dir, suffix=".tmp")
     cols = ("cccd", "old_id_number", "full_name", "birth_date", "gender", "commune_code", "address")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
         w.writerow(cols)
         for row in Citizen.objects.order_by().values_list(*cols).iterator(chunk_size=20000):
-            w.writerow((row[0], row[1], row[2], row[3].isoformat(), row[4], row[5], row[6]))
+            w.writerow(cells.csv_row((row[0], row[1], row[2], row[3].isoformat(), row[4], row[5], row[6])))
     os.replace(tmp, path)
     return path
 
@@ -151,12 +155,9 @@ class LocalLinker:
             return {}
         pop = population_csv(self.work_dir)
         fd, reg = tempfile.mkstemp(dir=self.work_dir, prefix="chunk-", suffix=".csv")
+        os.close(fd)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh, lineterminator="\n")
-                w.writerow(("record_id", "full_name", "id_number", "birth_date", "gender", "address"))
-                for f in owners:
-                    w.writerow((f.owner_id, f.name, f.id_raw, f.birth_raw, f.gender_raw, f.address_raw))
+            registry_csv(Path(reg), owners)
             result = run(pop, reg, cache_dir=self.work_dir / "cache", threads=self.threads,
                          thresholds=self.thresholds)
         finally:
@@ -171,6 +172,15 @@ class LocalLinker:
             out[int(d.record_id)] = Outcome(status, d.person_id, person.get("full_name", ""), d.score, d.reason,
                                             _candidate_dicts(d.candidates, people, holder, result.prior_weight))
         return out
+
+
+def registry_csv(path: Path, owners: list[OwnerFacts]) -> None:
+    """The owners as the engine's REG.csv."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
+        w.writerow(("record_id", "full_name", "id_number", "birth_date", "gender", "address"))
+        for f in owners:
+            w.writerow(cells.csv_row((f.owner_id, f.name, f.id_raw, f.birth_raw, f.gender_raw, f.address_raw)))
 
 
 # --- remote: the HTTP service ----------------------------------------------------------------------
