@@ -56,7 +56,7 @@ PREPARED_COLUMNS = (
     "birth_date", "birth_swapped", "birth_year", "gender", "commune_code", "commune_candidates",
 )
 # Bumped whenever the population SQL changes, so that stale caches are not reused.
-PREP_VERSION = "3"
+PREP_VERSION = "4"
 
 
 class InputError(ValueError):
