@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from lienthong.accounts import audit
@@ -69,3 +70,15 @@ def test_reading_the_log_changes_nothing(client_for, admin_user):
     before = AuditEvent.objects.count()
     client.get("/nhat-ky/")
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+@pytest.mark.parametrize("day", ["31/12/9999", "9999-12-31", "01/01/0001", "0001-01-01", "31/12/1899"])
+def test_a_date_beyond_the_calendar_is_a_form_error(client_for, admin_user, field, day):
+    """9999-12-31 + 1 day overflowed, and 0001-01-01 at 00:00 in Việt Nam is before the first UTC instant (500s)."""
+    client = client_for(admin_user)
+    client.raise_request_exception = False
+    response = client.get("/nhat-ky/", {field: day})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Nhập ngày trong khoảng từ 01/01/1900 đến 31/12/9998."]
+    assert response.context["page"].paginator.count == 0

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.fleet.labels import GEAR_LABELS, ZONE_LABELS
+from lienthong.typed_input import whole_number
 
 from .models import Port, Severity
 from .numbers import NumberError, local_number, parse_decimal
@@ -53,11 +54,17 @@ class DeclarationForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
 
 
+def _row_indexes(data, prefix: str) -> list[int]:
+    """The N of the fields named prefix + "N-…"; a field with anything else there (crew-²-name) is not a row."""
+    found = (whole_number(key[len(prefix):].split("-", 1)[0]) for key in data if key.startswith(prefix))
+    return sorted({n for n in found if n is not None})
+
+
 def crew_from_post(data) -> tuple[list[CrewInput], list[dict]]:
     """Crew rows crew-N-name / crew-N-cccd / crew-N-birth; blank rows are skipped. Also returns the rows
     as typed, to show the form again after an error."""
     crew, rows = [], []
-    indexes = sorted({int(k.split("-")[1]) for k in data if k.startswith("crew-") and k.split("-")[1].isdigit()})
+    indexes = _row_indexes(data, "crew-")
     for i in indexes:
         name = data.get(f"crew-{i}-name", "").strip()
         cccd = data.get(f"crew-{i}-cccd", "").strip()
@@ -82,7 +89,7 @@ def catch_from_post(data, species: dict) -> tuple[list, list[dict], list[str]]:
     exactly as typed, every one of them, so that an error anywhere on the form loses nothing; blank rows are
     skipped and the errors name the line as the officer counts them (1, 2, …, blank rows not counted)."""
     catches, rows, errors = [], [], []
-    indexes = sorted({int(k.split("-")[1]) for k in data if k.startswith("catch-") and k.split("-")[1].isdigit()})
+    indexes = _row_indexes(data, "catch-")
     for i in indexes:
         code = data.get(f"catch-{i}-species", "").strip()
         text = data.get(f"catch-{i}-kg", "").strip()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.scopes import can_use_port
+from lienthong.typed_input import bounded, whole_number
 
 from . import charts, services
 from .checks import FAILED
@@ -198,7 +199,8 @@ def trip_arrival(request, reference: str):
     if catch_errors:
         errors["catch"] = "\n".join(catch_errors)
     raw_port = request.POST.get("arrival_port", "")
-    port = Port.objects.filter(pk=int(raw_port), active=True).first() if raw_port.isdigit() else None
+    port_pk = whole_number(raw_port)
+    port = Port.objects.filter(pk=port_pk, active=True).first() if port_pk is not None else None
     if raw_port and port is None:
         errors["arrival_port"] = _("Choose a port from the list.")
     try:
@@ -251,8 +253,7 @@ def stats(request):
     refusal_rows = sorted((((_("Not met: %(name)s") % {"name": rule_names[code]}) if code in rule_names else _("Other reason"), n)
                            for code, n in refusals.items()),
                           key=lambda r: (-r[1], r[0]))
-    days = int(request.GET.get("days", 14)) if request.GET.get("days", "").isdigit() else 14
-    days = max(1, min(days, 60))
+    days = bounded(request.GET.get("days"), 14, 1, 60)
     today = timezone.localdate()
     day_list = [today - timedelta(days=i) for i in range(days - 1, -1, -1)]
     since = timezone.make_aware(timezone.datetime.combine(day_list[0], timezone.datetime.min.time()))

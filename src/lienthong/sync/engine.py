@@ -33,6 +33,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import Owner, Vessel
 from lienthong.search.indexing import reindex_owners
 from lienthong.sync.linking import LocalLinker, Outcome, OwnerFacts, RemoteLinker, no_data_reason
@@ -76,6 +77,10 @@ def plan_run(user, *, source: str = SourceKind.LOCAL, commune: str = "", length_
     with transaction.atomic():
         if SyncRun.objects.filter(status__in=ACTIVE).exists():
             raise RunRefused("Đang có một đợt đối soát chưa xong (đang chạy hoặc tạm dừng).")
+        if source not in CHUNK_SIZES:
+            raise RunRefused("Nguồn dữ liệu dân cư không hợp lệ.")
+        if length_class and length_class not in {code for code, *_rest in LENGTH_CLASSES}:
+            raise RunRefused("Nhóm chiều dài không hợp lệ.")
         if source == SourceKind.HTTP and not settings.POPULATION_URL:
             raise RunRefused("Chưa cấu hình dịch vụ xác minh dân cư (LIENTHONG_POPULATION_URL).")
         run = SyncRun.objects.create(created_by=user, source=source, filters=filters,

@@ -39,6 +39,9 @@ from lienthong.sync.models import (
     WorklistItem,
 )
 from lienthong.sync.review_cards import decision_summary, review_card
+from lienthong.typed_input import whole_number
+
+DEADLINE_DAYS = (1, 90)  # a worklist's answer time, as the form's number field allows
 
 
 def province_only(view):
@@ -126,27 +129,20 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @province_only
 def review(request):
     page = actions.review_page(request.GET.get("page"))
     items = [review_card(item) for item in page.object_list]
     for n, card in enumerate(items, start=page.start_index()):
         card.position = explain.fmt_number(n)
-    current = _int(request.GET.get("current"))
+    current = whole_number(request.GET.get("current"))
     if items and not any(i.item.pk == current for i in items):
         current = items[0].item.pk
     if items:
         audit.record(request, "view", object_type="review_queue", summary=f"Xem hàng xét duyệt ({len(items)} đề xuất)",
                      detail={"owners": [i.item.owner_id for i in items], "page": page.number})
     decided = None
-    if (pk := _int(request.GET.get("decided"))) is not None:
+    if (pk := whole_number(request.GET.get("decided"))) is not None:
         decided = actions.review_decisions().filter(pk=pk, undone_at__isnull=True).first()
         if decided is not None and not actions.can_undo(request.user, decided):
             decided = None
@@ -218,7 +214,12 @@ def worklists(request):
     if request.method == "POST":
         if not is_province(user):
             raise PermissionDenied
-        made = actions.build_worklists(request, deadline_days=int(request.POST.get("days") or 14))
+        days = whole_number(request.POST.get("days") or "14")
+        if days is None or not DEADLINE_DAYS[0] <= days <= DEADLINE_DAYS[1]:
+            messages.error(request, _("Answer within: a whole number of days from %(low)d to %(high)d.")
+                           % {"low": DEADLINE_DAYS[0], "high": DEADLINE_DAYS[1]})
+            return redirect("sync-worklists")
+        made = actions.build_worklists(request, deadline_days=days)
         messages.success(request, _("%(n)d new lists made.") % {"n": len(made)} if made
                          else _("No vessel needs to go on a new list."))
         return redirect("sync-worklists")
@@ -381,7 +382,9 @@ def reminders(request):
             messages.add_message(request, level, _("%(sent)d of %(n)d failed reminders sent again.")
                                  % {"sent": sent, "n": len(done)})
             return redirect("sync-reminders")
-        wl = get_object_or_404(Worklist, pk=request.POST.get("worklist"))
+        if (pk := whole_number(request.POST.get("worklist"))) is None:
+            raise Http404
+        wl = get_object_or_404(Worklist, pk=pk)
         try:
             message = actions.remind(request, wl)
         except actions.ActionError as exc:
