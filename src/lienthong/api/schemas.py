@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Schema
+
+from lienthong.api_errors import ErrorOut
+from lienthong.fleet.classes import GEARS, ZONES
+
+# The fleet's vocabularies as enumerations in the OpenAPI schema; "" is a registry row that did not say.
+Gear = Literal[(*GEARS, "")]
+Zone = Literal[(*ZONES, "")]
+
+__all__ = ["ErrorOut", "Gear", "Zone", "OwnerOut", "VesselOut", "PaperOut", "ChangeOut", "VesselDetailOut"]
 
 
 class OwnerOut(Schema):
@@ -31,7 +41,7 @@ class VesselOut(Schema):
     name: str
     length_m: float | None
     length_class: str
-    gear: str
+    gear: Gear
     commune_code: str
     owner: OwnerOut | None
 
@@ -41,8 +51,8 @@ class PaperOut(Schema):
     issued_on: date | None = None
     expires_on: date | None
     state: str  # valid / expiring / expired / unknown (fleet.models.PaperState)
-    zone: str | None = None
-    gear: str | None = None
+    zone: Zone | None = None  # fishing licences only
+    gear: Gear | None = None
 
 
 class ChangeOut(Schema):
@@ -60,13 +70,10 @@ class VesselDetailOut(VesselOut):
     engine_kw: float | None
     tonnage: float | None
     hull_material: str
-    fishing_zone: str
+    fishing_zone: Zone
     status: str
     vms_device_id: str
     licences: list[PaperOut]
     safety_certificates: list[PaperOut]
     changes: list[ChangeOut]
 
-
-class ErrorOut(Schema):
-    detail: str

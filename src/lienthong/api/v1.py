@@ -15,21 +15,24 @@ import ninja
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError
+from ninja import Path as PathParam
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import is_personal_owner_field, redact_changes, redact_owner
 from lienthong.accounts.scopes import can_see_personal_data
+from lienthong.api_errors import INVALID, NOT_FOUND, TEXT_PATTERN, UNAUTHORIZED
 from lienthong.fleet.models import Vessel
 from lienthong.fleet.owner_identity import owner_identity
 from lienthong.search.index import search_vessel_values
 
 from .auth import AUTH
-from .schemas import ErrorOut, VesselDetailOut, VesselOut
+from .schemas import VesselDetailOut, VesselOut
 
 _NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
 _DOC_ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.png"}
@@ -70,6 +73,41 @@ api = NinjaAPI(
     auth=AUTH,
 )
 api.add_router("/port/", "lienthong.port.api.router")  # departure pre-declarations (port app)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc: ValidationError):
+    """A request the schema refuses: 422 in the API's one error shape (lienthong.api_errors), each refused field
+    named by its path in the request (ninja's own answer is a list of pydantic's error records)."""
+    errors = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        # ("query", "limit") → "limit"; ("body", "body", "captain", "cccd") → "captain.cccd" (the second "body" is
+        # the operation's parameter name).
+        path = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
+        errors.setdefault(".".join(path) or (loc[0] if loc else "request"), field_message(error))
+    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+
+
+def field_message(error: dict) -> str:
+    """pydantic's error in the caller's language (Vietnamese unless asked otherwise) for the usual kinds; its own
+    English message for the rare others."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("Required")
+    if kind in ("literal_error", "enum"):
+        # pydantic writes "'a', 'b' or 'c'"; the list is given without the English "or".
+        return _("Must be one of: %(values)s") % {"values": str(ctx.get("expected", "")).replace(" or ", ", ")}
+    if kind == "string_too_long":
+        return _("At most %(n)s characters") % {"n": ctx.get("max_length", "")}
+    if kind == "string_pattern_mismatch":
+        return _("Contains a character that is not allowed")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Must be at least %(n)s") % {"n": ctx.get("ge", ctx.get("gt", ""))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Must be at most %(n)s") % {"n": ctx.get("le", ctx.get("lt", ""))}
+    return str(error.get("msg", ""))
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False)
@@ -150,8 +188,9 @@ def registration_key(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text).upper()
 
 
-@api.get("/vessels", response=list[VesselOut], exclude_unset=True, summary="Search vessels")
-def list_vessels(request, q: str = Query("", max_length=200), limit: int = Query(20, ge=1, le=100)):
+@api.get("/vessels", response={200: list[VesselOut], **UNAUTHORIZED, **INVALID}, exclude_unset=True,
+         summary="Search vessels")
+def list_vessels(request, q: str = Query("", max_length=200, pattern=TEXT_PATTERN), limit: int = Query(20, ge=1, le=100)):
     """Vessels matching `q` (registration number, owner name with or without diacritics, CCCD/CMND,
     licence number), best first, limited to what the caller may see."""
     personal = can_see_personal_data(request.user)
@@ -171,11 +210,11 @@ def list_vessels(request, q: str = Query("", max_length=200), limit: int = Query
 
 @api.get(
     "/vessels/{registration_number}",
-    response={200: VesselDetailOut, 404: ErrorOut},
+    response={200: VesselDetailOut, **UNAUTHORIZED, **NOT_FOUND, **INVALID},
     exclude_unset=True,
     summary="One vessel with owner, papers, VMS and history",
 )
-def get_vessel(request, registration_number: str):
+def get_vessel(request, registration_number: str = PathParam(..., max_length=100, pattern=TEXT_PATTERN)):
     key = registration_key(registration_number)
     user = request.user
     vessel = (

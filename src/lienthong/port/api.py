@@ -6,18 +6,29 @@ without a port role must give the owner's CCCD as in the registry, exactly as on
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from lienthong.accounts.scopes import can_use_port
+from lienthong.api_errors import INVALID, NOT_FOUND, TEXT_PATTERN, UNAUTHORIZED, ErrorOut
+from lienthong.fleet.classes import GEARS, ZONES
 
 from . import services
 from .models import Port, Trip
 
 router = Router(tags=["port"])
+
+Zone = Literal[tuple(ZONES)]
+Gear = Literal[tuple(GEARS)]
+
+
+def _text(max_length: int, default=..., **kw):
+    """A text field of the request: bounded, and without NUL (PostgreSQL cannot hold one)."""
+    return Field(default, max_length=max_length, pattern=TEXT_PATTERN, **kw)
 
 
 class PortOut(Schema):
@@ -28,22 +39,22 @@ class PortOut(Schema):
 
 
 class PersonIn(Schema):
-    full_name: str = Field(..., max_length=200)
-    cccd: str = Field(..., max_length=16)
+    full_name: str = _text(200)
+    cccd: str = _text(16)
     birth_date: date | None = None
 
 
 class DeclarationIn(Schema):
-    registration_number: str = Field(..., max_length=32)
-    owner_cccd: str | None = Field(None, max_length=16)
-    port: str = Field(..., description="port code, see GET /port/ports")
+    registration_number: str = _text(32)
+    owner_cccd: str | None = _text(16, None)
+    port: str = _text(32, description="port code, see GET /port/ports")
     captain: PersonIn
     crew: list[PersonIn] = Field(default_factory=list, max_length=services.MAX_CREW)
-    zone: str = Field(..., description="coastal / inshore / offshore / high_seas")
-    gear: str = Field(..., description="gear code (fleet.classes.GEARS)")
+    zone: Zone = Field(..., description="intended fishing zone")
+    gear: Gear = Field(..., description="fishing gear")
     departure_at: datetime
     expected_return_at: datetime
-    contact_phone: str = ""
+    contact_phone: str = _text(32, "")
 
 
 class CheckOut(Schema):
@@ -68,11 +79,6 @@ class DeclarationOut(Schema):
     checks: list[CheckOut] | None = None
 
 
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, str]
-
-
 def _out(request, trip: Trip, with_checks: bool) -> dict:
     out = {
         "reference": trip.reference, "status": trip.status, "vessel": trip.vessel.registration_number,
@@ -90,12 +96,15 @@ def _out(request, trip: Trip, with_checks: bool) -> dict:
     return out
 
 
-@router.get("/ports", response=list[PortOut], summary="Fishing ports that accept declarations")
+@router.get("/ports", response={200: list[PortOut], **UNAUTHORIZED}, summary="Fishing ports that accept declarations")
 def list_ports(request):
     return list(Port.objects.filter(active=True))
 
 
-@router.post("/declarations", response={201: DeclarationOut, 400: ErrorsOut}, summary="Pre-declare a departure")
+# 400: the declaration is well-formed but refused (no such vessel, port, a CCCD that does not match …);
+# 403: a browser session's request without its CSRF token.
+@router.post("/declarations", response={201: DeclarationOut, 400: ErrorOut, **UNAUTHORIZED, 403: ErrorOut, **INVALID},
+             summary="Pre-declare a departure")
 def create_declaration(request, body: DeclarationIn):
     port = Port.objects.filter(code=body.port, active=True).first()
     if port is None:
@@ -113,8 +122,9 @@ def create_declaration(request, body: DeclarationIn):
     return Status(201, _out(request, trip, with_checks=can_use_port(request.user)))
 
 
-@router.get("/declarations/{reference}", response={200: DeclarationOut}, summary="A declaration and its checks")
-def get_declaration(request, reference: str):
+@router.get("/declarations/{reference}", response={200: DeclarationOut, **UNAUTHORIZED, **NOT_FOUND, **INVALID},
+            summary="A declaration and its checks")
+def get_declaration(request, reference: str = Path(..., max_length=64, pattern=TEXT_PATTERN)):
     """Port officers see the trips of their ports with the check results; the caller who declared sees
     the status of their own declaration."""
     trip = Trip.objects.visible_to(request.user).filter(reference=reference).first()
