@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     user = User.objects.get(username="thuysan")
     print(f"{Vessel.objects.count()} tàu trong sổ", flush=True)
 
-    decisions = {}
+    decisions, vessels = {}, {}
     if not args.skip_local:
         t = time.perf_counter()
         run = engine.plan_run(user)
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({run.chunks_done} phần; {run.counts}) — mục tiêu < 120 s: {'ĐẠT' if local < 120 else 'CHƯA ĐẠT'}",
               flush=True)
         print("  độ chính xác (bản trích): " + accuracy(run, files / "truth.csv"), flush=True)
-        decisions["local"] = owner_decisions(run)
+        decisions["local"], vessels["local"] = owner_decisions(run), vessel_decisions(run)
 
     if not args.skip_http:
         proc, url = _serve(files / "population.csv", args.rate, work / "population-serve.log")
@@ -154,10 +154,11 @@ def main(argv: list[str] | None = None) -> int:
               f"sàn {floor:.1f} s; vượt sàn {over:.1f} % — mục tiêu ≤ 10 %: {'ĐẠT' if over <= 10 else 'CHƯA ĐẠT'}; "
               f"{run.counts}", flush=True)
         print("  độ chính xác (dịch vụ HTTP): " + accuracy(run, files / "truth.csv"), flush=True)
-        decisions["http"] = owner_decisions(run)
+        decisions["http"], vessels["http"] = owner_decisions(run), vessel_decisions(run)
         if "local" in decisions:
             print(f"  bản trích và dịch vụ HTTP khác nhau ở {differ(decisions['local'], decisions['http'])} chủ tàu "
-                  f"/ {len(decisions['http'])}", flush=True)
+                  f"/ {len(decisions['http'])} ({differ(vessels['local'], vessels['http'])} tàu / {len(vessels['http'])})",
+                  flush=True)
 
     if args.faults:
         from lienthong.sync import worker
@@ -186,6 +187,12 @@ def owner_decisions(run) -> dict:
 
     return dict(((o, (s, c)) for o, s, c in SyncItem.objects.filter(run=run).exclude(owner=None)
                  .values_list("owner_id", "status", "person_cccd")))
+
+
+def vessel_decisions(run) -> dict:
+    from lienthong.sync.models import SyncItem
+
+    return dict(((v, (s, c)) for v, s, c in SyncItem.objects.filter(run=run).values_list("vessel_id", "status", "person_cccd")))
 
 
 def differ(a: dict, b: dict) -> int:

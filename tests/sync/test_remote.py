@@ -16,12 +16,12 @@ from lienthong.sync.models import RunStatus, SyncItem, SyncRun
 TOKEN = "sync-test-token"
 
 
-@pytest.fixture(scope="module")
-def population_service(demo_files, tmp_path_factory):
+def serve(population, tmp_path_factory, rate: str = "2000"):
+    """`lienthong population-serve` over an extract, in a process of its own: yields its URL."""
     log = tmp_path_factory.mktemp("popserve") / "server.log"
     out = open(log, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "lienthong.cli", "population-serve", str(demo_files.population),
-                             "--port", "0", "--token", TOKEN, "--rate", "2000"],
+    proc = subprocess.Popen([sys.executable, "-m", "lienthong.cli", "population-serve", str(population),
+                             "--port", "0", "--token", TOKEN, "--rate", rate],
                             stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + 120
     while not (m := re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text())):
@@ -31,6 +31,11 @@ def population_service(demo_files, tmp_path_factory):
     proc.terminate()
     proc.wait(20)
     out.close()
+
+
+@pytest.fixture(scope="module")
+def population_service(demo_files, tmp_path_factory):
+    yield from serve(demo_files.population, tmp_path_factory)
 
 
 def test_http_run_links_like_the_local_engine(province, fisheries_user, population_service, settings):

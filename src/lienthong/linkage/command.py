@@ -29,9 +29,10 @@ from lienthong.identity.text import title_case
 from lienthong.linkage import model, train
 from lienthong.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
 from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryRecord, population_parquet, read_registry
+from lienthong.linkage.weights import ScoringModel, learn_from
 from lienthong.printing import cells
 
-__all__ = ["main", "run", "LinkResult", "RESULT_COLUMNS"]
+__all__ = ["main", "run", "learn", "LinkResult", "RESULT_COLUMNS"]
 
 RESULT_COLUMNS = ("record_id", "person_id", "status", "score", "reason")
 DEFAULT_THREADS = 2
@@ -164,40 +165,68 @@ def _predict(linker, db, con, left_table: str, rules: list[str]) -> str:
     return pred.physical_name
 
 
+def _open(threads: int, memory_limit: str, tmpdir: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"SET threads = {int(threads)}")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = '{tmpdir}'")
+    return con
+
+
+def _load(con, population, registry, cache_dir, today, say, timings) -> tuple[list[RegistryRecord], bool]:
+    """Tables reg (the registry, prepared) and pop (a view on the prepared population Parquet)."""
+    t = time.perf_counter()
+    say(f"đọc sổ đăng ký {registry}")
+    records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
+    say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
+    pq, converted = population_parquet(con, population, cache_dir)
+    timings["prepare"] = time.perf_counter() - t
+    say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
+    con.register("reg_arrow", _arrow_table(records))
+    con.execute("CREATE TEMP TABLE reg AS SELECT * FROM reg_arrow")
+    con.unregister("reg_arrow")
+    con.execute(f"CREATE VIEW pop AS SELECT * FROM read_parquet('{pq}')")
+    return records, converted
+
+
+def learn(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir=None,
+          threads: int = DEFAULT_THREADS, memory_limit: str = DEFAULT_MEMORY, today: date | None = None) -> ScoringModel:
+    """The scoring model (m, u, N, term frequencies) of a whole registry against a whole population."""
+    tmpdir = tempfile.mkdtemp(prefix="lienthong-learn-")
+    con = _open(threads, memory_limit, tmpdir)
+    try:
+        _load(con, population, registry, cache_dir, today, _Progress(False), {})
+        return learn_from(con, "reg", "pop")
+    finally:
+        con.close()
+        _rmtree(tmpdir)
+
+
 def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir=None,
         threads: int = DEFAULT_THREADS, memory_limit: str = DEFAULT_MEMORY,
         thresholds: Thresholds = Thresholds(), today: date | None = None,
-        progress: bool = False) -> LinkResult:
-    """Link every registry record; raises InputError for bad input files."""
+        progress: bool = False, scoring_model: ScoringModel | None = None) -> LinkResult:
+    """Link every registry record; raises InputError for bad input files.
+
+    scoring_model: score with these parameters, population size and term frequencies (learned once from a
+    whole registry and population) instead of learning them from these two files. Then `population`
+    may be any part of the population (the people an HTTP service returned): a pair's score does not
+    depend on who else is in the file."""
     say = _Progress(progress)
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    con = duckdb.connect()
     tmpdir = tempfile.mkdtemp(prefix="lienthong-link-")
+    con = _open(threads, memory_limit, tmpdir)
     try:
-        con.execute(f"SET threads = {int(threads)}")
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-        con.execute("SET enable_progress_bar = false")
-        con.execute("SET preserve_insertion_order = false")
-        con.execute(f"SET temp_directory = '{tmpdir}'")
-
-        say(f"đọc sổ đăng ký {registry}")
-        records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
-        say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
-        pq, converted = population_parquet(con, population, cache_dir)
-        timings["prepare"] = time.perf_counter() - t
-        say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
-
-        con.register("reg_arrow", _arrow_table(records))
-        con.execute("CREATE TEMP TABLE reg AS SELECT * FROM reg_arrow")
-        con.unregister("reg_arrow")
-        con.execute(f"CREATE VIEW pop AS SELECT * FROM read_parquet('{pq}')")
-        n_pop = con.execute("SELECT count(*) FROM pop").fetchone()[0]
+        records, converted = _load(con, population, registry, cache_dir, today, say, timings)
 
         t = time.perf_counter()
-        params = train.estimate(con, "reg", "pop", n_pop)
+        sm = scoring_model if scoring_model is not None else learn_from(con, "reg", "pop")
+        params, n_pop = sm.parameters, sm.population_size
         timings["train"] = time.perf_counter() - t
-        say(f"học tham số: {params.counts['exact_id']} cặp khớp CCCD, {params.counts['name_birth']} cặp khớp tên+ngày sinh")
+        say(f"học tham số: {params.counts.get('exact_id', 0)} cặp khớp CCCD, "
+            f"{params.counts.get('name_birth', 0)} cặp khớp tên+ngày sinh")
 
         t = time.perf_counter()
         verified, holder = _fast_path(con)
@@ -211,14 +240,12 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
         # Splink: imported here so that `lienthong --help` stays fast.
         from splink import DuckDBAPI, Linker
 
-        for col in ("given_folded", "family_key"):
-            con.execute(f"""CREATE TEMP TABLE tf_{col} AS
-                SELECT {col}, count(*)::DOUBLE / {n_pop} AS tf_{col} FROM pop WHERE {col} IS NOT NULL GROUP BY 1""")
+        tf_tables = sm.register_tf_tables(con)
         db = DuckDBAPI(con)
         linker = Linker([db.register("reg"), db.register("pop")],
                         model.settings(params.m, params.u, n_pop), log_level=logging.WARNING)
-        for col in ("given_folded", "family_key"):
-            linker.table_management.register_term_frequency_lookup(db.register(f"tf_{col}"), col)
+        for table in tf_tables:
+            linker.table_management.register_term_frequency_lookup(db.register(table), table.removeprefix("tf_"))
         cands: dict[str, list[Candidate]] = {}
         if verified:
             cands.update(_candidates(con, _predict(linker, db, con, "reg_verified", model.ID_BLOCKING_RULES)))

@@ -272,16 +272,28 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
     return run
 
 
+def model_for_runs():
+    """The scoring model every run scores with, local or HTTP: learned from the whole registry (every
+    owner a run may ask about) against the whole extract, so an owner's score depends neither on the
+    source nor on the chunk or filter of the run (linking.scoring_model; reused while unchanged)."""
+    from lienthong.sync import linking
+
+    owners = Owner.objects.filter(pk__in=vessels_for({}).values("owner_id")).order_by("pk")
+    _, ask = split_owners(list(owners))
+    work_dir().mkdir(parents=True, exist_ok=True)
+    return linking.scoring_model(work_dir(), ask)
+
+
 def make_linker(run: SyncRun):
     from lienthong.sync import linking
 
     if run.source == SourceKind.HTTP:
         from lienthong.population.provider import remote_source
 
-        # The process's one remote source: its rate limit and circuit breaker outlive the run.
-        return RemoteLinker(remote_source(), linking.THRESHOLDS)
-    work_dir().mkdir(parents=True, exist_ok=True)
-    return LocalLinker(work_dir(), linking.THRESHOLDS)
+        # The process's one remote source: its rate limit and circuit breaker outlive the run. The model
+        # is made here: the linker's threads never touch the database.
+        return RemoteLinker(remote_source(), linking.THRESHOLDS, model=model_for_runs(), work_dir=work_dir())
+    return LocalLinker(work_dir(), linking.THRESHOLDS, model=model_for_runs)
 
 
 def process_chunk(run: SyncRun, worker_id: str, linker, lease_seconds: float = DEFAULT_LEASE) -> SyncRun:

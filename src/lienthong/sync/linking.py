@@ -2,8 +2,10 @@
 
 LocalLinker: the batch identity engine (lienthong.linkage.command.run, Splink on DuckDB)
 over the extract in the database, dumped once per extract to a CSV the engine caches as Parquet.
-RemoteLinker: the HTTP service, with verify-batch then a search per unresolved owner, scored with
-fixed per-level weights and decided by the same linkage.decide rules and thresholds.
+RemoteLinker: the HTTP service, with verify-batch then a search per unresolved owner; the people
+found are scored by the same engine. Both score with one model (scoring_model: m, u, population
+size and name frequencies learned once from the whole registry and extract) and decide by the same
+linkage.decide rules and thresholds.
 
 Status mapping on top of the engine: conflict = the ID given belongs to another person and no
 confident link to someone else was found; no_data = nothing to link on (no owner, no name, or
@@ -15,22 +17,25 @@ the engine's readers undo it, so it links on the values as recorded.
 from __future__ import annotations
 
 import csv
-import math
+import hashlib
 import os
+import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lienthong.identity.cccd import consistent_with, id_similarity, normalize_gender, parse_id_number
-from lienthong.identity.dates import date_similarity, parse_date
-from lienthong.identity.names import names_compatible
+from lienthong.identity.cccd import normalize_gender, parse_id_number
+from lienthong.identity.dates import parse_date
 from lienthong.identity.text import fold
-from lienthong.linkage.decide import Candidate, RecordFacts, Thresholds, decide, describe_levels
+from lienthong.linkage.decide import Candidate, Thresholds, describe_levels
+from lienthong.linkage.weights import ScoringModel
 from lienthong.printing import cells
 
 LINKABLE = ("verified", "matched")
+_POPULATION_COLUMNS = ("cccd", "old_id_number", "full_name", "birth_date", "gender", "commune_code", "address")
 #: The thresholds of every sync run, and of the review page's default choice (sync.explain).
 THRESHOLDS = Thresholds()
 
@@ -92,7 +97,7 @@ def population_csv(work_dir: Path) -> Path:
         return path
     work_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=work_dir, suffix=".tmp")
-    cols = ("cccd", "old_id_number", "full_name", "birth_date", "gender", "commune_code", "address")
+    cols = _POPULATION_COLUMNS
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
         w.writerow(cols)
@@ -138,11 +143,54 @@ def _candidate_dicts(cands: list[Candidate], people: dict, holder: str | None, p
     return out
 
 
+def scoring_model(work_dir: Path, owners: list[OwnerFacts]) -> ScoringModel:
+    """The one scoring model of both sources: m and u learned from these owners (the whole registry)
+    against the whole extract, with its size and name frequencies. Saved beside the extract's CSV
+    and reused while the extract and the owners' facts are unchanged (a new one replaces the old)."""
+    from lienthong.linkage.command import learn
+
+    pop = population_csv(work_dir)
+    digest = hashlib.sha256()
+    for f in sorted(owners, key=lambda f: f.owner_id):
+        digest.update(repr((f.owner_id, f.name, f.id_raw, f.birth_raw, f.gender_raw, f.address_raw)).encode())
+    path = work_dir / f"model-{pop.stem}-{digest.hexdigest()[:16]}.json"
+    if path.exists():
+        return ScoringModel.load(path)
+    fd, reg = tempfile.mkstemp(dir=work_dir, prefix="registry-", suffix=".csv")
+    os.close(fd)
+    try:
+        registry_csv(Path(reg), owners)
+        model = learn(pop, reg, cache_dir=work_dir / "cache")
+    finally:
+        Path(reg).unlink(missing_ok=True)
+    model.save(path)
+    for old in work_dir.glob("model-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return model
+
+
+def _outcomes(result, people: dict) -> dict[int, Outcome]:
+    out = {}
+    for d in result.decisions:
+        holder_c = next((c for c in d.candidates if c.levels.get("id") == "exact"), None)
+        holder = holder_c.person_id if holder_c else None
+        status = _status(d.status, d.person_id, holder_c)
+        person = people.get(d.person_id, {}) if d.person_id else {}
+        out[int(d.record_id)] = Outcome(status, d.person_id, person.get("full_name", ""), d.score, d.reason,
+                                        _candidate_dicts(d.candidates, people, holder, result.prior_weight))
+    return out
+
+
 class LocalLinker:
-    def __init__(self, work_dir: Path, thresholds: Thresholds = Thresholds(), threads: int = 2):
+    def __init__(self, work_dir: Path, thresholds: Thresholds = Thresholds(), threads: int = 2,
+                 model: ScoringModel | Callable[[], ScoringModel] | None = None):
+        """model: the scoring model, or what makes it at the first chunk (engine.model_for_runs: it
+        needs the extract, which a run without one fails on there); None: learned from each chunk."""
         self.work_dir = Path(work_dir)
         self.thresholds = thresholds
         self.threads = threads
+        self.model = model
 
     def close(self) -> None:
         """Nothing held between chunks: each link() opens its DuckDB connection and closes it (also on
@@ -153,25 +201,18 @@ class LocalLinker:
 
         if not owners:
             return {}
+        if callable(self.model):
+            self.model = self.model()
         pop = population_csv(self.work_dir)
         fd, reg = tempfile.mkstemp(dir=self.work_dir, prefix="chunk-", suffix=".csv")
         os.close(fd)
         try:
             registry_csv(Path(reg), owners)
             result = run(pop, reg, cache_dir=self.work_dir / "cache", threads=self.threads,
-                         thresholds=self.thresholds)
+                         thresholds=self.thresholds, scoring_model=self.model)
         finally:
             Path(reg).unlink(missing_ok=True)
-        people = _people(c.person_id for d in result.decisions for c in d.candidates[:5])
-        out = {}
-        for d in result.decisions:
-            holder_c = next((c for c in d.candidates if c.levels.get("id") == "exact"), None)
-            holder = holder_c.person_id if holder_c else None
-            status = _status(d.status, d.person_id, holder_c)
-            person = people.get(d.person_id, {}) if d.person_id else {}
-            out[int(d.record_id)] = Outcome(status, d.person_id, person.get("full_name", ""), d.score, d.reason,
-                                            _candidate_dicts(d.candidates, people, holder, result.prior_weight))
-        return out
+        return _outcomes(result, _people(c.person_id for d in result.decisions for c in d.candidates[:5]))
 
 
 def registry_csv(path: Path, owners: list[OwnerFacts]) -> None:
@@ -184,123 +225,13 @@ def registry_csv(path: Path, owners: list[OwnerFacts]) -> None:
 
 
 # --- remote: the HTTP service ----------------------------------------------------------------------
-# The service gives levels, not scores. Each candidate is scored as the engine scores a pair
-# (linkage.train/model): prior log2(1/N) plus, per comparison, log2(m/u), where m is how
-# often the level occurs among true matches and u among non-matches. N (the population size) comes
-# from the service's /v1/health. The one u the engine reads from the population's term
-# frequencies, "this name and this birth year agree by chance", the search answers directly: the
-# k people it returns for (name, birth year) are everyone who agrees so, so u = k/N and the prior
-# cancels: a candidate found by search starts at log2(m_name·m_year / k). Two namesakes born the
-# same year thus start one bit apart from a unique one, and the rest (day of birth, middle name,
-# commune, gender, ID) decides, as in the engine.
-#
-# m: the shares the engine learns from exact-ID pairs on the demo province (train.py, labels A and
-# B; bench/link_accuracy.py); u: chance agreement among people who share the name and birth year
-# (1/365 for the day, about 1/50 for the commune since namesakes cluster, given names carry the
-# gender). Checked on the demo and on an unseen seed with other damage rates (bench/sync.py).
-REMOTE_M = {
-    "name": {"exact": 0.80, "exact_folded": 0.10, "middle_dropped": 0.06, "family_variant": 0.03,
-             "swapped": 0.002, "given_only": 0.005, "different": 0.003},
-    "year": {"same": 0.93, "year_off_by_one": 0.03, "different": 0.04},
-    "day": {"exact": 0.85, "day_month_swapped": 0.05, "same_year": 0.10},   # when the year agrees
-    "gender": {"same": 0.99, "different": 0.01},
-    "commune": {"exact": 0.75, "different": 0.25},
-    # the registry ID vs this person's number; "different" splits on whether the ID is structurally
-    # the owner's own (CCCD digits 4-6 agree with the record's gender and birth year): a relative's
-    # or a garbled number mostly is not, and then says little against the candidate.
-    "id": {"exact": 0.80, "one_digit": 0.03, "transposition": 0.01, "different": 0.06,
-           "different_inconsistent": 0.5},
-}
-REMOTE_U = {
-    # only for the ID holder when the search did not return them (no k): a name's frequency
-    "name": {"exact": 1 / 3000, "exact_folded": 1 / 3000, "middle_dropped": 1 / 1000, "family_variant": 1 / 3000,
-             "swapped": 1e-4, "given_only": 1 / 100, "different": 1.0},
-    "year": {"same": 1 / 60, "year_off_by_one": 2 / 60, "different": 1.0},
-    "day": {"exact": 1 / 365, "day_month_swapped": 1 / 365, "same_year": 1.0},
-    "gender": {"same": 0.9, "different": 0.1},
-    "commune": {"exact": 1 / 50, "different": 1.0},
-    # exact: one person in N (filled per population); a number one slip from the registry's
-    # belonging by chance to someone who also shares the name and birth year: below one in 10⁶.
-    "id": {"one_digit": 1e-6, "transposition": 1e-6, "different": 1.0, "different_inconsistent": 1.0},
-}
-DEFAULT_POPULATION = 5_000_000  # the province, when the service does not say
-SEARCH_LIMIT = 10  # one token whatever the limit; a larger answer counts namesakes better
-_NAME_AS_GIVEN = {"exact": "exact", "exact_folded": "folded", "middle_dropped": "exact", "family_variant": "exact"}
-
-
-def remote_prior(population: int) -> float:
-    """The prior as a match weight: one person in N is the owner."""
-    return math.log2(1.0 / population)
-
-
-def _w(comparison: str, level: str, u: float | None = None) -> float:
-    return math.log2(REMOTE_M[comparison][level] / (REMOTE_U[comparison][level] if u is None else u))
-
-
-def _remote_candidate(facts: OwnerFacts, person, population: int, id_level: str | None,
-                      namesakes: int | None) -> Candidate:
-    """Levels and weights of one (owner, person) pair. namesakes: k, the people the search returned
-    for the owner's name and birth year, or name and commune when the registry has no birth year
-    (None: the person came only from verify, as the ID holder)."""
-    by_commune = namesakes and not facts.birth_year
-    levels, weights = {}, {}
-    nl = names_compatible(facts.name, person.full_name)
-    levels["given"] = _NAME_AS_GIVEN.get(nl, "exact" if nl in ("given_only", "swapped") else "different")
-    levels["family"] = "different" if nl in ("given_only", "different") else "exact"
-    levels["name"] = nl
-    birth = parse_date(facts.birth_raw) if facts.birth_raw else (parse_date(str(facts.birth_year)) if facts.birth_year else None)
-    year = None
-    if birth is not None and birth.year:
-        year = ("same" if birth.year == person.birth_date.year else
-                "year_off_by_one" if abs(birth.year - person.birth_date.year) == 1 else "different")
-    prior = remote_prior(population)
-    if namesakes:  # found by search: name and year agree, u = k/N (the prior cancels)
-        m_key = REMOTE_M["commune"]["exact"] if by_commune else REMOTE_M["year"]["same"]
-        weights["name"] = math.log2(REMOTE_M["name"].get(nl, 0.003) * m_key / namesakes) - prior
-    else:
-        weights["name"] = _w("name", nl)
-        if year:
-            levels["birth_year"] = year
-            weights["birth_year"] = _w("year", year)
-    if birth is not None and year is not None:
-        if birth.precision == "year":
-            levels["birth"] = "year_only" if year == "same" else ("year_off_by_one" if year != "different" else "different")
-        elif year == "same":
-            day = date_similarity(birth, parse_date(person.birth_date)) or "same_year"
-            day = day if day in REMOTE_M["day"] else "same_year"
-            levels["birth"] = {"day_month_swapped": "swapped"}.get(day, day)
-            weights["birth"] = _w("day", day)
-        else:
-            levels["birth"] = year if year == "year_off_by_one" else "different"
-    gender = normalize_gender(facts.gender_raw)
-    if gender:
-        same = "same" if gender == person.gender else "different"
-        levels["gender"] = "exact" if same == "same" else "different"
-        weights["gender"] = _w("gender", same)
-    if facts.commune_code:
-        same = "exact" if facts.commune_code == person.commune_code else "different"
-        levels["commune"] = same
-        if not by_commune:  # (otherwise already in k)
-            weights["commune"] = _w("commune", same)
-    if id_level:
-        levels["id"] = "different" if id_level.startswith("different") else id_level
-        weights["id"] = _w("id", id_level, 1.0 / population if id_level == "exact" else None)
-    total = prior + sum(weights.values())
-    prob = 1.0 / (1.0 + 2.0 ** (-total))
-    return Candidate(person.cccd, total, prob, levels, {k: round(v, 3) for k, v in weights.items()},
-                     person.full_name, person.birth_date.strftime("%d/%m/%Y"))
-
-
-def _id_level(idc, facts: OwnerFacts, person, holder_cccd: str | None) -> str | None:
-    """How the registry's ID compares with this person's numbers (None: the registry has none)."""
-    if idc is None:
-        return None
-    if person.cccd == holder_cccd or idc.digits in (person.cccd, person.old_id_number):
-        return "exact"
-    level = id_similarity(idc.digits, person.cccd) if len(idc.digits) == 12 else "different"
-    if level == "different" and consistent_with(idc.digits, facts.gender_raw, facts.birth_year) is False:
-        return "different_inconsistent"
-    return level
+# The service finds people (verify by number, search by name); the engine scores them. The people
+# it returns for a chunk are written as a small POP.csv and linked by linkage.command.run with the
+# scoring model learned once from the whole extract (m, u, N and the name frequencies): a pair
+# scores exactly as in a local run, whoever else is in the file. What can still differ is who is
+# found: the service cannot be asked by parts of a number (one wrong digit) or by family name and
+# birth date alone, as the engine's blocking rules ask the extract.
+SEARCH_LIMIT = 100  # one token whatever the limit: every namesake, so the runner-up is among them
 
 
 def holder_verified(f: OwnerFacts, person) -> bool:
@@ -340,9 +271,18 @@ class RemoteLinker:
     #: for its verify batch, or is being written, the others' lookups keep the rate budget busy.
     pipeline_depth = 3
 
-    def __init__(self, source, thresholds: Thresholds = Thresholds(), lookup_threads: int = 16):
+    def __init__(self, source, thresholds: Thresholds = Thresholds(), lookup_threads: int = 16,
+                 model: ScoringModel | None = None, work_dir: Path | None = None):
+        """model: the scoring model (linking.scoring_model); None learns it here, from the extract
+        in the database (this runs on the caller's thread: link() never touches the database)."""
         self.source = source
         self.thresholds = thresholds
+        if model is None:
+            from lienthong.sync.engine import model_for_runs  # (engine imports this module)
+
+            model = model_for_runs()
+        self.model = model
+        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.gettempdir())
         # Requests in flight at once. At the service's rate r and a round trip of L seconds, r·L
         # threads keep the token bucket drained; 16 covers 50/s up to 320 ms per answer and matches
         # HttpPopulationSource's connection pool. Shared by every chunk in flight.
@@ -350,17 +290,6 @@ class RemoteLinker:
         self._pool = ThreadPoolExecutor(lookup_threads, thread_name_prefix="population-lookup")
         self.lookups = 0  # rate-limit tokens spent: one per verified number, one per search
         self._lock = threading.Lock()
-        self._population: int | None = None
-
-    @property
-    def population(self) -> int:
-        """N for the prior and the exact-ID u: the service's /v1/health says (free of the rate limit)."""
-        if self._population is None:
-            try:
-                self._population = int(self.source.health().get("people") or DEFAULT_POPULATION)
-            except Exception:  # an older service, or a source without health(): the province's size
-                self._population = DEFAULT_POPULATION
-        return self._population
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -388,6 +317,8 @@ class RemoteLinker:
     def link(self, owners: list[OwnerFacts], stop: threading.Event | None = None) -> dict[int, Outcome]:
         from lienthong.population.source import MAX_BATCH
 
+        if not owners:
+            return {}
         ids = {}
         for f in owners:
             idc = parse_id_number(f.id_raw) if f.id_raw else None
@@ -406,39 +337,45 @@ class RemoteLinker:
             results = [r for b in batches for r in b.result()]
             for f, r in zip(asked, results):
                 answers[f.owner_id] = r
-        verified, holder = {}, {}
         by_id = {f.owner_id: f for f in owners}
+        people = {}
+        verified = set()
         for oid, r in answers.items():
             if r.found:
-                holder[oid] = r.person
-                if holder_verified(by_id[oid], r.person):
-                    verified[oid] = r.person
+                people[r.person.cccd] = r.person
+                # The engine pairs by ID a 12-digit number with a CCCD and a 9-digit one with a CMND only
+                # (linkage.prepare); the service also tries a 12-digit number among old CMNDs.
+                by_engine_rule = r.matched_by == "cccd" or len(ids[oid].digits) == 9
+                if by_engine_rule and holder_verified(by_id[oid], r.person):
+                    verified.add(oid)
+        # A verified owner's decision is the ID holder's whoever else exists: no search spent on it.
         rest = [f for f in owners if f.owner_id not in verified]
         searches = [self._pool.submit(self._search, f, stop) for f in rest]
-        found = {f.owner_id: s.result() for f, s in zip(rest, searches)}
-        out = {}
-        population = self.population
-        for f in owners:
-            h = holder.get(f.owner_id)
-            idc = ids.get(f.owner_id)
-            searched = found.get(f.owner_id, [])
-            # k: a search by commune only (no birth year, no commune) counts nothing useful
-            k = len(searched) if (f.birth_year or f.commune_code) else None
-            people = {p.cccd: p for p in searched}
-            cands = [_remote_candidate(f, p, population, _id_level(idc, f, p, h.cccd if h else None), k)
-                     for p in people.values()]
-            if h is not None and h.cccd not in people:
-                people[h.cccd] = h
-                cands.append(_remote_candidate(f, h, population, "exact", None))
-            facts = RecordFacts(str(f.owner_id), idc.digits if idc else None, idc.code if idc else "missing",
-                                idc.reason if idc else "", verified[f.owner_id].cccd if f.owner_id in verified else None,
-                                h.cccd if h else None)
-            d = decide(facts, cands, self.thresholds)
-            pdata = {p.cccd: {"full_name": p.full_name, "birth_date": p.birth_date.strftime("%d/%m/%Y"),
-                              "gender": p.gender, "commune_code": p.commune_code, "address": p.address}
-                     for p in people.values()}
-            status = _status(d.status, d.person_id, next((c for c in cands if h and c.person_id == h.cccd), None))
-            out[f.owner_id] = Outcome(status, d.person_id, pdata.get(d.person_id, {}).get("full_name", ""),
-                                      d.score, d.reason,
-                                      _candidate_dicts(d.candidates, pdata, h.cccd if h else None, remote_prior(population)))
-        return out
+        for s in searches:
+            for p in s.result():
+                people.setdefault(p.cccd, p)
+        if stop is not None and stop.is_set():
+            raise Cancelled()
+        return self._score(owners, list(people.values()))
+
+    def _score(self, owners: list[OwnerFacts], people: list) -> dict[int, Outcome]:
+        """The engine over the people found: the same Splink settings, parameters and frequencies."""
+        from lienthong.linkage.command import run
+
+        tmp = Path(tempfile.mkdtemp(prefix="remote-chunk-", dir=self.work_dir))
+        try:
+            pop, reg = tmp / "population.csv", tmp / "registry.csv"
+            with open(pop, "w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh, lineterminator=cells.CSV_LINE_END)  # as population_csv writes the extract
+                w.writerow(_POPULATION_COLUMNS)
+                for p in people:
+                    w.writerow(cells.csv_row((p.cccd, p.old_id_number, p.full_name, p.birth_date.isoformat(), p.gender,
+                                              p.commune_code, p.address)))
+            registry_csv(Path(reg), owners)
+            result = run(pop, reg, cache_dir=tmp, threads=1, memory_limit="512MB", thresholds=self.thresholds,
+                         scoring_model=self.model)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        pdata = {p.cccd: {"full_name": p.full_name, "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+                          "gender": p.gender, "commune_code": p.commune_code, "address": p.address} for p in people}
+        return _outcomes(result, pdata)

@@ -1,0 +1,89 @@
+"""The scoring model as data: everything a pair's score depends on besides the two records.
+
+m and u per comparison level (train.py), the population size N (the prior, and the u of an exact
+ID), and the population's term frequencies of the columns with a TF adjustment (given name, family
+name; model.COMPARISONS). Learned once from the whole registry and the whole population, saved as
+JSON, then used as is by every scoring: each chunk of a local sync run, and the HTTP path, which
+scores the people the service returns with the same Splink settings. Learned again per chunk (from
+1,000 owners) or from the few people a search returns, two scorings of one owner would differ.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from lienthong.linkage import model, train
+
+__all__ = ["ScoringModel", "TF_COLUMNS", "learn_from"]
+
+#: Columns whose agreement Splink adjusts by the value's frequency in the population.
+TF_COLUMNS: tuple[str, ...] = tuple(sorted({lv[3] for _, levels in model.COMPARISONS for lv in levels if lv[3]}))
+
+
+@dataclass
+class ScoringModel:
+    m: dict[str, dict[str, float]]
+    u: dict[str, dict[str, float]]
+    population_size: int
+    #: column → {value: people in the population with that value}
+    tf_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: labelled pairs the m came from, by kind (train.Parameters.counts)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def parameters(self) -> train.Parameters:
+        return train.Parameters(self.m, self.u, self.counts)
+
+    def to_json(self) -> dict:
+        return {"m": self.m, "u": self.u, "population_size": self.population_size,
+                "tf_counts": self.tf_counts, "counts": self.counts}
+
+    @classmethod
+    def from_json(cls, d: dict) -> ScoringModel:
+        return cls(d["m"], d["u"], int(d["population_size"]), d.get("tf_counts") or {}, d.get("counts") or {})
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Written to a temporary name and renamed: a reader never sees half a model."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.to_json(), fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> ScoringModel:
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_json(json.load(fh))
+
+    def register_tf_tables(self, con: duckdb.DuckDBPyConnection) -> list[str]:
+        """TEMP tables tf_<column> (value, frequency) as Splink's TF lookups; their names."""
+        import pyarrow as pa
+
+        names = []
+        for col in TF_COLUMNS:
+            counts = self.tf_counts.get(col, {})
+            con.register("tf_arrow", pa.table({col: pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())}))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{col} AS "
+                        f"SELECT {col}, n::DOUBLE / {int(self.population_size)} AS tf_{col} FROM tf_arrow")
+            con.unregister("tf_arrow")
+            names.append(f"tf_{col}")
+        return names
+
+
+def learn_from(con: duckdb.DuckDBPyConnection, reg: str, pop: str) -> ScoringModel:
+    """The model of registry table `reg` against population `pop` (prepared columns)."""
+    n_pop = con.execute(f"SELECT count(*) FROM {pop}").fetchone()[0]
+    params = train.estimate(con, reg, pop, n_pop)
+    tf = {col: dict(con.execute(f"SELECT {col}, count(*) FROM {pop} WHERE {col} IS NOT NULL GROUP BY 1").fetchall())
+          for col in TF_COLUMNS}
+    return ScoringModel(params.m, params.u, n_pop, tf, params.counts)
