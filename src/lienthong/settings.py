@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lienthong.fleet",
     "lienthong.population",
     "lienthong.port",
+    "lienthong.onestop",
     "lienthong.search",
     "lienthong.web",
     "lienthong.sync",
@@ -173,6 +174,10 @@ POPULATION_URL = os.environ.get("LIENTHONG_POPULATION_URL", "")
 POPULATION_TOKEN = os.environ.get("LIENTHONG_POPULATION_TOKEN", "")
 POPULATION_RATE = float(os.environ.get("LIENTHONG_POPULATION_RATE", "50"))  # requests per second allowed to us
 SYNC_ANSWERS_VIA_HTTP = os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP", "") == "1"
+
+# Office hours of the one-stop centre (onestop.provider): a dossier counted in working days is due at the close
+# of the last session; one counted in working hours runs only inside them. Sessions in local time.
+OFFICE_HOURS = os.environ.get("LIENTHONG_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
 
 # The agency that issues the worklists (printed on their PDF).
 AGENCY_NAME = os.environ.get("LIENTHONG_AGENCY_NAME", "Chi cục Thủy sản tỉnh An Giang")

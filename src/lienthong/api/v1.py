@@ -73,6 +73,7 @@ api = NinjaAPI(
     auth=AUTH,
 )
 api.add_router("/port/", "lienthong.port.api.router")  # departure pre-declarations (port app)
+api.add_router("/calendar/", "lienthong.onestop.api.router")  # working days and due dates (one-stop app)
 
 
 @api.exception_handler(ValidationError)

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.core import checks
+from django.utils.translation import gettext_lazy as _
+
+
+class OnestopConfig(AppConfig):
+    name = "lienthong.onestop"
+    label = "onestop"
+    verbose_name = _("One-stop centre")
+
+    def ready(self) -> None:
+        from lienthong.accounts.audit import register_object_types
+
+        register_object_types({"day_swap": _("day swap"), "day_off": _("extra day off")})
+        checks.register(check_office_hours)
+
+
+def check_office_hours(app_configs=None, **kwargs):
+    """A mistyped LIENTHONG_OFFICE_HOURS stops the start, not the first due date computed."""
+    from django.conf import settings
+
+    from lienthong.workdays import OfficeHours
+
+    try:
+        OfficeHours.parse(settings.OFFICE_HOURS)
+    except ValueError as exc:
+        return [checks.Error(str(exc), hint="LIENTHONG_OFFICE_HOURS, e.g. 07:00-11:30,13:30-17:00", id="onestop.E001")]
+    return []
