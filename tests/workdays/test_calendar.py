@@ -139,10 +139,11 @@ def test_office_hours_are_configurable():
 # --- properties ----------------------------------------------------------------------------------
 _offsets = st.sampled_from([UTC, VN_TZ, timezone(timedelta(hours=-10)), timezone(timedelta(hours=14)),
                             timezone(timedelta(hours=5, minutes=45))])
+# Derandomized, no example database: the same examples in CI as here, and nothing written into the work tree.
 _received = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31), timezones=_offsets)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
 @given(received=_received, n=st.integers(min_value=1, max_value=60))
 def test_due_is_a_working_day_after_receipt_and_grows_with_n(received, n):
     due = CAL.add_working_days(received, n)
@@ -154,7 +155,7 @@ def test_due_is_a_working_day_after_receipt_and_grows_with_n(received, n):
     assert all(not CAL.is_working_day(s.date) for s in due.skipped)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(received=_received, hours=st.integers(min_value=1, max_value=200))
 def test_working_hours_due_is_inside_office_hours_and_after_receipt(received, hours):
     due = CAL.add_working_hours(received, hours).at.astimezone(VN_TZ)
