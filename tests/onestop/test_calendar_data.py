@@ -86,3 +86,17 @@ def test_mistyped_office_hours_stop_the_start(settings):
     assert check_office_hours() == []
     settings.OFFICE_HOURS = "7h-11h30"
     assert [e.id for e in check_office_hours()] == ["onestop.E001"]
+
+
+@pytest.mark.django_db
+def test_an_extra_day_off_closes_even_a_make_up_saturday():
+    assert provider.current_calendar().is_working_day(date(2026, 8, 22))
+    DayOff.objects.create(date=date(2026, 8, 22), kind=DayOff.Kind.DISASTER, note="Bão", source="QĐ UBND")
+    assert not provider.current_calendar().is_working_day(date(2026, 8, 22))
+
+
+def test_a_swap_in_a_year_outside_the_calendar_is_a_form_error_not_a_crash():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        DaySwap(date=date(1990, 3, 3), kind=DaySwap.Kind.WORKING, source="x").clean()

@@ -36,7 +36,10 @@ class DaySwap(models.Model):
         # that would be worked; anything else is a typing mistake (a Tuesday "made working").
         if self.date is None:
             return
-        statutory_working = WorkCalendar().is_working_day(self.date)
+        try:
+            statutory_working = WorkCalendar().is_working_day(self.date)
+        except ValueError:  # outside the years the holiday tables cover
+            raise ValidationError({"date": _("This year is outside the calendar.")}) from None
         if self.kind == self.Kind.WORKING and statutory_working:
             raise ValidationError({"date": _("This day is already a working day.")})
         if self.kind == self.Kind.OFF and not statutory_working:

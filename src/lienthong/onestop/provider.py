@@ -37,7 +37,9 @@ def current_calendar(language: str = "vi") -> WorkCalendar:
     if cached is not None and cached[0] == rows:
         return cached[1]
     swaps, days_off, hours = rows
-    made_working = {d: note for d, kind, note in swaps if kind == DaySwap.Kind.WORKING}
+    # An extra day off wins over a make-up day on the same date (a storm closes the office on a make-up Saturday).
+    closed = {d for d, _kind, _note in days_off}
+    made_working = {d: note for d, kind, note in swaps if kind == DaySwap.Kind.WORKING and d not in closed}
     off = {d: ("swap", note) for d, kind, note in swaps if kind == DaySwap.Kind.OFF}
     off.update({d: ("day_off", note) for d, _kind, note in days_off})
     calendar = WorkCalendar(made_working=made_working, days_off=off, office_hours=office_hours(hours), language=language)
