@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 
+from lienthong.api_errors import INVALID
+from lienthong.typed_input import whole_number
 from lienthong.workdays import VN_TZ
 from lienthong.workdays.calendar import MAX_YEAR, MIN_YEAR
 
@@ -45,16 +47,6 @@ class DueDateOut(Schema):
     skipped: list[SkippedOut]
 
 
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, str]
-
-
-def _count(text: str) -> int | None:
-    """ASCII digits only: int() would also take "٣" and Unicode's other digits; "²" passes isdigit()."""
-    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
-
-
 def _received(text: str) -> tuple[datetime | None, bool]:
     """ISO 8601 → (aware datetime, whether Việt Nam time was assumed). An offset's "+" left unencoded in a query
     string arrives as a space ("…16:00:00 07:00"): read as the "+" it was."""
@@ -72,7 +64,7 @@ def _received(text: str) -> tuple[datetime | None, bool]:
     return value, False
 
 
-@router.get("/due-date", auth=None, response={200: DueDateOut, 422: ErrorsOut},
+@router.get("/due-date", auth=None, response={200: DueDateOut, **INVALID},
             summary="Due date after N working days (or hours) from receipt")
 def due_date(request, received: str = "", working_days: str = "", working_hours: str = ""):
     """`received`: ISO 8601, any offset; without one it is taken as Việt Nam time (`timezone_assumed`).
@@ -85,7 +77,7 @@ def due_date(request, received: str = "", working_days: str = "", working_hours:
     elif not MIN_YEAR <= at.astimezone(VN_TZ).year <= MAX_YEAR - 2:
         errors["received"] = _("The time of receipt must be between %(first)d and %(last)d.") % {
             "first": MIN_YEAR, "last": MAX_YEAR - 2}
-    days, hours = _count(working_days), _count(working_hours)
+    days, hours = whole_number(working_days), whole_number(working_hours)  # ASCII digits only ("²", "٣" refused)
     if working_days and working_hours:
         errors["working_hours"] = _("Give working days or working hours, not both.")
     elif working_hours:
