@@ -178,17 +178,16 @@ def import_page(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             from lienthong.fleet.importer import import_registry
+            from lienthong.fleet.importer.jobs import queue_import, runs_in_background
 
             upload = form.cleaned_data["file"]
             mapping = form.cleaned_data["mapping"]
-            result = import_registry(
-                upload,
-                file_name=upload.name,
-                user=request.user,
-                mapping=mapping.mapping if mapping else None,
-                sheet=form.cleaned_data["sheet"] or None,
-            )
-            # The file carries owners' personal data: who loaded what, and with which outcome, is logged.
+            options = {"file_name": upload.name, "user": request.user, "mapping": mapping.mapping if mapping else None,
+                       "sheet": form.cleaned_data["sheet"] or None}
+            # A large file goes to the job worker; the page returns at once to the import's progress.
+            result = queue_import(upload, **options) if runs_in_background(upload) else import_registry(upload, **options)
+            # The file carries owners' personal data: who loaded what, and with which outcome, is logged
+            # (a queued import's outcome is logged again by the worker when it ends).
             audit.record(request, AuditAction.IMPORT, object_type="registry_import", object_id=result.pk,
                          summary=upload.name, detail={
                              "status": result.status, "rows_total": result.rows_total,
@@ -207,6 +206,9 @@ def import_page(request):
     return render(request, "fleet/import.html", {"form": form, "page": page})
 
 
+PROBLEMS_PER_PAGE = 100
+
+
 @login_required
 @require_GET
 def import_detail(request, pk: int):
@@ -217,8 +219,12 @@ def import_detail(request, pk: int):
     fail_abandoned_imports()
     run = get_object_or_404(RegistryImport.objects.select_related("imported_by"), pk=pk)
     report = import_report(run)
-    page = Paginator(report.problems, 200).get_page(request.GET.get("page"))
-    return render(request, "fleet/import_detail.html", {"run": run, "report": report, "page": page})
+    page = Paginator(report.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "fleet/import_detail.html", {
+        "run": run, "report": report, "page": page,
+        # While the worker has it, the page reloads itself every 2 s (no script needed) to show the progress.
+        "refresh_seconds": 2 if report.outcome in ("queued", "running") else None,
+    })
 
 
 @login_required
