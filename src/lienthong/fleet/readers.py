@@ -172,7 +172,14 @@ def read_workbook(data: bytes, file_name: str, limits: Limits = NO_LIMITS) -> Wo
 def estimated_rows(data: bytes, limits: Limits) -> int | None:
     """About how many rows the file holds, told without parsing its cells (the same declarations the limits
     read): the largest sheet's <dimension> (xlsx) or DIMENSIONS record (xls), the line count (CSV). None when
-    the file does not say, or is past the limits (the import itself refuses it at once)."""
+    the file does not say, or is past the limits (the import itself refuses it at once, with the reason)."""
+    rows = _declared_rows(data, limits)
+    if rows is not None and limits.max_rows is not None and rows > limits.max_rows:
+        return None
+    return rows
+
+
+def _declared_rows(data: bytes, limits: Limits) -> int | None:
     try:
         if data.startswith(_ZIP_MAGIC):
             limits.check_bytes(_xlsx_uncompressed_size(data, "tệp"), "tệp", uncompressed=True)
