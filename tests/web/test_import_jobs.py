@@ -35,8 +35,10 @@ def test_a_large_upload_returns_at_once_with_a_queued_job(client_for, fisheries_
     assert (upload_dir() / record.stored_file).read_bytes() == upload.file.getvalue()
     assert AuditEvent.objects.filter(action="import", object_id=str(record.pk), detail__status="queued").exists()
     html = client.get(response["Location"]).content.decode()
-    assert 'data-testid="import-queued"' in html and '<meta http-equiv="refresh" content="2">' in html
-    assert "Tệp đã được nhận" in html
+    assert 'data-testid="import-queued"' in html and "Tệp đã được nhận" in html
+    # asked for again every 2 s (htmx, vendored); without scripts the whole page reloads
+    assert f'hx-get="/nhap-du-lieu/{record.pk}/tien-do/" hx-trigger="every 2s"' in html
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
 
 
 def test_a_small_upload_is_still_imported_in_the_request(client_for, fisheries_user):
@@ -69,15 +71,23 @@ def test_the_worker_completes_the_queued_import_and_records_its_progress(client_
     assert AuditEvent.objects.filter(action="import", object_id=str(record.pk), username="thuysan",
                                      detail__status="done", detail__background=True).exists()
     html = client.get(f"/nhap-du-lieu/{record.pk}/").content.decode()
-    assert re.search(r'data-testid="rows-created">600<', html) and "http-equiv" not in html
+    assert re.search(r'data-testid="rows-created">600<', html) and "http-equiv" not in html and "tien-do" not in html
 
 
-def test_the_page_shows_the_rows_read_while_the_worker_runs(client_for, fisheries_user):
+def test_the_page_shows_the_rows_read_while_the_worker_runs_then_reloads_for_the_report(client_for, fisheries_user):
     record = RegistryImport.objects.create(file_name="lon.csv", status="running", rows_read=250, rows_in_sheet=600,
                                            imported_by=fisheries_user, process="")
-    html = client_for(fisheries_user).get(f"/nhap-du-lieu/{record.pk}/").content.decode()
+    client = client_for(fisheries_user)
+    html = client.get(f"/nhap-du-lieu/{record.pk}/").content.decode()
     assert 'data-read="250" data-total="600"' in html and "Đã đọc 250 trong 600 dòng (41%)." in html
-    assert '<meta http-equiv="refresh" content="2">' in html and '<progress max="600" value="250">' in html
+    assert '<progress max="600" value="250">' in html
+    RegistryImport.objects.filter(pk=record.pk).update(rows_read=600)
+    box = client.get(f"/nhap-du-lieu/{record.pk}/tien-do/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in box and 'data-read="600"' in box and "Đang ghi các dòng vào sổ đăng ký" in box
+    RegistryImport.objects.filter(pk=record.pk).update(status="done")
+    ended = client.get(f"/nhap-du-lieu/{record.pk}/tien-do/", HTTP_HX_REQUEST="true")
+    assert ended.status_code == 204 and ended["HX-Refresh"] == "true"
+    assert "tien-do" not in client.get(f"/nhap-du-lieu/{record.pk}/").content.decode()
 
 
 def test_a_failing_large_import_stores_nothing(client_for, fisheries_user, settings):

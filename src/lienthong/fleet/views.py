@@ -25,7 +25,7 @@ from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import redact_changes
 from lienthong.accounts.scopes import can_see_personal_data, can_write_registry
 from lienthong.fleet.columns import COLUMNS
-from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
+from lienthong.fleet.models import FishingLicence, IdentityStatus, ImportStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.fleet.owner_identity import owner_identity, verification_provenance
 from lienthong.geo.units import commune_name
 from lienthong.printing import cells
@@ -222,9 +222,27 @@ def import_detail(request, pk: int):
     page = Paginator(report.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "fleet/import_detail.html", {
         "run": run, "report": report, "page": page,
-        # While the worker has it, the page reloads itself every 2 s (no script needed) to show the progress.
+        # While the worker has it, the progress is asked for every 2 s (htmx; without scripts the page reloads).
         "refresh_seconds": 2 if report.outcome in ("queued", "running") else None,
     })
+
+
+@login_required
+@require_GET
+def import_progress(request, pk: int):
+    """The progress box of a queued or running import (polled by its page); once the import has ended, htmx is
+    told to reload the page, which then shows the report."""
+    _require_writer(request)
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
+    from lienthong.fleet.importer.report import import_report
+
+    fail_abandoned_imports()
+    run = get_object_or_404(RegistryImport.objects.defer("errors", "warnings", "mapping"), pk=pk)
+    if run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):  # (no problems are stored before the end)
+        return render(request, "fleet/_import_progress.html", {"run": run, "report": import_report(run)})
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
