@@ -160,6 +160,10 @@ REGISTRATION_NUMBER_PATTERN = os.environ.get("LIENTHONG_REGISTRATION_PATTERN", r
 IMPORT_MAX_MB = float(os.environ.get("LIENTHONG_IMPORT_MAX_MB", "50"))  # uncompressed (xlsx: the unzipped parts)
 IMPORT_MAX_ROWS = int(os.environ.get("LIENTHONG_IMPORT_MAX_ROWS", "50000"))
 IMPORT_MAX_PROBLEMS = int(os.environ.get("LIENTHONG_IMPORT_MAX_PROBLEMS", "1000"))
+# Above either, an uploaded registry file is imported by the background worker (the page shows its progress)
+# instead of inside the request: a 10,000-row xlsx takes 5-12 s, past a proxy's patience on a busy machine.
+IMPORT_BACKGROUND_MB = float(os.environ.get("LIENTHONG_IMPORT_BACKGROUND_MB", "1"))
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("LIENTHONG_IMPORT_BACKGROUND_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

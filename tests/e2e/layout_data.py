@@ -63,6 +63,29 @@ def trips() -> None:
                         catches=[(s, Decimal("1250.5")) for s in species])
 
 
+def lockouts_and_a_running_import() -> None:
+    """A locked address and a locked account for the administrator's lockouts page (neither is one the check logs in
+    as or from), and an import the job worker is running, with 7-digit figures, for the import's progress page."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from lienthong.accounts import audit
+    from lienthong.accounts.models import AuditAction
+    from lienthong.fleet.models import RegistryImport
+
+    request = RequestFactory().post("/dang-nhap/", REMOTE_ADDR="203.0.113.250")
+    for i in range(settings.LOCKOUT_ADDRESS_FAILURES):
+        audit.record(request, AuditAction.LOGIN_FAILED, object_type="user", summary=f"khong-co-tai-khoan-{i}",
+                     detail={"username": f"khong-co-tai-khoan-{i}"})
+    AccessAttempt.objects.create(username="mot-ten-dang-nhap-rat-dai-cua-can-bo-xa", ip_address="203.0.113.251",
+                                 user_agent="", http_accept="", path_info="/dang-nhap/", get_data="", post_data="",
+                                 failures_since_start=settings.AXES_FAILURE_LIMIT)
+    # No process named: a record of no known process stays "running" for importer.abandoned.STALE_AFTER.
+    RegistryImport.objects.create(file_name="so-dang-ky-toan-tinh-2026.xlsx", status="running", rows_read=1_234_567,
+                                  rows_in_sheet=2_000_000, imported_by=User.objects.get(username="thuysan"))
+
+
 def samples() -> dict[str, str]:
     """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
     are reached from outside), by argument name; read by the layout check."""
@@ -72,7 +95,11 @@ def samples() -> dict[str, str]:
     # A vessel of the demo commune's area, so that the commune and police officers see its page too.
     vessel = (Vessel.objects.filter(commune_code="31078").order_by("registration_number").first()
               or Vessel.objects.order_by("registration_number").first())
-    return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number}
+    from lienthong.sync.models import SyncRun
+
+    # The run's progress box is polled only while a run is active (the layout site's run is done): no link names it.
+    return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number,
+            "sync-run-progress.pk": str(SyncRun.objects.order_by("-pk").values_list("pk", flat=True).first())}
 
 
 if __name__ == "__main__":
@@ -80,4 +107,5 @@ if __name__ == "__main__":
 
     sync_campaign()
     trips()
+    lockouts_and_a_running_import()
     Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(samples()))

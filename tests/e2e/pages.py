@@ -72,7 +72,8 @@ def is_file_path(path: str) -> bool:
 
 @dataclass
 class Samples:
-    """URL argument values: the demo data's (per argument name, chosen so that area-scoped roles may open
+    """URL argument values: the demo data's (per route and argument name, "route.arg", for a route no page links
+    to; then per argument name, chosen so that area-scoped roles may open
     them too), then those seen in links and forms of checked pages (per route, then per argument name), then
     1 for an integer (the first object of each kind in a fresh demo database), then a placeholder: enough
     for a POST-only route to answer 405, while a GET page that needs a real value answers 404, which the
@@ -89,7 +90,8 @@ class Samples:
     def fill(self, route: Route) -> str | None:
         kwargs = {}
         for p in route.params:
-            value = (self.demo.get(p) or self.seen_route.get(route.name, {}).get(p) or self.seen_param.get(p)
+            value = (self.demo.get(f"{route.name}.{p}") or self.demo.get(p) or self.seen_route.get(route.name, {}).get(p)
+                     or self.seen_param.get(p)
                      or ("1" if p == "pk" or p.endswith("_pk") or p == "id" else "x"))
             kwargs[p] = value
         try:

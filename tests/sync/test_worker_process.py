@@ -1,5 +1,6 @@
 """A real worker process killed mid-run (SIGKILL), and a new one finishing the run from the last
-checkpoint: every vessel written exactly once. Runs on its own database (SQLite file or a throw-away
+checkpoint: every vessel written exactly once. The same for a large registry import: killed mid-import, nothing
+of it stored, failed by the next worker at its start. Runs on its own database (SQLite file or a throw-away
 PostgreSQL database), since the worker is another process."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from fleet.fleet_files import csv_bytes, vessel_row
 
 VESSELS, POPULATION = 300, 3000
 
@@ -120,3 +122,54 @@ def test_killed_worker_resumes_without_loss_or_double_processing(own_db, tmp_pat
     assert sum(counts.values()) == total
     # The second worker took over from a lease that had expired, not from a clean hand-over.
     assert "sẵn sàng" in (tmp_path / "second.log").read_text()
+
+
+# --- a large registry import, the other kind of job --------------------------------------------------------------
+QUEUE = ("import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lienthong.settings'); django.setup();"
+         "from django.core.files.uploadedfile import SimpleUploadedFile;"
+         "from lienthong.accounts.models import User; from lienthong.fleet.importer.jobs import queue_import;"
+         "user = User.objects.get_or_create(username='thuysan', defaults={'role': 'fisheries'})[0];"
+         "data = open(sys.argv[1], 'rb').read();"
+         "print(queue_import(SimpleUploadedFile('lon.csv', data), file_name='lon.csv', user=user).pk)")
+
+
+def _queue(db, tmp_path, rows: int) -> int:
+    path = tmp_path / f"lon-{rows}.csv"
+    path.write_bytes(csv_bytes([vessel_row(n) for n in range(1, rows + 1)]))
+    out = subprocess.run([sys.executable, "-c", QUEUE, str(path)], env=db.env, check=True, capture_output=True,
+                         text=True, timeout=120)
+    return int(out.stdout.strip())
+
+
+def _import(db, pk):
+    return db.query(f"SELECT status, rows_read, rows_in_sheet, rows_created, stored_file, message "
+                    f"FROM fleet_registryimport WHERE id = {pk}")[0]
+
+
+@pytest.mark.real_clock
+def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_worker_fails_it_then_imports(tmp_path):
+    db = Db(tmp_path)
+    try:
+        subprocess.run([sys.executable, "-m", "lienthong.cli", "manage", "migrate", "-v", "0"], env=db.env, check=True,
+                       capture_output=True, timeout=600)
+        big = _queue(db, tmp_path, 8_000)
+        first = _worker(db, tmp_path, "import-first")
+        deadline = time.monotonic() + 120
+        while _import(db, big)[1] == 0:  # rows being read: the import is under way
+            assert first.poll() is None and time.monotonic() < deadline, (tmp_path / "import-first.log").read_text()
+            time.sleep(0.02)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        status, read, in_sheet, _, stored, _ = _import(db, big)
+        assert status == "running" and 0 < read <= in_sheet == 8_000 and stored
+        assert db.query("SELECT COUNT(*) FROM fleet_vessel")[0][0] == 0
+        small = _queue(db, tmp_path, 40)
+        subprocess.run([sys.executable, "-m", "lienthong.sync.worker", "--once"], env=db.env, check=True,
+                       capture_output=True, timeout=300)
+        status, _, _, created, stored, message = _import(db, big)
+        assert status == "failed" and "dừng giữa chừng" in message and created == 0 and stored == ""
+        assert not any((tmp_path / "imports").iterdir())  # both kept files gone: one failed, one imported
+        assert _import(db, small)[:5] == ("done", 40, 40, 40, "")
+        assert db.query("SELECT COUNT(*) FROM fleet_vessel")[0][0] == 40
+    finally:
+        db.close()

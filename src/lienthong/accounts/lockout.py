@@ -13,10 +13,11 @@ Limits (settings):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,10 +47,11 @@ def address_locked_until(ip: str | None) -> dt.datetime | None:
     if not ip:
         return None
     cool_off, limit, now = settings.AXES_COOLOFF_TIME, settings.LOCKOUT_ADDRESS_FAILURES, timezone.now()
-    events = AuditEvent.objects.filter(ip_address=ip, at__gte=now - 2 * cool_off)
-    lifted = (events.filter(action=AuditAction.UPDATE, object_type="address", detail__lockout_lifted=True)
-              .aggregate(last=Max("at"))["last"])
-    failures = events.filter(action=AuditAction.LOGIN_FAILED)
+    since = now - 2 * cool_off
+    # The lift names the address it lifts (the administrator lifting it sits at another address).
+    lifted = (AuditEvent.objects.filter(at__gte=since, action=AuditAction.UPDATE, object_type="address", object_id=ip,
+                                        detail__lockout_lifted=True).aggregate(last=Max("at"))["last"])
+    failures = AuditEvent.objects.filter(ip_address=ip, at__gte=since, action=AuditAction.LOGIN_FAILED)
     if lifted:
         failures = failures.filter(at__gt=lifted)
     times = list(failures.order_by("at").values_list("at", flat=True))
@@ -57,6 +59,38 @@ def address_locked_until(ip: str | None) -> dt.datetime | None:
         if reaching - first <= cool_off and reaching + cool_off > now:
             return reaching + cool_off
     return None
+
+
+@dataclass(frozen=True)
+class Lock:
+    kind: str  # "account" | "address"
+    key: str  # the user name or the address
+    until: dt.datetime
+
+
+def current_locks() -> list[Lock]:
+    """Every account and address locked now, soonest end first: for the administrator's page that lifts them."""
+    from axes.models import AccessAttempt
+
+    now, cool_off = timezone.now(), settings.AXES_COOLOFF_TIME
+    locks = []
+    names = (AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                                          attempt_time__gt=now - cool_off)
+             .values_list("username", flat=True).distinct())
+    for name in set(names):
+        until = account_locked_until(name)
+        if until and until > now:
+            locks.append(Lock("account", name, until))
+    # Only addresses with enough failures in the window can be locked; each is then told exactly.
+    addresses = (AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, at__gte=now - 2 * cool_off,
+                                           ip_address__isnull=False)
+                 .values("ip_address").annotate(n=Count("id")).filter(n__gte=settings.LOCKOUT_ADDRESS_FAILURES)
+                 .values_list("ip_address", flat=True))
+    for ip in set(addresses):
+        until = address_locked_until(ip)
+        if until:
+            locks.append(Lock("address", ip, until))
+    return sorted(locks, key=lambda lock: (lock.until, lock.kind, lock.key))
 
 
 def locked_until(username: str | None, ip: str | None) -> dt.datetime | None:

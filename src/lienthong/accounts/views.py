@@ -1,18 +1,22 @@
-"""The audit log page: administrators read who saw or changed what (the log itself is accounts.audit)."""
+"""The administrator's pages of this app: the audit log (who saw or changed what; the log itself is accounts.audit)
+and the login lockouts in force, with a button to lift each (the lockout itself is accounts.lockout)."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import chain
+from . import chain, lockout
 from .forms import AuditFilterForm
 from .models import AuditEvent
 from .scopes import can_read_audit
@@ -62,3 +66,37 @@ def audit_verify_now(request):
         raise PermissionDenied(_("Only administrators may read the audit log."))
     chain.verify(full=True, by=request.user.get_username())
     return redirect("accounts-audit")
+
+
+def _require_admin(request) -> None:
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only administrators may lift login lockouts."))
+
+
+@login_required
+@require_GET
+def lockouts(request):
+    """The accounts and addresses locked out of logging in now, until when (local time), each with a lift button."""
+    _require_admin(request)
+    locks = [(lock, timezone.localtime(lock.until)) for lock in lockout.current_locks()]
+    return render(request, "accounts/lockouts.html", {"locks": locks})
+
+
+@login_required
+@require_POST
+def lockout_lift(request):
+    """Lift one lock now; audited by `lockout.lift` / `lockout.lift_address` (an `update` event naming it)."""
+    _require_admin(request)
+    kind, key = request.POST.get("kind", ""), request.POST.get("key", "").strip()
+    if kind == "account" and key:
+        lockout.lift(key, request)
+    elif kind == "address":
+        try:
+            key = str(ipaddress.ip_address(key))
+        except ValueError:
+            return HttpResponseBadRequest(_("Not a network address."))
+        lockout.lift_address(key, request)
+    else:
+        return HttpResponseBadRequest(_("Nothing to lift."))
+    messages.success(request, _("Login lockout lifted: %(who)s.") % {"who": key})
+    return redirect("accounts-lockouts")

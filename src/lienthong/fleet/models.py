@@ -184,6 +184,7 @@ class SafetyCertificate(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the background worker")
     RUNNING = "running", _("running")
     DONE = "done", _("done")
     DONE_WITH_ERRORS = "partial", _("done, some rows rejected")
@@ -218,6 +219,12 @@ class RegistryImport(models.Model):
     warnings_total = models.PositiveIntegerField(default=0)
     # The process writing a running import ("host pid start"), so a dead one can be told (importer.abandoned).
     process = models.CharField(max_length=120, blank=True)
+    # A large upload is a background job (importer.jobs): the file kept under DATA_DIR/imports until the worker
+    # has run it, the choices made on the form, and the progress the page shows (data rows read of those in the sheet).
+    stored_file = models.CharField(max_length=80, blank=True)
+    options = models.JSONField(default=dict, blank=True)  # {"mapping": {header: key}, "sheet": name}
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_in_sheet = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from lienthong.identity.legacy_encoding import decode_tcvn3, decode_vni, detect_encoding, encoding_from_font, font_is_uppercase
 
-__all__ = ["ReadError", "Limits", "Sheet", "Workbook", "read_bytes", "read_workbook", "decode_cell", "vi_int"]
+__all__ = ["ReadError", "Limits", "Sheet", "Workbook", "read_bytes", "read_workbook", "decode_cell", "vi_int", "estimated_rows"]
 
 Row = tuple[int, list[object]]  # (row number as the officer sees it, cell values)
 
@@ -167,6 +167,38 @@ def read_workbook(data: bytes, file_name: str, limits: Limits = NO_LIMITS) -> Wo
     if extension in {".ods", ".numbers", ".pdf", ".doc", ".docx"}:
         raise ReadError(f"{file_name}: định dạng {extension} không được hỗ trợ; hãy lưu thành .xlsx hoặc .csv")
     return _read_csv(data, file_name, limits)
+
+
+def estimated_rows(data: bytes, limits: Limits) -> int | None:
+    """About how many rows the file holds, told without parsing its cells (the same declarations the limits
+    read): the largest sheet's <dimension> (xlsx) or DIMENSIONS record (xls), the line count (CSV). None when
+    the file does not say, or is past the limits (the import itself refuses it at once, with the reason)."""
+    rows = _declared_rows(data, limits)
+    if rows is not None and limits.max_rows is not None and rows > limits.max_rows:
+        return None
+    return rows
+
+
+def _declared_rows(data: bytes, limits: Limits) -> int | None:
+    try:
+        if data.startswith(_ZIP_MAGIC):
+            limits.check_bytes(_xlsx_uncompressed_size(data, "tệp"), "tệp", uncompressed=True)
+            import openpyxl
+
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                return max((ws.max_row or 0 for ws in book.worksheets), default=0) or None
+            finally:
+                book.close()
+        if data.startswith(_OLE_MAGIC):
+            import xlrd
+
+            book = xlrd.open_workbook(file_contents=data, on_demand=True)
+            counts = [_xls_declared_rows(book, i) for i in range(book.nsheets)]
+            return max((c for c in counts if c), default=None)
+        return data.count(b"\n") + 1
+    except Exception:  # noqa: BLE001 - an unreadable file: the import says why
+        return None
 
 
 # --- xlsx -------------------------------------------------------------------------------------------

@@ -10,5 +10,6 @@ urlpatterns = [
     path("nhap-du-lieu/", views.import_page, name="fleet-import"),
     path("nhap-du-lieu/ghep-cot/", mapping_views.mapping_page, name="fleet-import-mapping"),
     path("nhap-du-lieu/<int:pk>/", views.import_detail, name="fleet-import-detail"),
+    path("nhap-du-lieu/<int:pk>/tien-do/", views.import_progress, name="fleet-import-progress"),
     path("nhap-du-lieu/<int:pk>/loi.csv", views.import_errors_csv, name="fleet-import-errors-csv"),
 ]

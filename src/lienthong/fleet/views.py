@@ -25,7 +25,7 @@ from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import redact_changes
 from lienthong.accounts.scopes import can_see_personal_data, can_write_registry
 from lienthong.fleet.columns import COLUMNS
-from lienthong.fleet.models import FishingLicence, IdentityStatus, Owner, RegistryImport, SafetyCertificate, Vessel
+from lienthong.fleet.models import FishingLicence, IdentityStatus, ImportStatus, Owner, RegistryImport, SafetyCertificate, Vessel
 from lienthong.fleet.owner_identity import owner_identity, verification_provenance
 from lienthong.geo.units import commune_name
 from lienthong.printing import cells
@@ -178,17 +178,16 @@ def import_page(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             from lienthong.fleet.importer import import_registry
+            from lienthong.fleet.importer.jobs import queue_import, runs_in_background
 
             upload = form.cleaned_data["file"]
             mapping = form.cleaned_data["mapping"]
-            result = import_registry(
-                upload,
-                file_name=upload.name,
-                user=request.user,
-                mapping=mapping.mapping if mapping else None,
-                sheet=form.cleaned_data["sheet"] or None,
-            )
-            # The file carries owners' personal data: who loaded what, and with which outcome, is logged.
+            options = {"file_name": upload.name, "user": request.user, "mapping": mapping.mapping if mapping else None,
+                       "sheet": form.cleaned_data["sheet"] or None}
+            # A large file goes to the job worker; the page returns at once to the import's progress.
+            result = queue_import(upload, **options) if runs_in_background(upload) else import_registry(upload, **options)
+            # The file carries owners' personal data: who loaded what, and with which outcome, is logged
+            # (a queued import's outcome is logged again by the worker when it ends).
             audit.record(request, AuditAction.IMPORT, object_type="registry_import", object_id=result.pk,
                          summary=upload.name, detail={
                              "status": result.status, "rows_total": result.rows_total,
@@ -207,6 +206,9 @@ def import_page(request):
     return render(request, "fleet/import.html", {"form": form, "page": page})
 
 
+PROBLEMS_PER_PAGE = 100
+
+
 @login_required
 @require_GET
 def import_detail(request, pk: int):
@@ -217,8 +219,30 @@ def import_detail(request, pk: int):
     fail_abandoned_imports()
     run = get_object_or_404(RegistryImport.objects.select_related("imported_by"), pk=pk)
     report = import_report(run)
-    page = Paginator(report.problems, 200).get_page(request.GET.get("page"))
-    return render(request, "fleet/import_detail.html", {"run": run, "report": report, "page": page})
+    page = Paginator(report.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "fleet/import_detail.html", {
+        "run": run, "report": report, "page": page,
+        # While the worker has it, the progress is asked for every 2 s (htmx; without scripts the page reloads).
+        "refresh_seconds": 2 if report.outcome in ("queued", "running") else None,
+    })
+
+
+@login_required
+@require_GET
+def import_progress(request, pk: int):
+    """The progress box of a queued or running import (polled by its page); once the import has ended, htmx is
+    told to reload the page, which then shows the report."""
+    _require_writer(request)
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
+    from lienthong.fleet.importer.report import import_report
+
+    fail_abandoned_imports()
+    run = get_object_or_404(RegistryImport.objects.defer("errors", "warnings", "mapping"), pk=pk)
+    if run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):  # (no problems are stored before the end)
+        return render(request, "fleet/_import_progress.html", {"run": run, "report": import_report(run)})
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

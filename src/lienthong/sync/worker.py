@@ -1,4 +1,8 @@
-"""The sync worker: claims queued runs and processes them chunk by chunk.
+"""The job worker: claims queued registry imports (fleet.importer.jobs) and sync runs, and processes them.
+
+One worker for every background job: each kind keeps its job in its own record (a RegistryImport "queued", a
+SyncRun with a lease), claimed by a conditional UPDATE so two workers never take the same one. Imports come
+first: an officer is watching the import's page, and an import takes seconds where a sync run takes minutes.
 
 Run it as its own process (`lienthong worker`, i.e. `lienthong.sync.worker.main(argv)`, or
 `python -m lienthong.sync.worker`), or beside `lienthong serve` as its child process (`spawn_process()`).
@@ -37,6 +41,26 @@ def _retry_notifications() -> None:
         log.exception("retrying failed notifications")
 
 
+def run_imports(limit: int | None = 1) -> int:
+    """The worker's import step: run up to `limit` queued imports; returns how many were run."""
+    from lienthong.fleet.importer.jobs import run_queued_imports
+
+    return run_queued_imports(limit)
+
+
+def fail_abandoned() -> None:
+    """At the worker's start: an import its killed predecessor was running is marked failed (nothing of it was
+    saved: its rows are written in one transaction)."""
+    from django.db import DatabaseError
+
+    from lienthong.fleet.importer.abandoned import fail_abandoned_imports
+
+    try:
+        fail_abandoned_imports()
+    except DatabaseError:  # not migrated yet
+        log.exception("marking abandoned imports failed")
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -51,8 +75,8 @@ def unavailable_delay(times: int) -> float:
 
 def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: float = 2.0, once: bool = False,
          stop: threading.Event | None = None) -> int:
-    """Loop: claim a run, process it to the end (or pause), repeat. `once`: return when no run is
-    waiting. Returns the number of runs touched.
+    """Loop: run the queued imports, claim a sync run, process it to the end (or pause), repeat. `once`: return
+    when no job is waiting. Returns the number of jobs touched.
 
     The population service being unavailable (retries spent, circuit open) is not the run's failure: the
     run is given back with its checkpoint and taken up again after a growing wait (a fresh client, a
@@ -71,6 +95,9 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
     while not stop.is_set():
         run = None
         try:
+            if run_imports(1):
+                touched += 1
+                continue
             run = engine.claim_run(wid, lease)
             if run is None:
                 if once:
@@ -206,8 +233,8 @@ def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lienthong worker",
-                                     description="Chạy nền các đợt đối soát dân cư (tiếp tục từ điểm đã lưu).")
-    parser.add_argument("--once", action="store_true", help="thoát khi không còn đợt nào chờ")
+                                     description="Chạy nền các việc: nhập tệp sổ đăng ký lớn, các đợt đối soát dân cư (tiếp tục từ điểm đã lưu).")
+    parser.add_argument("--once", action="store_true", help="thoát khi không còn việc nào chờ")
     parser.add_argument("--poll", type=float, default=2.0, help="giây giữa hai lần tìm việc")
     parser.add_argument("--lease", type=float, default=None, help="giây giữ quyền một đợt (mặc định 60)")
     parser.add_argument("--supervise", action="store_true",
@@ -223,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     wid = worker_id()
+    fail_abandoned()
     print(f"lienthong worker {wid}: sẵn sàng", flush=True)
     try:
         work(wid, lease_seconds=args.lease, poll=args.poll, once=args.once)

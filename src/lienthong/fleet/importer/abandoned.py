@@ -1,6 +1,6 @@
 """Imports left "running" by a process that died (killed, out of memory, a gunicorn worker timed out).
 
-An import runs inside the request (or the CLI) that started it, and its record is written "running"
+An import runs inside the request (or the CLI, or the job worker for a large upload) that started it, and its record is written "running"
 before the rows are read; the rows themselves are written in one transaction, so a dead process
 leaves nothing half-written, only the record. Each running record names its process (host, pid and
 the process's start time, so a reused pid is not mistaken for it). `fail_abandoned_imports()` marks
@@ -67,7 +67,8 @@ def fail_abandoned_imports() -> int:
     """Mark failed the running imports whose process is gone; returns how many."""
     now = timezone.now()
     failed = 0
-    running = RegistryImport.objects.filter(status=ImportStatus.RUNNING).only("pk", "file_name", "process", "started_at")
+    running = (RegistryImport.objects.filter(status=ImportStatus.RUNNING)
+               .only("pk", "file_name", "process", "started_at", "stored_file"))
     for record in running:
         alive = process_alive(record.process)
         if alive is None:
@@ -75,8 +76,13 @@ def fail_abandoned_imports() -> int:
         if alive:
             continue
         # Only if still running: the process may have finished it between the read and this update.
-        failed += RegistryImport.objects.filter(pk=record.pk, status=ImportStatus.RUNNING).update(
+        gone = RegistryImport.objects.filter(pk=record.pk, status=ImportStatus.RUNNING).update(
             status=ImportStatus.FAILED, finished_at=now,
             message=f"{record.file_name}: quá trình nhập bị dừng giữa chừng (tiến trình đã tắt); không có thay đổi nào được lưu, hãy nhập lại tệp",
         )
+        if gone and record.stored_file:  # a background import's kept upload (personal data) goes with it
+            from .jobs import remove_stored_file
+
+            remove_stored_file(record)
+        failed += gone
     return failed

@@ -39,7 +39,8 @@ class ImportReport:
 
     @property
     def outcome(self) -> str:
-        """running | done | partial | failed_file (nothing read: see run.message) | failed_write (rows read, none saved)."""
+        """queued | running | done | partial | failed_file (nothing read: see run.message) | failed_write (rows read,
+        none saved)."""
         status = self.run.status
         if status == ImportStatus.FAILED:
             return "failed_write" if self.run.rows_total else "failed_file"
@@ -47,7 +48,14 @@ class ImportReport:
             return "partial"
         if status == ImportStatus.DONE:
             return "done"
+        if status == ImportStatus.QUEUED:
+            return "queued"
         return "running"
+
+    @property
+    def percent(self) -> int:
+        """Of the rows in the sheet, the share read (0 until the worker has opened the file)."""
+        return min(100, 100 * self.run.rows_read // self.run.rows_in_sheet) if self.run.rows_in_sheet else 0
 
     @property
     def saved(self) -> bool:

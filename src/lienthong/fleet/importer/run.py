@@ -19,7 +19,7 @@ from .problems import ImportRefused, problem
 from .rows import Row, RowReader
 from .writer import write_rows
 
-__all__ = ["import_registry", "Source"]
+__all__ = ["import_registry", "import_into", "Source"]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,17 @@ def import_registry(
         file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), imported_by=user, status=ImportStatus.RUNNING,
         process=this_process(),
     )
+    return import_into(record, data, user=user, mapping=mapping, sheet=sheet, started=started)
+
+
+def import_into(record: RegistryImport, data: bytes, *, user=None, mapping: dict | ColumnMapping | None = None,
+                sheet: str | None = None, started: float | None = None) -> RegistryImport:
+    """The import proper, on a record already marked running by this process (by `import_registry`, or by the
+    background worker for a queued upload: importer.jobs). Progress (rows read of the rows in the sheet) is
+    written on the record as the rows are read, outside the write transaction, so the page can show it."""
+    started = time.perf_counter() if started is None else started
+    file_name = record.file_name
+    limits = import_limits()
     try:
         workbook = read_workbook(data, file_name, limits)
         layout = find_layout(workbook, file_name, mapping, sheet)
@@ -78,7 +89,9 @@ def import_registry(
         data_rows = layout.sheet.rows[layout.header_row + 1:]
     except ReadError as exc:  # a sheet past the row limit found while reading it (no <dimension> to tell)
         return _fail(record, exc.message, started)
+    progress = Progress(record, len(data_rows))
     for number, values in data_rows:
+        progress.step()
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue  # blank spacer rows are not data
         total += 1
@@ -101,6 +114,7 @@ def import_registry(
     record.source_format = source_format(workbook)  # legacy cell counts are known once rows are read
     if total == 0:
         return _fail(record, f"{file_name}: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {record.header_row})", started)
+    progress.finish()  # every row read: the page now says the rows are being written
 
     try:
         with transaction.atomic():
@@ -128,6 +142,31 @@ def import_registry(
         return _fail(record, f"{file_name}: lỗi khi ghi dữ liệu, không có thay đổi nào được lưu ({type(exc).__name__}: {exc})",
                      started)
     return record
+
+
+class Progress:
+    """Rows read so far, written on the record every PROGRESS_EVERY rows (an UPDATE of two columns, outside any
+    transaction the import holds: the write transaction comes after the reading)."""
+
+    PROGRESS_EVERY = 250
+
+    def __init__(self, record: RegistryImport, rows_in_sheet: int):
+        self.record, self.read = record, 0
+        record.rows_in_sheet, record.rows_read = rows_in_sheet, 0
+        self._save()
+
+    def step(self) -> None:
+        self.read += 1
+        if self.read % self.PROGRESS_EVERY == 0:
+            self._save()
+
+    def finish(self) -> None:
+        self.read = self.record.rows_in_sheet or self.read
+        self._save()
+
+    def _save(self) -> None:
+        self.record.rows_read = self.read
+        RegistryImport.objects.filter(pk=self.record.pk).update(rows_read=self.read, rows_in_sheet=self.record.rows_in_sheet)
 
 
 def _keep_problems(record: RegistryImport, problems: ProblemLog) -> None:
