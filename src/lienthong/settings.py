@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lienthong.web.middleware.AnonymousBodyLimitMiddleware",  # before anything reads a body (413 without a login)
     "django.contrib.messages.middleware.MessageMiddleware",
     "lienthong.web.middleware.RefuseNulMiddleware",  # 400 before a NUL reaches PostgreSQL (after auth: the page has the menu)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -200,3 +201,27 @@ warnings.filterwarnings("ignore", message="No directory at: ")
 # Behind the province's reverse proxy: take the client address (audit log, guessing limits) from the first
 # X-Forwarded-For hop. Only set it when a proxy that overwrites that header stands in front.
 LIENTHONG_TRUST_X_FORWARDED_FOR = os.environ.get("LIENTHONG_TRUST_X_FORWARDED_FOR", "") == "1"
+
+# Public pages (no login: the pre-declaration, its receipt and PDF, the clearance verification), limited per client
+# address (accounts.ratelimit; counted in the database, so across every server process): every request, and
+# submissions (POST) lower. Generous: fishers behind a carrier's shared address or the port's Wi-Fi share one.
+PUBLIC_RATE_WINDOW = dt.timedelta(minutes=int(os.environ.get("LIENTHONG_PUBLIC_RATE_MINUTES", "10")))
+PUBLIC_PAGE_LIMIT = int(os.environ.get("LIENTHONG_PUBLIC_PAGE_LIMIT", "300"))
+PUBLIC_POST_LIMIT = int(os.environ.get("LIENTHONG_PUBLIC_POST_LIMIT", "30"))
+# A request without a login may send at most this much (web.middleware.AnonymousBodyLimitMiddleware answers 413
+# before the body is read): a signed clearance PDF is far smaller; the login form and the declaration a few KB.
+PUBLIC_UPLOAD_MAX_KB = int(os.environ.get("LIENTHONG_PUBLIC_UPLOAD_MAX_KB", "2048"))
+# Django's own caps on what it reads into memory (form fields; a file beyond this goes to a temporary file).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Proving the owner's CCCD on the public pre-declaration (port.ownerproof): wrong tries from one address, and
+# a higher ceiling for one vessel from all addresses, within the window. Past the vessel's ceiling the owner
+# declares with a one-time code sent to the owner's phone on record (valid OWNER_CODE_MINUTES, OWNER_CODE_TRIES
+# tries, at most OWNER_CODES_PER_VESSEL codes a window), so strangers' guesses never keep the owner out.
+OWNER_PROOF_WINDOW = dt.timedelta(minutes=int(os.environ.get("LIENTHONG_OWNER_PROOF_MINUTES", "15")))
+OWNER_PROOF_ADDRESS_TRIES = int(os.environ.get("LIENTHONG_OWNER_PROOF_ADDRESS_TRIES", "5"))
+OWNER_PROOF_VESSEL_TRIES = int(os.environ.get("LIENTHONG_OWNER_PROOF_VESSEL_TRIES", "30"))
+OWNER_CODE_MINUTES = int(os.environ.get("LIENTHONG_OWNER_CODE_MINUTES", "10"))
+OWNER_CODE_TRIES = int(os.environ.get("LIENTHONG_OWNER_CODE_TRIES", "5"))
+OWNER_CODES_PER_VESSEL = int(os.environ.get("LIENTHONG_OWNER_CODES_PER_VESSEL", "3"))

@@ -197,8 +197,7 @@ def test_arrival_only_for_a_cleared_trip_after_departure(declare_trip, port_offi
     assert CREW  # the crew fixture data is shared with the bench
 
 
-def test_guessing_the_owners_cccd_is_stopped_after_five_wrong_tries(ports, vessel, population, port_officer,
-                                                                    monkeypatch):
+def test_guessing_the_owners_cccd_is_stopped_after_five_wrong_tries(ports, vessel, population, port_officer, clock):
     start = timezone.now() + dt.timedelta(hours=1)
     kwargs = dict(registration_number="KG-91234-TS", port=ports["rach-gia"],
                   captain=services.CrewInput("Nguyễn Văn Tư", "091085001234"), crew=[], zone="offshore",
@@ -207,18 +206,19 @@ def test_guessing_the_owners_cccd_is_stopped_after_five_wrong_tries(ports, vesse
         with pytest.raises(PortError) as err:
             services.declare(owner_cccd=f"09108500{guess:04d}", **kwargs)
         assert "Không tìm thấy tàu" in err.value.errors["registration_number"]
-    # The sixth try is refused even with the right number, and says why.
+    # The sixth try (from the same address: here none) is refused even with the right number, and says until when.
     with pytest.raises(PortError) as err:
         services.declare(owner_cccd="091085001234", **kwargs)
-    assert err.value.errors == {"registration_number": "Nhập sai số định danh quá nhiều lần cho tàu này: hãy thử lại "
-                                                       "sau 15 phút, hoặc khai báo tại văn phòng cảng"}
+    assert err.value.errors == {"registration_number": "Nhập sai số định danh quá nhiều lần từ kết nối này: hãy thử "
+                                                       "lại sau 00:51 01/12/2026, hoặc nhận mã xác nhận gửi tới điện "
+                                                       "thoại chủ tàu"}
     assert Trip.objects.count() == 0
     # A port officer is not held up by strangers' guesses.
     assert services.declare(user=port_officer, **kwargs).status == TripStatus.DECLARED
     Trip.objects.all().delete()
     # After the window the owner can declare again.
-    later = timezone.now() + services.PROOF_WINDOW + dt.timedelta(minutes=1)
-    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    clock.shift(dt.timedelta(minutes=16))
+    later = timezone.now()
     kwargs.update(departure_at=later + dt.timedelta(hours=1), expected_return_at=later + dt.timedelta(days=2))
     assert services.declare(owner_cccd="091085001234", **kwargs).status == TripStatus.DECLARED
 

@@ -124,3 +124,19 @@ class AuditSeal(models.Model):
     class Meta:
         verbose_name = _("audit chain check")
         verbose_name_plural = _("audit chain checks")
+
+
+class RateCounter(models.Model):
+    """Requests counted for one subject (an address, a vessel) in one bucket ("public-page", "owner-proof-address")
+    within its current window (accounts.ratelimit). One row per (bucket, subject): a window starts at the first hit
+    after the previous one ended, so there is no calendar boundary at which a client gets twice the limit."""
+
+    bucket = models.CharField(max_length=32)
+    subject = models.CharField(max_length=64)
+    n = models.PositiveIntegerField(default=0)
+    window_end = models.BigIntegerField()  # Unix seconds: the same integer on every backend
+    audited = models.BooleanField(default=False)  # the window's first refusal is audited, later ones are not
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "subject"], name="ratecounter_bucket_subject")]
+        indexes = [models.Index(fields=["window_end"], name="ratecounter_window_end")]

@@ -41,6 +41,9 @@ class DeclarationForm(forms.Form):
     registration_number = forms.CharField(label=_("Registration number"), max_length=32)
     owner_cccd = forms.CharField(label=_("Owner's CCCD"), max_length=16, required=False,
                                  help_text=_("As in the vessel registry; proves the declaration comes from the owner."))
+    owner_code = forms.CharField(label=_("One-time code"), max_length=8, required=False,
+                                 help_text=_("Sent to the owner's phone when the page offers it."),
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
     port = forms.ModelChoiceField(label=_("Port of departure"), queryset=Port.objects.filter(active=True))
     captain_name = forms.CharField(label=_("Captain's full name"), max_length=200)
     captain_cccd = forms.CharField(label=_("Captain's CCCD"), max_length=16)

@@ -244,3 +244,19 @@ class TripFlag(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class OwnerCode(models.Model):
+    """A one-time code sent to the owner's phone on record (port.ownerproof), for declaring when strangers'
+    wrong guesses have closed the CCCD proof for the vessel. Only a keyed hash of the code is kept."""
+
+    vessel = models.ForeignKey(Vessel, on_delete=models.CASCADE, related_name="+")
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["vessel", "expires_at"], name="ownercode_vessel_expires")]

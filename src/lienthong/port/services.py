@@ -24,7 +24,7 @@ from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.fleet.models import Vessel
 from lienthong.identity.cccd import parse_id_number
 
-from . import checks
+from . import checks, ownerproof
 from .models import CatchLine, CrewMember, Port, Species, Trip, TripFlag, TripStatus
 
 MAX_CREW = 60
@@ -35,8 +35,9 @@ OTHER_REASON = "other"
 class PortError(ValueError):
     """A refused action; `errors` maps field names to messages (Vietnamese, shown as they are)."""
 
-    def __init__(self, errors: dict[str, str] | str):
+    def __init__(self, errors: dict[str, str] | str, *, offer_code: bool = False):
         self.errors = errors if isinstance(errors, dict) else {"general": errors}
+        self.offer_code = offer_code  # the public page offers to send the owner a one-time code
         super().__init__("; ".join(self.errors.values()))
 
 
@@ -81,50 +82,24 @@ def _id_digits(value: str) -> str:
 
 
 def owner_proof_ok(vessel: Vessel, owner_cccd: str) -> bool:
-    """The declarant knows the owner's CCCD as the registry holds it (verified or as recorded)."""
-    owner = vessel.owner
-    given = _id_digits(owner_cccd)
-    return bool(owner and given and given in {owner.verified_cccd, owner.id_number})
-
-
-# Guessing the owner's CCCD on the public page: after this many wrong tries for one vessel (or from one client)
-# within the window, the page refuses even a right number until the window has passed. The wrong tries are
-# the audit log's own DENIED events, so nothing else has to be stored.
-PROOF_TRIES_PER_VESSEL = 5
-PROOF_TRIES_PER_CLIENT = 20
-PROOF_WINDOW = timedelta(minutes=15)
-PROOF_DENIED = gettext_noop("Port pre-declaration: owner CCCD does not match")  # the code the limit counts
-
-
-def proof_locked(vessel: Vessel, request=None) -> bool:
-    from lienthong.accounts.audit import _client_ip
-    from lienthong.accounts.models import AuditEvent
-
-    tries = AuditEvent.objects.filter(action=AuditAction.DENIED, detail__summary_msg__msgid=PROOF_DENIED,
-                                      at__gte=timezone.now() - PROOF_WINDOW)
-    if tries.filter(object_type="vessel", object_id=vessel.registration_number).count() >= PROOF_TRIES_PER_VESSEL:
-        return True
-    ip = _client_ip(request)
-    return bool(ip) and tries.filter(ip_address=ip).count() >= PROOF_TRIES_PER_CLIENT
+    """The declarant knows the owner's CCCD as the registry holds it (no counting: port.ownerproof counts)."""
+    return ownerproof.owner_cccd_matches(vessel, owner_cccd)
 
 
 def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: list[CrewInput], zone: str,
             gear: str, departure_at: datetime, expected_return_at: datetime, owner_cccd: str | None = None,
-            contact_phone: str = "", user=None, via: str = "web", request=None) -> Trip:
-    """Record a pre-declaration. Anyone without a port role must prove the owner's CCCD (owner_cccd)."""
+            contact_phone: str = "", user=None, via: str = "web", request=None, owner_code: str = "") -> Trip:
+    """Record a pre-declaration. Anyone without a port role must prove the owner's CCCD (owner_cccd), with the
+    one-time code sent to the owner's phone (owner_code) when strangers' guesses closed the CCCD alone
+    (port.ownerproof)."""
     errors: dict[str, str] = {}
     vessel = Vessel.objects.select_related("owner").filter(reg_key=registration_key(registration_number)).first()
     officer = can_use_port(user)
-    if vessel is not None and not officer and proof_locked(vessel, request):
-        errors["registration_number"] = _(
-            "Too many wrong ID numbers for this vessel: try again in 15 minutes, or declare at the port office"
-        )
-    elif vessel is None or (not officer and not owner_proof_ok(vessel, owner_cccd or "")):
-        # One message for both: the form must not tell a stranger whether a CCCD is the owner's.
-        errors["registration_number"] = _("No vessel found with this registration number and owner's ID number")
-        if vessel is not None:
-            record(request or user, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
-                   summary=msg(PROOF_DENIED))
+    proof = ownerproof.Proof(vessel is not None, "" if vessel else ownerproof.not_found())
+    if not officer:
+        proof = ownerproof.prove(vessel, owner_cccd or "", owner_code or "", request)
+    if not proof.ok:
+        errors["registration_number"] = proof.error
     if not port.active:
         errors["port"] = _("The port is no longer in service")
     if zone not in ZONES:
@@ -144,8 +119,10 @@ def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: l
     if vessel is not None and not errors and Trip.objects.filter(vessel=vessel, status=TripStatus.DECLARED).exists():
         errors["registration_number"] = _("The vessel already has a declaration awaiting checks")
     if errors:
-        raise PortError(errors)
+        raise PortError(errors, offer_code=proof.offer_code)
     with transaction.atomic():
+        if proof.code is not None and not ownerproof.use_code(proof.code):
+            raise PortError({"registration_number": _("The one-time code is wrong or has expired")}, offer_code=True)
         trip = Trip.objects.create(
             vessel=vessel, port=port, declared_by=user if user and user.is_authenticated else None, declared_via=via,
             captain_name=captain.full_name.strip(), captain_cccd=(_id_digits(captain.cccd) or captain.cccd.strip()),
@@ -158,7 +135,8 @@ def declare(*, registration_number: str, port: Port, captain: CrewInput, crew: l
         record(request or user, AuditAction.CREATE, object_type="trip", object_id=trip.reference,
                summary=msg(gettext_noop("Departure pre-declared for %(reg)s at %(port)s (%(via)s)"),
                            reg=vessel.registration_number, port=port.name, via=via),
-               detail={"crew": len(crew), "zone": zone, "gear": gear})
+               detail={"crew": len(crew), "zone": zone, "gear": gear,
+                       **({"owner_code": proof.code.pk} if proof.code is not None else {})})
     return trip
 
 

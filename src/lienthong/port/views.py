@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
+from lienthong.accounts.ratelimit import limit_public
 from lienthong.accounts.scopes import can_use_port
+from lienthong.fleet.models import Vessel
 from lienthong.typed_input import bounded, whole_number
 
-from . import charts, services
+from . import charts, ownerproof, services
 from .checks import FAILED
 from .forms import DeclarationForm, RuleForm, catch_from_post, catch_rows_shown, crew_from_post, parse_local_datetime
 from .models import CheckRule, Port, Species, Trip, TripFlag, TripStatus
@@ -46,35 +48,50 @@ def _trip_for(request, reference: str) -> Trip:
 
 
 # --- public: pre-declaration, receipt, verification ------------------------------------------------
+@limit_public
 def declare(request):
     form = DeclarationForm(request.POST or None)
     crew, crew_rows = crew_from_post(request.POST) if request.method == "POST" else ([], [])
     errors = {}
-    if request.method == "POST" and form.is_valid():
+    offer_code = code_notice = None
+    if request.method == "POST" and "send_code" in request.POST:
+        # The owner asks for a one-time code (offered after strangers' guesses closed the CCCD alone).
+        vessel = Vessel.objects.select_related("owner").filter(
+            reg_key=services.registration_key(request.POST.get("registration_number", ""))).first()
+        sent = ownerproof.send_code(vessel, request)
+        offer_code = True
+        code_notice = sent.message
+        form = DeclarationForm(initial=request.POST.dict())  # shown again as typed, without errors
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             trip = services.declare(
                 registration_number=d["registration_number"], port=d["port"],
                 captain=services.CrewInput(d["captain_name"], d["captain_cccd"], d["captain_birth_date"]),
                 crew=crew, zone=d["zone"], gear=d["gear"], departure_at=d["departure_at"],
-                expected_return_at=d["expected_return_at"], owner_cccd=d["owner_cccd"],
+                expected_return_at=d["expected_return_at"], owner_cccd=d["owner_cccd"], owner_code=d["owner_code"],
                 contact_phone=d["contact_phone"], user=request.user, request=request,
                 via="officer" if can_use_port(request.user) else "web")
         except PortError as exc:
             errors = exc.errors
+            offer_code = exc.offer_code
         else:
             return redirect("port-receipt", token=trip.public_token)
     while len(crew_rows) < 3:
         crew_rows.append({"name": "", "cccd": "", "birth": ""})
+    show_code = bool(offer_code or request.POST.get("owner_code"))
     return render(request, "port/declare.html", {"form": form, "errors": errors, "crew_rows": crew_rows,
-                                                 "is_officer": can_use_port(request.user)})
+                                                 "is_officer": can_use_port(request.user), "offer_code": offer_code,
+                                                 "show_code": show_code, "code_notice": code_notice})
 
 
+@limit_public
 def receipt(request, token: str):
     trip = get_object_or_404(Trip.objects.select_related("vessel", "port"), public_token=token)
     return render(request, "port/receipt.html", {"trip": trip})
 
 
+@limit_public
 def clearance_public(request, token: str):
     trip = get_object_or_404(Trip, public_token=token, clearance_pdf__isnull=False)
     return _pdf_response(trip)
@@ -86,6 +103,7 @@ def _pdf_response(trip: Trip) -> HttpResponse:
     return response
 
 
+@limit_public
 def verify(request, token: str):
     """The QR code's target: what the clearance says, whether the stored document's signature holds,
     and a check of any PDF someone holds (upload) against the signature and the stored document."""
