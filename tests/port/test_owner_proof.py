@@ -142,6 +142,17 @@ def test_wrong_codes_are_limited(settings, ports, vessel, population, owner_phon
     assert OwnerCode.objects.get().tries == 5 and Trip.objects.count() == 0
 
 
+def test_code_tries_from_one_address_are_limited_too(settings, ports, vessel, population, owner_phone):
+    """Without it, one address could make the audit log record a wrong code per request once the codes are spent."""
+    settings.OWNER_CODE_TRIES = 3
+    for _ in range(5):
+        with pytest.raises(PortError):
+            _declare(ports, "203.0.113.60", RIGHT, owner_code="000000")
+    denied = AuditEvent.objects.filter(action="denied")
+    assert denied.filter(detail__summary_msg__msgid__startswith="Port pre-declaration: wrong or expired").count() == 3
+    assert denied.filter(detail__rate_limit="owner-code-address").count() == 1
+
+
 def test_a_right_code_still_needs_the_right_cccd(ports, vessel, population, owner_phone):
     from lienthong.port import ownerproof
 

@@ -38,6 +38,7 @@ from .models import OwnerCode
 ADDRESS_BUCKET = "owner-proof-address"
 VESSEL_BUCKET = "owner-proof-vessel"
 CODE_BUCKET = "owner-code-sent"
+CODE_ADDRESS_BUCKET = "owner-code-address"
 PROOF_DENIED = gettext_noop("Port pre-declaration: owner CCCD does not match")
 CODE_DENIED = gettext_noop("Port pre-declaration: wrong or expired one-time code for %(reg)s")
 CODE_SENT = gettext_noop("One-time code for %(reg)s sent to the owner's phone")
@@ -101,8 +102,15 @@ def prove(vessel: Vessel | None, owner_cccd: str, owner_code: str = "", request=
 
 
 def _prove_with_code(vessel: Vessel, owner_cccd: str, owner_code: str, request) -> Proof:
-    """The code proves the owner's phone; the CCCD is then checked whatever the limits (a stranger without
-    the code learns nothing from it). Each submission uses one try of every live code of the vessel."""
+    """The code proves the owner's phone; the CCCD is then checked whatever the CCCD limits (a stranger without
+    the code learns nothing from it). Each submission uses one try of every live code of the vessel, and one of
+    the address's code tries (their own count: a neighbour's CCCD guesses on a shared address do not stop it)."""
+    subject = ratelimit.client_subject(request)
+    limit = settings.OWNER_CODE_TRIES
+    by_address = ratelimit.take(CODE_ADDRESS_BUCKET, subject, limit=limit, window=settings.OWNER_PROOF_WINDOW)
+    if not by_address.allowed:
+        ratelimit.audit_refusal(request, CODE_ADDRESS_BUCKET, subject, by_address, limit=limit)
+        return Proof(False, _("The one-time code is wrong or has expired"))
     code = match_code(vessel, owner_code)
     if code is None:
         record(request, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
@@ -112,6 +120,7 @@ def _prove_with_code(vessel: Vessel, owner_cccd: str, owner_code: str, request) 
         record(request, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
                summary=msg(PROOF_DENIED))
         return Proof(False, not_found(), offer_code=True)
+    ratelimit.give_back(CODE_ADDRESS_BUCKET, subject, by_address)
     return Proof(True, code=code)
 
 
