@@ -4,6 +4,7 @@ login page to 39.5 s)."""
 from __future__ import annotations
 
 import io
+import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
@@ -43,6 +44,13 @@ def test_an_anonymous_upload_over_the_cap_is_refused_unread(db, settings):
         status, html, reads = _post_through_the_site(path, int(4.9 * 1024 * 1024))
         assert (status, reads) == (413, 0), path
         assert 'data-testid="too-large"' in html and "tối đa 2 MB" in html and "Tệp quá lớn" in html
+
+
+def test_the_api_answers_in_its_own_error_shape(db, settings):
+    settings.PUBLIC_UPLOAD_MAX_KB = 2048
+    status, body, reads = _post_through_the_site("/api/v1/port/declarations", 3 * 1024 * 1024,
+                                                 CONTENT_TYPE="application/json")
+    assert (status, reads, json.loads(body)) == (413, 0, {"detail": "Payload too large"})
 
 
 def test_an_anonymous_request_within_the_cap_goes_through(db, settings, client):

@@ -6,6 +6,7 @@ user picks it in the switcher (the language cookie). Place this just before Loca
 """
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
@@ -64,6 +65,8 @@ class AnonymousBodyLimitMiddleware:
         except ValueError:
             length = 0
         if limit > 0 and length > limit and not request.user.is_authenticated:
+            if request.path.startswith("/api/"):  # the API's one error shape (api_errors.ErrorOut)
+                return JsonResponse({"detail": "Payload too large"}, status=413)
             return render(request, "web/too_large.html", {"limit_mb": f"{limit / 1048576:.3g}".replace(".", ",")},
                           status=413)
         return self.get_response(request)
