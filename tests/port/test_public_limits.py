@@ -68,3 +68,17 @@ def test_officers_are_not_limited(settings, client_for, port_officer, cleared):
     settings.PUBLIC_PAGE_LIMIT = 1
     officer = client_for(port_officer)
     assert [officer.get(f"/cang/xac-minh/{cleared.public_token}/").status_code for _ in range(3)] == [200] * 3
+
+
+def test_the_verification_page_states_the_upload_cap_that_applies(client_for, settings, declare_trip, port_officer):
+    """It said "at most 5 MB" while anonymous bodies over 2 MB are refused before they are read."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lienthong.port import services
+
+    trip = services.decide(declare_trip(), port_officer, action="clear")
+    settings.PUBLIC_UPLOAD_MAX_KB = 1
+    big = SimpleUploadedFile("copy.pdf", b"%PDF-" + b"x" * 2000, content_type="application/pdf")
+    # Signed in (anonymous bodies that large never reach the page: the 413 page answers them).
+    html = client_for(port_officer).post(f"/cang/xac-minh/{trip.public_token}/", {"document": big}).content.decode()
+    assert "tối đa 1,0 KB" in html.replace("\xa0", " ") and "5 MB" not in html

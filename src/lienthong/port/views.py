@@ -6,11 +6,13 @@ import hashlib
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,8 +31,6 @@ from .forms import DeclarationForm, RuleForm, catch_from_post, catch_rows_shown,
 from .models import CheckRule, Port, Species, Trip, TripFlag, TripStatus
 from .services import PortError
 from .signing import validate
-
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _officer(request):
@@ -113,8 +113,10 @@ def verify(request, token: str):
     same_as_stored = None
     if request.method == "POST":
         f = request.FILES.get("document")
-        if f is None or f.size > MAX_UPLOAD:
-            upload_error = _("Choose a PDF file (at most 5 MB).")
+        # The same cap as every anonymous upload (web.middleware refuses larger bodies before they are read).
+        cap_kb = settings.PUBLIC_UPLOAD_MAX_KB
+        if f is None or f.size > cap_kb * 1024:
+            upload_error = _("Choose a PDF file (at most %(size)s).") % {"size": filesizeformat(cap_kb * 1024)}
         else:
             data = f.read()
             uploaded = validate(data)
