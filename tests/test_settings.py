@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-
-from lienthong.port.signing import ensure_test_ca
+from production_env import production
 
 CHECK = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='lienthong.settings'; django.setup(); "
@@ -20,17 +19,6 @@ def run(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIENTHONG_", "DATABASE_URL"))}
     env.update({"LIENTHONG_DATA_DIR": str(tmp_path)}, **env_extra)
     return subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True, text=True, timeout=60)
-
-
-STRONG_KEY = "kX3v9_Qm2TzL8rWb-Yp4NcHd7Fs1GjE6uAoKiR5tVyM0xZqB2wDnS8hJfPlC4eU"  # secrets.token_urlsafe(50)-like
-
-
-def production(tmp_path, **extra) -> dict:
-    """A production environment that starts: a strong secret and the clearance signing key and certificate."""
-    signer = ensure_test_ca(tmp_path / "signing")
-    return {"LIENTHONG_ENV": "production", "LIENTHONG_SECRET_KEY": STRONG_KEY, "LIENTHONG_PUBLIC_URL": "https://tau.example.vn",
-            "LIENTHONG_SIGNING_KEY": str(signer.key), "LIENTHONG_SIGNING_CERT": str(signer.cert),
-            "LIENTHONG_SIGNING_PASSPHRASE": signer.passphrase.decode(), **extra}
 
 
 def test_production_refuses_the_default_secret(tmp_path):
