@@ -191,7 +191,7 @@ if CSP_ENABLED:
             "default-src": [SELF],
             "script-src": [SELF],
             "style-src": [SELF],
-            "img-src": [SELF, "data:"],  # the QR code and Swagger UI's icons are data: images
+            "img-src": [SELF, "data:"],  # the API docs (Swagger UI) draw their icons from data: images
             "font-src": [SELF],
             "connect-src": [SELF],
             "object-src": [NONE],
