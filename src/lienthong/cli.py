@@ -31,12 +31,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # the worker processes inherit it. Production must set the public address (settings refuse otherwise).
         os.environ["LIENTHONG_PUBLIC_URL"] = f"http://{args.host}:{args.port}"
     _django()
+    from django.conf import settings
     from django.db import DatabaseError
 
     from lienthong.fleet.importer.abandoned import fail_abandoned_imports
     from lienthong.server import serve
     from lienthong.sync import worker
 
+    if settings.PRODUCTION:  # the settings checked that the files exist; here that the key opens
+        from lienthong.port.signing import check_signer
+
+        check_signer()
     try:
         fail_abandoned_imports()  # imports left "running" by a process killed before this start
     except DatabaseError:  # not migrated yet: the pages will do it once they can

@@ -54,8 +54,27 @@ def _gunicorn_available() -> bool:
     return True
 
 
+def _no_server_banner() -> None:
+    """gunicorn writes "Server: gunicorn" into every response and has no setting to leave it out; the name
+    tells a scanner which server's flaws to try. Its response's fixed header lines lose that one here
+    (tests/cli/test_serve_headers.py fails when a gunicorn version changes how they are made)."""
+    from gunicorn.http import wsgi
+
+    made = wsgi.Response.default_headers
+    if getattr(made, "lienthong_no_banner", False):
+        return
+
+    def default_headers(self):
+        return [line for line in made(self) if not line.lower().startswith("server:")]
+
+    default_headers.lienthong_no_banner = True
+    wsgi.Response.default_headers = default_headers
+
+
 def _serve_gunicorn(application, host: str, port: int, workers: int, threads: int) -> int:
     from gunicorn.app.base import BaseApplication
+
+    _no_server_banner()
 
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
@@ -116,7 +135,7 @@ def _serve_waitress(application, host: str, port: int, threads: int) -> int:
     from waitress import serve as waitress_serve
 
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="lienthong")
+        waitress_serve(application, host=host, port=port, threads=threads, ident="")  # "": no Server header
     except KeyboardInterrupt:
         pass
     return 0

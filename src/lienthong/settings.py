@@ -11,17 +11,31 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from lienthong.secret_strength import weak_secret
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LIENTHONG_DATA_DIR", Path.cwd() / "var")).resolve()
 
 DEFAULT_SECRET_KEY = "lienthong-insecure-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("LIENTHONG_SECRET_KEY", DEFAULT_SECRET_KEY)
 PRODUCTION = os.environ.get("LIENTHONG_ENV", "development").lower() == "production"
-if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
-    raise ImproperlyConfigured(
-        "LIENTHONG_ENV=production needs LIENTHONG_SECRET_KEY set to a long random value "
-        "(the default development key is public)."
-    )
+if PRODUCTION:
+    # Refused at start, not at the first request: a guessable key forges sessions and signed links.
+    _weak = "the default development key is public" if SECRET_KEY == DEFAULT_SECRET_KEY else weak_secret(SECRET_KEY)
+    if _weak:
+        raise ImproperlyConfigured(
+            f"LIENTHONG_ENV=production refuses this LIENTHONG_SECRET_KEY ({_weak}). Set it to a long random value, "
+            'e.g. the output of: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+    # The port clearance is signed with the port authority's key (port/signing.py): a server without it would
+    # only fail at an officer's first clearance, so it does not start.
+    _missing = [name for name in ("LIENTHONG_SIGNING_KEY", "LIENTHONG_SIGNING_CERT")
+                if not os.environ.get(name, "").strip() or not os.access(os.environ[name].strip(), os.R_OK)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"LIENTHONG_ENV=production needs {' and '.join(_missing)}: the path of a readable PEM file "
+            "(the port authority's clearance signing key and its certificate)."
+        )
 # Off by default, also in the demo: officers must see the app's own error pages, never a traceback.
 DEBUG = os.environ.get("LIENTHONG_DEBUG", "0") == "1" and not PRODUCTION
 ALLOWED_HOSTS = [h for h in os.environ.get("LIENTHONG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
@@ -152,6 +166,41 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_AGE = 8 * 3600  # one working day
+
+# Response headers (Django's SecurityMiddleware and XFrameOptionsMiddleware; docs/security.md "Production").
+# HSTS: browsers that reached the site over HTTPS keep to HTTPS for a year. Sent on HTTPS requests only: behind a
+# reverse proxy that ends TLS set LIENTHONG_PROXY_SSL_HEADER=1 so that Django knows a request was HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("LIENTHONG_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+# Off by default: another host of the province's domain may still serve plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("LIENTHONG_HSTS_INCLUDE_SUBDOMAINS", "") == "1"
+if os.environ.get("LIENTHONG_PROXY_SSL_HEADER", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp; Django 5.2 has none of its own): scripts, styles, images and requests from
+# this site only, no inline script or style (the templates have none; the browser test tests/e2e/test_csp.py
+# fails on any refusal). On in production; LIENTHONG_CSP=1 or 0 turns it on or off elsewhere.
+CSP_ENABLED = os.environ.get("LIENTHONG_CSP", "1" if PRODUCTION else "0") == "1"
+if CSP_ENABLED:
+    from csp.constants import NONE, SELF
+
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+    CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],  # the API docs (Swagger UI) draw their icons from data: images
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        },
+    }
 
 # Registration number pattern (DOMAIN.md: unverified, so a setting): province prefix, serial, "TS".
 REGISTRATION_NUMBER_PATTERN = os.environ.get("LIENTHONG_REGISTRATION_PATTERN", r"^[A-Z]{2,3}-\d{4,6}-TS$")

@@ -87,10 +87,11 @@ def _as_app_role(env: dict) -> dict:
 
 
 @contextmanager
-def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = ()):
+def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = (), serve_env: dict | None = None):
     """A demo province on its own database (a throw-away PostgreSQL database when DATABASE_URL names one),
     built by `lienthong demo-setup`, then the `before_serving` commands (argv tuples, run with the site's
-    environment), then served by `lienthong serve` until the block ends."""
+    environment), then served by `lienthong serve` until the block ends, with `serve_env` added to its
+    environment (e.g. production's)."""
     from lienthong.demo_site import DEMO_PASSWORD
 
     env = {**os.environ, "LIENTHONG_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
@@ -111,7 +112,7 @@ def demo_site(data_dir: Path, *, before_serving: tuple[tuple[str, ...], ...] = (
         port = _free_port()
         log = open(data_dir / "server.log", "w")
         server = subprocess.Popen(
-            [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env=_as_app_role(env),
+            [sys.executable, "-m", "lienthong.cli", "serve", "--port", str(port)], env={**_as_app_role(env), **(serve_env or {})},
             stdout=log, stderr=log,
         )
         url = f"http://127.0.0.1:{port}"

@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+from functools import wraps
 from pathlib import Path
 from types import SimpleNamespace
 
 import ninja
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -44,6 +47,18 @@ def _script_json(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def docs_login_in_production(view):
+    """The docs page and the schema are open in development and the demo; in production only to a logged-in
+    staff member (the admin's login page asks the others): the schema maps every endpoint for an attacker."""
+    guarded = staff_member_required(view)
+
+    @wraps(view)
+    def docs_view(request, *args, **kwargs):
+        return (guarded if settings.PRODUCTION else view)(request, *args, **kwargs)
+
+    return docs_view
+
+
 class OfflineSwagger(Swagger):
     """Swagger UI from the files shipped inside django-ninja, served by this API: no CDN (the app must
     work offline) and no need to add "ninja" to INSTALLED_APPS for its templates and static files."""
@@ -70,6 +85,7 @@ api = NinjaAPI(
     docs=OfflineSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_login_in_production,
     auth=AUTH,
 )
 api.add_router("/port/", "lienthong.port.api.router")  # departure pre-declarations (port app)

@@ -126,6 +126,18 @@ def _signer(config: SigningConfig):
         return _signers[config]
 
 
+def check_signer() -> None:
+    """Load the configured signer now (`lienthong serve` in production): a wrong passphrase or a key that does
+    not match its certificate stops the start instead of an officer's first clearance. Raises
+    ImproperlyConfigured."""
+    config = signing_config()
+    try:
+        _signer(config)
+    except Exception as error:  # a wrong passphrase, a file that is no PEM key, a key not the certificate's
+        raise ImproperlyConfigured(f"Could not load the signing key {config.key} with its certificate {config.cert} "
+                                   "(LIENTHONG_SIGNING_KEY, LIENTHONG_SIGNING_CERT, LIENTHONG_SIGNING_PASSPHRASE)") from error
+
+
 # The reason is written into the signature of an official Vietnamese document: Vietnamese by design.
 def sign_pdf(pdf: bytes, *, reason: str = "Cấp giấy xác nhận xuất bến", location: str = "",
              config: SigningConfig | None = None) -> bytes:

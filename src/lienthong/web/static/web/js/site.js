@@ -24,6 +24,22 @@
       if (i === -1) { box.focus(); } else { links[i].focus(); }
     }
   });
+  // Suggestions again when the box regains focus with a query in it, once per page ("suggest" is the box's
+  // htmx trigger; an htmx trigger filter would be evaluated as JavaScript source, which the CSP refuses).
+  var suggested = false;
+  document.addEventListener("focusin", function (ev) {
+    var box = input();
+    if (suggested || ev.target !== box || box.value.length <= 1 || !window.htmx) { return; }
+    suggested = true;
+    window.htmx.trigger(box, "suggest");
+  });
+  // Bars drawn from a figure (data-w, a percentage): set here because the CSP refuses style="" attributes.
+  function bars(root) {
+    var els = (root || document).querySelectorAll("[data-w]");
+    for (var i = 0; i < els.length; i++) { els[i].style.setProperty("--w", els[i].getAttribute("data-w") + "%"); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { bars(document); });
+  document.addEventListener("htmx:load", function (ev) { bars(ev.target); });
   document.addEventListener("click", function (ev) {
     var form = document.getElementById("site-search");
     if (form && !form.contains(ev.target)) { close(); }
