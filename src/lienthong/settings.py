@@ -228,6 +228,9 @@ POPULATION_URL = os.environ.get("LIENTHONG_POPULATION_URL", "")
 POPULATION_TOKEN = os.environ.get("LIENTHONG_POPULATION_TOKEN", "")
 POPULATION_RATE = float(os.environ.get("LIENTHONG_POPULATION_RATE", "50"))  # requests per second allowed to us
 SYNC_ANSWERS_VIA_HTTP = os.environ.get("LIENTHONG_SYNC_ANSWERS_VIA_HTTP", "") == "1"
+# Population checks one officer may make per day by answering worklists (form and uploaded files together):
+# each is a read of personal data; the limit stops the answer form being used to probe CCCDs in bulk.
+SYNC_ANSWER_CHECKS_PER_DAY = int(os.environ.get("LIENTHONG_ANSWER_CHECKS_PER_DAY", "300"))
 
 # Office hours of the one-stop centre (onestop.provider): a dossier counted in working days is due at the close
 # of the last session; one counted in working hours runs only inside them. Sessions in local time.

@@ -107,3 +107,14 @@ def visible_worklists(qs: QuerySet, user) -> QuerySet:
 def visible_review_items(qs: QuerySet, user) -> QuerySet:
     """Sync proposals (the review queue): province officers only; they decide identities province-wide."""
     return qs if is_province(user) else qs.none()
+
+
+def visible_identity_changes(qs: QuerySet, user) -> QuerySet:
+    """Pending changes of a resolved identity (two-person rule): province officers see all; a commune or police
+    officer those asked through their kind of list in their communes; nobody else any. Seeing one is what
+    allows approving or rejecting it (never one's own: sync.identity_changes refuses that)."""
+    if is_province(user):
+        return qs
+    if not _signed_in(user) or user.role not in WORKLIST_KIND_OF_ROLE:
+        return qs.none()
+    return qs.filter(kind=WORKLIST_KIND_OF_ROLE[user.role], commune_code__in=user.commune_codes())

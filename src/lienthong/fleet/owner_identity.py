@@ -59,6 +59,15 @@ def owner_identity(owner: Owner) -> OwnerIdentity:
     )
 
 
+def pending_identity_change(owner: Owner):
+    """The change of the owner's identity awaiting a second officer (sync.identity_changes), or None. Read
+    through the app registry: sync sits above fleet."""
+    if not apps.is_installed("lienthong.sync"):
+        return None
+    model = apps.get_model("sync", "IdentityChange")
+    return model.objects.filter(owner=owner, state="pending").select_related("requested_by").first()
+
+
 def verification_provenance(owner: Owner) -> Provenance | None:
     """What verified the owner's current identity: the officer's decision or answer that left the owner
     verified, else the sync run that found the person. None when the owner is not verified.

@@ -26,7 +26,7 @@ from lienthong.accounts.redaction import redact_changes
 from lienthong.accounts.scopes import can_see_personal_data, can_write_registry
 from lienthong.fleet.columns import COLUMNS
 from lienthong.fleet.models import FishingLicence, IdentityStatus, ImportStatus, Owner, RegistryImport, SafetyCertificate, Vessel
-from lienthong.fleet.owner_identity import owner_identity, verification_provenance
+from lienthong.fleet.owner_identity import owner_identity, pending_identity_change, verification_provenance
 from lienthong.geo.units import commune_name
 from lienthong.printing import cells
 
@@ -97,6 +97,7 @@ def vessel_detail(request, registration_number: str):
         "owner": owner,
         "identity": owner_identity(owner) if show_personal else None,
         "verified_by": _verified_by(verification_provenance(owner)) if show_personal else "",
+        "pending_change": pending_identity_change(owner) if show_personal and owner else None,
         "show_personal": show_personal,
         "licences": list(vessel.licences.all()),
         "certificates": list(vessel.safety_certificates.all()),

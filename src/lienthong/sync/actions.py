@@ -17,11 +17,15 @@ from lienthong.geo.address import resolve
 from lienthong.identity.cccd import parse_id_number
 from lienthong.identity.dates import parse_date
 from lienthong.identity.text import nfc
+from lienthong.sync import identity_changes
+from lienthong.sync.answer_checks import check_answer
+from lienthong.sync.errors import ActionError, CheckLimitReached
 from lienthong.sync.models import (
     AnswerOutcome,
     AnswerResult,
     Export,
     ExportLine,
+    IdentityChange,
     IdentityDecision,
     ReviewState,
     SyncItem,
@@ -34,13 +38,11 @@ from lienthong.sync.models import (
 if TYPE_CHECKING:
     from lienthong.notify.models import Message
 
+__all__ = ["ActionError", "CheckLimitReached"]  # re-exported: views and tests catch them from here
+
 UNRESOLVED = ("not_found", "no_data", "conflict")
 LINKED = ("verified", "matched")
 OPEN_STATES = (WorkItemState.OPEN, WorkItemState.ANSWERED)
-
-
-class ActionError(ValueError):
-    """A refused action; the message is for the officer (Vietnamese)."""
 
 
 def _user(request_or_user):
@@ -81,25 +83,22 @@ def review_page(number, per_page: int | None = None):
     return Paginator(items, per_page).get_page(number)
 
 
-def _identity_state(owner: Owner) -> dict:
-    return {"identity_status": owner.identity_status, "verified_cccd": owner.verified_cccd,
-            "verified_name": owner.verified_name,
-            "verified_at": owner.verified_at.isoformat() if owner.verified_at else None}
+_identity_state = identity_changes.identity_state
 
 
-def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None = None) -> IdentityDecision:
+def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None = None
+                  ) -> IdentityDecision | IdentityChange:
     """confirm (the preselected candidate: only when the engine's threshold is reached), choose
-    (a candidate: cccd), reject (nobody). Returns the decision, which keeps what it replaced (undo)."""
+    (a candidate: cccd), reject (nobody). Returns the decision, which keeps what it replaced (undo); or, when
+    it would change an identity already resolved, the pending change a second officer decides."""
     from lienthong.sync.explain import default_candidate
 
-    user = _user(request_or_user)
     now = timezone.now()
     with transaction.atomic():
         item = SyncItem.objects.select_for_update(of=("self",)).select_related("owner", "vessel").get(pk=item.pk)
         if item.review != ReviewState.OPEN or item.owner is None:
             raise ActionError(_("This proposal has already been decided."))
         owner = Owner.objects.select_for_update().get(pk=item.owner_id)
-        previous = _identity_state(owner)
         cands = {c["cccd"]: c for c in item.candidates}
         if action == "confirm":
             default = default_candidate(item.candidates)
@@ -109,27 +108,43 @@ def decide_review(request_or_user, item: SyncItem, action: str, cccd: str | None
         if action in ("confirm", "choose"):
             if not cccd or cccd not in cands:
                 raise ActionError(_("The person chosen is not among the candidates."))
-            _set_verified(owner, cccd, cands[cccd]["name"], now)
-            item.review = ReviewState.CONFIRMED
+            after = {"identity_status": "verified", "verified_cccd": cccd, "verified_name": cands[cccd]["name"]}
         elif action == "reject":
-            owner.identity_status = "conflict" if item.status == "conflict" else "not_found"
-            owner.verified_cccd, owner.verified_name, owner.verified_at = "", "", None
-            owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
-            item.review = ReviewState.REJECTED
             cccd = ""
+            after = {"identity_status": "conflict" if item.status == "conflict" else "not_found",
+                     "verified_cccd": "", "verified_name": ""}
         else:
             raise ActionError(_("Unknown action."))
-        item.save(update_fields=["review"])
-        others = SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).exclude(pk=item.pk)
-        previous["reopen"] = list(others.values_list("pk", flat=True))
-        others.update(review="")
-        decision = IdentityDecision.objects.create(owner=owner, user=user, at=now, via="review", action=action,
-                                                   cccd=cccd, status=owner.identity_status, sync_item=item,
-                                                   previous=previous)
-        audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
-                     summary=f"Xét duyệt danh tính chủ tàu {item.vessel.registration_number}: {action}",
-                     detail={"action": action, "cccd": cccd, "status": owner.identity_status, "sync_item": item.pk,
-                             "proposed": item.person_cccd, "decision": decision.pk, "previous": previous})
+        if identity_changes.needs_approval(owner, after["identity_status"], cccd):
+            return identity_changes.request(request_or_user, owner, via="review", action=action, after=after,
+                                            params={"sync_item": item.pk, "cccd": cccd}, vessel=item.vessel)
+        return _apply_review(request_or_user, item, owner, action, cccd, _user(request_or_user), now)
+
+
+def _apply_review(request_or_user, item: SyncItem, owner: Owner, action: str, cccd: str, user, now
+                  ) -> IdentityDecision:
+    """A review decision's effect (inside the caller's transaction, item and owner locked); `user` decided."""
+    previous = _identity_state(owner)
+    if action in ("confirm", "choose"):
+        name = next(c["name"] for c in item.candidates if c["cccd"] == cccd)
+        _set_verified(owner, cccd, name, now)
+        item.review = ReviewState.CONFIRMED
+    else:
+        owner.identity_status = "conflict" if item.status == "conflict" else "not_found"
+        owner.verified_cccd, owner.verified_name, owner.verified_at = "", "", None
+        owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
+        item.review = ReviewState.REJECTED
+    item.save(update_fields=["review"])
+    others = SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).exclude(pk=item.pk)
+    previous["reopen"] = list(others.values_list("pk", flat=True))
+    others.update(review="")
+    decision = IdentityDecision.objects.create(owner=owner, user=user, at=now, via="review", action=action,
+                                               cccd=cccd, status=owner.identity_status, sync_item=item,
+                                               previous=previous)
+    audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
+                 summary=f"Xét duyệt danh tính chủ tàu {item.vessel.registration_number}: {action}",
+                 detail={"action": action, "cccd": cccd, "status": owner.identity_status, "sync_item": item.pk,
+                         "proposed": item.person_cccd, "decision": decision.pk, "previous": previous})
     return decision
 
 
@@ -138,43 +153,62 @@ def can_undo(user, decision: IdentityDecision) -> bool:
     return bool(user.is_superuser or user.role == "admin" or decision.user_id == user.pk)
 
 
-def undo_decision(request_or_user, decision: IdentityDecision) -> IdentityDecision:
+def undo_decision(request_or_user, decision: IdentityDecision) -> IdentityDecision | IdentityChange:
     """Put the owner's identity and the proposal back exactly as they were before a review decision.
 
     Refused when it is not the owner's latest decision or the owner's identity changed since (a
-    worklist answer, an edit): undoing would then overwrite what came after."""
+    worklist answer, an edit): undoing would then overwrite what came after. Undoing a decision that left
+    the owner verified changes a resolved identity: it becomes a pending change for a second officer."""
     user = _user(request_or_user)
     now = timezone.now()
     with transaction.atomic():
         decision = IdentityDecision.objects.select_for_update().get(pk=decision.pk)
-        if decision.via != "review" or decision.sync_item_id is None or not decision.previous:
-            raise ActionError(_("Only review decisions can be undone."))
-        if decision.undone:
-            raise ActionError(_("This decision has already been undone."))
+        _check_undoable(decision)
         if not can_undo(user, decision):
             raise ActionError(_("Only the officer who decided or an administrator can undo this decision."))
         owner = Owner.objects.select_for_update().get(pk=decision.owner_id)
-        later = IdentityDecision.objects.filter(owner=owner, undone_at__isnull=True).exclude(pk=decision.pk) \
-            .filter(Q(at__gt=decision.at) | Q(at=decision.at, pk__gt=decision.pk)).exists()
-        if later or (owner.identity_status, owner.verified_cccd) != (decision.status, decision.cccd):
-            raise ActionError(_("The owner's identity has changed since this decision; it can no longer be undone."))
-        after = _identity_state(owner)
+        _check_undoable(decision, owner)
         prev = decision.previous
-        owner.identity_status, owner.verified_cccd, owner.verified_name = (
-            prev["identity_status"], prev["verified_cccd"], prev["verified_name"])
-        owner.verified_at = parse_datetime(prev["verified_at"]) if prev.get("verified_at") else None
-        owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
-        SyncItem.objects.filter(pk=decision.sync_item_id).update(review=ReviewState.OPEN)
-        SyncItem.objects.filter(pk__in=prev.get("reopen") or [], review="").update(review=ReviewState.OPEN)
-        decision.undone_at, decision.undone_by = now, user
-        decision.save(update_fields=["undone_at", "undone_by"])
-        reg = decision.sync_item.vessel.registration_number
-        audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
-                     summary=f"Hoàn tác quyết định xét duyệt chủ tàu {reg}: {decision.action}",
-                     detail={"undo": decision.pk, "action": decision.action, "cccd": decision.cccd,
-                             "decided_by": decision.user.username if decision.user else "",
-                             "decided_at": decision.at.isoformat(), "undone_state": after, "restored": prev,
-                             "sync_item": decision.sync_item_id})
+        if identity_changes.needs_approval(owner, prev["identity_status"], prev["verified_cccd"]):
+            return identity_changes.request(
+                request_or_user, owner, via="undo", action="undo", params={"decision": decision.pk},
+                after={k: prev[k] for k in ("identity_status", "verified_cccd", "verified_name")},
+                vessel=decision.sync_item.vessel)
+        return _apply_undo(request_or_user, decision, owner, user, now)
+
+
+def _check_undoable(decision: IdentityDecision, owner: Owner | None = None) -> None:
+    if decision.via != "review" or decision.sync_item_id is None or not decision.previous:
+        raise ActionError(_("Only review decisions can be undone."))
+    if decision.undone:
+        raise ActionError(_("This decision has already been undone."))
+    if owner is None:
+        return
+    later = IdentityDecision.objects.filter(owner=owner, undone_at__isnull=True).exclude(pk=decision.pk) \
+        .filter(Q(at__gt=decision.at) | Q(at=decision.at, pk__gt=decision.pk)).exists()
+    if later or (owner.identity_status, owner.verified_cccd) != (decision.status, decision.cccd):
+        raise ActionError(_("The owner's identity has changed since this decision; it can no longer be undone."))
+
+
+def _apply_undo(request_or_user, decision: IdentityDecision, owner: Owner, user, now) -> IdentityDecision:
+    """An undo's effect (inside the caller's transaction, decision and owner locked); `user` undid it."""
+    after = _identity_state(owner)
+    prev = decision.previous
+    owner.identity_status, owner.verified_cccd, owner.verified_name = (
+        prev["identity_status"], prev["verified_cccd"], prev["verified_name"])
+    owner.verified_at = parse_datetime(prev["verified_at"]) if prev.get("verified_at") else None
+    owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
+    SyncItem.objects.filter(pk=decision.sync_item_id).update(review=ReviewState.OPEN)
+    SyncItem.objects.filter(pk__in=prev.get("reopen") or [], review="").update(review=ReviewState.OPEN)
+    decision.undone_at, decision.undone_by = now, user
+    decision.save(update_fields=["undone_at", "undone_by"])
+    reg = decision.sync_item.vessel.registration_number
+    audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
+                 summary=f"Hoàn tác quyết định xét duyệt chủ tàu {reg}: {decision.action}",
+                 detail={"undo": decision.pk, "action": decision.action, "cccd": decision.cccd,
+                         "decided_by": decision.user.username if decision.user else "",
+                         "decided_at": decision.at.isoformat(), "undone_state": after, "restored": prev,
+                         "sync_item": decision.sync_item_id})
     return decision
 
 
@@ -321,62 +355,52 @@ def _record_in_history(item: WorklistItem, user, old_status: str, new_status: st
 
 def answer_item(request_or_user, item: WorklistItem, cccd: str = "", name: str = "", birth_date: str = "",
                 note: str = "", via: str = "worklist", source=None, outcome: str = AnswerOutcome.CCCD) -> WorklistItem:
-    """Record an answer. A CCCD is re-verified at once against the population source; "moved away",
-    "deceased" and "vessel sold" (each with a note) close the item for the commune and tell the registry."""
+    """Record an answer. A CCCD is checked at once against the population source, and the answer says only
+    whether it fits the owner on the list (sync.answer_checks: audited, limited per officer per day); "moved
+    away", "deceased" and "vessel sold" (each with a note) close the item for the commune and tell the
+    registry. A CCCD that would change an identity already resolved waits for a second officer."""
     outcome = outcome or AnswerOutcome.CCCD
     if outcome not in AnswerOutcome.values:
         raise ActionError("Kết quả trả lời không hợp lệ.")
     note = nfc((note or "").strip())
     if outcome != AnswerOutcome.CCCD:
         return _report_outcome(request_or_user, item, outcome, note, via)
-    from lienthong.population.source import InvalidRequest
-
     user = _user(request_or_user)
     typed = (cccd or "").strip()
     cccd, repair = clean_answer_cccd(typed)
     name = nfc((name or "").strip())
     birth = _birth_iso(birth_date)
+    item = WorklistItem.objects.select_related("owner", "vessel", "worklist").get(pk=item.pk)
     owner = item.owner
-    ask_name = name or (owner.full_name or owner.raw_name if owner else "")
-    ask_birth = birth or (owner.birth_date.isoformat() if owner and owner.birth_date else
-                          (str(owner.birth_year) if owner and owner.birth_year else None))
-    source = source or population_source()
-    try:
-        r = source.verify(cccd, ask_name or None, ask_birth)
-    except InvalidRequest as exc:
-        raise ActionError(exc.message) from exc
+    check = check_answer(request_or_user, item, cccd, name, birth, source or population_source())
     now = timezone.now()
     with transaction.atomic():
-        item = WorklistItem.objects.select_for_update().get(pk=item.pk)
+        item = WorklistItem.objects.select_for_update(of=("self",)).select_related("vessel", "worklist").get(pk=item.pk)
         item.answer_cccd, item.answer_name, item.answer_birth_date, item.answer_note = cccd, name, birth_date.strip(), note
         item.answer_cccd_typed = typed if repair else ""
         item.outcome = AnswerOutcome.CCCD
         item.answered_by, item.answered_at = user, now
         old_status = owner.identity_status if owner else "no_data"
-        ok = r.found and r.name_agrees is not False and r.birth_date_agrees is not False
-        if ok and owner is not None:
-            owner.refresh_from_db()
+        if check.fits and owner is not None:
+            owner = Owner.objects.select_for_update().get(pk=owner.pk)
             old_status = owner.identity_status
-            _set_verified(owner, r.person.cccd, r.person.full_name, now)
-            IdentityDecision.objects.create(owner=owner, user=user, at=now, via=via, action="answer", cccd=r.person.cccd,
-                                            status="verified", outcome=AnswerOutcome.CCCD, note=note)
-            item.state, item.result_code = WorkItemState.RESOLVED, AnswerResult.VERIFIED
-            item.answer_result = f"Đã xác minh: {r.person.full_name}"
-            # The same owner on other lists (police, other vessels) is resolved too.
-            (WorklistItem.objects.filter(owner=owner, state__in=OPEN_STATES).exclude(pk=item.pk)
-             .update(state=WorkItemState.RESOLVED, result_code=AnswerResult.VERIFIED_ELSEWHERE,
-                     answer_result="Đã xác minh qua danh sách khác", answered_at=now))
-            SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).update(review="")
-        elif ok:
+            person = check.person
+            if identity_changes.needs_approval(owner, "verified", person.cccd):
+                identity_changes.request(
+                    request_or_user, owner, via=via, action="answer", note=note, vessel=item.vessel,
+                    after={"identity_status": "verified", "verified_cccd": person.cccd, "verified_name": person.full_name},
+                    params={"worklist_item": item.pk}, kind=item.worklist.kind, commune_code=item.worklist.commune_code)
+                item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.PENDING
+                item.answer_result = "CCCD khớp chủ tàu; thay đổi danh tính đã xác minh chờ cán bộ thứ hai duyệt"
+            else:
+                _resolve_by_answer(item, owner, person.cccd, person.full_name, user, via, note, now)
+        elif check.fits:
             item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.NO_OWNER
             item.answer_result = "CCCD đúng, nhưng tàu chưa có chủ trong sổ: cần cập nhật sổ"
-        elif r.found:
-            what = [w for w, bad in (("họ tên", r.name_agrees is False), ("ngày sinh", r.birth_date_agrees is False)) if bad]
-            item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.OTHER_PERSON
-            item.answer_result = f"CCCD là của người khác ({', '.join(what)} không khớp)"
         else:
-            item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.NOT_FOUND
-            item.answer_result = "Không có CCCD này trong CSDL dân cư"
+            # One result whether nobody or someone else holds the number: the form is no population lookup.
+            item.state, item.result_code = WorkItemState.ANSWERED, AnswerResult.MISMATCH
+            item.answer_result = "CCCD không khớp chủ tàu trong danh sách (họ tên, ngày sinh)"
         if repair:
             item.answer_result = f"{item.answer_result} ({repair}: {typed} → {cccd})"[:255]
         item.save()
@@ -387,6 +411,63 @@ def answer_item(request_or_user, item: WorklistItem, cccd: str = "", name: str =
                      detail={"worklist_item": item.pk, "via": via, "outcome": item.outcome, "cccd": cccd,
                              "cccd_typed": typed if repair else None, "result": item.result_code, "note": note})
     return item
+
+
+def _resolve_by_answer(item: WorklistItem, owner: Owner, cccd: str, name: str, user, via: str, note: str, now) -> None:
+    """An answer that fits verifies the owner (inside the caller's transaction, owner locked); `user` answered."""
+    _set_verified(owner, cccd, name, now)
+    IdentityDecision.objects.create(owner=owner, user=user, at=now, via=via, action="answer", cccd=cccd,
+                                    status="verified", outcome=AnswerOutcome.CCCD, note=note)
+    item.state, item.result_code = WorkItemState.RESOLVED, AnswerResult.VERIFIED
+    item.answer_result = f"Đã xác minh: {name}"
+    # The same owner on other lists (police, other vessels) is resolved too.
+    (WorklistItem.objects.filter(owner=owner, state__in=OPEN_STATES).exclude(pk=item.pk)
+     .update(state=WorkItemState.RESOLVED, result_code=AnswerResult.VERIFIED_ELSEWHERE,
+             answer_result="Đã xác minh qua danh sách khác", answered_at=now))
+    SyncItem.objects.filter(owner=owner, review=ReviewState.OPEN).update(review="")
+
+
+# --- approved identity changes (sync.identity_changes.approve calls these; the owner is locked) ---------
+def _approve_answer(request_or_user, change: IdentityChange, owner: Owner, now) -> dict:
+    item = WorklistItem.objects.select_for_update(of=("self",)).select_related("vessel").get(
+        pk=change.params["worklist_item"])
+    old_status = owner.identity_status
+    _resolve_by_answer(item, owner, change.after["verified_cccd"], change.after["verified_name"], change.requested_by,
+                       change.via, change.note, now)
+    item.save()
+    _record_in_history(item, _user(request_or_user), old_status, owner.identity_status, item.answer_result, change.note)
+    return {"worklist_item": item.pk}
+
+
+def _approve_review(request_or_user, change: IdentityChange, owner: Owner, now) -> dict:
+    item = SyncItem.objects.select_for_update(of=("self",)).select_related("vessel").get(pk=change.params["sync_item"])
+    if item.review != ReviewState.OPEN:
+        raise ActionError(_("This proposal has already been decided."))
+    decision = _apply_review(request_or_user, item, owner, change.action, change.params["cccd"], change.requested_by,
+                             now)
+    return {"decision": decision.pk}
+
+
+def _approve_undo(request_or_user, change: IdentityChange, owner: Owner, now) -> dict:
+    decision = IdentityDecision.objects.select_for_update().get(pk=change.params["decision"])
+    _check_undoable(decision, owner)
+    _apply_undo(request_or_user, decision, owner, change.requested_by, now)
+    return {"undone": decision.pk}
+
+
+def _approve_edit(request_or_user, change: IdentityChange, owner: Owner, now) -> dict:
+    after = change.after
+    owner.identity_status, owner.verified_cccd, owner.verified_name = (
+        after["identity_status"], after["verified_cccd"], after["verified_name"])
+    owner.verified_at = now if after["verified_cccd"] else None
+    owner.save(update_fields=["identity_status", "verified_cccd", "verified_name", "verified_at", "updated_at"])
+    IdentityDecision.objects.create(owner=owner, user=change.requested_by, at=now, via="admin", action="edit",
+                                    cccd=after["verified_cccd"], status=after["identity_status"], note=change.note)
+    return {}
+
+
+APPLY = {"answer": _approve_answer, "confirm": _approve_review, "choose": _approve_review,
+         "reject": _approve_review, "undo": _approve_undo, "edit": _approve_edit}
 
 
 # Vietnamese words of the coded outcomes, for the stored record (answer_result, history): the record keeps

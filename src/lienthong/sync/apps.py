@@ -12,4 +12,6 @@ class SyncConfig(AppConfig):
         from lienthong.accounts.audit import register_object_types
 
         register_object_types({"sync_run": _("sync run"), "review_queue": _("review queue"),
-                               "worklist": _("worklist"), "sync_export": _("VNFishbase export")})
+                               "worklist": _("worklist"), "sync_export": _("VNFishbase export"),
+                               "population_check": _("population check of an answer"),
+                               "identity_change": _("identity change awaiting approval")})

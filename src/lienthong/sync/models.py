@@ -183,6 +183,10 @@ class AnswerResult(models.TextChoices):
     NO_OWNER = "no_owner", _("CCCD correct, but the vessel has no owner in the registry: the registry needs updating")
     OTHER_PERSON = "other_person", _("the CCCD belongs to someone else")
     NOT_FOUND = "not_found", _("no such CCCD in the population database")
+    # Answers since issue 9 say only whether the CCCD fits the listed owner: one result for "nobody holds it"
+    # and "someone else holds it", so the form cannot be used to look people up (the two above are history).
+    MISMATCH = "mismatch", _("the CCCD does not fit the owner on the list (name, birth date)")
+    PENDING = "pending", _("fits the owner, but changes an identity already verified: awaiting a second officer")
     REPORTED = "reported", _("reported to the registry")
 
 
@@ -230,3 +234,46 @@ class ExportLine(models.Model):
     class Meta:
         ordering = ["registration_number"]
         indexes = [models.Index(fields=["vessel", "export"], name="sync_exportline_vessel")]
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("awaiting approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", pgettext_lazy("identity change", "rejected")
+
+
+class IdentityChangeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IdentityChangeQuerySet:
+        """Pending identity changes `user` may see and decide (the rule: accounts.scopes.visible_identity_changes)."""
+        return scopes.visible_identity_changes(self, user)
+
+
+class IdentityChange(models.Model):
+    """A change of an owner's already resolved (verified or matched) identity, requested by one officer and
+    applied only when a different officer approves it (two-person rule; sync.identity_changes)."""
+
+    objects = IdentityChangeQuerySet.as_manager()
+    owner = models.ForeignKey("fleet.Owner", on_delete=models.CASCADE, related_name="+")
+    vessel = models.ForeignKey("fleet.Vessel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who may approve: officers of this worklist kind in this commune ("commune"/"police"), or the province
+    # (kind ""): the same reach the request needed.
+    kind = models.CharField(max_length=8, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True)
+    via = models.CharField(max_length=10)  # "worklist", "upload", "review", "undo", "admin"
+    action = models.CharField(max_length=10)  # "answer", "confirm", "choose", "reject", "undo", "edit"
+    params = models.JSONField(default=dict, blank=True)  # what the approval applies (see sync.actions APPLY)
+    before = models.JSONField(default=dict, blank=True)  # the identity when requested
+    after = models.JSONField(default=dict, blank=True)   # the identity asked for
+    note = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=8, choices=ChangeState.choices, default=ChangeState.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner"], condition=models.Q(state="pending"),
+                                               name="one_pending_identity_change_per_owner")]

@@ -37,6 +37,7 @@ class ReviewCard:
     candidates: list[CandidateCard]
     default: CandidateCard | None
     position: str = ""      # its number in the whole queue, in the page's number format
+    pending: bool = False   # a change of the owner's identity awaits a second officer (sync.identity_changes)
 
 
 def review_card(item: SyncItem) -> ReviewCard:

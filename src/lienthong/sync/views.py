@@ -18,18 +18,21 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts import audit
 from lienthong.accounts.scopes import is_province
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.labels import length_class_label
-from lienthong.sync import actions, engine, explain, files
+from lienthong.sync import actions, engine, explain, files, identity_changes
 from lienthong.sync import dashboard as dash
 from lienthong.sync.models import (
     AnswerOutcome,
     AnswerResult,
+    ChangeState,
     Export,
+    IdentityChange,
     IdentityDecision,
     SourceKind,
     SyncItem,
@@ -129,10 +132,19 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
+def _pending_message(change: IdentityChange) -> str:
+    return _("Vessel %(reg)s: this changes an identity already verified; it awaits a second officer's approval "
+             "(list “Awaiting approval”).") % {"reg": change.vessel.registration_number if change.vessel_id else "—"}
+
+
 @province_only
 def review(request):
     page = actions.review_page(request.GET.get("page"))
     items = [review_card(item) for item in page.object_list]
+    pending = set(IdentityChange.objects.filter(state=ChangeState.PENDING, owner_id__in=[i.item.owner_id for i in items])
+                  .values_list("owner_id", flat=True))
+    for card in items:
+        card.pending = card.item.owner_id in pending
     for n, card in enumerate(items, start=page.start_index()):
         card.position = explain.fmt_number(n)
     current = whole_number(request.GET.get("current"))
@@ -167,6 +179,12 @@ def review_decide(request, pk):
             return JsonResponse({"ok": False, "error": str(exc)}, status=409)
         messages.error(request, str(exc))
         return redirect("sync-review")
+    if isinstance(decision, IdentityChange):
+        msg = _pending_message(decision)
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "pending": True, "change": decision.pk, "message": msg})
+        messages.warning(request, msg)
+        return redirect(f"{reverse('sync-review')}?{urlencode({'page': request.POST.get('page') or 1})}")
     owner = decision.owner
     if _wants_json(request):
         return JsonResponse({"ok": True, "status": owner.identity_status, "cccd": owner.verified_cccd,
@@ -181,12 +199,18 @@ def review_decide(request, pk):
 def review_undo(request, pk):
     decision = get_object_or_404(IdentityDecision, pk=pk, via="review")
     try:
-        actions.undo_decision(request, decision)
+        done = actions.undo_decision(request, decision)
     except actions.ActionError as exc:
         if _wants_json(request):
             return JsonResponse({"ok": False, "error": str(exc)}, status=409)
         messages.error(request, str(exc))
         return redirect(request.POST.get("next") or "sync-review-decided")
+    if isinstance(done, IdentityChange):
+        msg = _pending_message(done)
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "pending": True, "change": done.pk, "message": msg})
+        messages.warning(request, msg)
+        return redirect("sync-review-decided")
     reg = decision.sync_item.vessel.registration_number if decision.sync_item else ""
     msg = _("Decision undone: vessel %(reg)s is back in the review queue.") % {"reg": reg}
     if _wants_json(request):
@@ -248,7 +272,10 @@ def _worklist_for(request, pk) -> Worklist:
 def worklist(request, pk):
     wl = _worklist_for(request, pk)
     items = list(wl.items.select_related("vessel", "owner", "answered_by").order_by("state", "id"))
+    pending = set(IdentityChange.objects.filter(state=ChangeState.PENDING, owner_id__in=[i.owner_id for i in items])
+                  .values_list("owner_id", flat=True))
     for it in items:
+        it.pending = it.owner_id in pending
         it.message = capfirst(answer_message(it)) if it.result_code else it.answer_result
         it.level = {messages.ERROR: "error", messages.WARNING: "warning"}.get(_RESULT_LEVEL.get(it.result_code), "")
     audit.record(request, "view", object_type="worklist", object_id=wl.pk, summary=f"Xem danh sách {files.worklist_title(wl)}",
@@ -263,8 +290,9 @@ def worklist(request, pk):
 # The banner of an answer: an error is an error (red), a CCCD right but with no owner to attach it to is a
 # warning, a verification or a reported outcome is a success. The words come from the code, translated here.
 _RESULT_LEVEL = {AnswerResult.VERIFIED: messages.SUCCESS, AnswerResult.REPORTED: messages.SUCCESS,
-                 AnswerResult.NO_OWNER: messages.WARNING, AnswerResult.OTHER_PERSON: messages.ERROR,
-                 AnswerResult.NOT_FOUND: messages.ERROR}
+                 AnswerResult.NO_OWNER: messages.WARNING, AnswerResult.PENDING: messages.WARNING,
+                 AnswerResult.OTHER_PERSON: messages.ERROR, AnswerResult.NOT_FOUND: messages.ERROR,
+                 AnswerResult.MISMATCH: messages.ERROR}
 
 
 def answer_message(item: WorklistItem) -> str:
@@ -328,6 +356,9 @@ def upload(request, pk):
         try:
             item = actions.answer_item(request, item, row["cccd"], row["name"], row["birth_date"], row["note"],
                                        via="upload", outcome=row["outcome"])
+        except actions.CheckLimitReached as exc:  # the rows after this one are not checked either
+            problems.insert(0, _("%(file)s, row %(row)s (%(reg)s) and the rows after it: %(msg)s") % {**where, "msg": exc})
+            break
         except actions.ActionError as exc:
             column = files.OUTCOME_HEADER if row["outcome"] != AnswerOutcome.CCCD else "CCCD đúng (12 số)"
             problems.append(_("%(file)s, row %(row)s, column “%(column)s” (%(reg)s): %(msg)s")
@@ -468,3 +499,39 @@ def export_file(request, pk, fmt):
         resp = HttpResponse(files.export_csv(export), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return resp
+
+
+# --- pending identity changes (two-person rule) -----------------------------------------------------------
+@login_required
+def identity_change_list(request):
+    """“Chờ duyệt”: the changes of resolved identities the officer may approve or reject (their own shown, not
+    decidable)."""
+    if not is_province(request.user) and not request.user.is_area_scoped:
+        raise PermissionDenied
+    rows = [(c, identity_changes.can_decide(request.user, c)) for c in identity_changes.pending_visible_to(request.user)]
+    if rows:
+        audit.record(request, "view", object_type="identity_change",
+                     summary=audit.msg(gettext_noop("Viewed %(n)s identity changes awaiting approval"), n=len(rows)),
+                     detail={"changes": [c.pk for c, _d in rows]})
+    return render(request, "sync/identity_changes.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def identity_change_decide(request, pk, op):
+    if op not in ("approve", "reject"):
+        raise Http404
+    change = get_object_or_404(IdentityChange, pk=pk)
+    decide = identity_changes.approve if op == "approve" else identity_changes.reject
+    try:
+        decide(request, change, request.POST.get("note", ""))
+    except actions.ActionError as exc:
+        if not IdentityChange.objects.visible_to(request.user).filter(pk=pk).exists():
+            raise PermissionDenied from exc  # out of the officer's reach (the refusal is audited)
+        messages.error(request, str(exc))
+    else:
+        reg = change.vessel.registration_number if change.vessel_id else "—"
+        messages.success(request, (_("Change approved and applied: vessel %(reg)s.") if op == "approve"
+                                   else _("Change rejected: the identity of vessel %(reg)s stays as it was."))
+                         % {"reg": reg})
+    return redirect("sync-identity-changes")

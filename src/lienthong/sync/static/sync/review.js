@@ -50,6 +50,15 @@
     }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {
         if (!res.ok) { delete el.dataset.busy; alert(res.j.error || "Lỗi"); return; }
+        if (res.j.pending) {  // it would change a verified identity: a second officer decides (issue 9)
+          delete el.dataset.busy;
+          var badge = document.createElement("span");
+          badge.className = "badge badge-expiring";
+          badge.dataset.testid = "identity-change-pending";
+          badge.textContent = res.j.message;
+          el.querySelector(".proposal-head").appendChild(badge);
+          return;
+        }
         var list = all(), i = list.indexOf(el);
         var next = list[i + 1] || list[i - 1] || null;
         var reg = el.querySelector(".reg").textContent;
