@@ -29,7 +29,8 @@ def sync_campaign() -> None:
     actions.build_worklists(officer)
     item = WorklistItem.objects.filter(worklist__commune_code="31078", worklist__kind="commune").first()
     if item is not None:
-        actions.answer_item(User.objects.get(username="xa_phuquoc"), item, "091085999999")  # nobody's CCCD
+        # Nobody's CCCD; a name and birth date in case the vessel has no owner to check it against.
+        actions.answer_item(User.objects.get(username="xa_phuquoc"), item, "091085999999", "Nguyễn Văn Thử", "01/01/1985")
         actions.remind(officer, item.worklist)
     actions.build_export(officer)
 

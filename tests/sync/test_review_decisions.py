@@ -17,8 +17,8 @@ from lienthong.accounts.models import AuditEvent
 from lienthong.fleet.models import Owner
 from lienthong.linkage.decide import Thresholds
 from lienthong.population.models import Citizen, Extract
-from lienthong.sync import actions, engine, explain, linking
-from lienthong.sync.models import IdentityDecision, SyncItem
+from lienthong.sync import actions, engine, explain, identity_changes, linking
+from lienthong.sync.models import IdentityChange, IdentityDecision, SyncItem
 
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD
 
@@ -125,7 +125,8 @@ def _identity(owner_pk):
 
 
 @pytest.mark.parametrize("action", ["choose", "reject"])
-def test_undo_restores_the_previous_identity_exactly_and_is_audited(proposals, client, fisheries_user, action):
+def test_undo_restores_the_previous_identity_exactly_and_is_audited(proposals, client, fisheries_user, action,
+                                                                   make_user):
     item = proposals[0]
     # A previous state with every field set: as a sync run leaves a matched owner.
     Owner.objects.filter(pk=item.owner_id).update(identity_status="review", verified_cccd="", verified_name="",
@@ -141,12 +142,17 @@ def test_undo_restores_the_previous_identity_exactly_and_is_audited(proposals, c
     assert item.pk not in actions.review_queue_ids()
     r = c.post(r.json()["undo_url"], HTTP_ACCEPT="application/json")
     assert r.status_code == 200, r.content
+    undone_by = fisheries_user
+    if action == "choose":  # the choice verified the owner: undoing it changes a resolved identity (issue 9)
+        assert r.json()["pending"] and _identity(item.owner_id) != before
+        undone_by = make_user("thuysan2", "fisheries")
+        identity_changes.approve(undone_by, IdentityChange.objects.get(pk=r.json()["change"]))
     assert _identity(item.owner_id) == before
     assert SyncItem.objects.get(pk=item.pk).review == "open" and item.pk in actions.review_queue_ids()
     decision.refresh_from_db()
     assert decision.undone and decision.undone_by == fisheries_user
     event = AuditEvent.objects.filter(object_type="owner", object_id=str(item.owner_id), detail__undo=decision.pk).get()
-    assert event.username == fisheries_user.username
+    assert event.username == undone_by.username
     assert event.detail["action"] == action and event.detail["restored"]["identity_status"] == "review"
     # Undone once: a second undo is refused; the proposal can be decided again.
     assert c.post(reverse("sync-review-undo", args=[decision.pk]), HTTP_ACCEPT="application/json").status_code == 409
@@ -154,7 +160,7 @@ def test_undo_restores_the_previous_identity_exactly_and_is_audited(proposals, c
     assert r.status_code == 200
 
 
-def test_undo_restores_a_verified_owner_with_its_timestamp(proposals, fisheries_user):
+def test_undo_restores_a_verified_owner_with_its_timestamp(proposals, fisheries_user, make_user):
     from datetime import datetime
 
     item = proposals[1]
@@ -163,7 +169,11 @@ def test_undo_restores_a_verified_owner_with_its_timestamp(proposals, fisheries_
     Owner.objects.filter(pk=item.owner_id).update(identity_status="matched", verified_cccd=first["cccd"],
                                                   verified_name=first["name"], verified_at=stamp)
     before = _identity(item.owner_id)
-    decision = actions.decide_review(fisheries_user, item, "reject")
+    # Rejecting a matched owner changes a resolved identity: a second officer approves it (issue 9).
+    change = actions.decide_review(fisheries_user, item, "reject")
+    assert _identity(item.owner_id) == before
+    identity_changes.approve(make_user("thuysan2", "fisheries"), change)
+    decision = IdentityDecision.objects.get(owner_id=item.owner_id, action="reject")
     assert _identity(item.owner_id)["verified_at"] is None
     actions.undo_decision(fisheries_user, decision)
     assert _identity(item.owner_id) == before and before["verified_at"] == stamp
