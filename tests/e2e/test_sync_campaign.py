@@ -90,8 +90,19 @@ def test_review_enter_without_a_preselected_person_decides_nothing_and_undo_brin
     card.wait_for(state="detached")
     assert page.locator("[data-testid=undo-bar]").is_visible()
     assert int(page.get_attribute("[data-testid=review-count]", "data-total")) == total - 1
-    page.keyboard.press("u")  # undo: the proposal comes back, current, and the count with it
-    page.wait_for_selector(f"article.proposal.current[data-item='{target}']")
+    # Undo: the choice verified the owner, so undoing it changes a resolved identity and waits for a second
+    # officer (issue 9, two-person rule); once another officer approves, the proposal is back in the queue.
+    page.keyboard.press("u")
+    page.wait_for_url("**/da-quyet-dinh/")
+    assert "cán bộ thứ hai" in page.locator(".messages .msg").first.text_content()
+    page.context.clear_cookies()
+    _login(page, sync_site, "quantri")
+    page.goto(sync_site.url + "/doi-soat/cho-duyet/")
+    page.locator("[data-testid=identity-change] [data-testid=approve]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".messages .msg-success").count() == 1
+    page.goto(sync_site.url + "/doi-soat/xet-duyet/")
+    assert page.locator(f"article.proposal[data-item='{target}']").count() == 1
     assert int(page.get_attribute("[data-testid=review-count]", "data-total")) == total
     page.goto(sync_site.url + "/doi-soat/xet-duyet/da-quyet-dinh/")
     assert page.locator("[data-testid=decision] [data-testid=undone]").count() >= 1
