@@ -49,3 +49,36 @@ def test_a_saved_model_scores_a_part_of_the_population_as_the_whole(small_provin
     # Learned from the part instead, the same pairs score otherwise: the model must come with the scoring.
     relearned = run(part, reg, cache_dir=cache)
     assert _scores(relearned) != _scores(whole)
+
+
+def test_a_model_carried_over_to_another_population_size_changes_only_what_depends_on_n(small_province, tmp_path):
+    """for_population (a saved or the shipped model scoring a service's population): the prior and the u of an
+    exact ID follow N; the name frequencies stay shares of the population (not counts over the new N)."""
+    import math
+
+    from lienthong.linkage.command import prior_weight
+
+    cache = tmp_path / "cache"
+    model = learn(small_province.population, small_province.registry_csv, cache_dir=cache)
+    bigger = model.for_population(10 * model.population_size)
+    assert bigger.population_size == 200_000 and bigger.u["id"]["exact"] == 1 / 200_000
+    assert math.isclose(sum(bigger.u["id"].values()), 1.0) and model.u["id"]["exact"] == 1 / 20_000  # a copy
+    reg = tmp_path / "reg.csv"
+    _registry(small_province.registry_csv, reg, 200)
+    a = run(small_province.population, reg, cache_dir=cache, scoring_model=model)
+    b = run(small_province.population, reg, cache_dir=cache, scoring_model=bigger)
+    assert b.prior_weight == prior_weight(200_000)
+    shift = {lv: math.log2(model.u["id"][lv] / bigger.u["id"][lv]) for lv in ("exact", "different")}
+    pairs = 0
+    for da, db in zip(a.decisions, b.decisions):
+        wa = {c.person_id: c for c in da.candidates}
+        for c in db.candidates:
+            if c.person_id not in wa:
+                continue
+            pairs += 1
+            # Every comparison weighs the same (given and family names with their frequencies) but the ID's.
+            assert {k: w for k, w in c.weights.items() if k != "id"} == \
+                {k: w for k, w in wa[c.person_id].weights.items() if k != "id"}
+            expected = b.prior_weight - a.prior_weight + shift.get(c.levels["id"], 0.0)
+            assert math.isclose(c.match_weight - wa[c.person_id].match_weight, expected, abs_tol=1e-6)
+    assert pairs > 100

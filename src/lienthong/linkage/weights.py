@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from lienthong.linkage import model, train
 
-__all__ = ["ScoringModel", "TF_COLUMNS", "learn_from"]
+__all__ = ["ScoringModel", "TF_COLUMNS", "learn_from", "shipped"]
 
 #: Columns whose agreement Splink adjusts by the value's frequency in the population.
 TF_COLUMNS: tuple[str, ...] = tuple(sorted({lv[3] for _, levels in model.COMPARISONS for lv in levels if lv[3]}))
@@ -34,6 +35,13 @@ class ScoringModel:
     tf_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     #: labelled pairs the m came from, by kind (train.Parameters.counts)
     counts: dict[str, int] = field(default_factory=dict)
+    #: when it was learned (ISO 8601, UTC; "" for the shipped default, which must rebuild byte for byte)
+    learned_at: str = ""
+    #: what it was learned from: {"kind": "extract"} or {"kind": "demo", "seed", "vessels", "population"}
+    learned_from: dict = field(default_factory=dict)
+    #: the population tf_counts count (0: population_size). Differs once the model is carried over to a
+    #: population of another size (for_population): the names keep their shares.
+    tf_total: int = 0
 
     @property
     def parameters(self) -> train.Parameters:
@@ -41,11 +49,27 @@ class ScoringModel:
 
     def to_json(self) -> dict:
         return {"m": self.m, "u": self.u, "population_size": self.population_size,
-                "tf_counts": self.tf_counts, "counts": self.counts}
+                "tf_counts": self.tf_counts, "counts": self.counts, "learned_at": self.learned_at,
+                "learned_from": self.learned_from, "tf_total": self.tf_total}
 
     @classmethod
     def from_json(cls, d: dict) -> ScoringModel:
-        return cls(d["m"], d["u"], int(d["population_size"]), d.get("tf_counts") or {}, d.get("counts") or {})
+        return cls(d["m"], d["u"], int(d["population_size"]), d.get("tf_counts") or {}, d.get("counts") or {},
+                   d.get("learned_at") or "", d.get("learned_from") or {}, int(d.get("tf_total") or 0))
+
+    def for_population(self, people: int) -> ScoringModel:
+        """The same model for a population of `people` (a service's, when the model was learned elsewhere).
+
+        What depends on N follows it: the prior (1/N, model.settings) and the chance that an ID agrees
+        by accident (u of an exact ID, 1/N). The one-digit and transposition u are rates per pair, and
+        the name frequencies are shares (kept as such through tf_total): they do not depend on N."""
+        if people <= 1 or people == self.population_size:
+            return self
+        u_id = dict(self.u["id"])
+        u_id["exact"] = 1.0 / people
+        u_id["different"] = 1.0 - sum(v for k, v in u_id.items() if k != "different")
+        return replace(self, u={**self.u, "id": u_id}, population_size=int(people),
+                       tf_total=self.tf_total or self.population_size)
 
     def save(self, path: str | os.PathLike) -> None:
         """Written to a temporary name and renamed: a reader never sees half a model."""
@@ -74,7 +98,7 @@ class ScoringModel:
             counts = self.tf_counts.get(col, {})
             con.register("tf_arrow", pa.table({col: pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())}))
             con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{col} AS "
-                        f"SELECT {col}, n::DOUBLE / {int(self.population_size)} AS tf_{col} FROM tf_arrow")
+                        f"SELECT {col}, n::DOUBLE / {int(self.tf_total or self.population_size)} AS tf_{col} FROM tf_arrow")
             con.unregister("tf_arrow")
             names.append(f"tf_{col}")
         return names
@@ -87,3 +111,15 @@ def learn_from(con: duckdb.DuckDBPyConnection, reg: str, pop: str) -> ScoringMod
     tf = {col: dict(con.execute(f"SELECT {col}, count(*) FROM {pop} WHERE {col} IS NOT NULL GROUP BY 1").fetchall())
           for col in TF_COLUMNS}
     return ScoringModel(params.m, params.u, n_pop, tf, params.counts)
+
+
+#: The model shipped with the package: learned once from the synthetic demo province (its names come from
+#: the public given-name lists), rebuilt by `python -m lienthong.demo.default_model`. Weights, population
+#: size and name-part counts only: no person's number, birth date or full name.
+SHIPPED = "default-model.json"
+
+
+def shipped() -> ScoringModel:
+    """The default model, for a deployment that has no extract to learn from and no saved model."""
+    with resources.files("lienthong.linkage").joinpath("data", SHIPPED).open(encoding="utf-8") as fh:
+        return ScoringModel.from_json(json.load(fh))

@@ -284,16 +284,35 @@ def model_for_runs():
     return linking.scoring_model(work_dir(), ask)
 
 
+def record_model(run: SyncRun, note: dict) -> None:
+    """Which model the run scores with (scoring.note), for its page. A resumed run notes it again."""
+    SyncRun.objects.filter(pk=run.pk).update(scoring_model=note)
+    run.scoring_model = note
+
+
 def make_linker(run: SyncRun):
-    from lienthong.sync import linking
+    from lienthong.population.extract import current_extract
+    from lienthong.sync import linking, scoring
 
     if run.source == SourceKind.HTTP:
         from lienthong.population.provider import remote_source
 
         # The process's one remote source: its rate limit and circuit breaker outlive the run. The model
         # is made here: the linker's threads never touch the database.
-        return RemoteLinker(remote_source(), linking.THRESHOLDS, model=model_for_runs(), work_dir=work_dir())
-    return LocalLinker(work_dir(), linking.THRESHOLDS, model=model_for_runs)
+        remote = remote_source()
+        if current_extract() is None:  # only the service: a saved or the shipped model (scoring.py)
+            model, note = scoring.fallback_model(work_dir(), remote)
+        else:
+            model = model_for_runs()
+            note = scoring.note(model, scoring.EXTRACT, "extract")
+        record_model(run, note)
+        return RemoteLinker(remote, linking.THRESHOLDS, model=model, work_dir=work_dir())
+
+    def learned():  # at the first chunk: a run without an extract fails there, as a chunk does
+        model = model_for_runs()
+        record_model(run, scoring.note(model, scoring.EXTRACT, "extract"))
+        return model
+    return LocalLinker(work_dir(), linking.THRESHOLDS, model=learned)
 
 
 def process_chunk(run: SyncRun, worker_id: str, linker, lease_seconds: float = DEFAULT_LEASE) -> SyncRun:

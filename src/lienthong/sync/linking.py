@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lienthong.identity.cccd import normalize_gender, parse_id_number
@@ -163,6 +164,8 @@ def scoring_model(work_dir: Path, owners: list[OwnerFacts]) -> ScoringModel:
         model = learn(pop, reg, cache_dir=work_dir / "cache")
     finally:
         Path(reg).unlink(missing_ok=True)
+    model.learned_at = datetime.now(UTC).isoformat(timespec="seconds")
+    model.learned_from = {"kind": "extract"}
     model.save(path)
     for old in work_dir.glob("model-*.json"):
         if old != path:
@@ -283,6 +286,7 @@ class RemoteLinker:
             model = model_for_runs()
         self.model = model
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.gettempdir())
+        self.work_dir.mkdir(parents=True, exist_ok=True)  # no extract: nothing else made it
         # Requests in flight at once. At the service's rate r and a round trip of L seconds, r·L
         # threads keep the token bucket drained; 16 covers 50/s up to 320 ms per answer and matches
         # HttpPopulationSource's connection pool. Shared by every chunk in flight.

@@ -46,6 +46,9 @@ class SyncRun(models.Model):
     lease_owner = models.CharField(max_length=80, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The model the run scores with (sync.scoring.note): {"kind": "extract" | "saved" | "default",
+    # "learned_at": ISO 8601, "population_size": N, "population_from": "extract" | "model" | "service"}
+    scoring_model = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -57,6 +60,14 @@ class SyncRun(models.Model):
     @property
     def active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def model_learned_at(self):
+        """When the run's scoring model was learned (aware datetime), or None (the shipped default)."""
+        from datetime import datetime
+
+        at = (self.scoring_model or {}).get("learned_at")
+        return datetime.fromisoformat(at) if at else None
 
 
 class ItemState(models.TextChoices):
