@@ -138,3 +138,24 @@ def test_vessel_without_owner_is_no_data(province, fisheries_user):
     engine.run_to_end(engine.claim_run("w"), "w")
     item = SyncItem.objects.get(run=run, vessel=v)
     assert (item.status, item.reason) == ("no_data", "tàu chưa có chủ tàu trong sổ")
+
+
+def test_a_run_does_not_change_a_resolved_identity_it_proposes_the_change_for_review(synced, fisheries_user):
+    """Two-person rule: an identity already verified changes only with a second officer's approval. A later run
+    that links the owner to someone else (here: the registry's CCCD edited to another person's) keeps the
+    identity and puts its finding in the review queue, where a decision goes through that approval."""
+    owner = Owner.objects.filter(identity_status="verified", id_kind="cccd").order_by("pk").first()
+    before = (owner.identity_status, owner.verified_cccd, owner.verified_name)
+    other = Citizen.objects.exclude(cccd=owner.verified_cccd).order_by("pk").first()
+    Owner.objects.filter(pk=owner.pk).update(raw_name=other.full_name, full_name=other.full_name,
+                                             raw_id_number=other.cccd, id_number=other.cccd)
+    run = engine.plan_run(fisheries_user)
+    engine.run_to_end(engine.claim_run("w"), "w")
+    owner.refresh_from_db()
+    assert (owner.identity_status, owner.verified_cccd, owner.verified_name) == before
+    item = SyncItem.objects.filter(run=run, owner=owner).first()
+    assert item.person_cccd == other.cccd and item.review == "open"
+    assert "chờ cán bộ duyệt" in item.reason
+    # The same finding again is not a change: a run refreshes an identity it confirms.
+    same = Owner.objects.filter(identity_status="verified").exclude(pk=owner.pk).order_by("pk").first()
+    assert SyncItem.objects.get(run=run, vessel__owner=same, vessel=same.vessels.first()).review == ""

@@ -210,6 +210,15 @@ def link_owners(linker, owners: list[Owner]) -> dict[int, Outcome]:
     return out
 
 
+def _replaces_a_resolved_identity(owner: Owner, outcome: Outcome) -> bool:
+    """A run's outcome that would put another person in place of a verified / matched identity. (One that no
+    longer finds the person, after the registry or the extract changed, withdraws the identity to review:
+    nobody is assigned, and the review's decision goes through the second officer's approval.)"""
+    if owner.identity_status not in ("verified", "matched") or not owner.verified_cccd:
+        return False
+    return outcome.status in ("verified", "matched") and outcome.person_cccd != owner.verified_cccd
+
+
 def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dict[int, Outcome],
                  lease_seconds: float = DEFAULT_LEASE) -> SyncRun:
     """Write one chunk's results and the run's progress atomically, if the lease is still ours."""
@@ -235,6 +244,15 @@ def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dic
             elif owner.pk in decided:
                 item.status, item.person_cccd = owner.identity_status, owner.verified_cccd
                 item.reason = "giữ quyết định của cán bộ"
+            elif _replaces_a_resolved_identity(owner, outcomes[owner.pk]):
+                # Two-person rule: an identity already verified or matched is replaced only with a second
+                # officer's approval. The run keeps it and puts its finding in the review queue, whose
+                # decisions go through that approval (sync.identity_changes).
+                oc = outcomes[owner.pk]
+                item.status, item.person_cccd, item.score, item.candidates = (
+                    oc.status, oc.person_cccd, oc.score, oc.candidates)
+                item.reason = f"{oc.reason}; khác danh tính đã xác thực, giữ nguyên và chờ cán bộ duyệt"
+                item.review = ReviewState.OPEN if oc.candidates else ""
             else:
                 oc = outcomes[owner.pk]
                 item.status, item.person_cccd, item.score, item.reason, item.candidates = (
