@@ -9,7 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from lienthong.workdays import WorkCalendar
 
 
-class DaySwap(models.Model):
+class CalendarDay(models.Model):
+    """A date the calendar treats apart from the Labour Code's, with the decision that says so."""
+
+    date = models.DateField(_("date"), unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=300, help_text=_("The decision or announcement, with its number and date."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class DaySwap(CalendarDay):
     """One day of a swap the government announced (e.g. Fri 2 May 2025 off, worked on Sat 26 Apr 2025): a row
     for the day taken off and a row for the make-up day, both naming the announcement."""
 
@@ -17,19 +33,11 @@ class DaySwap(models.Model):
         WORKING = "working", _("make-up working day")
         OFF = "off", _("day off in exchange")
 
-    date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    source = models.CharField(_("source"), max_length=300, help_text=_("The decision or announcement, with its number and date."))
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    class Meta:
-        ordering = ["-date"]
+    class Meta(CalendarDay.Meta):
         verbose_name = _("day swap")
         verbose_name_plural = _("day swaps")
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
 
     def clean(self) -> None:
         # Against the Labour Code's calendar alone: a make-up day is one that would be off, a swapped day off one
@@ -46,7 +54,7 @@ class DaySwap(models.Model):
             raise ValidationError({"date": _("This day is already a day off.")})
 
 
-class DayOff(models.Model):
+class DayOff(CalendarDay):
     """An extra day the offices close, decided outside the yearly swaps (the government, the province, a storm)."""
 
     class Kind(models.TextChoices):
@@ -55,14 +63,9 @@ class DayOff(models.Model):
         DISASTER = "disaster", _("natural disaster or emergency")
         OTHER = "other", _("other")
 
-    date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    source = models.CharField(_("source"), max_length=300, help_text=_("The decision or announcement, with its number and date."))
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    class Meta:
-        ordering = ["-date"]
+    class Meta(CalendarDay.Meta):
         verbose_name = _("extra day off")
         verbose_name_plural = _("extra days off")
 
