@@ -121,7 +121,7 @@ def test_a_failed_write_says_how_many_rows_were_read_and_none_saved(client_for, 
 
 def test_a_running_import_is_not_shown_as_counts(client_for, fisheries_user):
     html = _report(client_for(fisheries_user), status="running")
-    assert "Lần nhập này chưa xong" in html and 'data-testid="rows-total"' not in html
+    assert "đã bị gián đoạn và không có gì được lưu" in html and 'data-testid="rows-total"' not in html
 
 
 def test_done_and_partial_reports_count_in_vietnamese_format_and_list_warnings(client_for, fisheries_user):

@@ -84,6 +84,13 @@ def test_the_page_shows_the_rows_read_while_the_worker_runs_then_reloads_for_the
     RegistryImport.objects.filter(pk=record.pk).update(rows_read=600)
     box = client.get(f"/nhap-du-lieu/{record.pk}/tien-do/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in box and 'data-read="600"' in box and "Đang ghi các dòng vào sổ đăng ký" in box
+    # The page's status badge follows the import (it said "waiting" while the rows were being read).
+    RegistryImport.objects.filter(pk=record.pk).update(status="queued")
+    page = client.get(f"/nhap-du-lieu/{record.pk}/").content.decode()
+    assert 'data-status="queued"' in page
+    RegistryImport.objects.filter(pk=record.pk).update(status="running")
+    box = client.get(f"/nhap-du-lieu/{record.pk}/tien-do/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="import-status"' in box and 'hx-swap-oob="true"' in box and 'data-status="running"' in box
     RegistryImport.objects.filter(pk=record.pk).update(status="done")
     ended = client.get(f"/nhap-du-lieu/{record.pk}/tien-do/", HTTP_HX_REQUEST="true")
     assert ended.status_code == 204 and ended["HX-Refresh"] == "true"

@@ -240,7 +240,7 @@ def import_progress(request, pk: int):
     fail_abandoned_imports()
     run = get_object_or_404(RegistryImport.objects.defer("errors", "warnings", "mapping"), pk=pk)
     if run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):  # (no problems are stored before the end)
-        return render(request, "fleet/_import_progress.html", {"run": run, "report": import_report(run)})
+        return render(request, "fleet/_import_progress.html", {"run": run, "report": import_report(run), "oob": True})
     response = HttpResponse(status=204)
     response["HX-Refresh"] = "true"
     return response
