@@ -37,6 +37,13 @@ def msg(msgid: str, **params) -> Message:
     return Message(msgid, params)
 
 
+def in_site_language(text) -> str:
+    """A label for a coded summary's parameter, in the site's language as the stored summary is (a choice's
+    display, a worklist's title): `in_site_language(item.get_state_display)` or a lazy string."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text() if callable(text) else text)
+
+
 def summary_text(event) -> str:
     """An event's summary in the active language (events written with a Message), else as stored."""
     coded = (event.detail or {}).get("summary_msg") if isinstance(event.detail, dict) else None

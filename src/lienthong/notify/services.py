@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lienthong.accounts import audit
 from lienthong.notify.message import Notification, Notifier, NotifyError, NotifyRejected
@@ -58,7 +59,7 @@ def send(request_or_user, *, to: list[str], subject: str, body: str, ref: str = 
                                      created_by=user if getattr(user, "is_authenticated", False) else None)
     deliver(message, adapter)
     audit.record(request_or_user, "create", object_type="notification", object_id=message.pk,
-                 summary=f"Gửi thông báo: {subject}"[:200],
+                 summary=audit.msg(gettext_noop("Sent a notification: %(subject)s"), subject=subject[:180]),
                  detail={"ref": ref, "recipients": list(to), "channel": message.channel, "status": message.status,
                          "error": message.last_error})
     return message
@@ -94,8 +95,8 @@ def retry_failed(adapter: Notifier | None = None, limit: int = 50, ref: str | No
         deliver(message, adapter)
         done.append(message)
         audit.record(None, "update", object_type="notification", object_id=message.pk,
-                     summary=f"Gửi lại thông báo: {message.status}", detail={"attempts": message.attempts,
-                                                                          "error": message.last_error})
+                     summary=audit.msg(gettext_noop("Sent a notification again: %(status)s"), status=message.status),
+                     detail={"attempts": message.attempts, "error": message.last_error})
         if message.status != MessageStatus.SENT:
             break
     return done

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lienthong.accounts import audit
 from lienthong.fleet.models import Owner, Vessel, VesselChange
@@ -142,7 +143,8 @@ def _apply_review(request_or_user, item: SyncItem, owner: Owner, action: str, cc
                                                cccd=cccd, status=owner.identity_status, sync_item=item,
                                                previous=previous)
     audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
-                 summary=f"Xét duyệt danh tính chủ tàu {item.vessel.registration_number}: {action}",
+                 summary=audit.msg(gettext_noop("Owner identity review %(reg)s: %(action)s"), reg=item.vessel.registration_number,
+                                   action=action),
                  detail={"action": action, "cccd": cccd, "status": owner.identity_status, "sync_item": item.pk,
                          "proposed": item.person_cccd, "decision": decision.pk, "previous": previous})
     return decision
@@ -204,7 +206,8 @@ def _apply_undo(request_or_user, decision: IdentityDecision, owner: Owner, user,
     decision.save(update_fields=["undone_at", "undone_by"])
     reg = decision.sync_item.vessel.registration_number
     audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk,
-                 summary=f"Hoàn tác quyết định xét duyệt chủ tàu {reg}: {decision.action}",
+                 summary=audit.msg(gettext_noop("Undid the review decision on owner %(reg)s: %(action)s"), reg=reg,
+                                   action=decision.action),
                  detail={"undo": decision.pk, "action": decision.action, "cccd": decision.cccd,
                          "decided_by": decision.user.username if decision.user else "",
                          "decided_at": decision.at.isoformat(), "undone_state": after, "restored": prev,
@@ -308,7 +311,7 @@ def build_worklists(request_or_user, *, deadline_days: int = 14, today: date | N
             made.append(wl)
         if made:
             audit.record(request_or_user, "create", object_type="worklist", object_id=made[0].pk,
-                         summary=f"Lập {len(made)} danh sách gửi xã và công an",
+                         summary=audit.msg(gettext_noop("Made %(n)s worklists for communes and police"), n=len(made)),
                          detail={"worklists": [w.pk for w in made], "items": sum(len(v) for v in groups.values())})
     return made
 
@@ -407,7 +410,8 @@ def answer_item(request_or_user, item: WorklistItem, cccd: str = "", name: str =
         new_status = owner.identity_status if owner else "no_data"
         _record_in_history(item, user, old_status, new_status, item.answer_result, note)
         audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk if owner else "",
-                     summary=f"Trả lời danh sách xác minh, tàu {item.vessel.registration_number}: {item.get_state_display()}",
+                     summary=audit.msg(gettext_noop("Worklist answer, vessel %(reg)s: %(state)s"),
+                                       reg=item.vessel.registration_number, state=audit.in_site_language(item.get_state_display)),
                      detail={"worklist_item": item.pk, "via": via, "outcome": item.outcome, "cccd": cccd,
                              "cccd_typed": typed if repair else None, "result": item.result_code, "note": note})
     return item
@@ -497,7 +501,8 @@ def _report_outcome(request_or_user, item: WorklistItem, outcome: str, note: str
                                             outcome=outcome, note=note)
         _record_in_history(item, user, status, status, item.answer_result, note)
         audit.record(request_or_user, "update", object_type="owner", object_id=owner.pk if owner else "",
-                     summary=f"Trả lời danh sách xác minh, tàu {item.vessel.registration_number}: {item.answer_result}",
+                     summary=audit.msg(gettext_noop("Worklist answer, vessel %(reg)s: %(state)s"),
+                                       reg=item.vessel.registration_number, state=audit.in_site_language(lambda: item.answer_result)),
                      detail={"worklist_item": item.pk, "via": via, "outcome": outcome, "result": item.result_code,
                              "note": note})
     return item
@@ -545,8 +550,10 @@ def remind(request_or_user, worklist: Worklist) -> Message:
     message = notify.send(request_or_user, to=to, subject=subject, body=body, ref=f"worklist:{worklist.pk}")
     mark_reminded(message)
     audit.record(request_or_user, "update", object_type="worklist", object_id=worklist.pk,
-                 summary=f"Nhắc hạn danh sách {worklist.get_kind_display()} {worklist.commune_code or 'tỉnh'}: "
-                         f"{message.get_status_display()}",
+                 summary=audit.msg(gettext_noop("Deadline reminder, worklist %(kind)s %(area)s: %(status)s"),
+                                   kind=audit.in_site_language(worklist.get_kind_display),
+                                   area=worklist.commune_code or audit.in_site_language(gettext_lazy("the province")),
+                                   status=audit.in_site_language(message.get_status_display)),
                  detail={"message": message.pk, "recipients": to, "status": message.status, "error": message.last_error})
     return message
 
@@ -600,5 +607,5 @@ def build_export(request_or_user) -> Export | None:
         ExportLine.objects.bulk_create([ExportLine(export=export, vessel=v, registration_number=v.registration_number,
                                                    cccd=c, full_name=n) for v, c, n in lines], batch_size=2000)
         audit.record(request_or_user, "export", object_type="sync_export", object_id=export.pk,
-                     summary=f"Xuất cập nhật VNFishbase: {len(lines)} tàu", detail={"rows": len(lines)})
+                     summary=audit.msg(gettext_noop("VNFishbase update exported: %(n)s vessels"), n=len(lines)), detail={"rows": len(lines)})
     return export

@@ -82,7 +82,8 @@ def runs(request):
             messages.error(request, str(exc))
             return redirect("sync-runs")
         audit.record(request, "create", object_type="sync_run", object_id=run.pk,
-                     summary=f"Bắt đầu đợt đối soát {run.pk}: {run.total} tàu", detail={"filters": run.filters})
+                     summary=audit.msg(gettext_noop("Started sync run %(run)s: %(n)s vessels"), run=run.pk, n=run.total),
+                     detail={"filters": run.filters})
         return redirect("sync-run", pk=run.pk)
     from lienthong.fleet.models import Vessel
     from lienthong.geo.units import commune_name
@@ -120,7 +121,8 @@ def run_control(request, pk, op):
     done = engine.pause(run) if op == "pause" else engine.resume(run)
     if done:
         audit.record(request, "update", object_type="sync_run", object_id=run.pk,
-                     summary=f"{'Tạm dừng' if op == 'pause' else 'Tiếp tục'} đợt đối soát {run.pk}")
+                     summary=audit.msg(gettext_noop("Paused sync run %(run)s") if op == "pause"
+                                       else gettext_noop("Resumed sync run %(run)s"), run=run.pk))
     run.refresh_from_db()
     if request.headers.get("HX-Request"):
         return render(request, "sync/_progress.html", {"run": run})
@@ -151,7 +153,8 @@ def review(request):
     if items and not any(i.item.pk == current for i in items):
         current = items[0].item.pk
     if items:
-        audit.record(request, "view", object_type="review_queue", summary=f"Xem hàng xét duyệt ({len(items)} đề xuất)",
+        audit.record(request, "view", object_type="review_queue",
+                     summary=audit.msg(gettext_noop("Viewed the review queue (%(n)s proposals)"), n=len(items)),
                      detail={"owners": [i.item.owner_id for i in items], "page": page.number})
     decided = None
     if (pk := whole_number(request.GET.get("decided"))) is not None:
@@ -263,7 +266,7 @@ def worklists(request):
 def _worklist_for(request, pk) -> Worklist:
     wl = get_object_or_404(Worklist, pk=pk)
     if not Worklist.objects.visible_to(request.user).filter(pk=pk).exists():
-        audit.record(request, "denied", object_type="worklist", object_id=pk, summary="Danh sách ngoài phạm vi")
+        audit.record(request, "denied", object_type="worklist", object_id=pk, summary=audit.msg(gettext_noop("Worklist outside the officer's area")))
         raise PermissionDenied
     return wl
 
@@ -278,7 +281,9 @@ def worklist(request, pk):
         it.pending = it.owner_id in pending
         it.message = capfirst(answer_message(it)) if it.result_code else it.answer_result
         it.level = {messages.ERROR: "error", messages.WARNING: "warning"}.get(_RESULT_LEVEL.get(it.result_code), "")
-    audit.record(request, "view", object_type="worklist", object_id=wl.pk, summary=f"Xem danh sách {files.worklist_title(wl)}",
+    audit.record(request, "view", object_type="worklist", object_id=wl.pk,
+                 summary=audit.msg(gettext_noop("Viewed worklist %(title)s"),
+                                   title=audit.in_site_language(lambda: files.worklist_title(wl))),
                  detail={"items": len(items)})
     return render(request, "sync/worklist.html", {
         "wl": wl, "items": items, "title": files.worklist_title(wl), "today": timezone.localdate(),
@@ -370,7 +375,8 @@ def upload(request, pk):
         if item.answer_cccd_typed:
             repaired.append(_("%(file)s, row %(row)s (%(reg)s): the leading zero Excel dropped was restored "
                               "(%(typed)s → %(cccd)s)") % {**where, "typed": item.answer_cccd_typed, "cccd": item.answer_cccd})
-    audit.record(request, "import", object_type="worklist", object_id=wl.pk, summary=f"Tải lên trả lời: {f.name}",
+    audit.record(request, "import", object_type="worklist", object_id=wl.pk,
+                 summary=audit.msg(gettext_noop("Uploaded answers: %(file)s"), file=f.name),
                  detail={"answered": answered, "resolved": resolved, "reported": reported, "problems": problems[:50]})
     unmatched = answered - resolved - reported
     level = messages.SUCCESS if not problems and not unmatched else messages.WARNING
@@ -393,7 +399,9 @@ def worklist_file(request, pk, fmt):
         raise Http404
     wl = _worklist_for(request, pk)
     name = f"danh-sach-{wl.kind}-{wl.commune_code or 'tinh'}-{wl.pk}"
-    audit.record(request, "export", object_type="worklist", object_id=wl.pk, summary=f"Tải {fmt} danh sách {files.worklist_title(wl)}")
+    audit.record(request, "export", object_type="worklist", object_id=wl.pk,
+                 summary=audit.msg(gettext_noop("Downloaded worklist %(title)s as %(fmt)s"), fmt=fmt,
+                                   title=audit.in_site_language(lambda: files.worklist_title(wl))))
     if fmt == "xlsx":
         resp = HttpResponse(files.worklist_xlsx(wl),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -465,7 +473,8 @@ def worklists_zip(request):
         return redirect("sync-worklists")
     data = files.worklists_zip(worklists)
     audit.record(request, "export", object_type="worklist", object_id=worklists[0].pk,
-                 summary=f"Tải gộp {len(worklists)} danh sách (zip)", detail={"worklists": [w.pk for w in worklists]})
+                 summary=audit.msg(gettext_noop("Downloaded %(n)s worklists in one zip"), n=len(worklists)),
+                 detail={"worklists": [w.pk for w in worklists]})
     resp = HttpResponse(data, content_type="application/zip")
     resp["Content-Disposition"] = f'attachment; filename="danh-sach-xac-minh-{timezone.localdate():%Y%m%d}.zip"'
     return resp
@@ -490,7 +499,8 @@ def export_file(request, pk, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     export = get_object_or_404(Export, pk=pk)
-    audit.record(request, "export", object_type="sync_export", object_id=export.pk, summary=f"Tải bản xuất {export.pk} ({fmt})")
+    audit.record(request, "export", object_type="sync_export", object_id=export.pk,
+                 summary=audit.msg(gettext_noop("Downloaded export %(id)s (%(fmt)s)"), id=export.pk, fmt=fmt))
     name = f"vnfishbase-cap-nhat-{export.pk}-{export.created_at:%Y%m%d}"
     if fmt == "xlsx":
         resp = HttpResponse(files.export_xlsx(export),
