@@ -233,3 +233,22 @@ def test_sixty_concurrent_guesses_from_sixty_addresses_check_at_most_the_vessels
     settings.OWNER_PROOF_VESSEL_TRIES = 5
     _concurrent_guesses(ports, [f"192.0.2.{i}" for i in range(60)])
     assert _checked_wrong() == 5
+
+
+def test_an_owner_the_registry_holds_no_id_number_for_declares_with_a_code(ports, vessel, population, owner_phone):
+    """Such an owner could not pre-declare at all (there was nothing to type): the code to the phone on record is
+    the proof."""
+    vessel.owner.id_number = vessel.owner.raw_id_number = vessel.owner.verified_cccd = ""
+    vessel.owner.save()
+    owner = Client(REMOTE_ADDR="198.51.100.40")
+    html = owner.post("/cang/khai-bao/", _form(ports, owner_cccd="")).content.decode()
+    assert Trip.objects.count() == 0 and 'data-testid="send-code"' in html
+    assert "Sổ đăng ký chưa có số định danh của chủ tàu này" in html
+    owner.post("/cang/khai-bao/", {**_form(ports, owner_cccd=""), "send_code": "1"})
+    code = re.search(r": (\d{6})\.", OutboxEntry.objects.get().body).group(1)
+    done = owner.post("/cang/khai-bao/", _form(ports, owner_cccd="", owner_code=code))
+    assert done.status_code == 302 and Trip.objects.get().status == TripStatus.DECLARED
+    # Without the code, any CCCD typed for it is still a wrong one (nothing to match).
+    Trip.objects.all().delete()
+    with pytest.raises(PortError):
+        _declare(ports, "198.51.100.41", RIGHT)

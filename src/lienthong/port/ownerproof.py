@@ -62,6 +62,12 @@ def owner_cccd_matches(vessel: Vessel, owner_cccd: str) -> bool:
     return bool(owner and given and given in {owner.verified_cccd, owner.id_number})
 
 
+def owner_id_on_record(vessel: Vessel) -> bool:
+    """The registry holds an ID number for the owner (verified or as recorded) that a declarant can type."""
+    owner = vessel.owner
+    return bool(owner and (owner.verified_cccd or owner.id_number))
+
+
 def _local_time(when) -> str:
     return timezone.localtime(when).strftime("%H:%M %d/%m/%Y")
 
@@ -85,6 +91,11 @@ def prove(vessel: Vessel | None, owner_cccd: str, owner_code: str = "", request=
                      offer_code=vessel is not None)
     if vessel is None:
         return Proof(False, not_found())  # the address's try stays counted: probing numbers costs tries
+    if not owner_id_on_record(vessel):
+        # Nothing to type: the owner proves the declaration with the code to the phone on record instead.
+        ratelimit.give_back(ADDRESS_BUCKET, subject, by_address)  # nothing was compared
+        return Proof(False, _("The registry holds no ID number for this vessel's owner: have a one-time code sent "
+                              "to the owner's phone on record."), offer_code=True)
     reg = vessel.registration_number
     by_vessel = ratelimit.take(VESSEL_BUCKET, reg, limit=settings.OWNER_PROOF_VESSEL_TRIES, window=window)
     if not by_vessel.allowed:
@@ -103,7 +114,8 @@ def prove(vessel: Vessel | None, owner_cccd: str, owner_code: str = "", request=
 
 def _prove_with_code(vessel: Vessel, owner_cccd: str, owner_code: str, request) -> Proof:
     """The code proves the owner's phone; the CCCD is then checked whatever the CCCD limits (a stranger without
-    the code learns nothing from it). Each submission uses one try of every live code of the vessel, and one of
+    the code learns nothing from it), unless the registry holds none for the owner: then the code alone
+    proves it. Each submission uses one try of every live code of the vessel, and one of
     the address's code tries (their own count: a neighbour's CCCD guesses on a shared address do not stop it)."""
     subject = ratelimit.client_subject(request)
     limit = settings.OWNER_CODE_TRIES
@@ -116,7 +128,7 @@ def _prove_with_code(vessel: Vessel, owner_cccd: str, owner_code: str, request) 
         record(request, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
                summary=msg(CODE_DENIED, reg=vessel.registration_number))
         return Proof(False, _("The one-time code is wrong or has expired"), offer_code=True)
-    if not owner_cccd_matches(vessel, owner_cccd):
+    if owner_id_on_record(vessel) and not owner_cccd_matches(vessel, owner_cccd):
         record(request, AuditAction.DENIED, object_type="vessel", object_id=vessel.registration_number,
                summary=msg(PROOF_DENIED))
         return Proof(False, not_found(), offer_code=True)
