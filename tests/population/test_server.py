@@ -1,6 +1,8 @@
 """The reference server speaks the documented contract (docs/population-api.md): raw HTTP."""
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -122,6 +124,8 @@ def test_server_log_has_no_personal_data(serve):
         post(s, "/v1/search", {"full_name": "Nguyễn Văn An"})
     log = s.log.read_text()
     assert "POST /v1/verify 200" in log and "POST /v1/verify 503" in log  # it does log requests
+    # Request ids are random hex, which may hold "1980" by chance (it did once in 3,500 runs).
+    log = re.sub(r"id=[0-9a-f-]+", "id=…", log)
     for secret in ("089080000001", "Nguyễn", "Nguyen", "1980", "An Phú"):
         assert secret not in log
 
