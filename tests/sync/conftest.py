@@ -67,3 +67,26 @@ def population_serve_port(demo_files, tmp_path_factory):
     proc.terminate()
     proc.wait(20)
     out.close()
+
+
+@pytest.fixture
+def listed(synced, fisheries_user):
+    """Three verified owners of Phú Quốc reset to not_found and listed; (worklist, owners with .truth)."""
+    from lienthong.fleet.models import Owner
+    from lienthong.geo.address import resolve
+    from lienthong.sync import actions
+    from lienthong.sync.models import Worklist
+
+    owners = [o for o in Owner.objects.filter(identity_status="verified").exclude(raw_address="").order_by("pk")
+              if resolve(o.raw_address).commune_code == "31078"][:3]
+    assert len(owners) == 3
+    for o in owners:
+        o.truth = o.verified_cccd
+    Owner.objects.filter(pk__in=[o.pk for o in owners]).update(identity_status="not_found", verified_cccd="")
+    actions.build_worklists(fisheries_user, deadline_days=7)
+    return Worklist.objects.get(kind="commune", commune_code="31078"), owners
+
+
+def worklist_item(wl, owner):
+    """The first item of the worklist about this owner."""
+    return wl.items.filter(owner=owner).order_by("id").first()

@@ -17,26 +17,9 @@ from lienthong.population.models import Citizen
 from lienthong.sync import actions, identity_changes
 from lienthong.sync.models import IdentityChange, WorkItemState, Worklist, WorklistItem
 
+from .conftest import worklist_item as _item
+
 UNKNOWN = "091" + "0" * 9  # well-formed, held by nobody in the extract
-
-
-@pytest.fixture
-def listed(synced, fisheries_user):
-    """Three verified owners of Phú Quốc reset to not_found and listed; (worklist, owners with .truth)."""
-    from lienthong.geo.address import resolve
-
-    owners = [o for o in Owner.objects.filter(identity_status="verified").exclude(raw_address="").order_by("pk")
-              if resolve(o.raw_address).commune_code == "31078"][:3]
-    assert len(owners) == 3
-    for o in owners:
-        o.truth = o.verified_cccd
-    Owner.objects.filter(pk__in=[o.pk for o in owners]).update(identity_status="not_found", verified_cccd="")
-    actions.build_worklists(fisheries_user, deadline_days=7)
-    return Worklist.objects.get(kind="commune", commune_code="31078"), owners
-
-
-def _item(wl, owner):
-    return wl.items.filter(owner=owner).order_by("id").first()
 
 
 def _stranger(*owners) -> Citizen:

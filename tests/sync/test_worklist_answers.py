@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.http import HttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from lienthong.accounts.models import AuditEvent
-from lienthong.fleet.models import Owner, VesselChange
+from lienthong.fleet.models import VesselChange
 from lienthong.population.models import Citizen
 from lienthong.sync import actions, dashboard, files
-from lienthong.sync.models import IdentityDecision, WorkItemState, Worklist, WorklistItem
+from lienthong.sync.models import IdentityDecision, WorkItemState, WorklistItem
+
+from .conftest import worklist_item as _item
 
 PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD
 
@@ -22,25 +23,6 @@ PASSWORD = "mat-khau-thu-nghiem-2025"  # tests/conftest.py PASSWORD
 def _client(client, user):
     assert client.login(username=user.username, password=PASSWORD)
     return client
-
-
-@pytest.fixture
-def listed(synced, fisheries_user):
-    """Three verified owners of Phú Quốc reset to not_found and listed; (worklist, owners with .truth)."""
-    from lienthong.geo.address import resolve
-
-    owners = [o for o in Owner.objects.filter(identity_status="verified").exclude(raw_address="").order_by("pk")
-              if resolve(o.raw_address).commune_code == "31078"][:3]
-    assert len(owners) == 3
-    for o in owners:
-        o.truth = o.verified_cccd
-    Owner.objects.filter(pk__in=[o.pk for o in owners]).update(identity_status="not_found", verified_cccd="")
-    actions.build_worklists(fisheries_user, deadline_days=7)
-    return Worklist.objects.get(kind="commune", commune_code="31078"), owners
-
-
-def _item(wl, owner):
-    return wl.items.filter(owner=owner).order_by("id").first()
 
 
 def _messages(response) -> list[tuple[str, str]]:
