@@ -35,7 +35,9 @@ from django.utils import timezone
 
 from lienthong.fleet.classes import LENGTH_CLASSES
 from lienthong.fleet.models import Owner, Vessel
+from lienthong.fleet.owner_identity import LINKED
 from lienthong.search.indexing import reindex_owners
+from lienthong.sync.identity_changes import is_resolved
 from lienthong.sync.linking import LocalLinker, Outcome, OwnerFacts, RemoteLinker, no_data_reason
 from lienthong.sync.models import IdentityDecision, ItemState, ReviewState, RunStatus, SourceKind, SyncItem, SyncRun
 
@@ -214,9 +216,7 @@ def _replaces_a_resolved_identity(owner: Owner, outcome: Outcome) -> bool:
     """A run's outcome that would put another person in place of a verified / matched identity. (One that no
     longer finds the person, after the registry or the extract changed, withdraws the identity to review:
     nobody is assigned, and the review's decision goes through the second officer's approval.)"""
-    if owner.identity_status not in ("verified", "matched") or not owner.verified_cccd:
-        return False
-    return outcome.status in ("verified", "matched") and outcome.person_cccd != owner.verified_cccd
+    return is_resolved(owner) and outcome.status in LINKED and outcome.person_cccd != owner.verified_cccd
 
 
 def commit_chunk(run_id: int, worker_id: str, item_ids: list[int], outcomes: dict[int, Outcome],
