@@ -178,22 +178,6 @@ def test_codes_sent_for_a_vessel_are_limited_and_need_a_phone(settings, ports, v
     assert AuditEvent.objects.filter(action="denied", detail__rate_limit="owner-code-sent").count() == 1
 
 
-@pytest.fixture
-def empties_the_audit_log_after():
-    """A transactional test's teardown truncates every table, which the audit log refuses while it holds events:
-    afterwards, as the table owner would, lift the triggers, empty the log, put them back."""
-    yield
-    from lienthong.accounts import triggers
-
-    with connection.cursor() as cursor:
-        for statement in triggers.drop_statements(connection.vendor):
-            cursor.execute(statement)
-        for table in triggers.TABLES:
-            cursor.execute(f"DELETE FROM {table}")
-        for statement in triggers.create_statements(connection.vendor):
-            cursor.execute(statement)
-
-
 def _concurrent_guesses(ports, addresses: list[str]) -> None:
     barrier = threading.Barrier(len(addresses))
     errors: list[BaseException] = []

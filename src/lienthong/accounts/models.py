@@ -14,10 +14,12 @@ class Role(models.TextChoices):
     COMMUNE = "commune", _("Commune officer")
     POLICE = "police", _("Police officer")
     VIEWER = "viewer", _("Read-only viewer")
+    CENTRE = "centre", _("One-stop centre officer")
+    VOLUNTEER = "volunteer", _("Youth volunteer")
 
 
 # Roles whose reach is limited to the communes listed in their AreaScope rows.
-SCOPED_ROLES = frozenset({Role.COMMUNE, Role.POLICE})
+SCOPED_ROLES = frozenset({Role.COMMUNE, Role.POLICE, Role.CENTRE})
 
 
 class User(AbstractUser):

@@ -19,6 +19,8 @@ REGISTRY_WRITE_ROLES = frozenset({Role.ADMIN, Role.FISHERIES})
 PROVINCE_ROLES = frozenset({Role.ADMIN, Role.FISHERIES})
 # Roles of the port desk (port officers see only the ports they are assigned to).
 PORT_ROLES = frozenset({Role.ADMIN, Role.FISHERIES, Role.PORT})
+# Roles that handle administrative dossiers at a one-stop centre (area-scoped ones: their communes' centres).
+DOSSIER_ROLES = frozenset({Role.ADMIN, Role.CENTRE, Role.COMMUNE, Role.FISHERIES})
 # Which worklists an area-scoped officer answers: communes answer the commune lists, police the police lists.
 WORKLIST_KIND_OF_ROLE = {Role.COMMUNE: "commune", Role.POLICE: "police"}
 
@@ -41,6 +43,14 @@ def can_write_registry(user) -> bool:
 
 def can_read_audit(user) -> bool:
     return _has_role(user, {Role.ADMIN})
+
+
+def can_handle_dossiers(user) -> bool:
+    return _has_role(user, DOSSIER_ROLES)
+
+
+def is_volunteer(user) -> bool:
+    return _signed_in(user) and user.role == Role.VOLUNTEER and not user.is_superuser
 
 
 def is_province(user) -> bool:
@@ -118,3 +128,20 @@ def visible_identity_changes(qs: QuerySet, user) -> QuerySet:
     if not _signed_in(user) or user.role not in WORKLIST_KIND_OF_ROLE:
         return qs.none()
     return qs.filter(kind=WORKLIST_KIND_OF_ROLE[user.role], commune_code__in=user.commune_codes())
+
+
+def visible_dossiers(qs: QuerySet, user) -> QuerySet:
+    """Administrative dossiers: administrators see all; centre and commune officers those received by the
+    agencies of their communes; fisheries officers those of the procedures the vessel registry serves; a youth
+    volunteer only those they helped a citizen submit; nobody else any."""
+    if not _signed_in(user):
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    if user.role in (Role.CENTRE, Role.COMMUNE):
+        return qs.filter(agency__commune_code__in=user.commune_codes())
+    if user.role == Role.FISHERIES:
+        return qs.filter(procedure__prefill="vessel")
+    if user.role == Role.VOLUNTEER:
+        return qs.filter(helped_by=user)
+    return qs.none()

@@ -48,3 +48,61 @@ class DaySwapAdmin(AuditedCalendarAdmin):
 @admin.register(DayOff)
 class DayOffAdmin(AuditedCalendarAdmin):
     object_type = "day_off"
+
+
+# --- the catalogue and the dossiers ----------------------------------------------------------------
+from .models import Agency, Dossier, DossierStep, Procedure, ProcedureComponent  # noqa: E402
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "commune_code", "active")
+    list_filter = ("level", "active")
+    search_fields = ("code", "name")
+
+
+class ProcedureComponentInline(admin.TabularInline):
+    model = ProcedureComponent
+    extra = 0
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "field", "level", "processing_days", "processing_hours", "online_level", "active")
+    list_filter = ("level", "online_level", "field", "active")
+    search_fields = ("code", "national_code", "name")
+    filter_horizontal = ("agencies",)
+    inlines = [ProcedureComponentInline]
+
+
+class DossierStepInline(admin.TabularInline):
+    model = DossierStep
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_state", "to_state", "actor_name", "department", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    """Read-only: dossiers change only through their steps (lifecycle), which audit themselves."""
+
+    list_display = ("code", "procedure", "state", "channel", "received_at", "due_at")
+    list_filter = ("state", "channel", "agency")
+    search_fields = ("code", "portal_code")
+    inlines = [DossierStepInline]
+
+    def get_queryset(self, request):
+        return Dossier.objects.visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -11,7 +11,8 @@ class OnestopConfig(AppConfig):
     def ready(self) -> None:
         from lienthong.accounts.audit import register_object_types
 
-        register_object_types({"day_swap": _("day swap"), "day_off": _("extra day off")})
+        register_object_types({"day_swap": _("day swap"), "day_off": _("extra day off"), "dossier": _("dossier"),
+                                "procedure": _("procedure")})
         checks.register(check_office_hours)
 
 
