@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("cang/", include("lienthong.port.urls")),
     path("doi-soat/", include("lienthong.sync.urls")),
+    path("mot-cua/", include("lienthong.onestop.urls")),
+    path("dich-vu-cong/", include("lienthong.onestop.public.urls")),
     path("", include("lienthong.web.urls")),
     path("", include("lienthong.accounts.urls")),
     path("", include("lienthong.search.urls")),

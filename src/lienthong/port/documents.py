@@ -11,27 +11,12 @@ from fpdf.fonts import FontFace
 
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.printing import fonts
+from lienthong.printing.official import draw_qr
 
 from .numbers import vi_number
 from .signing import sign_pdf
 
 _STATUS_VI = {"passed": "Đạt", "failed": "Không đạt", "not_applicable": "Không áp dụng"}
-
-
-def _qr(pdf, text: str, x: float, y: float, size: float) -> None:
-    """The QR code drawn as vector squares (segno gives the module matrix; no image library needed)."""
-    import segno
-
-    qr = segno.make(text, error="m", micro=False)
-    matrix = list(qr.matrix)
-    border = 2
-    n = len(matrix) + 2 * border
-    cell = size / n
-    pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                pdf.rect(x + (c + border) * cell, y + (r + border) * cell, cell, cell, style="F")
 
 
 def _crew_table(pdf, trip) -> None:
@@ -95,7 +80,7 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
         pdf.cell(48, 6.5, label)
         pdf.set_font(fonts.FAMILY, "B", 10)
         pdf.multi_cell(85, 6.5, str(value), new_x="LMARGIN", new_y="NEXT")
-    _qr(pdf, verify_url, 150, top, 42)
+    draw_qr(pdf, verify_url, 150, top, 42)
     pdf.set_xy(146, top + 43)
     pdf.set_font(fonts.FAMILY, "", 7)
     pdf.multi_cell(50, 3.5, "Quét mã để kiểm tra giấy xác nhận và chữ ký số", align="C")

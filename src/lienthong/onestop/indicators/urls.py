@@ -1,0 +1,2 @@
+"""Decision 766 indicators: /mot-cua/chi-so/."""
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""public pages of the one-stop centre."""
