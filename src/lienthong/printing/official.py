@@ -12,6 +12,8 @@ from fpdf import FPDF
 
 from . import fonts
 
+# Millimetres, portrait (ISO 216). Given as sizes: fpdf2 2.8.5 warns on every "A5" (its A5 was fixed then).
+PAGE_SIZES = {"A4": (210, 297), "A5": (148, 210)}
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
@@ -39,7 +41,7 @@ class OfficialDocument(FPDF):
     """An A4 or A5 portrait page with the Vietnamese fonts registered and numbered pages ("Trang 1/2")."""
 
     def __init__(self, page_format: str = "A4", *, title: str = "", author: str = "", numbered: bool = True):
-        super().__init__(format=page_format, unit="mm")
+        super().__init__(format=PAGE_SIZES[page_format], unit="mm")
         fonts.register(self)
         self.numbered = numbered
         margin = 12 if page_format == "A5" else 20
