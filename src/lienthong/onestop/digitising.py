@@ -38,7 +38,8 @@ from .errors import DossierError
 from .models import Dossier, DossierComponent
 
 __all__ = ["attach_scan", "claim_component", "digitise_component", "run_pending_digitisations", "requeue_abandoned",
-           "text_terms", "components_with_text", "dossiers_with_text", "search_text", "TextHit", "STALE_AFTER"]
+           "text_terms", "components_with_text", "dossiers_with_text", "search_text", "snippet_words", "TextHit", "open_scan",
+           "STALE_AFTER"]
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ AUDIT_TEXT = {
     "attach": gettext_noop("Scan of %(component)s attached to dossier %(code)s"),
     "done": gettext_noop("%(component)s of dossier %(code)s digitised: %(pages)s page(s) read"),
     "failed": gettext_noop("OCR of %(component)s of dossier %(code)s failed"),
+    "open": gettext_noop("Scan of %(component)s of dossier %(code)s opened"),
 }
 
 
@@ -222,7 +224,12 @@ def dossiers_with_text(user, query: str) -> QuerySet[Dossier]:
 class TextHit:
     dossier: Dossier
     component: DossierComponent
-    snippet: str  # the words around the first term found, as read (with diacritics)
+    words: tuple[tuple[str, bool], ...]  # the words around the first term found, as read, each with "holds a term"
+
+    @property
+    def snippet(self) -> str:
+        """The words as one line, "…" where words were left out."""
+        return " ".join(word for word, _ in self.words)
 
 
 def search_text(by, query: str, *, limit: int = 50) -> list[TextHit]:
@@ -234,19 +241,37 @@ def search_text(by, query: str, *, limit: int = 50) -> list[TextHit]:
         return []
     components = (components_with_text(user, query).select_related("dossier", "dossier__procedure")
                   .order_by("-dossier__created_at", "-dossier_id", "pk")[:limit])
-    hits = [TextHit(c.dossier, c, snippet(c.ocr_text, terms)) for c in components]
+    hits = [TextHit(c.dossier, c, snippet_words(c.ocr_text, terms)) for c in components]
     if getattr(user, "is_authenticated", False):
         record(by, AuditAction.SEARCH, object_type="dossier", summary=query[:255],
                detail={"q": query[:500], "results": len(hits), "in": "scanned text"})
     return hits
 
 
-def snippet(text: str, terms: list[str]) -> str:
-    """The words of `text` around the first word holding a term, with "…" where words were left out."""
+def snippet_words(text: str, terms: list[str]) -> tuple[tuple[str, bool], ...]:
+    """The words of `text` around the first word holding a term, each with whether it holds one (for <mark>), and
+    ("…", False) where words were left out."""
     words = text.split()
-    folded = [fold(w) for w in words]
-    at = next((i for i, w in enumerate(folded) if any(t in w for t in terms)), None)
-    if at is None:  # a term spanning words ("kg 912" typed as one): the start of the text
-        at = 0
+    found = [any(t in fold(w) for t in terms) for w in words]
+    at = found.index(True) if True in found else 0  # a term spanning words ("kg 912" typed as one): the start
     start, end = max(0, at - SNIPPET_WORDS[0]), min(len(words), at + SNIPPET_WORDS[1] + 1)
-    return ("… " if start else "") + " ".join(words[start:end]) + (" …" if end < len(words) else "")
+    shown = list(zip(words[start:end], found[start:end]))
+    return tuple(([("…", False)] if start else []) + shown + ([("…", False)] if end < len(words) else []))
+
+
+# --- the scan itself -----------------------------------------------------------------------------------------------
+def open_scan(by, component_id: int, *, searchable: bool = False) -> tuple[DossierComponent, bytes]:
+    """The stored scan (or its searchable copy) of a component of a dossier `by` may see, audited as a view of the
+    dossier; DossierError "not_found" when there is none to see (not visible, no such component, no such file)."""
+    user = _user(by)
+    component = (DossierComponent.objects.select_related("dossier")
+                 .filter(pk=component_id, dossier__in=Dossier.objects.visible_to(user)).first())
+    field = None if component is None else (component.searchable_file if searchable else component.file)
+    if not field:
+        raise DossierError("not_found")
+    with field.open("rb") as f:
+        data = f.read()
+    record(by, AuditAction.VIEW, object_type="dossier", object_id=component.dossier.code,
+           summary=msg(AUDIT_TEXT["open"], component=component.name, code=component.dossier.code),
+           detail={"action": "open_scan", "component": component.pk, "searchable": searchable})
+    return component, data

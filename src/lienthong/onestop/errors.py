@@ -13,6 +13,7 @@ MESSAGES = {
     "date_not_later": _("The new appointment must be later than the present one."),
     "needs_consent": _("The citizen's consent is needed when a volunteer submits for them."),
     "needs_assignee": _("Choose the officer or department to hand the dossier to."),
+    "not_found": _("There is no such file, or you may not see it."),
     # A scan refused at intake (onestop.digitising; the codes are lienthong.digitise's with "scan_" before them).
     "scan_empty": _("%(file)s: the file is empty."),
     "scan_too_large": _("%(file)s: the file is larger than the %(limit_mb)s MB allowed."),
