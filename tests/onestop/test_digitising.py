@@ -150,6 +150,19 @@ def test_without_tesseract_the_component_is_kept_and_marked_ocr_not_available(do
         f"Nhận dạng chữ Giấy chứng nhận đăng ký tàu cá của hồ sơ {dossier.code} không thành công", "ocr_unavailable")
 
 
+def test_once_tesseract_is_installed_the_components_it_missed_are_read(dossier, centre_officer):
+    component = digitising.attach_scan(dossier.components.first(), centre_officer, data=scans.png(), file_name="a.png")
+    assert digitising.run_pending_digitisations(tesseract="/nonexistent/tesseract") == 1
+    assert digitising.retry_when_available(force=True, tesseract="/nonexistent/tesseract") == 0  # still missing
+
+    assert digitising.retry_when_available(force=True) == 1  # the machine's tesseract-ocr and -vie
+    assert digitising.run_pending_digitisations() == 1
+
+    component.refresh_from_db()
+    assert (component.ocr_state, component.ocr_error, component.ocr_message) == (DONE, "", "")
+    assert "Nguyễn Văn Ánh" in component.ocr_text
+
+
 def test_a_component_left_running_by_a_dead_worker_is_read_again(dossier, centre_officer):
     component = digitising.attach_scan(dossier.components.first(), centre_officer, data=scans.png(), file_name="a.png")
     # Claimed by a process of this host that no longer exists (pid 4194304 is above Linux's pid_max).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import string
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,7 +38,7 @@ from lienthong.identity.text import fold
 from .errors import DossierError
 from .models import Dossier, DossierComponent
 
-__all__ = ["attach_scan", "claim_component", "digitise_component", "run_pending_digitisations", "requeue_abandoned",
+__all__ = ["attach_scan", "claim_component", "retry_when_available", "digitise_component", "run_pending_digitisations", "requeue_abandoned",
            "text_terms", "components_with_text", "dossiers_with_text", "search_text", "snippet_words", "TextHit", "open_scan",
            "STALE_AFTER"]
 
@@ -119,6 +120,28 @@ def requeue_abandoned() -> int:
     return back
 
 
+RETRY_UNAVAILABLE_EVERY = 60.0  # seconds between checks whether OCR has become available
+_last_availability_check = [-RETRY_UNAVAILABLE_EVERY]
+
+
+def retry_when_available(*, force: bool = False, **ocr_options) -> int:
+    """Components that failed only because OCR was not available (tesseract or its Vietnamese model not installed)
+    go back to pending once it is; returns how many. Checked at most every RETRY_UNAVAILABLE_EVERY seconds, and
+    only while such components exist."""
+    now = time.monotonic()
+    if not force and now - _last_availability_check[0] < RETRY_UNAVAILABLE_EVERY:
+        return 0
+    _last_availability_check[0] = now
+    waiting = DossierComponent.objects.filter(ocr_state=OCR.FAILED, ocr_error=digitise.errors.OCR_UNAVAILABLE)
+    if not waiting.exists():
+        return 0
+    try:
+        digitise.check_ocr(ocr_options.get("languages", digitise.LANGUAGES), tesseract=ocr_options.get("tesseract", "tesseract"))
+    except digitise.DigitiseError:
+        return 0
+    return waiting.update(ocr_state=OCR.PENDING, ocr_error="", ocr_message="", ocr_finished_at=None)
+
+
 def claim_component() -> DossierComponent | None:
     """The oldest pending component, now running in this process; None when none waits. The UPDATE is conditional
     on it still being pending, so of two workers only one gets it."""
@@ -181,6 +204,7 @@ def digitise_component(component: DossierComponent, *, languages=digitise.LANGUA
 def run_pending_digitisations(limit: int | None = None, **ocr_options) -> int:
     """Digitise pending components one after another until none waits (or `limit` were run); returns how many. The
     worker calls it between its other jobs (OnestopConfig.run_background_jobs); tests call it in-process."""
+    retry_when_available(**{k: v for k, v in ocr_options.items() if k in ("languages", "tesseract")})
     done = 0
     while limit is None or done < limit:
         component = claim_component()
