@@ -36,6 +36,18 @@ def test_the_search_page_without_a_query_explains_itself_and_logs_nothing(read_d
     assert not AuditEvent.objects.filter(action="search").exists()
 
 
+@pytest.mark.parametrize("role", ["viewer", "volunteer", "police"])
+def test_roles_that_do_not_handle_dossiers_are_refused_the_search_page(read_dossiers, make_user, client_for, role):
+    user = make_user(f"u_{role}", role)
+
+    page = client_for(user).get(SEARCH, {"q": "nguyen"})
+
+    assert page.status_code == 403
+    denied = AuditEvent.objects.get(action="denied", username=f"u_{role}")
+    assert denied.summary == "Trang một cửa /mot-cua/ho-so/tim-theo-noi-dung/"
+    assert not AuditEvent.objects.filter(action="search").exists()
+
+
 def test_nothing_found_says_so(read_dossiers, centre_officer, client_for):
     page = client_for(centre_officer).get(SEARCH, {"q": "tran thi thuy"})
 

@@ -3,10 +3,15 @@ its searchable copy as PDF. Thin: scope, audit and the search itself are onestop
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
+from lienthong.accounts.audit import msg, record
+from lienthong.accounts.models import AuditAction
+from lienthong.accounts.scopes import can_handle_dossiers
 from lienthong.identity.text import nfc
 
 from .. import digitising
@@ -18,6 +23,10 @@ RESULTS_LIMIT = 50
 @login_required
 @require_GET
 def text_search(request):
+    if not can_handle_dossiers(request.user):  # officers of the dossier roles; a volunteer or a viewer has no use for it
+        record(request, AuditAction.DENIED, object_type="dossier",
+               summary=msg(gettext_noop("One-stop page %(path)s"), path=request.path))
+        raise PermissionDenied
     q = nfc(request.GET.get("q", ""))[:200]
     hits = digitising.search_text(request, q, limit=RESULTS_LIMIT + 1) if q else []
     # The query is "text_q" in the context: base.html fills the header's vessel search box with "q".
