@@ -15,6 +15,13 @@ class OnestopConfig(AppConfig):
                                 "procedure": _("procedure")})
         checks.register(check_office_hours)
 
+    def run_background_jobs(self, limit: int | None = 1) -> int:
+        """The job worker's step for this app (sync.worker.run_app_jobs finds it here): OCR of up to `limit`
+        scanned components waiting for it; returns how many were read."""
+        from .digitising import run_pending_digitisations
+
+        return run_pending_digitisations(limit)
+
 
 def check_office_hours(app_configs=None, **kwargs):
     """A mistyped LIENTHONG_OFFICE_HOURS stops the start, not the first due date computed."""

@@ -13,6 +13,15 @@ MESSAGES = {
     "date_not_later": _("The new appointment must be later than the present one."),
     "needs_consent": _("The citizen's consent is needed when a volunteer submits for them."),
     "needs_assignee": _("Choose the officer or department to hand the dossier to."),
+    "not_found": _("There is no such file, or you may not see it."),
+    # A scan refused at intake (onestop.digitising; the codes are lienthong.digitise's with "scan_" before them).
+    "scan_empty": _("%(file)s: the file is empty."),
+    "scan_too_large": _("%(file)s: the file is larger than the %(limit_mb)s MB allowed."),
+    "scan_unsupported_type": _("%(file)s: not a PDF, JPEG, PNG or TIFF file (its content does not match)."),
+    "scan_corrupt": _("%(file)s: the file is damaged and cannot be read."),
+    "scan_encrypted": _("%(file)s: the PDF is protected by a password; hand in a copy without one."),
+    "scan_too_many_pages": _("%(file)s: more pages than the %(limit_pages)s allowed."),
+    "scan_too_many_pixels": _("%(file)s: a page is too large to read; scan it at a lower resolution."),
 }
 
 

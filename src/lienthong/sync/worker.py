@@ -1,4 +1,5 @@
-"""The job worker: claims queued registry imports (fleet.importer.jobs) and sync runs, and processes them.
+"""The job worker: claims queued registry imports (fleet.importer.jobs), other apps' jobs (run_app_jobs: the
+one-stop centre's OCR of scanned components) and sync runs, and processes them.
 
 One worker for every background job: each kind keeps its job in its own record (a RegistryImport "queued", a
 SyncRun with a lease), claimed by a conditional UPDATE so two workers never take the same one. Imports come
@@ -48,6 +49,20 @@ def run_imports(limit: int | None = 1) -> int:
     return run_queued_imports(limit)
 
 
+def run_app_jobs(limit: int | None = 1) -> int:
+    """The other apps' background steps: each installed app whose AppConfig has `run_background_jobs(limit)` (the
+    one-stop centre's OCR of scanned components) runs up to `limit` jobs; returns how many were run. Found through
+    Django's app registry: those apps sit beside sync in the layers, and the worker imports none of them."""
+    from django.apps import apps
+
+    done = 0
+    for config in apps.get_app_configs():
+        step = getattr(config, "run_background_jobs", None)
+        if step is not None:
+            done += step(limit)
+    return done
+
+
 def fail_abandoned() -> None:
     """At the worker's start: an import its killed predecessor was running is marked failed (nothing of it was
     saved: its rows are written in one transaction)."""
@@ -95,7 +110,7 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
     while not stop.is_set():
         run = None
         try:
-            if run_imports(1):
+            if run_imports(1) or run_app_jobs(1):
                 touched += 1
                 continue
             run = engine.claim_run(wid, lease)

@@ -128,6 +128,7 @@ class DossierComponent(models.Model):
     class OcrState(models.TextChoices):
         NONE = "", _("not digitised")
         PENDING = "pending", _("waiting for OCR")
+        RUNNING = "running", _("OCR running")
         DONE = "done", _("digitised")
         FAILED = "failed", _("OCR failed")
 
@@ -150,11 +151,21 @@ class DossierComponent(models.Model):
     ocr_folded = models.TextField(blank=True)  # without diacritics, lower case: the search column
     pages = models.PositiveSmallIntegerField(_("pages"), default=0)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # Digitisation (onestop.digitising): `file` is the scan as a PDF (as handed in, or the image wrapped losslessly);
+    # `searchable_file` the same pages with Tesseract's text layer. The background worker claims a pending
+    # component (ocr_claimed_by: host, pid and start of its process) and records a failure's code and message.
+    searchable_file = models.FileField(_("searchable copy"), upload_to="dossiers/%Y/%m/", blank=True, max_length=300)
+    ocr_claimed_by = models.CharField(max_length=120, blank=True)
+    ocr_claimed_at = models.DateTimeField(null=True, blank=True)
+    ocr_finished_at = models.DateTimeField(_("OCR finished"), null=True, blank=True)
+    ocr_error = models.CharField(_("OCR error"), max_length=30, blank=True)  # a lienthong.digitise error code
+    ocr_message = models.CharField(_("OCR message"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["dossier", "id"]
         verbose_name = _("received component")
         verbose_name_plural = _("received components")
+        indexes = [models.Index(fields=["ocr_state"], name="onestop_component_ocr_state")]
 
     def __str__(self) -> str:
         return self.name
