@@ -200,6 +200,8 @@ def test_dashboard_page_scoped_and_live(december, pinned, client_for, centre_off
     html = r.content.decode()
     assert 'data-testid="score"' in html and "49,85" in html and "Yếu" in html
     assert 'hx-trigger="every 60s"' in html
+    # The satisfaction group has no rating nor complaint yet: "no data", not 0.
+    assert html.count("chưa có dữ liệu") >= 4 and 'data-testid="group-satisfaction"' in html
     assert 'href="/mot-cua/ho-so/?from=2026-12-01&amp;to=2026-12-31&amp;timeliness=late"' in html
     assert "Phú Quốc" not in html
     one = client_for(centre_officer).get(url, {"ky": "2026-12", "agency": "000.00.06.H56"}).content.decode()
@@ -231,3 +233,31 @@ def test_excel_export_reads_back_with_numbers(december, pinned, client_for, cent
     event = AuditEvent.objects.filter(action="export", object_type="indicators").get()
     assert event.username == "quantri"
     assert client_for(centre_officer).get(reverse("onestop:indicators-export"), {"ky": "2026-12"}).status_code == 200
+
+
+# --- the citizen's rating ---------------------------------------------------------------------------------------
+def test_citizen_rates_a_finished_dossier_once_and_it_counts(december, centre, marriage, centre_officer, applicant,
+                                                            client, pinned):
+    url = reverse("public:rate")
+    assert url == "/dich-vu-cong/danh-gia/"
+    d = december[5]
+    page = client.get(url, {"ma": d.code})
+    assert page.status_code == 200 and f'value="{d.code}"' in page.content.decode()
+    form = {"code": d.code, "cccd": applicant.cccd, "reception": "5", "handling": "4", "comment": "Nhanh, chu đáo"}
+    r = client.post(url, form)
+    assert r.status_code == 200 and b'data-testid="rate-thanks"' in r.content
+    r = client.post(url, {**form, "handling": "2"})  # a second rating replaces the first
+    assert Rating.objects.filter(dossier=d).count() == 1 and Rating.objects.get(dossier=d).handling == 2
+    assert AuditEvent.objects.filter(object_type="dossier", object_id=d.code, username="anonymous").count() == 2
+    card = compute.compute(centre_officer, DEC, NOW).agencies[0]
+    assert (_m(card, "ratings").numerator, _m(card, "ratings").denominator) == (0, 1)
+    # A wrong ID number and an unknown code get the same answer; an unfinished dossier cannot be rated yet.
+    wrong = client.post(url, {**form, "cccd": "091085009999"})
+    unknown = client.post(url, {**form, "code": "000.00.06.H56-261201-9999"})
+    assert wrong.status_code == unknown.status_code == 400
+    assert "Không có hồ sơ nào có mã và số định danh này" in wrong.content.decode()
+    open_one = _dossier(centre_officer, centre, marriage, applicant, at="2026-12-15T08:00:00")
+    r = client.post(url, {**form, "code": open_one.code})
+    assert r.status_code == 400 and not Rating.objects.filter(dossier=open_one).exists()
+    bad = client.post(url, {**form, "reception": "7"})
+    assert bad.status_code == 400

@@ -34,7 +34,7 @@ def points_bars(rows: list[tuple[str, float | None, float, str]], *, width: int 
         parts.append(f'<rect x="{label_w}" y="{y}" width="{track}" height="{bar_h}" class="ind-track"/>')
         if value is None:
             parts.append(f'<text x="{label_w + 6}" y="{text_y}" class="chart-value ind-nodata">'
-                         f'{escape(_("no data"))}</text>')
+                         f'{escape(_("no data yet"))}</text>')
             continue
         w = round(track * min(1.0, value / maximum)) if maximum else 0
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" class="chart-bar {escape(css)}"/>')

@@ -10,15 +10,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
+from lienthong.accounts.ratelimit import limit_public
 from lienthong.workdays import VN_TZ
 
-from . import compute, excel
+from ..errors import DossierError
+from . import compute, excel, feedback
 from .charts import points_bars
 from .compute import Period, Scorecard
+from .forms import RatingForm
 
 
 def _allowed(request) -> None:
@@ -82,3 +85,22 @@ def export(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="chi-so-766-{report.period.value}.xlsx"'
     return response
+
+
+# --- public: the citizen rates a finished dossier ----------------------------------------------------------
+@limit_public
+@require_http_methods(["GET", "POST"])
+def rate(request):
+    done = False
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        if form.is_valid():
+            try:
+                feedback.rate(request, **form.cleaned_data)
+                done = True
+            except DossierError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    else:
+        form = RatingForm(initial={"code": request.GET.get("ma", "")})
+    return render(request, "onestop/indicators/rate.html", {"form": form, "done": done},
+                  status=400 if request.method == "POST" and not done else 200)
