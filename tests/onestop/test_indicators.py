@@ -104,6 +104,8 @@ def test_no_data_is_not_zero(december, centre_officer):
     empty = compute.compute(centre_officer, Period("month", 2026, 10), NOW).agencies[0]
     assert _m(empty, "on_time").points is None and _m(empty, "online_dossiers").ratio is None
     assert empty.available == 6 and empty.earned == 6.0  # only the procedure catalogue speaks (1 of 1 online)
+    # A score on 6 points of 100, but no rating band: fewer than 50 points have data.
+    assert (empty.score, empty.band, empty.too_little_data) == (100.0, "", True)
 
 
 def test_satisfaction_from_ratings_and_complaints(december, centre, centre_officer):
@@ -209,6 +211,8 @@ def test_dashboard_page_scoped_and_live(december, pinned, client_for, centre_off
     assert 'href="/mot-cua/ho-so/?agency=000.00.06.H56&amp;from=2026-12-01&amp;to=2026-12-31&amp;channel=2">2</a>' in one
     partial = client_for(centre_officer).get(url, {"ky": "2026-12"}, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and b"<html" not in partial.content and b'data-testid="score"' in partial.content
+    commune = client_for(centre_officer).get(url, {"ky": "2026-12", "commune": RACH_GIA}).content.decode()
+    assert 'href="/mot-cua/ho-so/?commune=30742&amp;from=2026-12-01&amp;to=2026-12-31&amp;timeliness=late"' in commune
     assert client_for(viewer_user).get(url).status_code == 403
 
 

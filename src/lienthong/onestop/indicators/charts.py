@@ -14,8 +14,8 @@ def _fit(label: str, room: float, char_w: float = 7.2) -> str:
     return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
 
-def points_bars(rows: list[tuple[str, float | None, float, str]], *, width: int = 520, bar_h: int = 20,
-                label_w: int = 190, title: str = "") -> SafeString:
+def points_bars(rows: list[tuple[str, float | None, float, str]], *, width: int = 460, bar_h: int = 20,
+                label_w: int = 170, title: str = "") -> SafeString:
     """One bar per (label, value or None, maximum, css class): a track as long as the maximum, filled to the value."""
     if not rows:
         return mark_safe("")

@@ -14,7 +14,8 @@ neither as earned nor as available. The total is then shown both ways, never as 
 
 - ``earned / available`` (e.g. 48.5 / 71): what the data can say;
 - ``score`` = earned / available × 100, the figure the rating band is read from, marked *provisional* while
-  ``available`` < 100.
+  ``available`` < 100; no band at all while fewer than ``min_available_for_band`` points (data file: 50) have
+  data — a centre measured on 6 points of 100 gets a score, not a rating.
 
 Rescaling rather than counting the missing points as lost: most missing data is missing for every centre alike
 (no system in the province records procedure publication yet), and a score out of 100 that drops for data nobody
@@ -210,6 +211,7 @@ class Scorecard:
     groups: list[Group]
     commune_code: str = ""
     bands: list[dict] = field(default_factory=list)
+    min_available_for_band: float = 0
 
     @property
     def earned(self) -> float:
@@ -229,8 +231,12 @@ class Scorecard:
         return self.available < 100
 
     @property
+    def too_little_data(self) -> bool:
+        return self.available < self.min_available_for_band
+
+    @property
     def band(self) -> str:
-        if self.score is None:
+        if self.score is None or self.too_little_data:
             return ""
         for b in sorted(self.bands, key=lambda b: -b["min"]):
             if self.score >= b["min"]:
@@ -383,7 +389,8 @@ def scorecard(counts: dict[str, int], *, level: str, key: str, name: str, period
                 m.no_source = True
             measures.append(m)
         groups.append(Group(g["key"], g["name"], g["points"], measures))
-    return Scorecard(level, key, name, groups, commune_code=commune_code, bands=rules["bands"])
+    return Scorecard(level, key, name, groups, commune_code=commune_code, bands=rules["bands"],
+                     min_available_for_band=rules.get("min_available_for_band", 0))
 
 
 def late_link(card: Scorecard, period: Period) -> str:

@@ -28,6 +28,8 @@ RATIO_FORMAT = "0.00%"
 def band_text(card: Scorecard) -> str:
     if card.score is None:
         return NO_DATA
+    if card.too_little_data:
+        return "Chưa đủ dữ liệu để xếp loại"
     return f"{card.band} (tạm tính)" if card.provisional else card.band
 
 

@@ -49,22 +49,24 @@ def dashboard(request):
     _allowed(request)
     report, today = _report(request)
     focus = report.scope
-    wanted = request.GET.get("agency", "")
+    wanted, commune = request.GET.get("agency", ""), request.GET.get("commune", "")
     if wanted:
         focus = next((a for a in report.agencies if a.key == wanted), report.scope)
+    elif commune:
+        focus = next((c for c in report.communes if c.key == commune), report.scope)
     cls = band_class(focus)
     group_chart = points_bars([(g.name, g.points, g.max_points, cls) for g in focus.groups],
                               title=_("Points of each group"))
     rows = report.communes if len(report.communes) > 1 else report.agencies
     compare_chart = points_bars([(c.name, c.score, 100, band_class(c)) for c in rows],
-                                title=_("Score out of 100"), label_w=230) if len(rows) > 1 else ""
+                                title=_("Score out of 100"), label_w=190) if len(rows) > 1 else ""
     context = {
         "report": report, "period": report.period, "focus": focus, "focus_class": cls,
         "late_link": compute.late_link(focus, report.period), "group_chart": group_chart,
         "compare_chart": compare_chart, "compare_rows": rows,
         "communes": [(c, band_class(c)) for c in report.communes],
         "agencies": [(a, band_class(a)) for a in report.agencies],
-        "choices": report.period.choices(today), "agency": wanted,
+        "choices": report.period.choices(today), "agency": wanted, "commune": commune if focus.level == "commune" else "",
         "province": len(report.communes) > 1,
     }
     template = "onestop/indicators/_board.html" if request.headers.get("HX-Request") else "onestop/indicators/dashboard.html"
