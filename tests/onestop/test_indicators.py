@@ -213,6 +213,9 @@ def test_dashboard_page_scoped_and_live(december, pinned, client_for, centre_off
     assert partial.status_code == 200 and b"<html" not in partial.content and b'data-testid="score"' in partial.content
     commune = client_for(centre_officer).get(url, {"ky": "2026-12", "commune": RACH_GIA}).content.decode()
     assert 'href="/mot-cua/ho-so/?commune=30742&amp;from=2026-12-01&amp;to=2026-12-31&amp;timeliness=late"' in commune
+    # October: nothing but the catalogue (6 points of 100): no big "100", no band.
+    october = client_for(centre_officer).get(url, {"ky": "2026-10"}).content.decode()
+    assert 'data-testid="score">chưa đủ dữ liệu để xếp loại<' in october and 'data-testid="band"' not in october
     assert client_for(viewer_user).get(url).status_code == 403
 
 

@@ -9,6 +9,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 
+TOO_LITTLE = "too-little"  # the css of a row that has a score but too little data for a rating: no bar drawn
+
+
 def _fit(label: str, room: float, char_w: float = 7.2) -> str:
     most = max(4, int(room // char_w))
     return label if len(label) <= most else label[: most - 1].rstrip() + "…"
@@ -16,7 +19,8 @@ def _fit(label: str, room: float, char_w: float = 7.2) -> str:
 
 def points_bars(rows: list[tuple[str, float | None, float, str]], *, width: int = 460, bar_h: int = 20,
                 label_w: int = 170, title: str = "") -> SafeString:
-    """One bar per (label, value or None, maximum, css class): a track as long as the maximum, filled to the value."""
+    """One bar per (label, value or None, maximum, css class): a track as long as the maximum, filled to the value;
+    None draws no bar and says "no data yet" (or, with the css TOO_LITTLE, "too little data to rate")."""
     if not rows:
         return mark_safe("")
     gap = 8
@@ -33,8 +37,8 @@ def points_bars(rows: list[tuple[str, float | None, float, str]], *, width: int 
                      f'<title>{escape(label)}</title>{escape(_fit(label, label_w - 8))}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{track}" height="{bar_h}" class="ind-track"/>')
         if value is None:
-            parts.append(f'<text x="{label_w + 6}" y="{text_y}" class="chart-value ind-nodata">'
-                         f'{escape(_("no data yet"))}</text>')
+            note = _("too little data to rate") if css == TOO_LITTLE else _("no data yet")
+            parts.append(f'<text x="{label_w + 6}" y="{text_y}" class="chart-value ind-nodata">{escape(note)}</text>')
             continue
         w = round(track * min(1.0, value / maximum)) if maximum else 0
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" class="chart-bar {escape(css)}"/>')

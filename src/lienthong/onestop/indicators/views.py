@@ -19,7 +19,7 @@ from lienthong.workdays import VN_TZ
 
 from ..errors import DossierError
 from . import compute, excel, feedback
-from .charts import points_bars
+from .charts import TOO_LITTLE, points_bars
 from .compute import Period, Scorecard
 from .forms import RatingForm
 
@@ -58,7 +58,8 @@ def dashboard(request):
     group_chart = points_bars([(g.name, g.points, g.max_points, cls) for g in focus.groups],
                               title=_("Points of each group"))
     rows = report.communes if len(report.communes) > 1 else report.agencies
-    compare_chart = points_bars([(c.name, c.score, 100, band_class(c)) for c in rows],
+    compare_chart = points_bars([(c.name, None, 100, TOO_LITTLE) if c.too_little_data else (c.name, c.score, 100, band_class(c))
+                                 for c in rows],
                                 title=_("Score out of 100"), label_w=190) if len(rows) > 1 else ""
     context = {
         "report": report, "period": report.period, "focus": focus, "focus_class": cls,
