@@ -8,7 +8,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-
 TOO_LITTLE = "too-little"  # the css of a row that has a score but too little data for a rating: no bar drawn
 
 
