@@ -268,3 +268,37 @@ def test_citizen_rates_a_finished_dossier_once_and_it_counts(december, centre, m
     assert r.status_code == 400 and not Rating.objects.filter(dossier=open_one).exists()
     bad = client.post(url, {**form, "reception": "7"})
     assert bad.status_code == 400
+
+
+def test_each_link_lists_exactly_the_dossiers_counted(december, centre, other_centre, marriage, make_user, applicant,
+                                                      admin_user):
+    """desk_filter (the rules the desk's list applies to a link's parameters) gives as many rows as the figure."""
+    from django.http import QueryDict
+
+    from lienthong.onestop.models import Dossier
+
+    pq = make_user("tn_phuquoc", "centre", communes=(PHU_QUOC,))
+    _dossier(pq, other_centre, marriage, applicant)
+    _dossier(pq, other_centre, marriage, applicant, at="2026-11-30T10:00:00")  # November: outside every link
+    report = compute.compute(admin_user, DEC, NOW)
+    checked = 0
+    for card in [report.scope, *report.communes, *report.agencies]:
+        for g in card.groups:
+            for m in g.measures:
+                for link, expected in ((m.numerator_link, m.numerator), (m.denominator_link, m.denominator)):
+                    if not link:
+                        continue
+                    params = QueryDict(urlsplit(link).query)
+                    got = compute.desk_filter(Dossier.objects.visible_to(admin_user), params, NOW).count()
+                    assert got == expected, (card.name, m.key, link)
+                    checked += 1
+        late = compute.desk_filter(Dossier.objects.visible_to(admin_user),
+                                   QueryDict(urlsplit(compute.late_link(card, DEC)).query), NOW).count()
+        on_time = _m(card, "on_time")
+        assert late == on_time.denominator - on_time.numerator
+    assert checked == 5 * 6 * 2  # five cards (scope, 2 communes, 2 centres), six linked measures, both ends
+    # early and on time separately add up to the numerator (the day rule of timeliness.of).
+    base = QueryDict("agency=000.00.06.H56&from=2026-12-01&to=2026-12-31")
+    early = compute.desk_filter(Dossier.objects.all(), QueryDict(base.urlencode() + "&timeliness=early"), NOW).count()
+    in_time = compute.desk_filter(Dossier.objects.all(), QueryDict(base.urlencode() + "&timeliness=on_time"), NOW).count()
+    assert (early, in_time) == (7, 0)

@@ -336,6 +336,65 @@ def _link(base: dict, **extra) -> str:
     return f"{desk_url()}?{urlencode(params)}"
 
 
+def _day(text: str):
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def desk_filter(qs, params, now: datetime):
+    """The dossiers a desk link names: the same rules as the counts above, so a list opened from a figure has
+    exactly that many rows. `params`: a QueryDict (or a dict of lists). The desk's list page may call this for the
+    parameters it does not define itself:
+
+    agency (agency code), commune (2025 commune code), from / to (received date, yyyy-mm-dd, inclusive, Việt Nam
+    time), state (repeatable), channel, timeliness (repeatable: early, on_time, late — evaluated at `now`),
+    digitised=1, reused=1, portal=known|current.
+    """
+    get = params.getlist if hasattr(params, "getlist") else (lambda k: list(params.get(k, [])))
+    one = lambda k: (get(k) or [""])[0]  # noqa: E731
+    if one("agency"):
+        qs = qs.filter(agency__code=one("agency"))
+    if one("commune"):
+        qs = qs.filter(agency__commune_code=one("commune"))
+    start, end = _day(one("from")), _day(one("to"))
+    if start:
+        qs = qs.filter(received_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=VN_TZ))
+    if end:
+        qs = qs.filter(received_at__lt=datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=VN_TZ))
+    states = [int(s) for s in get("state") if s.isdigit()]
+    if states:
+        qs = qs.filter(state__in=states)
+    if one("channel").isdigit():
+        qs = qs.filter(channel=int(one("channel")))
+    verdicts = set(get("timeliness")) & {timeliness.EARLY, timeliness.ON_TIME, timeliness.LATE}
+    if verdicts:
+        late = timeliness.late_q(now)
+        finished_early = Q(state__in=timeliness.FINISHED, finished_at__isnull=False, due_at__isnull=False) & ~late
+        rules = {timeliness.LATE: late,
+                 # early / on time need the day comparison of timeliness.of: done in Python on the few candidates.
+                 timeliness.EARLY: finished_early, timeliness.ON_TIME: Q(state__in=COUNTED_STATES, due_at__isnull=False) & ~late}
+        candidate = Q()
+        for v in verdicts:
+            candidate |= rules[v]
+        qs = qs.filter(candidate)
+        if verdicts != {timeliness.EARLY, timeliness.ON_TIME, timeliness.LATE} and verdicts - {timeliness.LATE}:
+            keep = [d.pk for d in qs.only("pk", "state", "due_at", "finished_at") if timeliness.of(d, now) in verdicts]
+            qs = qs.filter(pk__in=keep)
+    if one("digitised") == "1":
+        qs = qs.filter(Exists(DossierComponent.objects.filter(dossier=OuterRef("pk")))).exclude(
+            Exists(DossierComponent.objects.filter(dossier=OuterRef("pk"), digitised=False, held_by_state="")))
+    if one("reused") == "1":
+        qs = qs.filter(Exists(DossierComponent.objects.filter(dossier=OuterRef("pk")).exclude(held_by_state="")))
+    if one("portal") in ("known", "current"):
+        qs = qs.filter(Exists(PortalOutbox.objects.filter(dossier=OuterRef("pk"), kind=PortalOutbox.Kind.CREATE,
+                                                          sent_at__isnull=False)))
+        if one("portal") == "current":
+            qs = qs.exclude(Exists(PortalOutbox.objects.filter(dossier=OuterRef("pk"), sent_at__isnull=True)))
+    return qs
+
+
 # --- the report ---------------------------------------------------------------------------------------------
 @dataclass
 class Report:
