@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onestop', '0003_dossier_core'),
+        ('onestop', '0004_component_digitising'),
     ]
 
     operations = [
