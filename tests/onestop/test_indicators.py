@@ -302,3 +302,16 @@ def test_each_link_lists_exactly_the_dossiers_counted(december, centre, other_ce
     early = compute.desk_filter(Dossier.objects.all(), QueryDict(base.urlencode() + "&timeliness=early"), NOW).count()
     in_time = compute.desk_filter(Dossier.objects.all(), QueryDict(base.urlencode() + "&timeliness=on_time"), NOW).count()
     assert (early, in_time) == (7, 0)
+
+
+def test_rating_page_is_rate_limited_per_address(settings, december, applicant):
+    """Guessing code and ID number pairs is slowed like every public page: past the submissions' limit, HTTP 429."""
+    from django.test import Client
+
+    settings.PUBLIC_POST_LIMIT = 3
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    url = reverse("public:rate")
+    form = {"code": december[0].code, "reception": "5", "handling": "5"}
+    codes = [client.post(url, {**form, "cccd": f"09108500{n:04d}"}).status_code for n in range(4)]
+    assert codes == [400, 400, 400, 429]
+    assert not Rating.objects.exists()
