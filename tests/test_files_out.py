@@ -128,7 +128,21 @@ def _link_result(ctx, client):
     return [("result.csv", path.read_bytes())]
 
 
+def _indicators_xlsx(ctx, client):
+    """Agencies whose names and codes are formula-like text, in the Decision 766 workbook."""
+    from lienthong.accounts.models import User
+    from lienthong.onestop.indicators import compute, excel
+    from lienthong.onestop.models import Agency
+
+    for i, p in enumerate(PAYLOADS):
+        Agency.objects.create(code=p, name=p, commune_code="31078" if i % 2 else "30742")
+    admin = User.objects.create_user("quantri_chiso", role="admin")
+    period = compute.Period("month", 2026, 12)
+    return [("chi-so-766.xlsx", excel.workbook(compute.compute(admin, period, period.end)))]
+
+
 WRITERS = {
+    "indicators_xlsx": ("onestop/indicators/excel.py", _indicators_xlsx),
     "worklist_xlsx": ("sync/files.py", _worklist_xlsx),
     "worklists_zip": ("sync/files.py", _worklists_zip),
     "export_xlsx": ("sync/files.py", _export_xlsx),

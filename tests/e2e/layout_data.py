@@ -109,4 +109,7 @@ if __name__ == "__main__":
     sync_campaign()
     trips()
     lockouts_and_a_running_import()
+    import onestop_data  # noqa: E402 - beside this script: the one-stop centres' dossiers for the indicators page
+
+    onestop_data.indicators()
     Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(samples()))

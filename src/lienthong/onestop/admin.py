@@ -106,3 +106,50 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- what citizens think: ratings (read-only, given by citizens) and complaints (recorded by officers) -------
+from .models import Complaint, Rating  # noqa: E402
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    """Read-only: a rating is the citizen's, given on the public page after the result."""
+
+    list_display = ("dossier", "reception", "handling", "at")
+    list_filter = ("reception", "handling", "dossier__agency")
+    date_hierarchy = "at"
+    search_fields = ("dossier__code",)
+    readonly_fields = ("dossier", "reception", "handling", "comment", "at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(dossier__in=Dossier.objects.visible_to(request.user))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    """Complaints and recommendations as received (satisfaction group of Decision 766); each save audited."""
+
+    list_display = ("agency", "dossier", "received_at", "due_at", "answered_at", "dissatisfied")
+    list_filter = ("agency", "dissatisfied")
+    date_hierarchy = "received_at"
+    raw_id_fields = ("dossier",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record(request, AuditAction.UPDATE if change else AuditAction.CREATE, object_type="complaint",
+               object_id=obj.pk, summary=msg(gettext_noop("Complaint %(pk)s recorded"), pk=obj.pk),
+               detail={"agency": obj.agency_id, "dossier": obj.dossier_id,
+                       "answered": obj.answered_at.isoformat() if obj.answered_at else None,
+                       "dissatisfied": obj.dissatisfied})
+
+    def delete_model(self, request, obj):
+        record(request, AuditAction.DELETE, object_type="complaint", object_id=obj.pk,
+               summary=msg(gettext_noop("Complaint %(pk)s deleted"), pk=obj.pk))
+        super().delete_model(request, obj)

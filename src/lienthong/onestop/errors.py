@@ -22,6 +22,9 @@ MESSAGES = {
     "scan_encrypted": _("%(file)s: the PDF is protected by a password; hand in a copy without one."),
     "scan_too_many_pages": _("%(file)s: more pages than the %(limit_pages)s allowed."),
     "scan_too_many_pixels": _("%(file)s: a page is too large to read; scan it at a lower resolution."),
+    "no_such_dossier": _("No dossier has this code and ID number."),
+    "not_finished": _("The dossier can be rated once its result is ready."),
+    "bad_score": _("Choose a score from 1 to 5."),
 }
 
 

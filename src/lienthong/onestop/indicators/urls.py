@@ -1,2 +1,9 @@
 """Decision 766 indicators: /mot-cua/chi-so/."""
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="indicators"),
+    path("chi-so-766.xlsx", views.export, name="indicators-export"),
+]
