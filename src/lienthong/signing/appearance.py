@@ -23,9 +23,10 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MM = 72 / 25.4  # PDF points per millimetre
 
 # The signature block (mm): wide enough for a 2-line title and a long name in Times 13 bold.
-BLOCK_W, BLOCK_H = 90.0, 62.0
+BLOCK_W, BLOCK_H = 90.0, 70.0
 SEAL_MM = 36.0  # a common seal's real diameter (a commune's or a department's round seal)
 SIGNATURE_W, SIGNATURE_H = 48.0, 22.0
+SPACE_H = 36.0  # between title and name: the seal's height, so it covers neither
 
 BLUE = (0, 51, 170)
 INFO_BLACK = (0, 0, 0)
@@ -69,18 +70,17 @@ def signature_block(*, title: str, full_name: str, agency: str, signed_at: dt.da
     pdf.set_xy(0, 1)
     for line in lines:
         pdf.cell(BLOCK_W, 5.6, line.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
-    sig_top = 1 + 5.6 * max(len(lines), 2) + 1
-    sig_x = (BLOCK_W - SIGNATURE_W) / 2
+    space_top = 1 + 5.6 * max(len(lines), 2)
+    sig_x, sig_y = (BLOCK_W - SIGNATURE_W) / 2, space_top + (SPACE_H - SIGNATURE_H) / 2
     if signature_png:
-        _image(pdf, signature_png, sig_x, sig_top, SIGNATURE_W, SIGNATURE_H)
+        _image(pdf, signature_png, sig_x, sig_y, SIGNATURE_W, SIGNATURE_H)
     if seal_png:
-        # Decree 30/2020: the seal covers about a third of the signature, on its left.
+        # Decree 30/2020: the seal (drawn over the signature) covers about a third of it, on its left.
         seal_right = sig_x + SIGNATURE_W / 3
-        seal_y = sig_top + SIGNATURE_H / 2 - SEAL_MM / 2
-        _image(pdf, seal_png, seal_right - SEAL_MM, seal_y, SEAL_MM, SEAL_MM)
+        _image(pdf, seal_png, seal_right - SEAL_MM, space_top + (SPACE_H - SEAL_MM) / 2, SEAL_MM, SEAL_MM)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(fonts.SERIF, "B", 13)
-    pdf.set_xy(0, sig_top + SIGNATURE_H + 1)
+    pdf.set_xy(0, space_top + SPACE_H)
     pdf.cell(BLOCK_W, 6, full_name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(fonts.SERIF, "", 10)
     pdf.set_text_color(*INFO_BLACK)
@@ -105,7 +105,8 @@ def digitised_copy_line(*, agency: str, signed_at: dt.datetime) -> tuple[bytes, 
     pdf.set_creator("lienthong")
     fonts.register_serif(pdf)
     pdf.set_font(fonts.SERIF, "", 10)
-    width = pdf.get_string_width(text) + 1
+    pdf.c_margin = 0  # the text's right end is the box's: placed exactly 15 mm from the page's edge
+    width = pdf.get_string_width(text) + 0.5
     pdf.add_page(format=(width, COPY_H))
     pdf.set_text_color(0, 0, 0)
     pdf.set_xy(0, 0)

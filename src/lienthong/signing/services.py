@@ -208,8 +208,9 @@ def sign_digitised_copy(pdf: bytes, *, agency: str, kind: str, title: str, objec
     line, _text = look.digitised_copy_line(agency=agency, signed_at=signed_at)
     width, height = keys.page_size(pdf, 0)
     line_w, line_h = keys.page_size(line, 0)
-    # Top right of page 1: 15 mm from the right edge, 8 mm from the top.
-    marked = keys.stamp_page(pdf, line, page=0, x=width - 15 * look.MM - line_w, y=height - 8 * look.MM - line_h)
+    # Top right of page 1: 15 mm from the right edge, 5 mm from the top (inside the 20-25 mm top margin Decree
+    # 30/2020 gives an administrative document).
+    marked = keys.stamp_page(pdf, line, page=0, x=width - 15 * look.MM - line_w, y=height - 5 * look.MM - line_h)
     signed = keys.sign_pdf(marked, reason=reason, location=agency, signing_time=signed_at)
     return _register(signed, kind=kind, title=title, object_ref=object_ref, signer=signer, signed_at=signed_at,
                      code=code, detail_url=detail_url, by=by)
