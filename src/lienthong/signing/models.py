@@ -13,7 +13,7 @@ class SignerProfile(models.Model):
     """One person who signs for one agency (Decree 30/2020: the title, e.g. "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
     between which and the name the handwritten signature stands; the agency's seal over its left third). The
     images are PNG with a transparent background, kept in the database (no media storage to serve or back up
-    apart from it). The cryptographic key is the deployment's (LIENTHONG_SIGNING_*), not the profile's."""
+    apart from it). The cryptographic key is the deployment's (LIENTHONG_SIGNING_KEY and LIENTHONG_SIGNING_CERT), not the profile's."""
 
     agency_name = models.CharField(_("agency"), max_length=200)
     agency_code = models.CharField(_("agency code"), max_length=40, blank=True, db_index=True,

@@ -7,7 +7,7 @@ API (what port and the dossier app call):
                   signer: SignerProfile | None = None, location: str = "", appearance: bool = True,
                   field_box: FieldBox | tuple[int, float, float, float, float] | None = None,
                   code: str | None = None, detail_url: str = "", by=None) -> SignedResult
-        PAdES B-B signature with the deployment's key (LIENTHONG_SIGNING_*). With `appearance` (needs `signer`)
+        PAdES B-B signature with the deployment's key (LIENTHONG_SIGNING_KEY and LIENTHONG_SIGNING_CERT). With `appearance` (needs `signer`)
         the signature field is visible and shows the Decree 30/2020 block (appearance.signature_block): title,
         the signer's blue signature image, the agency's red seal over its left third, the name, the agency and
         the signing time "2026-12-01T09:15:00+07:00". `field_box` = (page, x, y, w, h): page index (-1 the last),
