@@ -7,12 +7,15 @@ API (what port and the dossier app call):
                   signer: SignerProfile | None = None, location: str = "", appearance: bool = True,
                   field_box: FieldBox | tuple[int, float, float, float, float] | None = None,
                   code: str | None = None, detail_url: str = "", by=None) -> SignedResult
-        PAdES B-B signature with the deployment's key (LIENTHONG_SIGNING_KEY and LIENTHONG_SIGNING_CERT). With `appearance` (needs `signer`)
-        the signature field is visible and shows the Decree 30/2020 block (appearance.signature_block): title,
+        PAdES B-B signature with the deployment's key (LIENTHONG_SIGNING_KEY and LIENTHONG_SIGNING_CERT). With
+        `appearance` (needs `signer`) the signature field is visible and shows the Decree 30/2020 block
+        (appearance.signature_block): title,
         the signer's blue signature image, the agency's red seal over its left third, the name, the agency and
         the signing time "2026-12-01T09:15:00+07:00". `field_box` = (page, x, y, w, h): page index (-1 the last),
         the box's top left corner and size in millimetres from the page's top left (fpdf2's convention); default
-        DEFAULT_BOX (last page, bottom right, BLOCK_W × BLOCK_H mm). Without `appearance` the signature is
+        DEFAULT_BOX (last page, bottom right, BLOCK_W × BLOCK_H = 90 × 70 mm). The block keeps its size (the seal
+        is printed at its real size) centred in a larger box; a smaller box shrinks it, so leave the caller's
+        document room of at least BLOCK_W × BLOCK_H. Without `appearance` the signature is
         invisible. `code`: the public verification code when the caller printed it (QR) before signing
         (new_code()); else one is made. The document is registered (SignedDocument: kind, object_ref, title,
         sha256, signer, signed_at, code, detail_url). `by` (a request or a user) audits the signing; a caller
@@ -34,6 +37,20 @@ API (what port and the dossier app call):
     verify_url(code: str) -> str           the public page of a registered document (LIENTHONG_PUBLIC_URL)
     new_code() -> str                      a fresh verification code, to print before signing
     signer_for_agency(agency_code: str) -> SignerProfile | None   the agency's active signer
+
+    SignedResult(pdf: bytes, sha256: str, signed_at: datetime (+07:00), document: SignedDocument); .code, .verify_url
+    Verification(valid, intact, trusted, signer_name, signed_at, document, problems, message, certificate_subject,
+                 sha256); .signed_at_iso ("2026-12-01T09:15:00+07:00")
+
+The dossier app, e.g. for a result:
+
+    code = new_code()                                       # print verify_url(code) as the result's QR code
+    pdf = draw_result(dossier, qr=verify_url(code))         # leaving BLOCK_W × BLOCK_H mm where it is signed
+    signed = sign_document(pdf, kind="onestop_result", object_ref=dossier.code, title=f"Kết quả hồ sơ {dossier.code}",
+                           reason="Ký kết quả giải quyết thủ tục hành chính", location=agency.name,
+                           signer=signer_for_agency(agency.code), field_box=(-1, 105, 190, 90, 70), code=code,
+                           detail_url=..., by=request)
+    dossier.result_pdf, dossier.result_sha256 = signed.pdf, signed.sha256
 """
 from __future__ import annotations
 
