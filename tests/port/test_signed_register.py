@@ -19,3 +19,9 @@ def test_the_clearance_is_registered_and_the_site_page_names_it(declare_trip, po
     assert 'data-testid="verify-result" data-valid="true"' in html
     assert f"Giấy xác nhận xuất bến {trip.reference}" in html and f'href="{services.verify_url(trip)}"' in html
     assert "Ban quan ly cang ca (TEST)" in html  # no signer profile: the certificate's subject
+
+
+def test_the_clearance_page_links_to_the_site_page(declare_trip, port_officer):
+    trip = services.decide(declare_trip(), port_officer, action="clear")
+    html = Client().get(f"/cang/xac-minh/{trip.public_token}/").content.decode()
+    assert '<a href="/xac-minh/" data-testid="verify-any">Xác minh tài liệu ký số khác</a>' in html
