@@ -1,7 +1,7 @@
 """The environment of a production start (LIENTHONG_ENV=production) that passes the start-up checks."""
 from __future__ import annotations
 
-from lienthong.port.signing import ensure_test_ca
+from lienthong.signing.keys import ensure_test_ca
 
 STRONG_KEY = "kX3v9_Qm2TzL8rWb-Yp4NcHd7Fs1GjE6uAoKiR5tVyM0xZqB2wDnS8hJfPlC4eU"  # secrets.token_urlsafe(50)-like
 

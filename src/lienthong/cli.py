@@ -39,7 +39,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from lienthong.sync import worker
 
     if settings.PRODUCTION:  # the settings checked that the files exist; here that the key opens
-        from lienthong.port.signing import check_signer
+        from lienthong.signing.keys import check_signer
 
         check_signer()
     try:

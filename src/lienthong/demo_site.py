@@ -62,6 +62,9 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     from lienthong.port.demo import create_demo_ports
 
     create_demo_ports()
+    from lienthong.signing.demo import create_demo_signers
+
+    create_demo_signers()
     from lienthong.accounts.models import User
 
     result = import_registry(files.registry_xlsx, file_name=files.registry_xlsx.name, user=User.objects.get(username="thuysan"))

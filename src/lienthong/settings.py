@@ -27,8 +27,8 @@ if PRODUCTION:
             f"LIENTHONG_ENV=production refuses this LIENTHONG_SECRET_KEY ({_weak}). Set it to a long random value, "
             'e.g. the output of: python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
-    # The port clearance is signed with the port authority's key (port/signing.py): a server without it would
-    # only fail at an officer's first clearance, so it does not start.
+    # Documents (port clearances, one-stop results) are signed with the agency's key (signing/keys.py): a server without it would
+    # only fail at the first signature, so it does not start.
     _missing = [name for name in ("LIENTHONG_SIGNING_KEY", "LIENTHONG_SIGNING_CERT")
                 if not os.environ.get(name, "").strip() or not os.access(os.environ[name].strip(), os.R_OK)]
     if _missing:
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lienthong.population",
     "lienthong.port",
     "lienthong.onestop",
+    "lienthong.signing",
     "lienthong.search",
     "lienthong.web",
     "lienthong.sync",

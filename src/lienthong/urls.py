@@ -8,6 +8,7 @@ urlpatterns = [
     path("doi-soat/", include("lienthong.sync.urls")),
     path("mot-cua/", include("lienthong.onestop.urls")),
     path("dich-vu-cong/", include("lienthong.onestop.public.urls")),
+    path("xac-minh/", include("lienthong.signing.urls")),
     path("", include("lienthong.web.urls")),
     path("", include("lienthong.accounts.urls")),
     path("", include("lienthong.search.urls")),

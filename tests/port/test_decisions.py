@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from lienthong.accounts.models import AuditEvent
-from lienthong.port import services, signing
+from lienthong.port import services
 from lienthong.port.models import Species, Trip, TripFlag, TripStatus
 from lienthong.port.services import PortError
+from lienthong.signing import keys as signing
 
 from .conftest import CREW
 

@@ -15,9 +15,9 @@ def create_demo_ports() -> list:
     """Idempotent: the ports, the "cang" login assigned to Rạch Giá (when that user exists), and the
     test signing CA in the data directory so the first clearance does not pay for generating it."""
     from lienthong.accounts.models import User
+    from lienthong.signing.keys import signing_config
 
     from .models import Port, PortAssignment
-    from .signing import signing_config
 
     ports = []
     for code, name, commune, operator in DEMO_PORTS:

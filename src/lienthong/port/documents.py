@@ -12,9 +12,9 @@ from fpdf.fonts import FontFace
 from lienthong.fleet.classes import GEARS, ZONES
 from lienthong.printing import fonts
 from lienthong.printing.official import draw_qr
+from lienthong.signing.services import sign_document
 
 from .numbers import vi_number
-from .signing import sign_pdf
 
 _STATUS_VI = {"passed": "Đạt", "failed": "Không đạt", "not_applicable": "Không áp dụng"}
 
@@ -112,4 +112,9 @@ def clearance_pdf(trip, verify_url: str) -> bytes:
 
 
 def signed_clearance(trip, verify_url: str) -> bytes:
-    return sign_pdf(clearance_pdf(trip, verify_url), location=trip.port.name)
+    """Signed by the shared signing service (invisible: the clearance's layout has no signature block; the QR code
+    and the verification line are what a patrol checks) and registered there. The clearance decision is the
+    audited act, so the signing is not audited again."""
+    return sign_document(clearance_pdf(trip, verify_url), kind="port_clearance", object_ref=trip.reference,
+                         title=f"Giấy xác nhận xuất bến {trip.reference}", reason="Cấp giấy xác nhận xuất bến",
+                         location=trip.port.name, appearance=False, detail_url=verify_url).pdf

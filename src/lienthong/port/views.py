@@ -2,17 +2,14 @@
 statistics, the rules, and the public verification page with its signature check."""
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -23,6 +20,8 @@ from lienthong.accounts.models import AuditAction
 from lienthong.accounts.ratelimit import limit_public
 from lienthong.accounts.scopes import can_use_port
 from lienthong.fleet.models import Vessel
+from lienthong.signing.services import verify_document
+from lienthong.signing.views import check_upload
 from lienthong.typed_input import bounded, whole_number
 
 from . import charts, ownerproof, services
@@ -30,7 +29,6 @@ from .checks import FAILED
 from .forms import DeclarationForm, RuleForm, catch_from_post, catch_rows_shown, crew_from_post, parse_local_datetime
 from .models import CheckRule, Port, Species, Trip, TripFlag, TripStatus
 from .services import PortError
-from .signing import validate
 
 
 def _officer(request):
@@ -106,21 +104,18 @@ def _pdf_response(trip: Trip) -> HttpResponse:
 @limit_public
 def verify(request, token: str):
     """The QR code's target: what the clearance says, whether the stored document's signature holds,
-    and a check of any PDF someone holds (upload) against the signature and the stored document."""
+    and a check of any PDF someone holds (upload) against the signature and the stored document. The checks
+    are the shared signing service's (the same as the site's verification page, /xac-minh/)."""
     trip = get_object_or_404(Trip.objects.select_related("vessel", "port"), public_token=token)
-    stored = validate(bytes(trip.clearance_pdf)) if trip.clearance_pdf else None
+    stored = verify_document(bytes(trip.clearance_pdf)) if trip.clearance_pdf else None
     uploaded = upload_error = None
     same_as_stored = None
     if request.method == "POST":
-        f = request.FILES.get("document")
-        # The same cap as every anonymous upload (web.middleware refuses larger bodies before they are read).
-        cap_kb = settings.PUBLIC_UPLOAD_MAX_KB
-        if f is None or f.size > cap_kb * 1024:
-            upload_error = _("Choose a PDF file (at most %(size)s).") % {"size": filesizeformat(cap_kb * 1024)}
+        form, uploaded = check_upload(request)
+        if uploaded is None:
+            upload_error = " ".join(form.errors.get("document", []))
         else:
-            data = f.read()
-            uploaded = validate(data)
-            same_as_stored = hashlib.sha256(data).hexdigest() == trip.clearance_sha256
+            same_as_stored = uploaded.sha256 == trip.clearance_sha256
     return render(request, "port/verify.html", {"trip": trip, "stored": stored, "uploaded": uploaded,
                                                 "upload_error": upload_error, "same_as_stored": same_as_stored})
 

@@ -1,7 +1,9 @@
-"""PAdES signatures on clearance documents (pyHanko), and their validation against the configured trust root.
+"""The signing key and the low-level PAdES operations (pyHanko): load the configured signer, sign a PDF
+(invisible, or visible with an appearance drawn elsewhere), validate a PDF against the configured trust roots.
+Callers use lienthong.signing.services (sign_document, verify_document); this module knows no models.
 
 The deployment configures the signer through the environment:
-  LIENTHONG_SIGNING_KEY         PEM private key of the port authority's signing certificate
+  LIENTHONG_SIGNING_KEY         PEM private key of the agency's signing certificate
   LIENTHONG_SIGNING_CERT        PEM certificate of that key
   LIENTHONG_SIGNING_PASSPHRASE  passphrase of the key (optional)
   LIENTHONG_SIGNING_CHAIN       PEM intermediate/CA certificates to embed (optional)
@@ -12,6 +14,7 @@ DATA_DIR/signing/; in production (LIENTHONG_ENV=production) missing settings are
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import threading
@@ -48,7 +51,7 @@ def signing_config() -> SigningConfig:
         roots = tuple(Path(p) for p in os.environ.get("LIENTHONG_SIGNING_TRUST_ROOT", "").split(os.pathsep) if p)
         return SigningConfig(key, cert, passphrase.encode() if passphrase else None, chain, roots or chain)
     if getattr(settings, "PRODUCTION", False):
-        raise ImproperlyConfigured("Clearance signing needs LIENTHONG_SIGNING_KEY and LIENTHONG_SIGNING_CERT.")
+        raise ImproperlyConfigured("Document signing needs LIENTHONG_SIGNING_KEY and LIENTHONG_SIGNING_CERT.")
     return ensure_test_ca(Path(settings.DATA_DIR) / "signing")
 
 
@@ -138,19 +141,63 @@ def check_signer() -> None:
                                    "(LIENTHONG_SIGNING_KEY, LIENTHONG_SIGNING_CERT, LIENTHONG_SIGNING_PASSPHRASE)") from error
 
 
-# The reason is written into the signature of an official Vietnamese document: Vietnamese by design.
-def sign_pdf(pdf: bytes, *, reason: str = "Cấp giấy xác nhận xuất bến", location: str = "",
-             config: SigningConfig | None = None) -> bytes:
-    """The PDF with a PAdES baseline signature (B-B) by the configured signer."""
+def sign_pdf(pdf: bytes, *, reason: str, location: str = "", config: SigningConfig | None = None,
+             field_name: str = "ChuKySo", page: int = -1, box: tuple[float, float, float, float] | None = None,
+             appearance: bytes | None = None, signing_time: dt.datetime | None = None) -> bytes:
+    """The PDF with a PAdES baseline signature (B-B) by the configured signer, in a new field `field_name`.
+
+    Invisible unless `box` (x1, y1, x2, y2 in PDF points from the page's lower left corner, on page index `page`,
+    -1 the last) is given; then `appearance`, a one-page PDF the size of the box, is the field's appearance
+    (imported as a form XObject by pyHanko's StaticStampStyle). `signing_time` (aware) is the signing time the
+    signature states; default: now."""
+    import tempfile
+
+    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.stamp import StaticStampStyle
 
     config = config or signing_config()
-    meta = signers.PdfSignatureMetadata(field_name="ChuKyCang", reason=reason, location=location or None,
+    meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason or None, location=location or None,
                                         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.PdfSigner(meta, signer=_signer(config)).sign_pdf(writer)
+    with tempfile.TemporaryDirectory(prefix="lienthong-sign-") as tmp:
+        style = spec = None
+        if box is not None:
+            spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=tuple(round(v) for v in box))
+            if appearance is not None:
+                stamp_file = Path(tmp) / "appearance.pdf"
+                stamp_file.write_bytes(appearance)
+                style = StaticStampStyle.from_pdf_file(
+                    str(stamp_file), border_width=0, background_opacity=1.0,
+                    background_layout=layout.SimpleBoxLayoutRule(
+                        x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+                        margins=layout.Margins.uniform(0)))
+        pdf_signer = _pinned_time_signer_class()(meta, signer=_signer(config), stamp_style=style, new_field_spec=spec,
+                                       signing_time=signing_time)
+        out = pdf_signer.sign_pdf(writer)
     return out.getvalue()
+
+
+@functools.cache
+def _pinned_time_signer_class():
+    from pyhanko.sign import signers
+
+    class PinnedTimeSigner(signers.PdfSigner):
+        """pyHanko takes the signing time from the clock inside its signing session; the visible appearance,
+        drawn before, states a time too: this pins the session's time to that one so the two never differ."""
+
+        def __init__(self, *args, signing_time: dt.datetime | None = None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._signing_time = signing_time
+
+        def init_signing_session(self, pdf_out, existing_fields_only=False):
+            session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+            if self._signing_time is not None:
+                session.system_time = self._signing_time
+            return session
+
+    return PinnedTimeSigner
 
 
 @dataclass(frozen=True)
@@ -162,6 +209,9 @@ class SignatureCheck:
     signed_at: dt.datetime | None
     coverage_whole_file: bool
     message: str
+    # Why it is not valid, as a code a caller can branch on: "" (valid), no_signature, unreadable, modified,
+    # untrusted, appended (something was added after the signature).
+    problem: str = ""
 
 
 def validate(pdf: bytes, config: SigningConfig | None = None) -> SignatureCheck:
@@ -182,22 +232,67 @@ def validate(pdf: bytes, config: SigningConfig | None = None) -> SignatureCheck:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
         if not sigs:
-            return SignatureCheck(False, False, False, "", None, False, _("The document has no digital signature"))
+            return SignatureCheck(False, False, False, "", None, False, _("The document has no digital signature"),
+                                  "no_signature")
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
         status = validate_pdf_signature(sigs[-1], context)
     except Exception as exc:  # a damaged file is an answer ("invalid"), not a server error
         return SignatureCheck(False, False, False, "", None, False,
-                              _("The signature cannot be read: %(error)s") % {"error": type(exc).__name__})
+                              _("The signature cannot be read: %(error)s") % {"error": type(exc).__name__}, "unreadable")
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     valid = bool(status.intact and status.valid and status.trusted and whole)
     if valid:
-        message = _("Valid digital signature: the document has not been changed since it was signed")
+        message, problem = _("Valid digital signature: the document has not been changed since it was signed"), ""
     elif not (status.intact and status.valid):
-        message = _("Invalid digital signature: the document's content has been changed")
+        message, problem = _("Invalid digital signature: the document's content has been changed"), "modified"
     elif not status.trusted:
-        message = _("The digital signature was not issued by a trusted authority")
+        message, problem = _("The digital signature was not issued by a trusted authority"), "untrusted"
     else:
-        message = _("Something was added to the document after it was signed")
+        message, problem = _("Something was added to the document after it was signed"), "appended"
     return SignatureCheck(valid, bool(status.intact), bool(status.trusted), signer, status.signer_reported_dt,
-                          whole, message)
+                          whole, message, problem)
+
+
+def stamp_page(pdf: bytes, stamp: bytes, *, page: int, x: float, y: float) -> bytes:
+    """The PDF with `stamp` (a one-page PDF) drawn onto page index `page` (-1 the last) with its lower left corner
+    at (x, y) PDF points from the page's lower left, as an incremental update (pyHanko's StaticContentStamp):
+    the original bytes stay as they were, so a signature already on them still covers them."""
+    import tempfile
+
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.stamp import StaticStampStyle
+    from pyhanko.stamp.static import StaticContentStamp
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    if page < 0:
+        page += int(writer.root["/Pages"]["/Count"])
+    with tempfile.TemporaryDirectory(prefix="lienthong-stamp-") as tmp:
+        stamp_file = Path(tmp) / "stamp.pdf"
+        stamp_file.write_bytes(stamp)
+        style = StaticStampStyle.from_pdf_file(
+            str(stamp_file), border_width=0, background_opacity=1.0,
+            background_layout=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MIN,
+                margins=layout.Margins.uniform(0)))
+        width, height = page_size(stamp, 0)
+        StaticContentStamp(writer=writer, style=style, box=layout.BoxConstraints(width=width, height=height)).apply(
+            page, round(x), round(y))
+        out = io.BytesIO()
+        writer.write(out)
+    return out.getvalue()
+
+
+def page_size(pdf: bytes, page: int) -> tuple[float, float]:
+    """Width and height in PDF points of page index `page` (-1 the last), from its MediaBox."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    pages = reader.root["/Pages"]
+    count = int(pages["/Count"])
+    node = reader.find_page_for_modification(page % count)[0].get_object()
+    while "/MediaBox" not in node and "/Parent" in node:  # inherited from the page tree
+        node = node["/Parent"]
+    x1, y1, x2, y2 = (float(v) for v in node["/MediaBox"])
+    return abs(x2 - x1), abs(y2 - y1)

@@ -1,0 +1,1 @@
+"""Digital signatures: the one signing service (PAdES with the Decree 30/2020 appearance) and public verification."""
