@@ -86,6 +86,12 @@ def cmd_notify_serve(args: argparse.Namespace) -> int:
     return serve_main(args.rest) or 0
 
 
+def cmd_portal_serve(args: argparse.Namespace) -> int:
+    from lienthong.nationalportal.server import main as serve_main
+
+    return serve_main(args.rest) or 0
+
+
 def cmd_population_import(args: argparse.Namespace) -> int:
     _django()
     from lienthong.population.extract import main as import_main
@@ -205,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("notify-serve", help="reference notification gateway (records what it receives)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_notify_serve)
+
+    p = sub.add_parser("portal-serve", help="reference national public-service portal (optional injected faults)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_portal_serve)
     return parser
 
 
@@ -217,6 +227,7 @@ HANDOVER = {
     "population-import": cmd_population_import,
     "population-serve": cmd_population_serve,
     "notify-serve": cmd_notify_serve,
+    "portal-serve": cmd_portal_serve,
     "worker": cmd_worker,
 }
 
