@@ -245,6 +245,15 @@ AGENCY_NAME = os.environ.get("LIENTHONG_AGENCY_NAME", "Chi cục Thủy sản t�
 NOTIFY_URL = os.environ.get("LIENTHONG_NOTIFY_URL", "")
 NOTIFY_TOKEN = os.environ.get("LIENTHONG_NOTIFY_TOKEN", "")
 
+# The national public-service portal (contract: docs/portal-api.md): the one-stop centre's outbox is pushed there
+# by the job worker when the URL is set; unset, the outbox keeps its rows.
+PORTAL_URL = os.environ.get("LIENTHONG_PORTAL_URL", "")
+PORTAL_TOKEN = os.environ.get("LIENTHONG_PORTAL_TOKEN", "")
+
+# What the job worker (lienthong.sync.worker) calls whenever it is idle, by dotted path: apps on the worker's own
+# layer (the one-stop centre) hand it their periodic work without the worker importing them. Each keeps its pace.
+WORKER_IDLE_JOBS = ["lienthong.onestop.portal_sync.worker_tick"]
+
 import warnings  # noqa: E402
 
 # WhiteNoise serves from the app directories (WHITENOISE_USE_FINDERS); STATIC_ROOT is only filled by an

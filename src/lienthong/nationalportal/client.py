@@ -9,8 +9,8 @@ Retrying is safe:
 - a create whose answer was lost comes back "already exists" and is answered by an update (the portal's own
   rule) — the same record, so the end state is the same;
 - steps carry their seq within the dossier, are sent in order, ten at a time; before a batch is sent again after
-  an answer was lost (timeout, dropped connection, 5xx), the client asks the portal for the highest seq it holds
-  and sends only what follows, so even a portal that appends whatever it is sent holds each step once.
+  an answer was lost (timeout, dropped connection, 5xx), the client asks the portal which seqs it holds and sends
+  only the others, so even a portal that appends whatever it is sent holds each step once.
 
 Logs carry the path, status or error kind, timing and the dossier code — never an applicant.
 """
@@ -123,8 +123,8 @@ class PortalClient:
             def resend(batch=batch) -> dict | None:
                 nonlocal skipped
                 held = self.status([code]).get(code)
-                last = held.last_seq if held else 0
-                left = [s for s in batch if s.seq > last]
+                have = held.seqs if held else frozenset()
+                left = [s for s in batch if s.seq not in have]
                 skipped += len(batch) - len(left)
                 return wire.progress_payload(code, left) if left else None
 

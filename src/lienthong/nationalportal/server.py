@@ -90,7 +90,7 @@ class Held:
         return max((s.seq for s in self.steps), default=0)
 
     def status(self) -> PortalState:
-        return PortalState(self.record.code, self.state, self.last_seq, self.updated_at)
+        return PortalState(self.record.code, self.state, self.last_seq, self.updated_at, frozenset(s.seq for s in self.steps))
 
 
 class PortalApp:

@@ -231,24 +231,27 @@ def parse_progress(d: Mapping) -> tuple[str, list[Step]]:
 @dataclass(frozen=True, slots=True)
 class PortalState:
     """What the portal says it holds of a dossier: its state (1..10), the highest step seq it has, when it
-    last changed."""
+    last changed, and the seqs of the steps it holds (each once)."""
 
     code: str
     state: int
     last_seq: int
     updated_at: datetime
+    seqs: frozenset[int] = frozenset()
 
     def to_wire(self) -> dict:
         return {"code": self.code, "state": state_word(self.state), "last_seq": self.last_seq,
-                "updated_at": format_date(self.updated_at)}
+                "updated_at": format_date(self.updated_at), "seqs": sorted(self.seqs)}
 
     @classmethod
     def from_wire(cls, d: Mapping) -> PortalState:
-        last_seq = d.get("last_seq", 0)
+        last_seq, seqs = d.get("last_seq", 0), d.get("seqs", [])
         if not isinstance(last_seq, int):
             raise PortalRejected(INVALID, "last_seq must be an integer")
+        if not isinstance(seqs, list) or not all(isinstance(n, int) for n in seqs):
+            raise PortalRejected(INVALID, "seqs must be a list of integers")
         return cls(_text(d, "code", required=True, limit=64), state_number(d.get("state")), last_seq,
-                   parse_date(d.get("updated_at"), "updated_at"))
+                   parse_date(d.get("updated_at"), "updated_at"), frozenset(seqs))
 
 
 def status_payload(codes: list[str]) -> dict:
