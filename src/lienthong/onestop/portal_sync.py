@@ -34,8 +34,16 @@ from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.nationalportal import wire
 from lienthong.nationalportal.client import PortalClient
-from lienthong.nationalportal.wire import (DossierRecord, PortalAuthError, PortalError, PortalNotFound, PortalRejected, PortalState,
-                                           PortalUnavailable, Step)
+from lienthong.nationalportal.wire import (
+    DossierRecord,
+    PortalAuthError,
+    PortalError,
+    PortalNotFound,
+    PortalRejected,
+    PortalState,
+    PortalUnavailable,
+    Step,
+)
 
 from .models import Dossier, DossierStep, PortalOutbox
 
