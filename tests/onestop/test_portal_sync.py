@@ -273,3 +273,108 @@ def test_no_portal_configured_keeps_every_row(settings, centre, marriage, centre
     receive(centre_officer, centre, marriage, applicant)
     summary = portal_sync.push_due()
     assert summary.sent == 0 and "LIENTHONG_PORTAL_URL" in summary.stopped and unsent() == 2
+
+
+# --- reconciliation ----------------------------------------------------------------------------------------
+@pytest.fixture
+def drifted(portal, centre, other_centre, marriage, centre_officer, make_user, applicant):
+    """Four dossiers: `same` in step with the portal; `behind` moved on here since its last push; `absent` never
+    pushed; `elsewhere` (another centre, never pushed) outside the Rạch Giá officer's scope."""
+    c = portal.client()
+    same = receive(centre_officer, centre, marriage, applicant)
+    behind = receive(centre_officer, centre, marriage, applicant)
+    portal_sync.push_due(c)
+    walk(behind, centre_officer, finish=False)  # assign: not pushed yet
+    PortalOutbox.objects.filter(sent_at__isnull=True).update(sent_at=datetime.now(VN_TZ))  # (as if lost)
+    absent = receive(centre_officer, centre, marriage, applicant)
+    pq = make_user("tn_phuquoc", "centre", communes=("31078",))
+    elsewhere = receive(pq, other_centre, marriage, applicant)
+    PortalOutbox.objects.filter(dossier__in=[absent, elsewhere]).update(attempts=2, last_error="HTTP 503",
+                                                                        next_attempt_at=datetime.now(VN_TZ) + timedelta(hours=1))
+    return {"same": same, "behind": behind, "absent": absent, "elsewhere": elsewhere, "pq": pq}
+
+
+def test_reconciliation_lists_every_dossier_that_differs_within_the_scope(portal, drifted, centre_officer):
+    found = portal_sync.differences(Dossier.objects.visible_to(centre_officer), portal.client())
+    assert [(d.dossier.code, d.ours, d.theirs, d.missing_steps, d.pending) for d in found] == [
+        (drifted["behind"].code, State.PROCESSING, State.RECEIVED, 1, 0),
+        (drifted["absent"].code, State.RECEIVED, None, 1, 2),
+    ]
+    assert found[1].last_error == "HTTP 503" and found[1].missing
+    everyone = portal_sync.differences(Dossier.objects.all(), portal.client())
+    assert [d.dossier.code for d in everyone] == [drifted[k].code for k in ("behind", "absent", "elsewhere")]
+
+
+def test_push_again_sends_what_the_portal_lacks_and_the_differences_are_gone(portal, drifted, centre_officer):
+    from lienthong.accounts.models import AuditEvent
+
+    c = portal.client()
+    for d in portal_sync.differences(Dossier.objects.visible_to(centre_officer), c):
+        portal_sync.push_again(d.dossier, centre_officer, d.held)
+    event = AuditEvent.objects.filter(object_id=drifted["behind"].code).latest("id")
+    assert event.username == "tn_rachgia" and event.detail["action"] == "portal_push_again"
+    portal_sync.push_due(c)
+    assert portal_sync.differences(Dossier.objects.visible_to(centre_officer), c) == []
+    assert portal.app.steps_of(drifted["behind"].code) == [1, 2] and portal.app.stats["duplicate_steps"] == 0
+
+
+def test_the_reconciliation_page_lists_the_differences_and_pushes_again(portal, drifted, settings, client_for,
+                                                                        centre_officer):
+    settings.PORTAL_URL, settings.PORTAL_TOKEN = portal.url, TOKEN
+    portal_sync.reset_client()
+    try:
+        web = client_for(centre_officer)
+        page = web.get("/mot-cua/cong-quoc-gia/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert html.count('data-testid="difference-row"') == 2
+        assert drifted["behind"].code in html and drifted["absent"].code in html and drifted["elsewhere"].code not in html
+        assert 'data-testid="backlog-rows">2<' in html  # the absent dossier's two rows (the other centre's are not ours)
+        r = web.post(f"/mot-cua/cong-quoc-gia/{drifted['absent'].code}/gui-lai/")
+        assert r.status_code == 302 and r["Location"] == "/mot-cua/cong-quoc-gia/"
+        assert PortalOutbox.objects.filter(dossier=drifted["absent"], sent_at__isnull=True, next_attempt_at__isnull=True).count() == 3
+        assert web.post(f"/mot-cua/cong-quoc-gia/{drifted['elsewhere'].code}/gui-lai/").status_code == 404
+        assert web.get(f"/mot-cua/cong-quoc-gia/{drifted['absent'].code}/gui-lai/").status_code == 405
+    finally:
+        portal_sync.reset_client()
+
+
+def test_the_reconciliation_page_is_for_dossier_officers_only(client_for, viewer_user, settings):
+    settings.PORTAL_URL = ""
+    assert client_for(viewer_user).get("/mot-cua/cong-quoc-gia/").status_code == 403
+
+
+def test_the_page_says_when_no_portal_is_configured_or_it_does_not_answer(settings, client_for, centre, marriage,
+                                                                           centre_officer, applicant):
+    receive(centre_officer, centre, marriage, applicant)
+    settings.PORTAL_URL = ""
+    portal_sync.reset_client()
+    html = client_for(centre_officer).get("/mot-cua/cong-quoc-gia/").content.decode()
+    assert 'data-testid="not-configured"' in html
+    settings.PORTAL_URL, settings.PORTAL_TOKEN = f"http://127.0.0.1:{free_port()}", TOKEN
+    portal_sync.reset_client()
+    try:
+        html = client_for(centre_officer).get("/mot-cua/cong-quoc-gia/").content.decode()
+        assert 'data-testid="portal-error"' in html and "ConnectError" in html
+        assert 'data-testid="backlog-rows">2<' in html
+    finally:
+        portal_sync.reset_client()
+
+
+def test_portal_reconcile_and_portal_push_commands(portal, drifted, settings, capsys):
+    from lienthong import cli
+
+    settings.PORTAL_URL, settings.PORTAL_TOKEN = portal.url, TOKEN
+    portal_sync.reset_client()
+    try:
+        assert cli.main(["portal-reconcile"]) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert [line.split("\t")[0] for line in out[:-1]] == [drifted[k].code for k in ("behind", "absent", "elsewhere")]
+        assert out[-1].startswith("3 ")
+        assert cli.main(["portal-reconcile", "--push-again"]) == 1
+        capsys.readouterr()
+        assert cli.main(["portal-push"]) == 0
+        assert "Đã gửi" in capsys.readouterr().out
+        assert cli.main(["portal-reconcile"]) == 0
+    finally:
+        portal_sync.reset_client()

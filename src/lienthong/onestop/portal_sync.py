@@ -45,9 +45,9 @@ from lienthong.nationalportal.wire import (
     Step,
 )
 
-from .models import Dossier, DossierStep, PortalOutbox
+from .models import Dossier, DossierStep, PortalOutbox, State
 
-__all__ = ["PUSH_EVERY", "Difference", "PushSummary", "client", "differences", "push_again", "push_due", "record_of",
+__all__ = ["PUSH_EVERY", "Difference", "PushSummary", "client", "differences", "page_client", "push_again", "push_due", "record_of",
            "reset_client", "retry_delay", "worker_tick"]
 
 log = logging.getLogger("lienthong.onestop.portal_sync")
@@ -70,12 +70,27 @@ def client() -> PortalClient | None:
         return _client
 
 
-def reset_client() -> None:
-    global _client
+_page_client: PortalClient | None = None
+
+
+def page_client() -> PortalClient | None:
+    """The client an officer's page waits on: one attempt of 5 s at most (the dispatcher's retries are for the
+    background)."""
+    global _page_client
     with _lock:
-        if _client is not None:
-            _client.close()
-        _client = None
+        if _page_client is None and settings.PORTAL_URL:
+            _page_client = PortalClient(settings.PORTAL_URL, settings.PORTAL_TOKEN, timeout=5.0, retries=0)
+        return _page_client
+
+
+def reset_client() -> None:
+    """Close and forget the clients (settings changed: tests, reconfiguration)."""
+    global _client, _page_client
+    with _lock:
+        for c in (_client, _page_client):
+            if c is not None:
+                c.close()
+        _client = _page_client = None
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -269,6 +284,10 @@ class Difference:
     @property
     def missing(self) -> bool:
         return self.theirs is None
+
+    @property
+    def theirs_label(self) -> str:
+        return State(self.theirs).label if self.theirs else ""
 
 
 def differences(dossiers, c: PortalClient | None = None) -> list[Difference]:
