@@ -375,3 +375,40 @@ def test_portal_serve_and_the_client_import_no_django():
             "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_progress_through_the_rate_limit_waits_and_loses_nothing():
+    p = Portal(rate=4, burst=1)
+    try:
+        with p.client(retries=6) as c:
+            c.create(_record(code="L-1"))
+            prog = c.progress("L-1", _steps(35))
+        assert (prog.accepted, prog.calls) == (35, 4) and p.app.stats["rate_limited"] >= 1
+        assert _count(p, ["L-1"], 35) == (0, 0)
+    finally:
+        p.close()
+
+
+def test_an_answer_that_is_not_the_portals_shape_is_an_error_not_a_success():
+    """A proxy before the portal answering 200 with its own page must not count as the portal taking the push."""
+    from lienthong.nationalportal.wire import PortalError
+
+    def proxy(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html")])
+        return [b"<html>LGSP maintenance</html>"]
+
+    from waitress import create_server
+
+    server = create_server(proxy, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with PortalClient(f"http://127.0.0.1:{server.effective_port}", TOKEN, retries=0) as c:
+            with pytest.raises(PortalError, match="not JSON"):
+                c.create(_record())
+    finally:
+        from waitress import wasyncore
+
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        thread.join(5)
+        server.task_dispatcher.shutdown()

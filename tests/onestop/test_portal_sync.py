@@ -109,6 +109,7 @@ def test_a_dossier_and_its_steps_reach_the_portal_once(portal, centre, marriage,
     assert held.state == State.RETURNED and held.record.procedure_code == "1.000894.000.00.00.H56"
     assert held.record.received_at == vn("2026-12-01T08:10:00") and held.record.finished_at == vn("2026-12-02T10:00:00")
     assert [s.unit for s in held.steps][:3] == ["", "Bộ phận Hộ tịch", "Tổ 1"]
+    assert Dossier.objects.get().portal_code == d.code  # what the portal knows it by, from now on
     assert portal_sync.push_due(portal.client()).sent == 0  # nothing twice
 
 

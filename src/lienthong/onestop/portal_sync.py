@@ -172,6 +172,14 @@ def _release(ids: list[int], now: datetime) -> None:
         PortalOutbox.objects.filter(pk__in=ids, sent_at__isnull=True).update(next_attempt_at=now)
 
 
+def _known_as(dossier: Dossier, code: str) -> None:
+    """The portal now knows the dossier by `code`: a blank portal code becomes it, so a later change of the
+    dossier's own code can never make the portal see a second dossier."""
+    if not dossier.portal_code:
+        Dossier.objects.filter(pk=dossier.pk, portal_code="").update(portal_code=code)
+        dossier.portal_code = code
+
+
 def _push_dossier(c: PortalClient, dossier: Dossier, rows: list[PortalOutbox], now: datetime) -> int:
     """Send one dossier's claimed rows; returns how many were marked sent. Raises on a failure: the rows not yet
     marked stay the caller's to mark failed."""
@@ -181,6 +189,7 @@ def _push_dossier(c: PortalClient, dossier: Dossier, rows: list[PortalOutbox], n
     code = portal_code(dossier)
     if record_rows:
         c.create(record_of(dossier))  # "already exists" → update, in the client
+        _known_as(dossier, code)
         _mark_sent(record_rows, now)
         sent += len(record_rows)
     if not step_rows:
@@ -201,6 +210,7 @@ def _push_dossier(c: PortalClient, dossier: Dossier, rows: list[PortalOutbox], n
             c.progress(code, steps)
         except PortalNotFound:  # its create is still on its way (another worker, or waiting to be retried)
             c.create(record_of(dossier))
+            _known_as(dossier, code)
             c.progress(code, steps)
         _mark_sent([r for _, r in batch], now)
         sent += len(batch)
