@@ -250,10 +250,6 @@ NOTIFY_TOKEN = os.environ.get("LIENTHONG_NOTIFY_TOKEN", "")
 PORTAL_URL = os.environ.get("LIENTHONG_PORTAL_URL", "")
 PORTAL_TOKEN = os.environ.get("LIENTHONG_PORTAL_TOKEN", "")
 
-# What the job worker (lienthong.sync.worker) calls whenever it is idle, by dotted path: apps on the worker's own
-# layer (the one-stop centre) hand it their periodic work without the worker importing them. Each keeps its pace.
-WORKER_IDLE_JOBS = ["lienthong.onestop.portal_sync.worker_tick"]
-
 import warnings  # noqa: E402
 
 # WhiteNoise serves from the app directories (WHITENOISE_USE_FINDERS); STATIC_ROOT is only filled by an

@@ -11,8 +11,9 @@ unknown, the portal is asked which seqs it holds before anything is sent again.
 Two workers may run at once: rows are claimed by a conditional UPDATE (after SELECT … FOR UPDATE SKIP LOCKED on
 PostgreSQL) that moves their next attempt past a lease; a worker that dies leaves them due again when it ends.
 
-Runs from the job worker (`worker_tick`, every PUSH_EVERY seconds while it is idle, when LIENTHONG_PORTAL_URL is
-set), from `lienthong portal-push`, and from the reconciliation page's "push again".
+Runs from the job worker (`worker_tick`, through OnestopConfig.run_background_jobs, every PUSH_EVERY seconds when
+LIENTHONG_PORTAL_URL is set), from `lienthong portal-push`, and, made due at once, by the reconciliation page's
+"push again".
 """
 from __future__ import annotations
 
@@ -266,14 +267,21 @@ def push_due(c: PortalClient | None = None, *, now: datetime | None = None, limi
 _last_push = [0.0]
 
 
-def worker_tick() -> None:
-    """The job worker's idle call: push the due rows every PUSH_EVERY seconds, when a portal is configured."""
+def worker_tick() -> int:
+    """The job worker's step (OnestopConfig.run_background_jobs): when a portal is configured, push the due rows —
+    at once again while the last push sent some (a backlog drains), else every PUSH_EVERY seconds. Returns the
+    dossiers pushed (the worker comes straight back while there are)."""
     if not settings.PORTAL_URL or time.monotonic() - _last_push[0] < PUSH_EVERY:
-        return
-    _last_push[0] = time.monotonic()
-    summary = push_due()
+        return 0
+    try:
+        summary = push_due()
+    except Exception:  # noqa: BLE001 - the worker's other jobs go on; the rows stay for the next push
+        log.exception("portal push failed")
+        summary = PushSummary()
+    _last_push[0] = 0.0 if summary.sent else time.monotonic()
     if summary.sent or summary.failed:
         log.info("portal push: %d sent, %d kept for later (%d dossiers)", summary.sent, summary.failed, summary.dossiers)
+    return summary.dossiers if summary.sent else 0
 
 
 # --- reconciliation --------------------------------------------------------------------------------------------

@@ -42,19 +42,6 @@ def _retry_notifications() -> None:
         log.exception("retrying failed notifications")
 
 
-def _idle_jobs() -> None:
-    """settings.WORKER_IDLE_JOBS (the national portal's push, …), each by its dotted path; a failure in one is
-    logged and never stops the worker."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
-    for path in getattr(settings, "WORKER_IDLE_JOBS", ()):
-        try:
-            import_string(path)()
-        except Exception:  # noqa: BLE001 - logged; the sync runs matter more
-            log.exception("idle job %s", path)
-
-
 def run_imports(limit: int | None = 1) -> int:
     """The worker's import step: run up to `limit` queued imports; returns how many were run."""
     from lienthong.fleet.importer.jobs import run_queued_imports
@@ -128,7 +115,6 @@ def work(wid: str | None = None, *, lease_seconds: float | None = None, poll: fl
                 continue
             run = engine.claim_run(wid, lease)
             if run is None:
-                _idle_jobs()
                 if once:
                     break
                 _retry_notifications()
