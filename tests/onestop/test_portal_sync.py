@@ -379,3 +379,14 @@ def test_portal_reconcile_and_portal_push_commands(portal, drifted, settings, ca
         assert cli.main(["portal-reconcile"]) == 0
     finally:
         portal_sync.reset_client()
+
+
+def test_the_outbox_is_readable_in_the_admin_and_never_edited_there(client_for, make_user, centre, marriage, centre_officer,
+                                                                     applicant):
+    d = receive(centre_officer, centre, marriage, applicant)
+    web = client_for(make_user("sieuquantri", "admin", is_staff=True, is_superuser=True))
+    page = web.get("/quan-tri/onestop/portaloutbox/")
+    assert page.status_code == 200 and page.content.decode().count(d.code) == 2  # the create and the step
+    row = PortalOutbox.objects.first()
+    assert web.get(f"/quan-tri/onestop/portaloutbox/{row.pk}/change/").status_code == 200  # a read-only view
+    assert web.post(f"/quan-tri/onestop/portaloutbox/{row.pk}/delete/", {"post": "yes"}).status_code == 403
