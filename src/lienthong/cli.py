@@ -119,8 +119,11 @@ def cmd_portal_reconcile(args: argparse.Namespace) -> int:
     from lienthong.onestop import portal_sync
     from lienthong.onestop.models import Dossier, State
 
+    dossiers = Dossier.objects.all()
+    if args.days:
+        dossiers = portal_sync.recent(dossiers, args.days)
     try:
-        found = portal_sync.differences(Dossier.objects.all())
+        found = portal_sync.differences(dossiers)
     except PortalError as exc:
         print(f"lienthong: không hỏi được Cổng DVC quốc gia: {exc}", file=sys.stderr)
         return 2
@@ -262,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("portal-reconcile", help="list dossiers whose state at the national portal differs from ours")
     p.add_argument("--push-again", action="store_true", help="queue each of them to be pushed again")
+    p.add_argument("--days", type=int, default=0, help="only dossiers still open or changed in the last N days (default: all)")
     p.set_defaults(func=cmd_portal_reconcile)
 
     p = sub.add_parser("portal-serve", help="reference national public-service portal (optional injected faults)", add_help=False)

@@ -390,3 +390,21 @@ def test_the_outbox_is_readable_in_the_admin_and_never_edited_there(client_for, 
     row = PortalOutbox.objects.first()
     assert web.get(f"/quan-tri/onestop/portaloutbox/{row.pk}/change/").status_code == 200  # a read-only view
     assert web.post(f"/quan-tri/onestop/portaloutbox/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_page_checks_open_and_recent_dossiers_the_command_all(portal, clock, settings, client_for, centre, marriage,
+                                                                  centre_officer, applicant, capsys):
+    from lienthong import cli
+
+    old = walk(receive(centre_officer, centre, marriage, applicant), centre_officer)  # returned: final, never pushed
+    clock.shift(91 * 86400)
+    settings.PORTAL_URL, settings.PORTAL_TOKEN = portal.url, TOKEN
+    portal_sync.reset_client()
+    try:
+        html = client_for(centre_officer).get("/mot-cua/cong-quoc-gia/").content.decode()
+        assert 'data-testid="difference-count">0<' in html and old.code not in html
+        assert cli.main(["portal-reconcile", "--days", "90"]) == 0
+        assert cli.main(["portal-reconcile"]) == 1
+        assert capsys.readouterr().out.splitlines()[-2].startswith(old.code + "\t")
+    finally:
+        portal_sync.reset_client()

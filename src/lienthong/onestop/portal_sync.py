@@ -46,7 +46,7 @@ from lienthong.nationalportal.wire import (
     Step,
 )
 
-from .models import Dossier, DossierStep, PortalOutbox, State
+from .models import OPEN_STATES, Dossier, DossierStep, PortalOutbox, State
 
 __all__ = ["PUSH_EVERY", "Difference", "PushSummary", "client", "differences", "page_client", "push_again", "push_due", "record_of",
            "reset_client", "retry_delay", "worker_tick"]
@@ -306,6 +306,16 @@ class Difference:
     @property
     def theirs_label(self) -> str:
         return State(self.theirs).label if self.theirs else ""
+
+
+RECENT_DAYS = 90  # the page checks the dossiers still open and those changed within this many days
+
+
+def recent(dossiers, days: int = RECENT_DAYS, *, now: datetime | None = None):
+    """The dossiers worth checking on a page: still open, or changed within `days` days (a province's whole
+    history would be thousands of questions to the portal; the command checks everything)."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    return dossiers.filter(Q(state__in=OPEN_STATES) | Q(updated_at__gte=since))
 
 
 def differences(dossiers, c: PortalClient | None = None) -> list[Difference]:

@@ -33,16 +33,17 @@ def _officer(request):
 def reconcile(request):
     user = _officer(request)
     dossiers = Dossier.objects.visible_to(user)
+    checked = portal_sync.recent(dossiers)
     c = portal_sync.page_client()
     found, error = [], ""
     if c is not None:
         try:
-            found = portal_sync.differences(dossiers, c)
+            found = portal_sync.differences(checked, c)
         except PortalError as exc:
             error = str(exc)
     return render(request, "onestop/portal_reconcile.html", {
         "configured": c is not None, "error": error, "differences": found, "backlog": portal_sync.backlog(dossiers),
-        "checked": dossiers.count(),
+        "checked": checked.count(), "recent_days": portal_sync.RECENT_DAYS,
     })
 
 
