@@ -367,7 +367,8 @@ def push_again(dossier: Dossier, by, held: PortalState | None = None, *, c: Port
         held = (c or client()).status([portal_code(dossier)]).get(portal_code(dossier))
     have = held.seqs if held else frozenset()
     with transaction.atomic():
-        PortalOutbox.objects.filter(dossier=dossier, sent_at__isnull=True).update(next_attempt_at=None)
+        # Rows waiting for a retry go now (a row never tried is due already, or being sent by a worker this moment).
+        PortalOutbox.objects.filter(dossier=dossier, sent_at__isnull=True, attempts__gt=0).update(next_attempt_at=None)
         waiting = set(PortalOutbox.objects.filter(dossier=dossier, sent_at__isnull=True, kind=PortalOutbox.Kind.STEP)
                       .values_list("step_id", flat=True))
         rows = [PortalOutbox(dossier=dossier, kind=PortalOutbox.Kind.UPDATE)]

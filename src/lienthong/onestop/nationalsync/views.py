@@ -58,7 +58,7 @@ def push_again(request, code: str):
         queued = portal_sync.push_again(dossier, request, c=portal_sync.page_client())
     except PortalError as exc:
         # Without the portal's answer we cannot tell which steps it lacks: the rows already waiting go now.
-        PortalOutbox.objects.filter(dossier=dossier, sent_at__isnull=True).update(next_attempt_at=None)
+        PortalOutbox.objects.filter(dossier=dossier, sent_at__isnull=True, attempts__gt=0).update(next_attempt_at=None)
         messages.error(request, _("The national portal did not answer (%(error)s); the dossier's waiting updates will "
                                   "be sent as soon as it does.") % {"error": exc})
     else:
