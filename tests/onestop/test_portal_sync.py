@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -186,6 +187,31 @@ def test_dropped_connections_and_answers_written_twice_leave_no_duplicates(clock
         assert p.app.stats["fault_drop_after"] >= 3 and p.app.stats["fault_drop"] >= 2 and p.app.stats["fault_reply_twice"] >= 2
         assert_exactly_once(p, dossiers)
         assert p.app.stats["duplicate_steps"] == 0
+    finally:
+        p.close()
+
+
+def test_every_fault_at_once_loses_nothing(clock, centre, marriage, centre_officer, applicant):
+    """503s, connections dropped before and after the push, answers too slow for the client, pushes applied twice,
+    answers written twice — all at once, on a portal that keeps each seq once: after enough runs every row is
+    sent, nothing is lost, and each dossier is in our state at the portal."""
+    p = Portal(Faults(error_5xx=0.1, drop=0.1, drop_after=0.15, slow=0.15, slow_seconds=0.4, apply_twice=0.1,
+                      reply_twice=0.1, seed=23))
+    try:
+        dossiers = [walk(receive(centre_officer, centre, marriage, applicant), centre_officer, n_handoffs=2 + 5 * (i % 3))
+                    for i in range(8)]
+        c = p.client(retries=2, timeout=0.25, failure_threshold=1000)
+        for _ in range(80):
+            portal_sync.push_due(c)
+            if not unsent():
+                break
+            clock.shift(3700)
+        assert unsent() == 0
+        faults = {k: v for k, v in p.app.stats.items() if k.startswith("fault_")}
+        assert set(faults) == {"fault_5xx", "fault_drop", "fault_drop_after", "fault_slow", "fault_apply_twice",
+                               "fault_reply_twice"}, faults
+        time.sleep(0.5)  # a slow push still sleeping server-side lands before the count
+        assert_exactly_once(p, dossiers)
     finally:
         p.close()
 
