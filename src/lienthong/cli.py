@@ -86,6 +86,59 @@ def cmd_notify_serve(args: argparse.Namespace) -> int:
     return serve_main(args.rest) or 0
 
 
+def cmd_portal_serve(args: argparse.Namespace) -> int:
+    from lienthong.nationalportal.server import main as serve_main
+
+    return serve_main(args.rest) or 0
+
+
+def cmd_portal_push(args: argparse.Namespace) -> int:
+    """Send the national portal's outbox now (the job worker does it every few seconds when it runs)."""
+    _django()
+    from lienthong.onestop import portal_sync
+
+    sent = failed = 0
+    while True:
+        summary = portal_sync.push_due(limit=args.limit)
+        sent, failed = sent + summary.sent, failed + summary.failed
+        for error in summary.errors:
+            print(error)
+        if summary.stopped or not (summary.sent or summary.failed):
+            break
+    if summary.stopped:
+        print(f"lienthong: dừng: {summary.stopped}", file=sys.stderr)
+    print(f"Đã gửi {sent} mục lên Cổng DVC quốc gia; {failed} mục giữ lại để gửi lại sau.")
+    return 1 if failed or summary.stopped else 0
+
+
+def cmd_portal_reconcile(args: argparse.Namespace) -> int:
+    """List every dossier whose state at the national portal differs from ours; exit 1 when there is one."""
+    _django()
+    from lienthong.accounts import audit
+    from lienthong.nationalportal.wire import PortalError
+    from lienthong.onestop import portal_sync
+    from lienthong.onestop.models import Dossier, State
+
+    dossiers = Dossier.objects.all()
+    if args.days:
+        dossiers = portal_sync.recent(dossiers, args.days)
+    try:
+        found = portal_sync.differences(dossiers)
+    except PortalError as exc:
+        print(f"lienthong: không hỏi được Cổng DVC quốc gia: {exc}", file=sys.stderr)
+        return 2
+    audit.record(None, "view", object_type="dossier", summary="portal-reconcile",
+                 detail={"via": "cli", "differences": len(found)})
+    for d in found:
+        theirs = State(d.theirs).label if d.theirs else "(không có trên Cổng)"
+        print(f"{d.dossier.code}\t{State(d.ours).label}\t{theirs}\tthiếu {d.missing_steps} bước\t"
+              f"chờ gửi {d.pending}\t{d.last_error}")
+        if args.push_again:
+            portal_sync.push_again(d.dossier, None, d.held)
+    print(f"{len(found)} hồ sơ khác trạng thái với Cổng DVC quốc gia" + (" (đã xếp gửi lại)" if args.push_again and found else ""))
+    return 1 if found else 0
+
+
 def cmd_population_import(args: argparse.Namespace) -> int:
     _django()
     from lienthong.population.extract import main as import_main
@@ -205,6 +258,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("notify-serve", help="reference notification gateway (records what it receives)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_notify_serve)
+
+    p = sub.add_parser("portal-push", help="send the national portal's outbox now")
+    p.add_argument("--limit", type=int, default=200, help="rows claimed at a time")
+    p.set_defaults(func=cmd_portal_push)
+
+    p = sub.add_parser("portal-reconcile", help="list dossiers whose state at the national portal differs from ours")
+    p.add_argument("--push-again", action="store_true", help="queue each of them to be pushed again")
+    p.add_argument("--days", type=int, default=0, help="only dossiers still open or changed in the last N days (default: all)")
+    p.set_defaults(func=cmd_portal_reconcile)
+
+    p = sub.add_parser("portal-serve", help="reference national public-service portal (optional injected faults)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_portal_serve)
     return parser
 
 
@@ -217,6 +283,7 @@ HANDOVER = {
     "population-import": cmd_population_import,
     "population-serve": cmd_population_serve,
     "notify-serve": cmd_notify_serve,
+    "portal-serve": cmd_portal_serve,
     "worker": cmd_worker,
 }
 

@@ -245,6 +245,11 @@ AGENCY_NAME = os.environ.get("LIENTHONG_AGENCY_NAME", "Chi cục Thủy sản t�
 NOTIFY_URL = os.environ.get("LIENTHONG_NOTIFY_URL", "")
 NOTIFY_TOKEN = os.environ.get("LIENTHONG_NOTIFY_TOKEN", "")
 
+# The national public-service portal (contract: docs/portal-api.md): the one-stop centre's outbox is pushed there
+# by the job worker when the URL is set; unset, the outbox keeps its rows.
+PORTAL_URL = os.environ.get("LIENTHONG_PORTAL_URL", "")
+PORTAL_TOKEN = os.environ.get("LIENTHONG_PORTAL_TOKEN", "")
+
 import warnings  # noqa: E402
 
 # WhiteNoise serves from the app directories (WHITENOISE_USE_FINDERS); STATIC_ROOT is only filled by an

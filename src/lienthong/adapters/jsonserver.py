@@ -1,11 +1,13 @@
 """The reference servers' JSON plumbing (population-serve, notify-serve): one error shape, a body limit,
-and a real dropped connection for fault injection. Both serve with waitress."""
+a server-side rate limit, and a real dropped connection for fault injection. All serve with waitress."""
 from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
 
-__all__ = ["Dropped", "REASONS", "Reply", "client_disconnected", "drop_connection", "read_json", "respond"]
+__all__ = ["Dropped", "REASONS", "RateLimiter", "Reply", "client_disconnected", "drop_connection", "read_json", "respond"]
 
 REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
            405: "Method Not Allowed", 413: "Payload Too Large", 429: "Too Many Requests",
@@ -69,3 +71,31 @@ def respond(start_response, status: int, payload: dict, headers: list[tuple[str,
         headers.append(("WWW-Authenticate", f'Bearer realm="{realm}"'))
     start_response(f"{status} {REASONS.get(status, 'Error')}", headers)
     return [data]
+
+
+class RateLimiter:
+    """Server-side token bucket: `rate` tokens per second, `burst` at most in the bucket.
+
+    A request passes when the bucket holds at least one token and takes its cost, which may leave
+    the bucket in debt (population's verify-batch costs one token per item, more than a small burst): the
+    next request then waits until the debt is paid. The client's bucket follows the same rule,
+    so a client paced at the limit is never refused. Hand-written (a dozen lines) rather than a
+    dependency: it must be exactly the definition the contract documents, Retry-After included."""
+
+    def __init__(self, rate: float, burst: float | None = None):
+        self.rate = float(rate)
+        self.burst = float(burst if burst is not None else max(1.0, rate))
+        self._tokens = self.burst
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self, cost: float = 1.0) -> float:
+        """0.0 when allowed (tokens taken), else the seconds to wait before retrying."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            if self._tokens >= 1.0:
+                self._tokens -= cost
+                return 0.0
+            return (1.0 - self._tokens) / self.rate

@@ -51,7 +51,7 @@ class DayOffAdmin(AuditedCalendarAdmin):
 
 
 # --- the catalogue and the dossiers ----------------------------------------------------------------
-from .models import Agency, Dossier, DossierStep, Procedure, ProcedureComponent  # noqa: E402
+from .models import Agency, Dossier, DossierStep, PortalOutbox, Procedure, ProcedureComponent  # noqa: E402
 
 
 @admin.register(Agency)
@@ -153,3 +153,26 @@ class ComplaintAdmin(admin.ModelAdmin):
         record(request, AuditAction.DELETE, object_type="complaint", object_id=obj.pk,
                summary=msg(gettext_noop("Complaint %(pk)s deleted"), pk=obj.pk))
         super().delete_model(request, obj)
+
+
+@admin.register(PortalOutbox)
+class PortalOutboxAdmin(admin.ModelAdmin):
+    """Read-only: what the national portal must still be told, and what it was (portal_sync writes the rows'
+    attempts, errors and sent times; the reconciliation page /mot-cua/cong-quoc-gia/ pushes again)."""
+
+    list_display = ("id", "dossier", "kind", "created_at", "sent_at", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("dossier__code", "dossier__portal_code")
+    list_select_related = ("dossier",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(dossier__in=Dossier.objects.visible_to(request.user))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

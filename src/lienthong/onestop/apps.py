@@ -17,10 +17,12 @@ class OnestopConfig(AppConfig):
 
     def run_background_jobs(self, limit: int | None = 1) -> int:
         """The job worker's step for this app (sync.worker.run_app_jobs finds it here): OCR of up to `limit`
-        scanned components waiting for it; returns how many were read."""
+        scanned components waiting for it, and the national portal's outbox (portal_sync.worker_tick, paced by
+        itself); returns how many jobs were done."""
         from .digitising import run_pending_digitisations
+        from .portal_sync import worker_tick
 
-        return run_pending_digitisations(limit)
+        return run_pending_digitisations(limit) + worker_tick()
 
 
 def check_office_hours(app_configs=None, **kwargs):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("tiep-nhan/", include("lienthong.onestop.counter.urls")),
     path("ho-so/", include("lienthong.onestop.desk.urls")),
     path("chi-so/", include("lienthong.onestop.indicators.urls")),
+    path("cong-quoc-gia/", include("lienthong.onestop.nationalsync.urls")),
 ]

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lienthong.adapters.jsonserver import Dropped, Reply, client_disconnected, drop_connection, read_json, respond
+from lienthong.adapters.jsonserver import Dropped, RateLimiter, Reply, client_disconnected, drop_connection, read_json, respond
 from lienthong.population.csvfile import ExtractError
 from lienthong.population.source import MAX_BATCH, InvalidRequest, PopulationSource, as_query
 from lienthong.population.store import ExtractStore
@@ -52,34 +52,6 @@ class Faults:
     @property
     def any(self) -> bool:
         return bool(self.slow or self.error_5xx or self.drop)
-
-
-class RateLimiter:
-    """Server-side token bucket: `rate` tokens per second, `burst` at most in the bucket.
-
-    A request passes when the bucket holds at least one token and takes its cost, which may leave
-    the bucket in debt (a verify-batch costs one token per item, more than a small burst): the
-    next request then waits until the debt is paid. The client's bucket follows the same rule,
-    so a client paced at the limit is never refused. Hand-written (a dozen lines) rather than a
-    dependency: it must be exactly the definition the contract documents, Retry-After included."""
-
-    def __init__(self, rate: float, burst: float | None = None):
-        self.rate = float(rate)
-        self.burst = float(burst if burst is not None else max(1.0, rate))
-        self._tokens = self.burst
-        self._last = time.monotonic()
-        self._lock = threading.Lock()
-
-    def take(self, cost: float = 1.0) -> float:
-        """0.0 when allowed (tokens taken), else the seconds to wait before retrying."""
-        with self._lock:
-            now = time.monotonic()
-            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
-            self._last = now
-            if self._tokens >= 1.0:
-                self._tokens -= cost
-                return 0.0
-            return (1.0 - self._tokens) / self.rate
 
 
 class PopulationApp:
