@@ -88,14 +88,15 @@ def test_unknown_path_and_method(server):
 
 
 def test_rate_limit_answers_429_with_retry_after(serve):
-    s = serve("--rate", "2", "--burst", "2")
+    # 1 token a second: four requests land within that second even on a loaded machine (at 2/s they did not always).
+    s = serve("--rate", "1", "--burst", "2")
     codes = [post(s, "/v1/verify", {"cccd": "089080000001"}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     r = post(s, "/v1/verify", {"cccd": "089080000001"})
     assert r.status_code == 429
     assert r.headers["Retry-After"] == "1"
-    assert 0 < int(r.headers["X-Retry-After-Ms"]) <= 500
-    assert r.json() == {"error": {"code": "rate_limited", "message": "rate limit 2/s exceeded"}}
+    assert 0 < int(r.headers["X-Retry-After-Ms"]) <= 1000
+    assert r.json() == {"error": {"code": "rate_limited", "message": "rate limit 1/s exceeded"}}
 
 
 def test_batch_costs_one_token_per_item(serve):

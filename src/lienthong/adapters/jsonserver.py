@@ -3,6 +3,7 @@ a server-side rate limit, and a real dropped connection for fault injection. All
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import threading
 import time
@@ -99,3 +100,20 @@ class RateLimiter:
                 self._tokens -= cost
                 return 0.0
             return (1.0 - self._tokens) / self.rate
+
+
+def serve_until_stopped(server, on_exit=None) -> None:
+    """Run a reference server (waitress) until Ctrl-C or SIGTERM, then close it and call on_exit (its summary,
+    a temporary store's removal) — the same way for every `lienthong *-serve` command."""
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        if on_exit is not None:
+            on_exit()

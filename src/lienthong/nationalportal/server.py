@@ -24,7 +24,6 @@ import logging
 import math
 import os
 import random
-import signal
 import sys
 import threading
 import time
@@ -32,7 +31,17 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
-from lienthong.adapters.jsonserver import REASONS, Dropped, RateLimiter, Reply, client_disconnected, drop_connection, read_json, respond
+from lienthong.adapters.jsonserver import (
+    REASONS,
+    Dropped,
+    RateLimiter,
+    Reply,
+    client_disconnected,
+    drop_connection,
+    read_json,
+    respond,
+    serve_until_stopped,
+)
 from lienthong.nationalportal import wire
 from lienthong.nationalportal.wire import DossierRecord, PortalRejected, PortalState, Step
 
@@ -327,18 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lienthong: không mở được cổng {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
         return 1
     print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
-
-    def _stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        print(json.dumps({"stats": dict(app.stats), "dossiers": len(app.dossiers)}), flush=True)
+    serve_until_stopped(
+        server, lambda: print(json.dumps({"stats": dict(app.stats), "dossiers": len(app.dossiers)}), flush=True))
     return 0
 
 

@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import random
-import signal
 import sys
 import threading
 import time
@@ -24,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from lienthong.adapters.jsonserver import Dropped, Reply, client_disconnected, drop_connection, read_json, respond
+from lienthong.adapters.jsonserver import Dropped, Reply, client_disconnected, drop_connection, read_json, respond, serve_until_stopped
 from lienthong.notify.message import Notification, NotifyRejected, validate
 
 __all__ = ["Faults", "NotifyApp", "make_server", "main"]
@@ -189,17 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lienthong: không mở được cổng {args.host}:{args.port} ({exc.strerror})", file=sys.stderr)
         return 1
     print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
-
-    def _stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    serve_until_stopped(server)
     return 0
 
 

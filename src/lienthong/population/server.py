@@ -17,7 +17,6 @@ import logging
 import math
 import os
 import random
-import signal
 import sys
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lienthong.adapters.jsonserver import Dropped, RateLimiter, Reply, client_disconnected, drop_connection, read_json, respond
+from lienthong.adapters.jsonserver import Dropped, RateLimiter, Reply, client_disconnected, drop_connection, read_json, respond, serve_until_stopped
 from lienthong.population.csvfile import ExtractError
 from lienthong.population.source import MAX_BATCH, InvalidRequest, PopulationSource, as_query
 from lienthong.population.store import ExtractStore
@@ -257,18 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{store.rows:,} người ({'dựng chỉ mục' if built else 'dùng lại chỉ mục'}) trong "
           f"{time.perf_counter() - started:.1f} s".replace(",", " "), flush=True)
     print(f"listening on http://{args.host}:{server.effective_port}", flush=True)
-    def _stop(signum, frame):  # SIGTERM: stop like Ctrl-C, so the temporary store is removed
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        if tmpdir is not None:
-            tmpdir.cleanup()
+    # SIGTERM stops like Ctrl-C, so the temporary store is removed.
+    serve_until_stopped(server, tmpdir.cleanup if tmpdir is not None else None)
     return 0
 
 
