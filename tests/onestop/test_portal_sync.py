@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection, connections  # noqa: F401 - connection: the skipif condition
+from threaded_servers import stop_in_thread
 
 from lienthong.nationalportal.client import PortalClient
 from lienthong.nationalportal.server import Faults, PortalApp, make_server
@@ -19,28 +20,6 @@ from lienthong.workdays import VN_TZ
 
 pytestmark = pytest.mark.django_db
 TOKEN = "thu-nghiem-cong-quoc-gia"
-
-
-def stop_in_thread(server, thread) -> None:
-    """Stop a waitress server running in `thread`. Its loop runs while its map holds sockets: a thunk through the
-    trigger empties the map (the loop ends), then this thread closes the sockets. Closing them from here while
-    the loop runs races its select(); closing them inside the loop lets waitress's trigger close one descriptor
-    twice, which another thread may have reused meanwhile ("Bad file descriptor" in a later test)."""
-    held = []
-
-    def empty_the_map():
-        held.extend(server._map.values())
-        server._map.clear()
-
-    server.trigger.pull_trigger(empty_the_map)
-    thread.join(10)
-    assert not thread.is_alive(), "the server's loop did not end"
-    server.task_dispatcher.shutdown()
-    for dispatcher in held:
-        try:
-            dispatcher.close()
-        except OSError:
-            pass
 
 
 class Portal:
