@@ -82,9 +82,11 @@ def _line(pdf: OfficialDocument, label: str, value: str = "", *, size: float = 1
     """A "Label: value" paragraph, the label regular and the value bold, wrapping under the label."""
     pdf.set_font(fonts.FAMILY, "", size)
     if value:
+        # write() flows both runs as one paragraph (a multi_cell after the label would wrap in the leftover width).
         pdf.write(size * 0.5, f"{label}: ")
         pdf.set_font(fonts.FAMILY, "B", size)
-        pdf.multi_cell(0, size * 0.5, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.write(size * 0.5, value)
+        pdf.ln(size * 0.5)
     else:
         pdf.multi_cell(0, size * 0.5, label, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
@@ -204,7 +206,7 @@ def _giver_taker(row: StepRow, dossier: Dossier) -> tuple[str, str, str]:
     if s.action in ("assign", "hand_off"):
         taker = _person(s.handed_to, "") or s.department
         return s.department or dossier.agency.name, giver, taker
-    if s.action in ("request_supplement", "refuse", "return_result", "request_payment"):
+    if s.action in ("request_supplement", "refuse", "return_result", "request_payment", "apologise"):
         return "Tổ chức, cá nhân", giver, dossier.owner_name or dossier.applicant_name
     if s.action == "finish":
         return RECEPTION, giver, ""
@@ -249,10 +251,10 @@ def _heading_style():
 
 
 REGISTER_HEADINGS = [
-    ("TT", 8), ("Mã hồ sơ", 30), ("Tên thủ tục hành chính", 38), ("Số lượng hồ sơ (bộ)", 12),
-    ("Tên cá nhân, tổ chức", 26), ("Địa chỉ, số điện thoại", 32), ("Cơ quan chủ trì giải quyết", 24),
-    ("Nhận hồ sơ", 16), ("Hẹn trả kết quả", 16), ("Chuyển hồ sơ đến cơ quan giải quyết", 16),
-    ("Nhận kết quả từ cơ quan giải quyết", 16), ("Trả kết quả cho cá nhân, tổ chức", 16), ("Ghi chú", 12),
+    ("TT", 6), ("Mã hồ sơ", 40), ("Tên thủ tục hành chính", 32), ("Số lượng hồ sơ (bộ)", 11),
+    ("Tên cá nhân, tổ chức", 24), ("Địa chỉ, số điện thoại", 30), ("Cơ quan chủ trì giải quyết", 22),
+    ("Nhận hồ sơ", 17), ("Hẹn trả kết quả", 17), ("Chuyển hồ sơ đến cơ quan giải quyết", 17),
+    ("Nhận kết quả từ cơ quan giải quyết", 17), ("Trả kết quả cho cá nhân, tổ chức", 17), ("Ghi chú", 12),
 ]
 
 
@@ -266,7 +268,7 @@ def register(agency: Agency, dossiers, day_from: date, day_to: date, now: dateti
     now = now or timezone.now()
     pdf = _document(agency, "Sổ theo dõi hồ sơ", now, landscape=True,
                     subtitle=f"Từ ngày {day_from:%d/%m/%Y} đến ngày {day_to:%d/%m/%Y}")
-    pdf.set_font(fonts.FAMILY, "", 7)
+    pdf.set_font(fonts.FAMILY, "", 6.5)
     count = 0
     with pdf.table(col_widths=[w for _h, w in REGISTER_HEADINGS], line_height=3.4, repeat_headings=1,
                    text_align="LEFT", headings_style=_heading_style()) as table:

@@ -107,7 +107,8 @@ def step_rows(dossier: Dossier, now: datetime) -> list[StepRow]:
     steps = list(dossier.steps.select_related("actor", "handed_to").order_by("at", "id"))
     rows = []
     for i, s in enumerate(steps):
-        following = steps[i + 1].at if i + 1 < len(steps) else None
+        # The step's work ends with the next step that moves the dossier (an apology only promises a new date).
+        following = next((t.at for t in steps[i + 1:] if t.action != "apologise"), None)
         if s.action == "finish":
             verdict = _verdict(s.at, dossier.due_at, now)
             rows.append(StepRow(s, verdict, s.at))
