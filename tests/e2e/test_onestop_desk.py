@@ -34,7 +34,7 @@ proc.agencies.add(centre)
 if not proc.components.exists():
     ProcedureComponent.objects.create(procedure=proc, position=1, name="Tờ khai đăng ký kết hôn")
     ProcedureComponent.objects.create(procedure=proc, position=2, name="Giấy xác nhận tình trạng hôn nhân")
-user, _ = User.objects.get_or_create(username="%(user)s", defaults={"role": "centre", "first_name": "Cán bộ",
+user, _ = User.objects.get_or_create(username="USER", defaults={"role": "centre", "first_name": "Cán bộ",
                                                                     "last_name": "Một Cửa"})
 user.set_password(DEMO_PASSWORD)
 user.save()
@@ -47,7 +47,7 @@ late = lifecycle.create_dossier(user, agency=centre, procedure=proc, channel=Cha
                                 at=now - timedelta(days=12))
 print(json.dumps({"fresh": fresh.code, "late": late.code,
                   "missing": list(proc.components.order_by("position").values_list("name", flat=True))}))
-""" % {"user": USER}
+""".replace("USER", USER)
 
 _RESUBMIT = """
 from lienthong.onestop import lifecycle
