@@ -201,8 +201,11 @@ def _giver_taker(row: StepRow, dossier: Dossier) -> tuple[str, str, str]:
     """(the body that received the dossier at this step, who gave it, who received it)."""
     s = row.step
     giver = _person(s.actor, s.actor_name) or "—"
-    if s.action in ("receive", "accept", "resubmit", "submit"):
-        return RECEPTION, s.actor_name if s.action in ("resubmit", "submit") else "Công dân", giver
+    citizen = dossier.owner_name or dossier.applicant_name
+    if s.action in ("receive", "accept"):
+        return RECEPTION, citizen, giver
+    if s.action in ("resubmit", "submit"):
+        return RECEPTION, s.actor_name or citizen, RECEPTION
     if s.action in ("assign", "hand_off"):
         taker = _person(s.handed_to, "") or s.department
         return s.department or dossier.agency.name, giver, taker
