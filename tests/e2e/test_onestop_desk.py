@@ -102,6 +102,7 @@ def test_supplement_request_from_the_desk(page, live_site, login, dossiers):
     _open(page, live_site, code)
     assert page.get_attribute("[data-testid=dossier-state]", "data-state") == "2"
     # Nothing ticked, nothing written: refused at the field, the state unchanged.
+    page.click("[data-testid=open-request_supplement]")
     page.click("[data-testid=request_supplement]")
     assert page.text_content("[data-testid=error-missing]").strip() == \
         "Đánh dấu thành phần còn thiếu hoặc ghi rõ nội dung cần bổ sung."

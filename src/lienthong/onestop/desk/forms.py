@@ -75,9 +75,10 @@ class RegisterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), input_formats=DATE_INPUTS,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
-    def __init__(self, data, user):
-        super().__init__(data)
+    def __init__(self, data, user, initial=None):
+        super().__init__(data, initial=initial)
         self.fields["agency"].queryset = visible_agencies(user).order_by("name")
+        self.fields["agency"].empty_label = None
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"register-{name}")
             field.widget.attrs["data-testid"] = f"register-{name}"

@@ -95,7 +95,8 @@ def desk(request):
             record(request, AuditAction.VIEW, object_type="dossier_list", summary=_query_without(request)[:255],
                    detail={"filters": flt.as_query(), "page": page.number, "rows": len(rows),
                            "codes": [d.code for d in rows]})
-    register_form = RegisterForm(None, user)
+    today = timezone.localdate()
+    register_form = RegisterForm(None, user, initial={"date_from": today.replace(day=1), "date_to": today})
     return render(request, "onestop/desk/list.html", {
         "form": form, "filter": flt, "page": page, "rows": rows, "personal": personal,
         "query": _query_without(request, "page"), "active": bool(flt and flt.as_query()),
