@@ -313,3 +313,23 @@ def test_register_lists_exactly_the_dossiers_of_the_range(centre, other_centre, 
     other = client_for(centre_officer).get("/mot-cua/ho-so/so-theo-doi.pdf",
                                            {"agency": other_centre.code, "date_from": "2026-12-01", "date_to": "2026-12-03"})
     assert other.status_code == 302
+
+
+def test_a_long_register_repeats_its_heading_row_and_numbers_its_pages(centre, marriage, centre_officer, applicant,
+                                                                        client_for):
+    for i in range(45):
+        lifecycle.create_dossier(centre_officer, agency=centre, procedure=marriage, channel=Channel.COUNTER,
+                                 applicant=applicant, at=vn("2026-12-01T07:00:00").replace(minute=i))
+    response = client_for(centre_officer).get("/mot-cua/ho-so/so-theo-doi.pdf",
+                                              {"agency": centre.code, "date_from": "01/12/2026", "date_to": "01/12/2026"})
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(response.content))
+    pages = len(reader.pages)
+    assert pages >= 2
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # A4 landscape
+    for n, page in enumerate(reader.pages, start=1):
+        text = flat(page.extract_text())
+        assert "Mã hồ sơ" in text and "Trả kết quả cho cá nhân, tổ chức" in text  # the heading row on every page
+        assert f"Trang {n}/{pages}" in text
+    assert AuditEvent.objects.get(object_type="dossier_register").detail["rows"] == 45
