@@ -196,8 +196,8 @@ def test_finish_with_the_result_pdf_then_return_at_the_counter(received, centre_
     d = Dossier.objects.get(pk=received.pk)
     assert d.state == State.DONE and d.finished_at is not None and d.result_file
     assert last_step(d).detail["result_sha256"] == d.result_sha256
-    downloaded = client.get(url(d, "ket-qua.pdf"))
-    assert b"".join(downloaded.streaming_content) == content
+    downloaded = b"".join(client.get(url(d, "ket-qua.pdf")).streaming_content)
+    assert downloaded.startswith(content) and len(downloaded) > len(content)  # signed (an incremental update)
     assert act(client, d, "return_result").status_code == 302
     assert state(d) == State.RETURNED
     assert [e.detail["action"] for e in audits(d, "update").order_by("id")] == ["finish", "return_result"]
@@ -212,16 +212,34 @@ def test_an_online_dossier_cannot_finish_without_its_result(online, centre_offic
     assert state(online) == State.RECEIVED
 
 
-@pytest.mark.xfail(strict=True, reason="TODO(signing): results.sign_result must call lienthong.signing.services."
-                   "sign_document once the `signing` branch is on main; until then the result is stored unsigned")
-def test_the_result_is_signed_by_the_shared_signing_service(received, centre_officer, client_for):
-    from lienthong.signing import services as signing  # not on main yet
+def test_the_result_is_signed_by_the_shared_signing_service(received, centre_officer, client_for, centre):
+    from lienthong.signing import services as signing
+    from lienthong.signing.images import seal_png, signature_png
+    from lienthong.signing.models import SignerProfile
 
+    SignerProfile.objects.create(agency_name=centre.name, agency_code=centre.code, title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+                                 full_name="Trần Văn Minh", signature_image=signature_png("Trần Văn Minh"),
+                                 seal_image=seal_png(centre.name))
     client = client_for(centre_officer)
-    act(client, received, "finish", result=SimpleUploadedFile("kq.pdf", _a_pdf(), "application/pdf"))
+    content = _a_pdf()
+    assert act(client, received, "finish", result=SimpleUploadedFile("kq.pdf", content, "application/pdf")).status_code == 302
     d = Dossier.objects.get(pk=received.pk)
-    assert d.result_signed_code
-    assert signing.verify_document(d.result_file.read()).valid
+    signed = d.result_file.read()
+    assert signed.startswith(content)  # an incremental update: the uploaded document is kept as it was
+    check = signing.verify_document(signed)
+    assert check.valid and check.intact
+    assert check.document.code == d.result_signed_code and check.document.object_ref == d.code
+    assert check.document.kind == "onestop_result" and check.signer_name.startswith("Trần Văn Minh")
+    assert 'data-testid="result-unsigned"' not in client.get(url(d)).content.decode()
+
+
+def test_without_a_signer_profile_the_result_is_signed_invisibly(received, centre_officer, client_for):
+    from lienthong.signing import services as signing
+
+    act(client_for(centre_officer), received, "finish", result=SimpleUploadedFile("kq.pdf", _a_pdf(), "application/pdf"))
+    d = Dossier.objects.get(pk=received.pk)
+    check = signing.verify_document(d.result_file.read())
+    assert check.valid and check.document.code == d.result_signed_code and check.document.signer is None
 
 
 def test_late_dossier_apology_with_new_date_and_form_04(received, centre_officer, client_for, clock):

@@ -27,16 +27,26 @@ class SignedPdf:
 
 
 def sign_result(dossier: Dossier, pdf_bytes: bytes, by) -> SignedPdf:
-    """The result signed for the dossier's agency.
+    """The result signed by the shared signing service (PAdES, registered, verifiable on the public page).
 
-    TODO(signing): the shared signing service (lienthong.signing, branch `signing`) is not on main yet. Once it is:
-        from lienthong.signing import services as signing
-        signed = signing.sign_document(pdf_bytes, kind="onestop_result", title=f"Kết quả hồ sơ {dossier.code}",
-                                       reason="Kết quả giải quyết thủ tục hành chính", object_ref=dossier.code,
-                                       signer=signing.signer_for_agency(dossier.agency.code), by=by)
-        return SignedPdf(signed.pdf, signed.code)
-    Until then the result is stored unsigned (tests/onestop/test_desk_actions.py has the xfail test that says so)."""
-    return SignedPdf(pdf_bytes, "")
+    With the agency's signer profile (signing.signer_for_agency) the signature is visible: the Decree 30 block at
+    the bottom right of the last page. Without one, or when the uploaded page has no room for the block (a page
+    smaller than A4), the document is still signed with the deployment's key, invisibly. The signing is audited
+    by the finish step itself (lifecycle), so `by` is not passed on."""
+    from lienthong.signing import services as signing
+
+    options = {"kind": "onestop_result", "object_ref": dossier.code, "title": f"Kết quả hồ sơ {dossier.code}",
+               "reason": "Ký kết quả giải quyết thủ tục hành chính", "location": dossier.agency.name}
+    signer = signing.signer_for_agency(dossier.agency.code)
+    if signer is not None:
+        try:
+            signed = signing.sign_document(pdf_bytes, signer=signer, **options)
+            return SignedPdf(signed.pdf, signed.code)
+        except signing.SigningError as exc:
+            if exc.code != "box_off_page":
+                raise
+    signed = signing.sign_document(pdf_bytes, appearance=False, signer=signer, **options)
+    return SignedPdf(signed.pdf, signed.code)
 
 
 def _check_pdf(content: bytes) -> None:
