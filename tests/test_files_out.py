@@ -141,8 +141,29 @@ def _indicators_xlsx(ctx, client):
     return [("chi-so-766.xlsx", excel.workbook(compute.compute(admin, period, period.end)))]
 
 
+def _dossier_list_view(ctx, client):
+    """The one-stop desk's list export: dossiers whose applicant, owner and department hold the payloads."""
+    from lienthong.accounts.models import User
+    from lienthong.onestop import lifecycle
+    from lienthong.onestop.models import Agency, Channel, Dossier, Procedure
+
+    agency = Agency.objects.create(code="000.00.06.H56", name="Trung tâm", commune_code="30742")
+    procedure = Procedure.objects.create(code="1.004359.H56", national_code="1.004359", name=PAYLOADS[0], field="Thủy sản",
+                                         processing_days=5, prefill="vessel")
+    procedure.agencies.add(agency)
+    officer = User.objects.get(username="thuysan")
+    for p in PAYLOADS:
+        d = lifecycle.create_dossier(officer, agency=agency, procedure=procedure, channel=Channel.COUNTER,
+                                     applicant=lifecycle.Applicant(cccd=p[:12], full_name=p, phone=p[:20]))
+        Dossier.objects.filter(pk=d.pk).update(department=p)
+    r = client.get(reverse("onestop:desk-export"))
+    assert r.status_code == 200
+    return [("ho-so.xlsx", r.content)]
+
+
 WRITERS = {
     "indicators_xlsx": ("onestop/indicators/excel.py", _indicators_xlsx),
+    "dossier_list_export_view": ("onestop/desk/exports.py", _dossier_list_view),
     "worklist_xlsx": ("sync/files.py", _worklist_xlsx),
     "worklists_zip": ("sync/files.py", _worklists_zip),
     "export_xlsx": ("sync/files.py", _export_xlsx),

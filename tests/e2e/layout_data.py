@@ -87,6 +87,38 @@ def lockouts_and_a_running_import() -> None:
                                   rows_in_sheet=2_000_000, imported_by=User.objects.get(username="thuysan"))
 
 
+def dossiers() -> None:
+    """One-stop dossiers at the Phú Quốc centre (the demo commune officer's area) in several states, for the desk's
+    list and dossier pages: late with an apology, assigned, awaiting a supplement, refused, new online."""
+    from lienthong.onestop import lifecycle
+    from lienthong.onestop.models import Agency, Channel, Procedure, ProcedureComponent
+
+    centre, _ = Agency.objects.get_or_create(code="000.00.31.H56", defaults={
+        "name": "Trung tâm Phục vụ hành chính công đặc khu Phú Quốc", "commune_code": "31078"})
+    procedure, _ = Procedure.objects.get_or_create(code="1.000894.000.00.00.H56", defaults={
+        "national_code": "1.000894", "name": "Đăng ký kết hôn", "field": "Hộ tịch", "processing_days": 5})
+    procedure.agencies.add(centre)
+    if not procedure.components.exists():
+        ProcedureComponent.objects.create(procedure=procedure, position=1, name="Tờ khai đăng ký kết hôn")
+        ProcedureComponent.objects.create(procedure=procedure, position=2, name="Giấy xác nhận tình trạng hôn nhân")
+    officer = User.objects.get(username="xa_phuquoc")
+    now = timezone.now()
+    person = lifecycle.Applicant(cccd="091085001234", full_name="Nguyễn Thị Ánh", phone="0912345678",
+                                 address="Tổ 3, khu phố 7, đặc khu Phú Quốc, tỉnh An Giang")
+
+    def receive(days_ago: int):
+        return lifecycle.create_dossier(officer, agency=centre, procedure=procedure, channel=Channel.COUNTER,
+                                        applicant=person, at=now - timedelta(days=days_ago))
+
+    late = receive(12)
+    lifecycle.apologise(late, officer, new_due=now + timedelta(days=3), reason="Chờ xác minh tình trạng hôn nhân")
+    lifecycle.step(receive(2), officer, "assign", department="Phòng Văn hóa - Xã hội", step_due_at=now + timedelta(days=1))
+    lifecycle.step(receive(1), officer, "request_supplement", note="Bản sao trích lục ghi chú ly hôn",
+                   detail={"missing": ["Giấy xác nhận tình trạng hôn nhân"], "text": "Bản sao trích lục ghi chú ly hôn"})
+    lifecycle.step(receive(1), officer, "refuse", note="Một bên chưa đủ tuổi kết hôn")
+    lifecycle.create_dossier(None, agency=centre, procedure=procedure, channel=Channel.ONLINE, applicant=person, at=now)
+
+
 def samples() -> dict[str, str]:
     """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
     are reached from outside), by argument name; read by the layout check."""
@@ -114,4 +146,5 @@ if __name__ == "__main__":
     import onestop_data  # noqa: E402 - beside this script: the one-stop centres' dossiers for the indicators page
 
     onestop_data.indicators()
+    dossiers()
     Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(samples()))

@@ -94,3 +94,19 @@ def redact_changes(changes: Mapping[str, Any] | None, personal: bool) -> tuple[d
 def personal_keys(keys: Iterable[str]) -> list[str]:
     """The keys of a history entry that the policy withholds (for exports that list columns)."""
     return [k for k in keys if is_personal_change_key(k)]
+
+
+# --- dossier applicants (lienthong.onestop): the same policy for the one-stop centre's pages and exports ----------
+# Shown to every reader of a dossier: its code, procedure, state and dates, and the applicant's name (a dossier is
+# known by it at the counter). Personal, withheld from a reader who does not handle dossiers: the rest.
+APPLICANT_PERSONAL_FIELDS = frozenset({
+    "applicant_cccd", "applicant_old_id", "applicant_birth_date", "applicant_gender", "applicant_address",
+    "applicant_phone", "applicant_email",
+})
+
+
+def redact_applicant(data: Mapping[str, Any], personal: bool) -> dict[str, Any]:
+    """A dossier's applicant fields as a dict, the personal ones left out when `personal` is False."""
+    if personal:
+        return dict(data)
+    return {k: v for k, v in data.items() if k not in APPLICANT_PERSONAL_FIELDS}

@@ -145,3 +145,9 @@ def visible_dossiers(qs: QuerySet, user) -> QuerySet:
     if user.role == Role.VOLUNTEER:
         return qs.filter(helped_by=user)
     return qs.none()
+
+
+def can_see_applicants(user) -> bool:
+    """Whether the dossier pages show the applicant's personal data (ID number, birth date, address, phone, e-mail)
+    for the dossiers the user sees at all: the officers who handle them. The policy is redaction.redact_applicant."""
+    return can_handle_dossiers(user)

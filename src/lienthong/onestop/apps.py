@@ -12,6 +12,7 @@ class OnestopConfig(AppConfig):
         from lienthong.accounts.audit import register_object_types
 
         register_object_types({"day_swap": _("day swap"), "day_off": _("extra day off"), "dossier": _("dossier"),
+                                "dossier_list": _("dossier list"), "dossier_register": _("dossier register"),
                                 "procedure": _("procedure")})
         checks.register(check_office_hours)
 

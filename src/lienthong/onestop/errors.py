@@ -25,6 +25,11 @@ MESSAGES = {
     "no_such_dossier": _("No dossier has this code and ID number."),
     "not_finished": _("The dossier can be rated once its result is ready."),
     "bad_score": _("Choose a score from 1 to 5."),
+    "needs_result": _("Attach the result document (PDF): the citizen downloads it online."),
+    "result_not_pdf": _("The result must be a PDF document of at most 20 MB."),
+    "needs_missing": _("Tick the missing components or write what must be supplemented."),
+    "bad_assignee": _("Choose an officer of this agency."),
+    "bad_date": _("Enter the date as dd/mm/yyyy and the time as hh:mm."),
 }
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lienthong.accounts import scopes
+from lienthong.identity.text import fold
 
 from .procedures import Agency, Procedure, ProcedureComponent
 
@@ -70,6 +71,9 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_verified_at = models.DateTimeField(_("verified with the population database"), null=True, blank=True)
     owner_name = models.CharField(_("dossier owner"), max_length=200, blank=True)
+    # The applicant's and owner's names lower case without diacritics (identity.text.fold), kept by save():
+    # officers search "nguyen thi anh" and find "Nguyễn Thị Ánh".
+    applicant_folded = models.CharField(max_length=420, blank=True, db_index=True, editable=False)
 
     # Form answers and the data the state already held (each prefilled value names its source).
     data = models.JSONField(_("form data"), default=dict, blank=True)
@@ -83,6 +87,11 @@ class Dossier(models.Model):
     # A late dossier's new date, given in the apology (form 04); the legal due date stays in due_at.
     rescheduled_due_at = models.DateTimeField(_("new appointment"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The result document (PDF) uploaded when the dossier is finished: handed over at the counter, or downloaded
+    # by the citizen online. result_signed_code: the signing service's verification code (blank: not signed).
+    result_file = models.FileField(_("result document"), upload_to="results/%Y/%m/", blank=True, max_length=300)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    result_signed_code = models.CharField(_("result's verification code"), max_length=32, blank=True)
     returned_at = models.DateTimeField(_("result returned"), null=True, blank=True)
 
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -111,6 +120,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.applicant_folded = fold(f"{self.applicant_name} {self.owner_name}")[:420]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("applicant_name" in update_fields or "owner_name" in update_fields):
+            kwargs["update_fields"] = {*update_fields, "applicant_folded"}
+        super().save(*args, **kwargs)
 
     @property
     def state_enum(self) -> State:
