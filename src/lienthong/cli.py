@@ -114,6 +114,8 @@ def cmd_portal_push(args: argparse.Namespace) -> int:
 def cmd_portal_reconcile(args: argparse.Namespace) -> int:
     """List every dossier whose state at the national portal differs from ours; exit 1 when there is one."""
     _django()
+    from django.utils.translation import gettext_noop
+
     from lienthong.accounts import audit
     from lienthong.nationalportal.wire import PortalError
     from lienthong.onestop import portal_sync
@@ -127,7 +129,8 @@ def cmd_portal_reconcile(args: argparse.Namespace) -> int:
     except PortalError as exc:
         print(f"lienthong: không hỏi được Cổng DVC quốc gia: {exc}", file=sys.stderr)
         return 2
-    audit.record(None, "view", object_type="dossier", summary="portal-reconcile",
+    audit.record(None, "view", object_type="dossier",
+                 summary=audit.msg(gettext_noop("Dossiers compared with the national portal: %(n)d differ"), n=len(found)),
                  detail={"via": "cli", "differences": len(found)})
     for d in found:
         theirs = State(d.theirs).label if d.theirs else "(không có trên Cổng)"
