@@ -431,3 +431,11 @@ def Client_anonymous_post() -> int:  # noqa: N802 - reads as the assertion it se
 
     return Client().post("/api/v1/dossiers/intake", {"qr": HOA_QR, "procedure": "x"},
                          content_type="application/json").status_code
+
+
+def test_a_search_typed_after_the_choice_keeps_the_chosen_procedure(centre, marriage, fishery, centre_officer,
+                                                                     client_for):
+    r = client_for(centre_officer).get(reverse("onestop:counter-procedures"), {"q": "ket hon", "procedure": fishery.pk},
+                                       **HX)
+    assert [p.name for p in r.context["procedures"]] == ["Cấp lại Giấy phép khai thác thủy sản", "Đăng ký kết hôn"]
+    assert 'value="%d" checked' % fishery.pk in r.content.decode()

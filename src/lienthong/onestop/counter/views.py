@@ -192,8 +192,12 @@ def procedures(request):
     user = _officer(request)
     agency = _agency(request, services.agencies_for(user))
     rows = services.procedures_for(agency, request.GET.get("q", "")[:100]) if agency else []
+    # The procedure already chosen stays in the list, chosen: a search typed after the choice does not undo it.
+    chosen = _procedure(agency, request.GET.get("procedure"))
+    if chosen is not None and chosen not in rows:
+        rows = [chosen, *rows]
     return render(request, "onestop/counter/_procedures.html",
-                  {"procedures": rows, "procedure": None, "q": request.GET.get("q", "")})
+                  {"procedures": rows, "procedure": chosen, "q": request.GET.get("q", "")})
 
 
 @login_required
