@@ -438,4 +438,4 @@ def test_a_search_typed_after_the_choice_keeps_the_chosen_procedure(centre, marr
     r = client_for(centre_officer).get(reverse("onestop:counter-procedures"), {"q": "ket hon", "procedure": fishery.pk},
                                        **HX)
     assert [p.name for p in r.context["procedures"]] == ["Cấp lại Giấy phép khai thác thủy sản", "Đăng ký kết hôn"]
-    assert 'value="%d" checked' % fishery.pk in r.content.decode()
+    assert f'value="{fishery.pk}" checked' in r.content.decode()
