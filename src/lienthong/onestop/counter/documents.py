@@ -3,8 +3,6 @@ to the public tracking page. Always in Vietnamese (an official paper); times in 
 """
 from __future__ import annotations
 
-from fpdf.fonts import FontFace
-
 from lienthong.geo import units
 from lienthong.printing import fonts
 from lienthong.printing.official import OfficialDocument, draw_qr
@@ -52,16 +50,108 @@ def fee_line(dossier: Dossier) -> str:
     return f"{vnd(dossier.fee_amount)} đồng ({paid})"
 
 
-def _label_value(pdf: OfficialDocument, label: str, value: str, width: float, size: float = 8.5) -> None:
-    x = pdf.get_x()
+# Text is wrapped here, word by word, rather than by fpdf2's multi_cell or table: their line breaking measures a
+# fragment again for every character it adds (quadratic in the line's length), and that was most of the time it
+# took to draw this one page. Words are measured once each.
+def _wrap(pdf: OfficialDocument, text: str, width: float) -> list[str]:
+    lines, line, line_w = [], "", 0.0
+    space = pdf.get_string_width(" ")
+    for word in text.split():
+        w = pdf.get_string_width(word)
+        if line and line_w + space + w > width:
+            lines.append(line)
+            line, line_w = word, w
+        else:
+            line, line_w = (f"{line} {word}", line_w + space + w) if line else (word, w)
+    lines.append(line)
+    return lines
+
+
+def _pairs(pdf: OfficialDocument, pairs: list[tuple[str, str]], width: float, size: float = 8.5) -> None:
+    """Bold labels each followed by its value, one line (wrapped under the first when too long)."""
+    height = size * 0.48
+    x, y = pdf.get_x(), pdf.get_y()
+    runs = []
+    for k, (label, value) in enumerate(pairs):
+        runs.append(("B", ("    " if k else "") + label + " "))
+        runs.append(("", value))
+    widths = []
+    for style, text in runs:
+        pdf.set_font(fonts.FAMILY, style, size)
+        widths.append(pdf.get_string_width(text))
+    if sum(widths) <= width:
+        for (style, text), w in zip(runs, widths):
+            pdf.set_font(fonts.FAMILY, style, size)
+            pdf.cell(w, height, text)
+        pdf.set_xy(x, y + height)
+        return
+    # Too long: the first label, then its value wrapped in the width left, further lines from the margin.
+    label, value = pairs[0]
+    pdf.set_font(fonts.FAMILY, "B", size)
+    label_w = pdf.get_string_width(label + " ")
+    pdf.cell(label_w, height, label + " ")
     pdf.set_font(fonts.FAMILY, "", size)
-    pdf.multi_cell(width, size * 0.48, f"**{label}** {value}", markdown=True, align="L", new_x="LEFT", new_y="NEXT")
-    pdf.set_x(x)
+    first, *rest = _wrap(pdf, value, width - label_w)
+    pdf.cell(width - label_w, height, first)
+    y += height
+    for line in _wrap(pdf, " ".join(rest), width) if rest else []:
+        pdf.set_xy(x, y)
+        pdf.cell(width, height, line)
+        y += height
+    pdf.set_xy(x, y)
+
+
+def _label_value(pdf: OfficialDocument, label: str, value: str, width: float, size: float = 8.5) -> None:
+    _pairs(pdf, [(label, value)], width, size)
+
+
+COLUMNS = (7, 62, 16, 19, 16)  # TT, paper, originals, certified copies, photocopies (mm; 120 of A5's 124)
+
+
+def _components_table(pdf: OfficialDocument, dossier: Dossier) -> None:
+    size, lh, pad = 7.5, 3.4, 0.6
+    x0 = pdf.l_margin
+    heads = ("TT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản photo")
+    rows: list[tuple[list[list[str]], bool]] = []
+    pdf.set_font(fonts.FAMILY, "B", size)
+    head_cells = [_wrap(pdf, h, w - 2 * pad) for h, w in zip(heads, COLUMNS)]
+    pdf.set_font(fonts.FAMILY, "", size)
+    for i, c in enumerate(dossier.components.all(), start=1):
+        if c.held_by_state:
+            _paper, numbers = prefill.held_label(c.held_by_state)
+            held = _wrap(pdf, f"Không phải nộp - CSDL tàu cá đã có ({numbers})", sum(COLUMNS[2:]) - 2 * pad)
+            rows.append(([[str(i)], _wrap(pdf, c.name, COLUMNS[1] - 2 * pad), held], True))
+        else:
+            counts = [[str(n) if n else "—"] for n in (c.originals, c.certified_copies, c.photocopies)]
+            rows.append(([[str(i)], _wrap(pdf, c.name, COLUMNS[1] - 2 * pad), *counts], False))
+
+    def draw(cells, widths, style, aligns):
+        height = max(len(lines) for lines in cells) * lh + 2 * pad
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+        y, x = pdf.get_y(), x0
+        pdf.set_font(fonts.FAMILY, style, size)
+        for lines, w, align in zip(cells, widths, aligns):
+            pdf.rect(x, y, w, height)
+            top = y + (height - len(lines) * lh) / 2 if align == "C" else y + pad
+            for k, line in enumerate(lines):
+                pdf.set_xy(x + pad, top + k * lh)
+                pdf.cell(w - 2 * pad, lh, line, align=align)
+            x += w
+        pdf.set_xy(x0, y + height)
+
+    draw(head_cells, COLUMNS, "B", ("C",) * 5)
+    for cells, held in rows:
+        if held:
+            draw(cells, (*COLUMNS[:2], sum(COLUMNS[2:])), "", ("C", "L", "C"))
+        else:
+            draw(cells, COLUMNS, "", ("C", "L", "C", "C", "C"))
 
 
 def receipt_pdf(dossier: Dossier) -> bytes:
     authority, place = authority_of(dossier.agency)
-    pdf = OfficialDocument("A5", title=f"Giấy tiếp nhận hồ sơ {dossier.code}", author=dossier.agency.name)
+    pdf = OfficialDocument("A5", title=f"Giấy tiếp nhận hồ sơ {dossier.code}", author=dossier.agency.name,
+                           compact_fonts=True)
     pdf.add_page()
     pdf.heading(authority, dossier.agency.name)
     pdf.place_date(place, dossier.received_at.astimezone(VN_TZ).date())
@@ -81,12 +171,13 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     text_w = pdf.epw - qr - 2
     centre = dossier.agency.name
     pdf.set_font(fonts.FAMILY, "", 8.5)
-    pdf.multi_cell(text_w, 4.1, f"{centre} tiếp nhận hồ sơ của:", align="L", new_x="LEFT", new_y="NEXT")
+    for line in _wrap(pdf, f"{centre} tiếp nhận hồ sơ của:", text_w):
+        pdf.cell(text_w, 4.1, line, new_x="LEFT", new_y="NEXT")
     _label_value(pdf, "Ông/Bà:", dossier.applicant_name, text_w)
     _label_value(pdf, "Số định danh cá nhân:", dossier.applicant_cccd, text_w)
     _label_value(pdf, "Địa chỉ:", dossier.applicant_address or "—", text_w)
-    _label_value(pdf, "Số điện thoại:", f"{dossier.applicant_phone or '—'}    **Thư điện tử:** {dossier.applicant_email or '—'}",
-                 text_w)
+    _pairs(pdf, [("Số điện thoại:", dossier.applicant_phone or "—"), ("Thư điện tử:", dossier.applicant_email or "—")],
+           text_w)
     pdf.set_y(max(pdf.get_y(), top + qr + 3))
     w = pdf.epw
     _label_value(pdf, "Nội dung yêu cầu giải quyết:", f"{dossier.procedure.name} (mã {dossier.procedure.national_code})", w)
@@ -97,21 +188,7 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     pdf.ln(0.8)
     pdf.set_font(fonts.FAMILY, "B", 8.5)
     pdf.cell(0, 4.2, "Thành phần hồ sơ:", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(fonts.FAMILY, "", 7.5)
-    with pdf.table(col_widths=(7, 62, 16, 19, 16), text_align=("CENTER", "LEFT", "CENTER", "CENTER", "CENTER"),
-                   line_height=3.5, padding=(0.5, 1), headings_style=FontFace(emphasis="BOLD"),
-                   first_row_as_headings=True) as table:
-        table.row(("TT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản photo"))
-        for i, c in enumerate(dossier.components.all(), start=1):
-            row = table.row()
-            row.cell(str(i))
-            row.cell(c.name)
-            if c.held_by_state:
-                _paper, numbers = prefill.held_label(c.held_by_state)
-                row.cell(f"Không phải nộp - CSDL tàu cá đã có ({numbers})", colspan=3)
-            else:
-                for n in (c.originals, c.certified_copies, c.photocopies):
-                    row.cell(str(n) if n else "—")
+    _components_table(pdf, dossier)
     pdf.ln(1.2)
     _label_value(pdf, "Số lượng hồ sơ:", f"{dossier.sets:02d} bộ", w)
     _label_value(pdf, "Thời gian giải quyết hồ sơ theo quy định:", processing_time(dossier), w)
