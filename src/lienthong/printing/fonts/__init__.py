@@ -33,9 +33,10 @@ SERIF = "TimesLike"
 
 # What a document in Vietnamese prints: Latin with every Vietnamese letter (Latin-1, Extended-A and -B for đ ơ ư,
 # Extended Additional for ạ … ỹ), combining marks, general punctuation, currency (₫), letter-like symbols (№),
-# arrows, mathematical operators, box drawing, geometric shapes and dingbats (☐ ✓ ✗).
+# arrows, mathematical operators, geometric shapes, ballot boxes and check marks (☐ ✓ ✗).
 VIETNAMESE_RANGES = ((0x20, 0x7E), (0xA0, 0x24F), (0x2B0, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F),
-                     (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x21FF), (0x2200, 0x22FF), (0x2500, 0x27BF))
+                     (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF),
+                     (0x2610, 0x2612), (0x2713, 0x2718))
 _compact_lock = threading.Lock()
 _compact: dict[bool, str] = {}
 
