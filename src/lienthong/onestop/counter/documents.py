@@ -105,7 +105,7 @@ def _label_value(pdf: OfficialDocument, label: str, value: str, width: float, si
     _pairs(pdf, [(label, value)], width, size)
 
 
-COLUMNS = (7, 62, 16, 19, 16)  # TT, paper, originals, certified copies, photocopies (mm; 120 of A5's 124)
+COLUMNS = (7, 66, 16, 19, 16)  # TT, paper, originals, certified copies, photocopies (mm: the A5 text width, 124)
 
 
 def _components_table(pdf: OfficialDocument, dossier: Dossier) -> None:
