@@ -65,8 +65,8 @@ class ApplicantCheck:
     status: str                      # VERIFIED, DIFFERS, NOT_FOUND, UNAVAILABLE
     at: datetime | None = None
     differs: tuple[str, ...] = ()    # "full_name", "birth_date", "gender": where the card and the source disagree
-    population_name: str = ""        # the source's name when it differs from the card's
-    population_birth_date: str = ""  # ISO, when it differs
+    population_name: str = ""        # the source's spelling of the name, once verified
+    population_birth_date: str = ""  # unused: a differing value is never shown (kept for drafts signed before)
 
     @property
     def verified(self) -> bool:
@@ -116,10 +116,10 @@ def check_applicant(by, card: CardData, *, agency: Agency | None = None, source=
                 ("full_name", result.name_agrees), ("birth_date", result.birth_date_agrees),
                 ("gender", person.gender == card.gender)) if agrees is False)
             # Verified: the population database's spelling of the name is kept (a name typed by hand without
-            # diacritics agrees with it); differing: what it says, for the officer to compare with the card.
-            check = (ApplicantCheck(DIFFERS, None, differs, person.full_name if "full_name" in differs else "",
-                                    person.birth_date.isoformat() if "birth_date" in differs else "")
-                     if differs else ApplicantCheck(VERIFIED, now, population_name=person.full_name))
+            # diacritics agrees with it). Differing: only WHICH fields differ, never what the database holds
+            # instead: the manual path takes any number typed, and must not become a population lookup (issue 9).
+            check = (ApplicantCheck(DIFFERS, None, differs) if differs
+                     else ApplicantCheck(VERIFIED, now, population_name=person.full_name))
     record(by, AuditAction.VIEW, object_type=CHECK_OBJECT, object_id=card.cccd,
            summary=msg(gettext_noop("Applicant checked against the population database at the counter: %(status)s"),
                        status=check.status),

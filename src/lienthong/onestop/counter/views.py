@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
@@ -95,7 +96,9 @@ def _intake_context(request, agency, draft, *, errors=None, values=None, procedu
     all_vessels, chosen = _chosen_vessels(request, user, draft, procedure)
     if lines is None and procedure is not None:
         lines = services.checklist(procedure, chosen)
+    labels = {"full_name": _("full name"), "birth_date": _("birth date"), "gender": _("gender")}
     return {
+        "differs_label": ", ".join(str(labels[f]) for f in draft.check.differs) if draft else "",
         "agency": agency, "draft": draft, "token": request.POST.get("draft") or request.GET.get("draft") or "",
         "procedures": services.procedures_for(agency, limit=8) if agency else [],
         "procedure": procedure, "lines": lines or [], "vessels": all_vessels, "chosen": {v.pk for v in chosen},
