@@ -16,6 +16,7 @@ from .conftest import demo_site
 pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).parent
+RULES_JS = (HERE / "layout_rules.js").read_text()  # the layout check's rules (test_layout.py), on these pages
 SHOTS = Path(os.environ.get("COUNTER_SCREENSHOTS", "")) if os.environ.get("COUNTER_SCREENSHOTS") else None
 
 
@@ -31,6 +32,10 @@ def _login(page, site, username):
     page.fill("[data-testid=login-password]", site.password)
     page.click("[data-testid=login-submit]")
     page.wait_for_load_state("networkidle")
+
+
+def _layout_faults(page, width) -> list:
+    return page.evaluate(RULES_JS, [width, False])
 
 
 def _shot(page, name):
@@ -70,6 +75,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
         row.locator("input[type=checkbox]").check()
     page.fill("[data-testid=phone]", "0912345678")
     _shot(page, f"counter-intake-{viewport['width']}")
+    assert _layout_faults(page, viewport["width"]) == []
     page.click("[data-testid=receive-submit]")
     try:
         page.locator("[data-testid=intake-done]").wait_for()
@@ -79,6 +85,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
     code = page.text_content("[data-testid=done-code]").strip()
     assert code.startswith("000.00.06.H56-")
     _shot(page, f"counter-done-{viewport['width']}")
+    assert _layout_faults(page, viewport["width"]) == []
     link = page.locator("[data-testid=receipt-link]")
     response = context.request.get(site.url + link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
