@@ -10,8 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import demo_site
+from .test_csp import LISTEN
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +24,9 @@ SHOTS = Path(os.environ.get("COUNTER_SCREENSHOTS", "")) if os.environ.get("COUNT
 
 @pytest.fixture(scope="module")
 def counter_site(tmp_path_factory):
-    with demo_site(tmp_path_factory.mktemp("e2e-counter"), before_serving=((str(HERE / "counter_data.py"),),)) as site:
+    # Served with the Content-Security-Policy production sends (no inline script or style, no eval).
+    with demo_site(tmp_path_factory.mktemp("e2e-counter"), before_serving=((str(HERE / "counter_data.py"),),),
+                   serve_env={"LIENTHONG_CSP": "1"}) as site:
         yield site, json.loads((site.data_dir / "counter.json").read_text())
 
 
@@ -49,6 +53,7 @@ def _shot(page, name):
 def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site, browser, viewport, tmp_path):
     site, card = counter_site
     context = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
+    context.add_init_script(LISTEN)
     page = context.new_page()
     page.set_default_timeout(15_000)
     _login(page, site, "tn_rachgia")
@@ -66,7 +71,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
     options = page.locator("[data-testid=procedure-option]")
     assert options.count() == 2
     page.locator("[data-testid=procedure-search]").type("giay phep khai thac")
-    page.wait_for_function("document.querySelectorAll('[data-testid=procedure-option]').length === 1")
+    expect(options).to_have_count(1)
     options.filter(has_text="Cấp lại Giấy phép khai thác thủy sản").click()
     page.locator(f"[data-testid=vessel-{card['vessel']}]").wait_for()
     held = page.locator("tr[data-held='1']")
@@ -76,6 +81,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
     page.fill("[data-testid=phone]", "0912345678")
     _shot(page, f"counter-intake-{viewport['width']}")
     assert _layout_faults(page, viewport["width"]) == []
+    assert page.evaluate("window.__csp") == []  # the htmx swaps included
     page.click("[data-testid=receive-submit]")
     try:
         page.locator("[data-testid=intake-done]").wait_for()
@@ -86,6 +92,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
     assert code.startswith("000.00.06.H56-")
     _shot(page, f"counter-done-{viewport['width']}")
     assert _layout_faults(page, viewport["width"]) == []
+    assert page.evaluate("window.__csp") == []
     link = page.locator("[data-testid=receipt-link]")
     response = context.request.get(site.url + link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
