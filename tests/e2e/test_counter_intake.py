@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from .conftest import demo_site
 from .test_csp import LISTEN
@@ -51,6 +50,8 @@ def _shot(page, name):
 @pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 390, "height": 844}],
                          ids=["desktop", "phone"])
 def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site, browser, viewport, tmp_path):
+    from playwright.sync_api import expect
+
     site, card = counter_site
     context = browser.new_context(viewport=viewport, locale="vi-VN", accept_downloads=True)
     context.add_init_script(LISTEN)
@@ -102,4 +103,29 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
     assert code in text and card["name"] in text and "Trang 1/1" in text
     if SHOTS:
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SHOTS / f"receipt-{viewport['width']}")], check=True)
+    context.close()
+
+
+def test_a_card_without_a_readable_code_is_typed_by_hand(counter_site, browser):
+    site, card = counter_site
+    cccd, _old, name, birth, gender, address, _issued = card["qr"].split("|")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    _login(page, site, "tn_rachgia")
+    page.goto(site.url + "/mot-cua/tiep-nhan/")
+    page.click("[data-testid=manual] summary")
+    page.fill("[data-testid=m-cccd]", cccd)
+    page.fill("[data-testid=m-full-name]", name)
+    page.fill("[data-testid=m-birth-date]", "31/02/1980")  # no such day: refused, naming the field
+    page.select_option("[data-testid=m-gender]", gender)
+    page.click("[data-testid=manual-submit]")
+    page.locator("[data-testid=scan-error-birth_date]").wait_for()
+    page.fill("[data-testid=m-birth-date]", f"{birth[:2]}/{birth[2:4]}/{birth[4:]}")
+    page.click("[data-testid=manual-submit]")
+    status = page.locator("[data-testid=check-status]")
+    status.wait_for()
+    assert status.get_attribute("data-status") == "verified"
+    assert page.text_content("[data-testid=applicant-name]") == name
+    _shot(page, "counter-manual-1366")
     context.close()
