@@ -20,7 +20,7 @@ def test_the_compact_fonts_keep_every_vietnamese_letter_and_the_forms_marks():
         cmap = compact.getBestCmap()
         wanted = VIETNAMESE + VIETNAMESE.upper() + TONED + TONED.upper() + "0123456789.,:;()/-–—·…“”₫№☐✓✗"
         assert [ch for ch in wanted if ord(ch) not in cmap] == []
-        assert len(compact.getGlyphOrder()) < len(TTFont(fonts.path(bold)).getGlyphOrder()) / 2
+        assert len(compact.getGlyphOrder()) < len(TTFont(fonts.path(bold)).getGlyphOrder()) / 10
         assert all(unicodedata.is_normalized("NFC", ch) for ch in TONED)
 
 
