@@ -116,6 +116,7 @@ def test_scan_verify_choose_receive_and_print_the_receipt(centre, marriage, cent
     check = AuditEvent.objects.get(object_type="applicant_check")
     assert (check.action, check.object_id, check.username, check.detail["status"]) == (
         "view", "091185000004", "tn_rachgia", "verified")
+    assert check.summary == "Người nộp hồ sơ tại quầy: đã xác thực với cơ sở dữ liệu dân cư"
 
     # Choosing the procedure lists its papers with the counts the catalogue asks.
     token = draft_of(r)

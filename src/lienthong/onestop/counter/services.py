@@ -37,6 +37,12 @@ from . import prefill
 CHECK_OBJECT = "applicant_check"
 # What the applicant check found (Dossier.data["applicant_check"]["status"]).
 VERIFIED, DIFFERS, NOT_FOUND, UNAVAILABLE = "verified", "differs", "not_found", "unavailable"
+CHECK_SUMMARY = {
+    VERIFIED: gettext_noop("Applicant at the counter verified with the population database"),
+    DIFFERS: gettext_noop("Applicant at the counter differs from the population database"),
+    NOT_FOUND: gettext_noop("Applicant at the counter not found in the population database"),
+    UNAVAILABLE: gettext_noop("Population database unavailable for an applicant at the counter"),
+}
 # How long the signed intake draft (the card and its check, carried by the page between steps) stays good.
 DRAFT_MAX_AGE = 3600
 _DRAFT_SALT = "lienthong.onestop.counter.draft"
@@ -66,7 +72,6 @@ class ApplicantCheck:
     at: datetime | None = None
     differs: tuple[str, ...] = ()    # "full_name", "birth_date", "gender": where the card and the source disagree
     population_name: str = ""        # the source's spelling of the name, once verified
-    population_birth_date: str = ""  # unused: a differing value is never shown (kept for drafts signed before)
 
     @property
     def verified(self) -> bool:
@@ -80,7 +85,7 @@ class ApplicantCheck:
     def from_data(cls, d: dict) -> ApplicantCheck:
         at = d.get("at")
         return cls(d["status"], datetime.fromisoformat(at) if at else None, tuple(d.get("differs") or ()),
-                   d.get("population_name", ""), d.get("population_birth_date", ""))
+                   d.get("population_name", ""))
 
 
 def population_source():
@@ -121,8 +126,7 @@ def check_applicant(by, card: CardData, *, agency: Agency | None = None, source=
             check = (ApplicantCheck(DIFFERS, None, differs) if differs
                      else ApplicantCheck(VERIFIED, now, population_name=person.full_name))
     record(by, AuditAction.VIEW, object_type=CHECK_OBJECT, object_id=card.cccd,
-           summary=msg(gettext_noop("Applicant checked against the population database at the counter: %(status)s"),
-                       status=check.status),
+           summary=msg(CHECK_SUMMARY[check.status]),
            detail={"agency": agency.code if agency else "", "status": check.status, "differs": list(check.differs),
                    **detail})
     return check
@@ -136,8 +140,7 @@ def draft_token(card: CardData, check: ApplicantCheck, how: str) -> str:
         "card": {"cccd": card.cccd, "old_id": card.old_id, "full_name": card.full_name,
                  "birth_date": card.birth_date.isoformat(), "gender": card.gender, "address": card.address,
                  "issue_date": card.issue_date.isoformat() if card.issue_date else ""},
-        "check": {**check.to_data(), "population_name": check.population_name,
-                  "population_birth_date": check.population_birth_date},
+        "check": {**check.to_data(), "population_name": check.population_name},
         "how": how,
     }, salt=_DRAFT_SALT, compress=True)
 
