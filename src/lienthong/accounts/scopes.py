@@ -151,3 +151,27 @@ def can_see_applicants(user) -> bool:
     """Whether the dossier pages show the applicant's personal data (ID number, birth date, address, phone, e-mail)
     for the dossiers the user sees at all: the officers who handle them. The policy is redaction.redact_applicant."""
     return can_handle_dossiers(user)
+
+
+def receiving_agencies(qs: QuerySet, user) -> QuerySet:
+    """Agencies at whose counter `user` receives dossiers: centre and commune officers those of their communes;
+    administrators and fisheries officers (unscoped) every active one; nobody else any."""
+    if not can_handle_dossiers(user):
+        return qs.none()
+    qs = qs.filter(active=True)
+    if user.is_area_scoped:
+        return qs.filter(commune_code__in=user.commune_codes())
+    return qs
+
+
+def applicant_vessels(qs: QuerySet, user, cccd: str, old_id: str = "") -> QuerySet:
+    """The vessels of the applicant standing at the counter, found by the ID numbers on the card the citizen
+    handed over (not by the officer's area: a centre receives dossiers whatever commune the vessel is registered
+    in). The owner's current identity decides (fleet.owner_identity): the verified CCCD once the owner is
+    verified, the registry's ID number before. Only for dossier handlers, and only with a full ID number."""
+    if not can_handle_dossiers(user) or not (cccd and len(cccd) == 12):
+        return qs.none()
+    linked = ("verified", "matched")
+    numbers = [cccd] + ([old_id] if old_id else [])
+    return qs.filter(Q(owner__identity_status__in=linked, owner__verified_cccd=cccd)
+                     | (~Q(owner__identity_status__in=linked) & Q(owner__id_number__in=numbers)))

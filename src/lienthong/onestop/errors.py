@@ -30,7 +30,41 @@ MESSAGES = {
     "needs_missing": _("Tick the missing components or write what must be supplemented."),
     "bad_assignee": _("Choose an officer of this agency."),
     "bad_date": _("Enter the date as dd/mm/yyyy and the time as hh:mm."),
+    # Intake at the counter
+    "no_counter": _("You receive dossiers at no centre: ask the administrator to give you a commune."),
+    "choose_procedure": _("Choose the procedure."),
+    "choose_vessel": _("Choose the vessel the dossier is about."),
+    "stale_draft": _("Scan the card again: the applicant's check has expired."),
+    "bad_phone": _("A phone number has 9 to 15 digits."),
+    "bad_email": _("This is not an e-mail address."),
+    "bad_sets": _("The number of sets is from 1 to 20."),
+    "missing_component": _("A required paper is missing: %(name)s. Ask for it, or give the citizen the supplement form."),
 }
+
+# The card's QR code or its fields typed by hand (identity.cccd_qr problem codes).
+QR_MESSAGES = {
+    "empty": _("Scan the QR code on the citizen's ID card, or enter the details by hand."),
+    "fields": _("The scanned text has too few fields: scan the code again."),
+    "separator": _("The scanned text is not the code of a chip ID card: scan again, or enter the details by hand."),
+    "too_long": _("The scanned text is too long to be the code of an ID card."),
+    "missing": _("Required."),
+    "cccd_not_digits": _("The ID number has digits only."),
+    "cccd_length": _("The ID number (CCCD) has 12 digits."),
+    "cccd_unknown_province": _("The ID number does not start with a province code."),
+    "cccd_bad_century_digit": _("The 4th digit of the ID number (century and gender) is not valid."),
+    "cccd_future_birth_year": _("The ID number gives a birth year still to come."),
+    "cccd_mismatch": _("The ID number does not agree with the gender and the year of birth: check it digit by digit."),
+    "old_id_invalid": _("The old ID number (CMND) has 9 digits."),
+    "name_digits": _("A name has no digits."),
+    "bad_date": _("Not a date: write dd/mm/yyyy."),
+    "future_date": _("The date of birth is still to come."),
+    "bad_gender": _("Gender: Nam or Nữ."),
+    "issue_date_impossible": _("The card's date of issue is impossible (still to come, or before the birth)."),
+}
+
+
+def qr_message(code: str) -> str:
+    return str(QR_MESSAGES.get(code, code))
 
 
 class DossierError(ValueError):
