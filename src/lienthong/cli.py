@@ -173,6 +173,23 @@ def cmd_import_registry(args: argparse.Namespace) -> int:
     return 1 if record.status == "failed" else 0
 
 
+def cmd_import_procedures(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from lienthong.onestop.catalogue import CatalogueImportError, import_catalogue
+
+    path = Path(args.file)
+    try:
+        result = import_catalogue(path, file_name=path.name)
+    except CatalogueImportError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"{path.name}: {result.procedures} thủ tục ({result.created} mới, {result.updated} thay đổi, "
+          f"{result.unchanged} không đổi), {result.components} thành phần hồ sơ, {result.agencies_created} cơ quan mới.")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
@@ -231,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", default=None)
     p.add_argument("--mapping", default=None, help="name of a saved column mapping")
     p.set_defaults(func=cmd_import_registry)
+
+    p = sub.add_parser("import-procedures", help="import the procedure catalogue (xlsx in the national database's terms)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import_procedures)
 
     p = sub.add_parser("audit-verify", help="verify the audit log's hash chain; exit 1 at the first broken event")
     p.set_defaults(func=cmd_audit_verify)

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -216,3 +219,25 @@ def test_unreadable_processing_times(text):
 ])
 def test_fees_read_as_vnd_when_a_single_amount(text, expected):
     assert parse_fee(text) == expected
+
+
+def test_the_import_procedures_command(tmp_path):
+    good = catalogue.shipped_workbook(tmp_path / "thu-tuc.xlsx")
+    sheets = shipped_sheets()
+    sheets["Thủ tục"][2][0] = "1.00089"
+    bad = catalogue.write_workbook(tmp_path / "ma-sai.xlsx", sheets)
+    env = {**os.environ, "LIENTHONG_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "lienthong.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+
+    assert run("manage", "migrate", "--verbosity", "0").returncode == 0
+    refused = run("import-procedures", str(bad))
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[:2] == [
+        "ma-sai.xlsx: không nhập được, không có thủ tục nào được ghi (1 lỗi)",
+        'ma-sai.xlsx, trang "Thủ tục", dòng 3, cột A "Mã thủ tục": mã thủ tục "1.00089" không hợp lệ: phải có dạng N.NNNNNN '
+        "(ví dụ 1.000894), có thể kèm mã địa phương (1.000894.000.00.00.H56)"]
+    done = run("import-procedures", str(good))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "thu-tuc.xlsx: 30 thủ tục (30 mới, 0 thay đổi, 0 không đổi), 72 thành phần hồ sơ, 10 cơ quan mới."

@@ -43,9 +43,9 @@ from lienthong.fleet.readers import ReadError, Sheet, read_bytes, read_workbook
 from lienthong.identity.text import fold, nfc
 from lienthong.printing.cells import is_dangerous
 
-from .errors import DossierError
-from .models import Agency, Procedure, ProcedureComponent
-from .provider import office_hours
+from ..errors import DossierError
+from ..models import Agency, Procedure, ProcedureComponent
+from ..provider import office_hours
 
 __all__ = ["CatalogueImportError", "ImportResult", "import_catalogue", "can_import_catalogue", "parse_processing_time",
            "parse_fee", "write_workbook", "shipped_workbook", "MAX_LISTED"]
@@ -620,7 +620,7 @@ def _set_components(procedure: Procedure, items: list[dict], *, fresh: bool) -> 
 
 
 # --- the shipped catalogue ---------------------------------------------------------------------------------
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 SHIPPED = (  # sheet, CSV file in data/
     (SHEET_PROCEDURES, "thu-tuc.csv"),
     (SHEET_COMPONENTS, "thanh-phan-ho-so.csv"),
