@@ -46,7 +46,7 @@ def procedures(request):
         rows.sort(key=lambda p: phrase not in fold(p.name))  # the words as typed, in a row, first (stable sort)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "onestop/catalogue/list.html", {
-        "page": page, "total": len(rows), "q": q, "field": field, "level": level, "fields": fields,
+        "page": page, "total": len(rows), "search": q, "field": field, "level": level, "fields": fields,
         "levels": Procedure.Level.choices, "can_import": can_import_catalogue(request.user)})
 
 
