@@ -241,3 +241,21 @@ def test_the_import_procedures_command(tmp_path):
     done = run("import-procedures", str(good))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "thu-tuc.xlsx: 30 thủ tục (30 mới, 0 thay đổi, 0 không đổi), 72 thành phần hồ sơ, 10 cơ quan mới."
+
+
+def test_cells_typed_in_a_legacy_vietnamese_font_are_decoded(tmp_path):
+    """An old province sheet typed in TCVN3 (.VnTime): read as Unicode, not as mojibake, by the registry's reader."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    from lienthong.identity.legacy_encoding import encode_tcvn3
+
+    path = catalogue.shipped_workbook(tmp_path / "tcvn3.xlsx")
+    book = load_workbook(path)
+    ws = book["Thủ tục"]
+    ws["C2"].value = encode_tcvn3("Thủ tục đăng ký khai sinh")
+    ws["C2"].font = Font(name=".VnTime")
+    book.save(path)
+    assert ws["C2"].value != "Thủ tục đăng ký khai sinh"
+    import_catalogue(path)
+    assert Procedure.objects.get(national_code="1.001193").name == "Thủ tục đăng ký khai sinh"
