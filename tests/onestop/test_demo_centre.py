@@ -8,6 +8,7 @@ from datetime import datetime, time
 
 import pytest
 
+from lienthong.accounts.models import User
 from lienthong.onestop import timeliness
 from lienthong.onestop.demo import CENTRE_CODE, setup_centre
 from lienthong.onestop.models import Channel, Dossier, DossierStep, Procedure, State
@@ -19,25 +20,32 @@ NOW = datetime(2026, 12, 1, 0, 36, tzinfo=VN_TZ)  # the suite's pinned instant: 
 
 
 @pytest.fixture(scope="module")
-def population(tmp_path_factory):
+def demo_files(tmp_path_factory):
     from lienthong.demo import generate
 
-    files = generate(tmp_path_factory.mktemp("demo-pop"), vessels=30, population=3000)
-    return files.population
+    return generate(tmp_path_factory.mktemp("demo-pop"), vessels=60, population=3000)
 
 
 @pytest.fixture
-def centre_demo(population, tmp_path):
+def population(demo_files):
+    return demo_files.population
+
+
+@pytest.fixture
+def centre_demo(demo_files, tmp_path):
     from lienthong.demo_site import create_demo_users
+    from lienthong.fleet.importer import import_registry
 
     create_demo_users("mat-khau-demo")
-    return setup_centre(tmp_path, population, now=NOW)
+    import_registry(demo_files.registry_xlsx, file_name="registry.xlsx")
+    return setup_centre(tmp_path, demo_files.population, now=NOW)
 
 
 def test_the_centre_gets_a_month_of_dossiers_in_every_state_in_office_hours_once(centre_demo, population, tmp_path):
     assert centre_demo.procedures == 30
     dossiers = list(Dossier.objects.filter(agency__code=CENTRE_CODE))
-    assert len(dossiers) == centre_demo.dossiers
+    vessel_dossiers = list(Dossier.objects.filter(agency__code="000.00.13.H56").select_related("procedure"))
+    assert len(dossiers) + len(vessel_dossiers) == centre_demo.dossiers
     assert 200 <= len(dossiers) <= 400
     states = Counter(d.state for d in dossiers)
     assert set(states) == set(State.values), states
@@ -55,9 +63,19 @@ def test_the_centre_gets_a_month_of_dossiers_in_every_state_in_office_hours_once
         known = {row["cccd"]: row["full_name"] for row in csv.DictReader(fh)}
     assert all(known.get(d.applicant_cccd) == d.applicant_name for d in dossiers)
 
+    # The vessel procedures' dossiers at the Sở Nông nghiệp và Môi trường name a registry vessel of the applicant.
+    from lienthong.fleet.models import Vessel
+
+    assert 10 <= len(vessel_dossiers) <= 24
+    for d in vessel_dossiers:
+        assert d.procedure.prefill == "vessel"
+        assert Vessel.objects.get(registration_number=d.data["vessel"]).owner.id_number == d.applicant_cccd
+    fisheries = User.objects.get(username="thuysan")
+    assert set(Dossier.objects.visible_to(fisheries)) == set(vessel_dossiers)
+
     # Every step in office hours, before now, in order; the oldest thirty working days back.
     first = None
-    for dossier in Dossier.objects.filter(agency__code=CENTRE_CODE).prefetch_related("steps"):
+    for dossier in Dossier.objects.prefetch_related("steps"):
         steps = list(dossier.steps.order_by("id"))
         assert [s.at for s in steps] == sorted(s.at for s in steps)
         assert steps[0].action == ("submit" if dossier.channel == Channel.ONLINE else "receive")

@@ -36,7 +36,10 @@ MIX = {
     "2.001035": 5, "1.004859": 3, "1.004194": 4, "1.004222": 4, "1.001612": 3, "1.004884": 1, "1.004746": 1,
     "2.001019": 1, "2.001406": 1, "2.000913": 1, "2.000908": 1,
 }
-DEPARTMENT = {"Hộ tịch": "Tư pháp - Hộ tịch", "Chứng thực": "Tư pháp - Chứng thực"}
+DEPARTMENT = {"Hộ tịch": "Tư pháp - Hộ tịch", "Chứng thực": "Tư pháp - Chứng thực", "Thủy sản": "Chi cục Thủy sản"}
+FISHERIES_AGENCY = "000.00.13.H56"  # Sở Nông nghiệp và Môi trường: the vessel procedures
+FISHERIES_OFFICER = "thuysan"
+VESSEL_DOSSIERS = 24
 SUPPLEMENT_NOTES = (
     "Thiếu bản chính Giấy chứng sinh; đề nghị bổ sung.",
     "Tờ khai chưa có chữ ký của người yêu cầu; đề nghị ký và nộp lại.",
@@ -179,9 +182,9 @@ def make_dossiers(people: list[Person], *, now: datetime | None = None, seed: in
     return made
 
 
-def _one(rng, clock, centre, procedure, person, at, receiver, handler, volunteer, last_day) -> None:
+def _one(rng, clock, centre, procedure, person, at, receiver, handler, volunteer, last_day, data=None) -> None:
     online = rng.random() < 0.6
-    helped = online and rng.random() < 0.25
+    helped = online and volunteer is not None and rng.random() < 0.25
     components = [lifecycle.ComponentIn(c.name, procedure_component_id=c.pk, originals=c.originals,
                                         photocopies=c.copies) for c in procedure.components.all() if c.required]
     applicant = lifecycle.Applicant(cccd=person.cccd, full_name=person.full_name, birth_date=person.birth_date,
@@ -189,7 +192,7 @@ def _one(rng, clock, centre, procedure, person, at, receiver, handler, volunteer
     dossier = lifecycle.create_dossier(
         None if online else receiver, agency=centre, procedure=procedure,
         channel=Channel.ONLINE if online else Channel.COUNTER, applicant=applicant, components=components,
-        helped_by=volunteer if helped else None, consent=helped, at=at)
+        helped_by=volunteer if helped else None, consent=helped, at=at, data=data)
     run = _Run(dossier, clock)
     outcome = rng.choices(list(OUTCOMES), weights=list(OUTCOMES.values()))[0]
     if not procedure.fee_amount and outcome in ("payment_pending", "paid"):
@@ -200,7 +203,7 @@ def _one(rng, clock, centre, procedure, person, at, receiver, handler, volunteer
         if last_day and rng.random() < 0.5:
             return  # submitted today: waits for an officer (state 1)
         if outcome == "refused":
-            run.step(receiver, "refuse", rng.uniform(0.5, 4), note="Thủ tục không thuộc thẩm quyền giải quyết của phường.")
+            run.step(receiver, "refuse", rng.uniform(0.5, 4), note="Thủ tục không thuộc thẩm quyền giải quyết của cơ quan tiếp nhận.")
             return
         if outcome == "supplement_pending" and rng.random() < 0.5:
             run.step(receiver, "request_supplement", rng.uniform(0.5, 4), note=rng.choice(SUPPLEMENT_NOTES))
@@ -260,6 +263,48 @@ def _one(rng, clock, centre, procedure, person, at, receiver, handler, volunteer
     run.step(receiver, "return_result", rng.uniform(0.2, 2 if hours_procedure else 12))
 
 
+def make_vessel_dossiers(population_csv: Path, *, now: datetime | None = None, seed: int = 20251201) -> int:
+    """A few vessel dossiers at the Sở Nông nghiệp và Môi trường, for owners of registry vessels whom the population
+    file knows, each naming its vessel (the registry prefills it); the fisheries officer receives and handles them."""
+    from lienthong.accounts.models import User
+    from lienthong.fleet.models import Vessel
+
+    now = now or timezone.now()
+    agency = Agency.objects.filter(code=FISHERIES_AGENCY).first()
+    officer = User.objects.filter(username=FISHERIES_OFFICER).first()
+    if agency is None or officer is None or Dossier.objects.filter(agency=agency).exists():
+        return 0
+    vessels = {}
+    for reg, cccd in (Vessel.objects.filter(owner__id_kind="cccd").exclude(owner__id_number="")
+                      .order_by("id").values_list("registration_number", "owner__id_number")[:400]):
+        vessels.setdefault(cccd, reg)
+    owners: list[tuple[Person, str]] = []
+    with open(population_csv, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["cccd"] in vessels:
+                owners.append((Person(row["cccd"], row["full_name"], date.fromisoformat(row["birth_date"]),
+                                      "Nữ" if row["gender"] == "nữ" else "Nam", row["address"]), vessels[row["cccd"]]))
+                if len(owners) >= VESSEL_DOSSIERS:
+                    break
+    procedures = list(agency.procedures.filter(active=True, prefill=Procedure.Prefill.VESSEL).prefetch_related("components"))
+    if not owners or not procedures:
+        return 0
+    rng = random.Random(f"{seed}:vessels:{now.astimezone(VN_TZ).date()}")
+    clock = _Clock(now)
+    days = clock.working_days(WORKING_DAYS)
+    made = 0
+    with transaction.atomic():
+        for person, registration in owners:
+            index = rng.randrange(len(days))
+            at = clock.office_moment(days[index], rng)
+            if at > now:
+                continue
+            _one(rng, clock, agency, rng.choice(procedures), person, at, officer, officer, None, index == len(days) - 1,
+                 data={"vessel": registration})
+            made += 1
+    return made
+
+
 def setup_centre(files_dir: Path, population_csv: Path, *, now: datetime | None = None) -> DemoCentre:
     import time as timer
 
@@ -268,7 +313,8 @@ def setup_centre(files_dir: Path, population_csv: Path, *, now: datetime | None 
     now = now or timezone.now()
     people = applicants(population_csv, adult_on=now.astimezone(VN_TZ).date())
     made = make_dossiers(people, now=now) if people else 0
+    made += make_vessel_dossiers(population_csv, now=now)
     return DemoCentre(procedures, made, timer.perf_counter() - started)
 
 
-__all__ = ["setup_centre", "load_catalogue", "make_dossiers", "applicants", "DemoCentre", "CENTRE_CODE", "Procedure"]
+__all__ = ["setup_centre", "load_catalogue", "make_dossiers", "make_vessel_dossiers", "applicants", "DemoCentre", "CENTRE_CODE"]
