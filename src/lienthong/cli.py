@@ -214,8 +214,8 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     done = demo_site.setup(files_dir, vessels=args.vessels, population=args.population, password=args.password)
     print(f"Nhập sổ đăng ký: {done.rows_total} dòng, {done.rows_rejected} dòng lỗi ({done.import_status}).")
     print(f"Nhập bản trích dân cư: {done.population_rows} người.")
-    print(f"Một cửa: {done.procedures} thủ tục trong danh mục, {done.dossiers} hồ sơ mẫu tại phường Rạch Giá "
-          f"({done.centre_seconds:.1f} giây).")
+    print(f"Một cửa: {done.procedures} thủ tục trong danh mục, {done.dossiers} hồ sơ mẫu tại phường Rạch Giá, "
+          f"{done.vessel_dossiers} hồ sơ tàu cá tại Sở Nông nghiệp và Môi trường ({done.centre_seconds:.1f} giây).")
     print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
     for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""

@@ -35,6 +35,7 @@ class DemoSetup:
     users: tuple
     procedures: int = 0
     dossiers: int = 0
+    vessel_dossiers: int = 0
     centre_seconds: float = 0.0
 
 
@@ -81,4 +82,4 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
 
     centre = setup_centre(files_dir, files.population)
     return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users,
-                     centre.procedures, centre.dossiers, centre.seconds)
+                     centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds)
