@@ -6,5 +6,6 @@ from . import views
 urlpatterns = [
     path("", views.procedures, name="procedures"),
     path("nhap/", views.import_page, name="procedures-import"),
-    path("<str:code>/", views.procedure, name="procedure"),
+    # By id, not by code: a procedure code ends in a dotted suffix (….000.00.00.H56) that reads as a file extension.
+    path("<int:pk>/", views.procedure, name="procedure"),
 ]

@@ -51,8 +51,8 @@ def procedures(request):
 
 
 @login_required
-def procedure(request, code: str):
-    item = get_object_or_404(Procedure.objects.prefetch_related("components", "agencies"), code=code)
+def procedure(request, pk: int):
+    item = get_object_or_404(Procedure.objects.prefetch_related("components", "agencies"), pk=pk)
     return render(request, "onestop/catalogue/detail.html", {
         "procedure": item, "components": list(item.components.all()), "agencies": list(item.agencies.order_by("level", "name"))})
 
