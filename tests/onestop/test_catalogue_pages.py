@@ -44,6 +44,10 @@ def test_search_without_diacritics_and_filters(loaded, client_for, make_user):
     vessels = codes(client.get(url, {"linh_vuc": "Thủy sản", "cap": "province"}))
     assert len(vessels) == 9 and set(vessels) == set(Procedure.objects.filter(prefill="vessel").values_list("code", flat=True))
     assert len(codes(client.get(url, {"q": "TAU CA"}))) == 8  # all but "Cấp, cấp lại Giấy phép khai thác thủy sản"
+    # Whole words: "tu" is "tử", not the "tục" of "thủ tục"; a code or a longer word may be the start of one.
+    assert codes(client.get(url, {"q": "dang ky khai tu"})) == ["1.000656.000.00.00.H56", "1.005461.000.00.00.H56"]
+    assert codes(client.get(url, {"q": "1.0008"})) == ["1.000894.000.00.00.H56"]
+    assert len(codes(client.get(url, {"q": "chung thuc"}))) == 7
     assert len(codes(client.get(url, {"linh_vuc": "Chứng thực"}))) == 7
     assert len(codes(client.get(url, {"cap": "commune"}))) == 21
     empty = client.get(url, {"q": "khong co thu tuc nay"})

@@ -1,6 +1,8 @@
 """The catalogue's pages. Thin: the list filters in Python, the import is services.import_catalogue."""
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,9 +22,15 @@ from .services import LAYOUT, CatalogueImportError, can_import_catalogue, import
 PER_PAGE = 50
 
 
+_WORD = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
+
+
 def _matches(words: list[str], procedure: Procedure) -> bool:
-    haystack = fold(f"{procedure.code} {procedure.name} {procedure.field}")
-    return all(w in haystack for w in words)
+    """Every typed word is a word of the code, name or field ("tu" finds "khai tử", not "thủ tục"); a code, or a word
+    of four letters or more, may be the start of one ("1.000894", "chung" for "chứng thực")."""
+    have = _WORD.findall(fold(f"{procedure.code} {procedure.name} {procedure.field}"))
+    return all(any(h == w or ((len(w) >= 4 or any(c.isdigit() for c in w)) and h.startswith(w)) for h in have)
+               for w in words)
 
 
 @login_required
@@ -39,7 +47,7 @@ def procedures(request):
     if level in Procedure.Level.values:
         qs = qs.filter(level=level)
     rows = list(qs.order_by("field", "name"))
-    words = fold(q).split()
+    words = _WORD.findall(fold(q))
     if words:
         phrase = " ".join(words)
         rows = [p for p in rows if _matches(words, p)]
