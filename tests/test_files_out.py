@@ -161,6 +161,13 @@ def _dossier_list_view(ctx, client):
     return [("ho-so.xlsx", r.content)]
 
 
+def _catalogue_workbook(ctx, client):
+    from lienthong.onestop.catalogue import write_workbook
+
+    path = write_workbook(ctx["tmp"] / "thu-tuc.xlsx", {"Thủ tục": [["Mã thủ tục", "Tên thủ tục"], *[["1.000894", p] for p in PAYLOADS]]})
+    return [("thu-tuc.xlsx", path.read_bytes())]
+
+
 WRITERS = {
     "indicators_xlsx": ("onestop/indicators/excel.py", _indicators_xlsx),
     "dossier_list_export_view": ("onestop/desk/exports.py", _dossier_list_view),
@@ -175,6 +182,7 @@ WRITERS = {
     "population_csv": ("sync/linking.py", _population_csv),
     "registry_csv": ("sync/linking.py", _registry_csv),
     "lienthong_link_result": ("linkage/command.py", _link_result),
+    "catalogue_workbook": ("onestop/catalogue/services.py", _catalogue_workbook),
 }
 # Modules the source search finds that write no file from outside data, each with why.
 NOT_EXPORTS = {

@@ -173,6 +173,23 @@ def cmd_import_registry(args: argparse.Namespace) -> int:
     return 1 if record.status == "failed" else 0
 
 
+def cmd_import_procedures(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from lienthong.onestop.catalogue import CatalogueImportError, import_catalogue
+
+    path = Path(args.file)
+    try:
+        result = import_catalogue(path, file_name=path.name)
+    except CatalogueImportError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"{path.name}: {result.procedures} thủ tục ({result.created} mới, {result.updated} thay đổi, "
+          f"{result.unchanged} không đổi), {result.components} thành phần hồ sơ, {result.agencies_created} cơ quan mới.")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
@@ -197,6 +214,8 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     done = demo_site.setup(files_dir, vessels=args.vessels, population=args.population, password=args.password)
     print(f"Nhập sổ đăng ký: {done.rows_total} dòng, {done.rows_rejected} dòng lỗi ({done.import_status}).")
     print(f"Nhập bản trích dân cư: {done.population_rows} người.")
+    print(f"Một cửa: {done.procedures} thủ tục trong danh mục, {done.dossiers} hồ sơ mẫu tại phường Rạch Giá, "
+          f"{done.vessel_dossiers} hồ sơ tàu cá tại Sở Nông nghiệp và Môi trường ({done.centre_seconds:.1f} giây).")
     print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
     for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""
@@ -229,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", default=None)
     p.add_argument("--mapping", default=None, help="name of a saved column mapping")
     p.set_defaults(func=cmd_import_registry)
+
+    p = sub.add_parser("import-procedures", help="import the procedure catalogue (xlsx in the national database's terms)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import_procedures)
 
     p = sub.add_parser("audit-verify", help="verify the audit log's hash chain; exit 1 at the first broken event")
     p.set_defaults(func=cmd_audit_verify)

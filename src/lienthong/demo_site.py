@@ -19,6 +19,9 @@ DEMO_USERS = (
     ("xa_phuquoc", "commune", ("31078",), "Cán bộ đặc khu Phú Quốc"),
     ("congan_phuquoc", "police", ("31078",), "Công an đặc khu Phú Quốc"),
     ("xem", "viewer", (), "Chỉ xem"),
+    ("tn_rachgia", "centre", ("30742",), "Cán bộ tiếp nhận, Trung tâm PVHCC phường Rạch Giá"),
+    ("cb_rachgia", "centre", ("30742",), "Cán bộ xử lý hồ sơ (Tư pháp), phường Rạch Giá"),
+    ("tnv_rachgia", "volunteer", (), "Tình nguyện viên thanh niên, phường Rạch Giá"),
 )
 
 
@@ -30,6 +33,10 @@ class DemoSetup:
     rows_rejected: int
     population_rows: int
     users: tuple
+    procedures: int = 0
+    dossiers: int = 0
+    vessel_dossiers: int = 0
+    centre_seconds: float = 0.0
 
 
 def create_demo_users(password: str = DEMO_PASSWORD) -> tuple:
@@ -70,4 +77,9 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     result = import_registry(files.registry_xlsx, file_name=files.registry_xlsx.name, user=User.objects.get(username="thuysan"))
     # The demo's population source is the local extract (issue 4): imported once, replaced on a re-run.
     extract = import_extract(files.population)
-    return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users)
+    # The one-stop centre: the procedure catalogue (shipped workbook, same importer) and a month of Rạch Giá's dossiers.
+    from lienthong.onestop.demo import setup_centre
+
+    centre = setup_centre(files_dir, files.population)
+    return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users,
+                     centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds)

@@ -122,6 +122,7 @@ def dossiers() -> None:
 def samples() -> dict[str, str]:
     """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
     are reached from outside), by argument name; read by the layout check."""
+    from lienthong.onestop.models import Procedure
     from lienthong.port.models import Trip
 
     trip = Trip.objects.order_by("-pk").first()
@@ -134,7 +135,9 @@ def samples() -> dict[str, str]:
     # The run's progress box is polled only while a run is active (the layout site's run is done): no link names it.
     return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number,
             "code": SignedDocument.objects.order_by("-pk").values_list("code", flat=True).first(),
-            "sync-run-progress.pk": str(SyncRun.objects.order_by("-pk").values_list("pk", flat=True).first())}
+            "sync-run-progress.pk": str(SyncRun.objects.order_by("-pk").values_list("pk", flat=True).first()),
+            # The catalogue's pages are not in the site's menu yet: its detail, by a procedure demo-setup imported.
+            "onestop:procedure.pk": str(Procedure.objects.order_by("code").values_list("pk", flat=True).first())}
 
 
 if __name__ == "__main__":

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ho-so/", include("lienthong.onestop.desk.urls")),
     path("chi-so/", include("lienthong.onestop.indicators.urls")),
     path("cong-quoc-gia/", include("lienthong.onestop.nationalsync.urls")),
+    path("thu-tuc/", include("lienthong.onestop.catalogue.urls")),
 ]
