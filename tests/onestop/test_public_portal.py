@@ -31,6 +31,13 @@ def vn(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
 
 
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Uploads of this test only, so that "nothing was stored" looks at this test's files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def citizen(db):
     """The applicant fixture's person, as the population extract holds her."""
