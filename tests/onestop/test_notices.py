@@ -63,7 +63,7 @@ def test_each_step_the_citizen_must_know_of_is_sent_by_sms_and_e_mail(
         (lambda: lifecycle.step(d, centre_officer, "accept", at=vn("2026-12-01T08:00:00")),
          f"Hồ sơ {d.code} (Đăng ký kết hôn) đã được tiếp nhận. Hẹn trả kết quả lúc 17:00 08/12/2026."),
         (lambda: lifecycle.step(d, centre_officer, "request_supplement", at=vn("2026-12-01T09:00:00"),
-                                note="Thiếu giấy xác nhận tình trạng hôn nhân"),
+                                note="Thiếu giấy xác nhận tình trạng hôn nhân."),  # its full stop is not doubled
          f"Hồ sơ {d.code} cần bổ sung: Thiếu giấy xác nhận tình trạng hôn nhân. Nộp bổ sung trực tuyến: {url}"),
         (lambda: lifecycle.step(d, None, "resubmit", citizen=True, at=vn("2026-12-02T10:00:00")),
          f"Hồ sơ {d.code} (Đăng ký kết hôn) đã được tiếp nhận. Hẹn trả kết quả lúc 17:00 09/12/2026."),

@@ -73,7 +73,7 @@ def text(dossier, kind: str, step=None) -> tuple[str, str]:
                 "code": code, "procedure": procedure, "due": _when(dossier.appointment_at)}
         elif kind == "supplement":
             body = _("Your dossier %(code)s needs more papers: %(missing)s. Send them online: %(url)s") % {
-                "code": code, "missing": (step.note if step else "").strip(), "url": track_url(code)}
+                "code": code, "missing": (step.note if step else "").strip().rstrip("."), "url": track_url(code)}
         elif kind == "refused":
             body = _("Your dossier %(code)s (%(procedure)s) was refused: %(reason)s") % {
                 "code": code, "procedure": procedure, "reason": (step.note if step else "").strip()}

@@ -23,8 +23,12 @@ class SubmitForm(forms.Form):
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     full_name = forms.CharField(label=_("Full name"), max_length=200,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    # Typed as dd/mm/yyyy, not a date picker: a phone's picker scrolls decade by decade to a birth year, and shows
+    # the browser's own date order.
     birth_date = forms.DateField(label=_("Date of birth"), input_formats=DATE_FORMATS,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                 help_text=_("Day/month/year, e.g. 14/03/1985."),
+                                 widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                               "autocomplete": "bday"}, format="%d/%m/%Y"))
     phone = forms.CharField(label=_("Mobile phone"), max_length=20,
                             help_text=_("We send the dossier's news to this number by SMS."),
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
