@@ -187,7 +187,7 @@ def test_online_submission_with_a_bad_file_then_a_good_one_then_tracking_and_a_s
     desk = browser.new_context(**DESKTOP)
     d = desk.new_page()
     d.set_default_timeout(20_000)
-    for name, path in (("home", "/dich-vu-cong/"), ("submit", "/dich-vu-cong/nop/1.000894.000.00.00.H56/"),
+    for name, path in (("home", "/dich-vu-cong/"), ("submit", "/dich-vu-cong/thu-tuc/1.000894.000.00.00.H56/nop/"),
                        ("track-form", f"/dich-vu-cong/tra-cuu/?ma={code}")):
         d.goto(site.url + path)
         _shoot(d, shots, f"{name}-desktop")
@@ -240,7 +240,7 @@ def test_a_volunteer_submits_for_a_citizen_only_with_the_consent(portal_site, br
     p.fill("[data-testid=login-password]", site.password)
     p.click("[data-testid=login-submit]")
     p.wait_for_load_state("networkidle")
-    p.goto(site.url + "/dich-vu-cong/nop/2.000815.000.00.00.H56/")
+    p.goto(site.url + "/dich-vu-cong/thu-tuc/2.000815.000.00.00.H56/nop/")
     assert "tình nguyện viên Lê Thị Hoa nộp hồ sơ này thay tôi" in p.inner_text("[data-testid=consent-text]")
     p.check("[data-testid=for-citizen]")
     p.fill("#id_cccd", person["cccd"])

@@ -67,7 +67,7 @@ def answers(centre, **kw):
 
 
 def submit_url(procedure) -> str:
-    return f"{URL}nop/{procedure.code}/"
+    return f"{URL}thu-tuc/{procedure.code}/nop/"
 
 
 def text_of(response) -> str:

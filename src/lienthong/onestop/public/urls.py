@@ -8,7 +8,8 @@ from . import views
 app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("nop/<str:code>/", views.submit, name="submit"),
+    # The procedure code last would read as a file name (".H56") to crawlers and the layout check: "nop" ends it.
+    path("thu-tuc/<str:code>/nop/", views.submit, name="submit"),
     path("da-nop/<str:code>/", views.submitted, name="submitted"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>/ket-qua.pdf", views.result, name="result"),
