@@ -285,7 +285,7 @@ def test_tracking_shows_the_state_in_plain_words_the_timeline_and_the_due_date(c
     # 1 Dec 09:30 + 5 working days: 8 Dec at the close of the office.
     assert 'data-testid="due">17:00 08/12/2026' in page
     rows = re.findall(r'data-testid="timeline-row"><time>([^<]+)</time><strong>([^<]+)</strong>', page)
-    assert rows == [("08:00 01/12/2026", "Đã nộp trực tuyến"), ("09:30 01/12/2026", "Trung tâm đã tiếp nhận")]
+    assert rows == [("08:00 01/12/2026", "Nộp trực tuyến"), ("09:30 01/12/2026", "Trung tâm đã tiếp nhận")]
     assert "tn_rachgia" not in page  # no officer's data
     views = AuditEvent.objects.filter(object_type="dossier", object_id=online_dossier.code, action="view")
     assert views.count() == 1 and views.get().username == "anonymous"
@@ -330,18 +330,45 @@ def test_a_supplement_is_sent_online_and_the_dossier_is_received_again_with_a_ne
     assert 'data-testid="due">17:00 10/12/2026' in page
 
 
-def test_the_signed_result_is_downloaded_once_done(client, online_dossier, centre_officer):
-    if not hasattr(Dossier, "result_file"):
-        pytest.skip("the desk's result document (Dossier.result_file) is not on this branch yet")
-    from django.core.files.base import ContentFile
+def test_what_the_desks_form_02_asks_for_is_shown_once_with_the_papers_named(client, online_dossier, centre_officer,
+                                                                            parts):
+    from lienthong.onestop.desk import services as desk
 
+    _declaration, certificate = parts
+    desk.request_supplement(online_dossier, centre_officer, missing_ids=[certificate.pk], text="")
+    client.post(TRACK, {"action": "track", "ma": online_dossier.code, "cccd": "091085001234"})
+    page = text_of(client.get(TRACK, {"ma": online_dossier.code}))
+    assert re.search(r'data-testid="missing-components"> <li>Giấy xác nhận tình trạng hôn nhân</li> </ul>', page)
+    assert 'data-testid="missing-note"' not in page  # the desk's note only repeats the list
+    assert re.search(r'data-component="%d"> <label[^>]*>[^<]*<span class="pub-file-need required">' % certificate.pk, page)
+
+
+def test_the_signed_result_is_downloaded_once_done(client, online_dossier, centre_officer):
+    from io import BytesIO
+
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    from lienthong.onestop import results
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Giay chung nhan ket hon")
     lifecycle.step(online_dossier, centre_officer, "accept")
-    lifecycle.step(online_dossier, centre_officer, "finish")
+    client.post(TRACK, {"action": "track", "ma": online_dossier.code, "cccd": "091085001234"})
+    assert 'data-testid="result-download"' not in client.get(TRACK, {"ma": online_dossier.code}).content.decode()
+    results.finish_with_result(online_dossier, centre_officer, content=bytes(pdf.output()))
     d = Dossier.objects.get()
-    d.result_file.save(f"{d.code}.pdf", ContentFile(PDF))
-    client.post(TRACK, {"action": "track", "ma": d.code, "cccd": "091085001234"})
+    page = text_of(client.get(TRACK, {"ma": d.code}))
+    assert f'href="{TRACK}{d.code}/ket-qua.pdf"' in page
+    assert d.result_signed_code and f'href="/xac-minh/{d.result_signed_code}/"' in page  # its signature checkable
     response = client.get(f"{TRACK}{d.code}/ket-qua.pdf")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert body == d.result_file.open("rb").read() and hashlib.sha256(body).hexdigest() == d.result_sha256
+    assert "Giay chung nhan ket hon" in PdfReader(BytesIO(body)).pages[0].extract_text()
+    assert AuditEvent.objects.filter(object_type="dossier", object_id=d.code, action="export").count() == 1
 
 
 def test_no_result_no_download_and_a_stranger_is_sent_to_the_question(client, online_dossier):

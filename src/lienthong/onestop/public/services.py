@@ -276,14 +276,17 @@ class Missing:
 
 def missing(dossier: Dossier) -> Missing | None:
     """The last supplement request, while the dossier waits for it. Its detail may name components under
-    "missing" (or "components"): catalogue ids, names, or {"id"/"component": id, "name": …} items."""
+    "missing" (or "components"): catalogue ids, names, or {"id"/"component": id, "name": …} items; and
+    "missing_ids" and "text" as the desk's form 02 writes them (desk.services.request_supplement)."""
     if dossier.state != State.SUPPLEMENT:
         return None
     step = dossier.steps.filter(action="request_supplement").order_by("-at", "-id").first()
     if step is None:
         return None
-    items = step.detail.get("missing") or step.detail.get("components") or []
-    ids, names = [], []
+    detail = step.detail or {}
+    items = detail.get("missing") or detail.get("components") or []
+    ids = [i for i in detail.get("missing_ids") or [] if isinstance(i, int)]  # the desk's form 02 (desk.services)
+    names = []
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
             pk = item.get("id") or item.get("component")
@@ -300,10 +303,13 @@ def missing(dossier: Dossier) -> Missing | None:
     named = [c for c in catalogue if c.pk in ids]
     for name in list(names):
         c = by_name.get(fold(name))
-        if c is not None and c not in named:
-            named.append(c)
+        if c is not None:  # a catalogue paper named by its name: listed once, as the catalogue's
             names.remove(name)
-    return Missing(step.note, named, names, step.at)
+            if c not in named:
+                named.append(c)
+    # The desk keeps the officer's own words apart ("text"); its note then repeats the list, shown once here.
+    note = detail["text"] if isinstance(detail.get("text"), str) else step.note
+    return Missing(note, named, names, step.at)
 
 
 def resubmit_online(request, dossier: Dossier, files: dict[int, uploads.Staged]) -> DossierStep:

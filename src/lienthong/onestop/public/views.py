@@ -165,11 +165,10 @@ def _track_context(dossier: Dossier, missing, collected) -> dict:
 
 
 def _result_file(dossier: Dossier):
-    """The signed result the desk stored with the dossier (Dossier.result_file), once it is done."""
-    result = getattr(dossier, "result_file", None)
-    if dossier.state not in (State.DONE, State.RETURNED) or not result:
+    """The signed result the desk stored with the dossier (onestop.results), once it is done."""
+    if dossier.state not in (State.DONE, State.RETURNED) or not dossier.result_file:
         return None
-    return result
+    return dossier.result_file
 
 
 @require_GET
