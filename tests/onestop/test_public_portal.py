@@ -340,7 +340,7 @@ def test_what_the_desks_form_02_asks_for_is_shown_once_with_the_papers_named(cli
     page = text_of(client.get(TRACK, {"ma": online_dossier.code}))
     assert re.search(r'data-testid="missing-components"> <li>Giấy xác nhận tình trạng hôn nhân</li> </ul>', page)
     assert 'data-testid="missing-note"' not in page  # the desk's note only repeats the list
-    assert re.search(r'data-component="%d"> <label[^>]*>[^<]*<span class="pub-file-need required">' % certificate.pk, page)
+    assert re.search(rf'data-component="{certificate.pk}"> <label[^>]*>[^<]*<span class="pub-file-need required">', page)
 
 
 def test_the_signed_result_is_downloaded_once_done(client, online_dossier, centre_officer):
