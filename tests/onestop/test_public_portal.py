@@ -211,7 +211,7 @@ def test_an_identity_the_population_database_does_not_confirm_is_refused_with_on
         assert response.status_code == 400
         assert expected in text_of(response)
     assert Dossier.objects.count() == 0
-    checks = AuditEvent.objects.filter(object_type="applicant_check").order_by("id")
+    checks = AuditEvent.objects.filter(object_type="online_applicant_check").order_by("id")
     assert [(e.action, e.username, e.detail["fits"]) for e in checks] == [("view", "anonymous", False)] * 3
 
 

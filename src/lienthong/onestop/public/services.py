@@ -121,7 +121,7 @@ def verify_applicant(request, *, cccd: str, full_name: str, birth_date: date, co
         ratelimit.give_back(IDENTITY_BUCKET, subject, taken)  # nothing was compared
         raise DossierError("population_unavailable") from exc
     fits = bool(r.found and r.name_agrees and r.birth_date_agrees)
-    record(request, AuditAction.VIEW, object_type="applicant_check", object_id=number,
+    record(request, AuditAction.VIEW, object_type="online_applicant_check", object_id=number,
            summary=msg(gettext_noop("Online submission: the applicant's identity checked against the population "
                                     "database")),
            detail={"fits": fits, "procedure": procedure.code if procedure else ""})
