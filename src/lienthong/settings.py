@@ -237,11 +237,24 @@ SYNC_ANSWER_CHECKS_PER_DAY = int(os.environ.get("LIENTHONG_ANSWER_CHECKS_PER_DAY
 # of the last session; one counted in working hours runs only inside them. Sessions in local time.
 OFFICE_HOURS = os.environ.get("LIENTHONG_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
 
+# The citizens' online portal (/dich-vu-cong/): the largest file one component may be, and all the files of one
+# dossier (or one supplement) together. The anonymous body limit (PUBLIC_UPLOAD_MAX_KB) is raised to the dossier's
+# on the portal's upload pages only (onestop.public.views: accounts.ratelimit.body_limit), so a file over the
+# per-file limit is still read and refused with a message naming its component.
+ONESTOP_FILE_MAX_MB = float(os.environ.get("LIENTHONG_ONESTOP_FILE_MAX_MB", "10"))
+ONESTOP_DOSSIER_MAX_MB = float(os.environ.get("LIENTHONG_ONESTOP_DOSSIER_MAX_MB", "40"))
+# Wrong identities (ID number, name and birth date that do not match the population database) and wrong tracking
+# tries (dossier code and ID number) one address may make within the window, before it must wait.
+ONESTOP_WRONG_TRIES = int(os.environ.get("LIENTHONG_ONESTOP_WRONG_TRIES", "10"))
+ONESTOP_WRONG_WINDOW = dt.timedelta(minutes=int(os.environ.get("LIENTHONG_ONESTOP_WRONG_MINUTES", "15")))
+
 # The agency that issues the worklists (printed on their PDF).
 AGENCY_NAME = os.environ.get("LIENTHONG_AGENCY_NAME", "Chi cục Thủy sản tỉnh An Giang")
 
-# Notifications (reminders to communes and police): the local outbox (stored in the database, shown to
-# administrators) by default; a notification gateway (contract: docs/notify-api.md) when the URL is set.
+# Notifications (reminders to communes and police, notices to citizens about their dossiers): the local outbox
+# (stored in the database, shown to administrators) by default; a notification gateway (contract:
+# docs/notify-api.md) when the URL is set; `file:PATH` (the demo) appends each message as a JSON line to PATH
+# (relative: under the data directory).
 NOTIFY_URL = os.environ.get("LIENTHONG_NOTIFY_URL", "")
 NOTIFY_TOKEN = os.environ.get("LIENTHONG_NOTIFY_TOKEN", "")
 

@@ -52,13 +52,18 @@ class Outbox:
                 for e in OutboxEntry.objects.order_by("id")]
 
 
-@pytest.fixture(params=["outbox", "http"])
-def adapter(request):
+@pytest.fixture(params=["outbox", "http", "file"])
+def adapter(request, tmp_path):
     """(notifier, received()): the adapter under test and what its far end has taken."""
     if request.param == "outbox":
         from lienthong.notify.outbox import OutboxNotifier
 
         yield OutboxNotifier(), Outbox().received
+    elif request.param == "file":
+        from lienthong.notify.filebox import FileNotifier
+
+        notifier = FileNotifier(tmp_path / "thong-bao" / "notifications.jsonl")
+        yield notifier, lambda: [{k: m[k] for k in ("key", "to", "subject", "body", "ref")} for m in notifier.received()]
     else:
         g = Gateway()
         client = g.client()

@@ -162,3 +162,15 @@ def limit_public(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def body_limit(kb):
+    """Let this page take a larger body without a login than PUBLIC_UPLOAD_MAX_KB: `kb()` kilobytes (a callable:
+    read from the settings at each request). web.middleware.AnonymousBodyLimitMiddleware looks the page up
+    before it refuses a large body; every other page keeps the site-wide limit."""
+
+    def decorate(view):
+        view.anonymous_body_limit_kb = kb
+        return view
+
+    return decorate

@@ -25,7 +25,11 @@ def notifier() -> Notifier:
     global _notifier
     with _lock:
         if _notifier is None:
-            if settings.NOTIFY_URL:
+            from lienthong.notify.filebox import FileNotifier, path_of
+
+            if (path := path_of(settings.NOTIFY_URL)) is not None:  # the demo: each message a JSON line in a file
+                _notifier = FileNotifier(path if path.is_absolute() else settings.DATA_DIR / path)
+            elif settings.NOTIFY_URL:
                 from lienthong.notify.client import HttpNotifier
 
                 _notifier = HttpNotifier(settings.NOTIFY_URL, settings.NOTIFY_TOKEN)

@@ -15,6 +15,7 @@ class OnestopConfig(AppConfig):
                                 "dossier_list": _("dossier list"), "dossier_register": _("dossier register"),
                                 "procedure": _("procedure"), "complaint": _("complaint"), "indicators": _("indicators"),
                                 "applicant_check": _("applicant check at the counter")})
+        register_object_types({"online_applicant_check": _("identity check of an online applicant")})
         checks.register(check_office_hours)
 
     def run_background_jobs(self, limit: int | None = 1) -> int:

@@ -39,6 +39,15 @@ MESSAGES = {
     "bad_email": _("This is not an e-mail address."),
     "bad_sets": _("The number of sets is from 1 to 20."),
     "missing_component": _("A required paper is missing: %(name)s. Ask for it, or give the citizen the supplement form."),
+    # The citizens' portal (onestop.public).
+    "bad_cccd": _("Enter the 12-digit ID number (CCCD) as printed on the card."),
+    "identity_mismatch": _("The ID number, full name and date of birth do not match the national population "
+                           "database. Check them against your ID card."),
+    "population_unavailable": _("The national population database cannot be reached now; please try again in a "
+                                "few minutes."),
+    "track_not_found": _("No dossier found with this code and ID number."),
+    "too_many_tries": _("Too many wrong tries from this connection: try again after %(time)s."),
+    "no_agency_chosen": _("Choose where to submit the dossier."),
 }
 
 # The card's QR code or its fields typed by hand (identity.cccd_qr problem codes).

@@ -18,6 +18,7 @@ from lienthong.accounts.models import AuditAction
 from lienthong.accounts.scopes import can_handle_dossiers
 from lienthong.identity.text import nfc
 
+from . import notices
 from .codes import next_code
 from .errors import DossierError
 from .models import Agency, Channel, Dossier, DossierComponent, DossierStep, PortalOutbox, Procedure, State
@@ -156,6 +157,7 @@ def create_dossier(by, *, agency: Agency, procedure: Procedure, channel: int, ap
               detail={"helped_by": helped_by.get_username()} if helped_by else None)
         _audit(by if by is not None else helped_by, action, dossier,
                {"channel": channel, "helped_by": helped_by.get_username() if helped_by else ""})
+        notices.after_change(dossier, action)  # the citizen's SMS/e-mail, sent once this commits
     return dossier
 
 
@@ -203,6 +205,7 @@ def step(dossier: Dossier, by, action: str, *, note: str = "", handed_to=None, d
         if target in (S.DONE, S.RETURNED):
             PortalOutbox.objects.create(dossier=dossier, kind=PortalOutbox.Kind.RESULT, step=row)
         _audit(by, action, dossier, {"from": before, **({"note": note[:200]} if note else {})})
+        notices.after_change(dossier, action, row)
     return row
 
 
@@ -228,4 +231,5 @@ def apologise(dossier: Dossier, by, *, new_due: datetime, reason: str, at: datet
         row = _step(dossier, by, "apologise", dossier.state, at=at, note=reason, step_due_at=new_due,
                     detail={"before_due": at <= dossier.due_at})
         _audit(by, "apologise", dossier, {"new_due": new_due.isoformat()})
+        notices.after_change(dossier, "apologise", row)
     return row

@@ -10,4 +10,5 @@ urlpatterns = [
     path("chi-so/", include("lienthong.onestop.indicators.urls")),
     path("cong-quoc-gia/", include("lienthong.onestop.nationalsync.urls")),
     path("thu-tuc/", include("lienthong.onestop.catalogue.urls")),
+    path("thong-bao/", include("lienthong.onestop.notifications.urls")),
 ]

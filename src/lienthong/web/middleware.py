@@ -51,7 +51,10 @@ class AnonymousBodyLimitMiddleware:
     """Refuse (413) a request without a login whose body is larger than PUBLIC_UPLOAD_MAX_KB, from its
     Content-Length, before anything reads the body: anonymous 5 MB uploads in a loop slowed every page down.
     Django reads nothing past Content-Length, so a request without one has an empty body. Place it after
-    AuthenticationMiddleware (it asks who is logged in) and before anything that reads request.POST."""
+    AuthenticationMiddleware (it asks who is logged in) and before anything that reads request.POST.
+
+    A page that takes citizens' files (the online dossier: accounts.ratelimit.body_limit) sets its own, larger
+    limit; the page is looked up only for a body over the site-wide limit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,8 +68,22 @@ class AnonymousBodyLimitMiddleware:
         except ValueError:
             length = 0
         if limit > 0 and length > limit and not request.user.is_authenticated:
+            limit = max(limit, _page_limit(request))
+        if limit > 0 and length > limit and not request.user.is_authenticated:
             if request.path.startswith("/api/"):  # the API's one error shape (api_errors.ErrorOut)
                 return JsonResponse({"detail": "Payload too large"}, status=413)
             return render(request, "web/too_large.html", {"limit_mb": f"{limit / 1048576:.3g}".replace(".", ",")},
                           status=413)
         return self.get_response(request)
+
+
+def _page_limit(request) -> int:
+    """The page's own anonymous body limit in bytes (accounts.ratelimit.body_limit), or 0."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return 0
+    kb = getattr(match.func, "anonymous_body_limit_kb", None)
+    return int(kb() * 1024) if kb is not None else 0
