@@ -15,9 +15,10 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 # Creates the database, writes and imports the demo province, prints the demo logins, serves the app.
+# Citizens' SMS and e-mail go to var/notifications.jsonl (the page /mot-cua/thong-bao/ lists them).
 demo: install
 	$(BIN)/lienthong demo-setup
-	$(BIN)/lienthong serve --port $(PORT)
+	LIENTHONG_NOTIFY_URL=$${LIENTHONG_NOTIFY_URL:-file:notifications.jsonl} $(BIN)/lienthong serve --port $(PORT)
 
 # The whole suite (unit, integration, browser). DATABASE_URL selects PostgreSQL; SQLite otherwise.
 test: install

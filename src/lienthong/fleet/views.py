@@ -41,6 +41,10 @@ def home(request):
     user = request.user
     if getattr(user, "role", "") == "port":  # port officers work at their desk: land them there (issue 8, item 14)
         return redirect("port-desk")
+    if getattr(user, "role", "") == "centre":  # so do the one-stop centre's officers, at their dossiers
+        return redirect("onestop:desk")
+    if getattr(user, "role", "") == "volunteer":  # a youth volunteer helps citizens submit online
+        return redirect("public:home")
     counts = listing.overview_counts(user)
     # Rows keep the code ("" for an unknown length) the list's filter takes as listing.UNKNOWN.
     lengths = [("" if c.key == listing.UNKNOWN else c.key, labels.length_class_label("" if c.key == listing.UNKNOWN else c.key), c.n)

@@ -14,8 +14,9 @@ class OnestopConfig(AppConfig):
         register_object_types({"day_swap": _("day swap"), "day_off": _("extra day off"), "dossier": _("dossier"),
                                 "dossier_list": _("dossier list"), "dossier_register": _("dossier register"),
                                 "procedure": _("procedure"), "complaint": _("complaint"), "indicators": _("indicators"),
-                                "applicant_check": _("applicant check at the counter")})
-        register_object_types({"online_applicant_check": _("identity check of an online applicant")})
+                                "applicant_check": _("applicant check at the counter"),
+                                "online_applicant_check": _("identity check of an online applicant"),
+                                "procedure_catalogue": _("procedure catalogue")})
         checks.register(check_office_hours)
 
     def run_background_jobs(self, limit: int | None = 1) -> int:

@@ -23,6 +23,16 @@ def can_read_audit(user) -> bool:
 
 
 @register.filter
+def can_handle_dossiers(user) -> bool:
+    return scopes.can_handle_dossiers(user)
+
+
+@register.filter
+def is_volunteer(user) -> bool:
+    return scopes.is_volunteer(user)
+
+
+@register.filter
 def can_see_personal_data(user) -> bool:
     return scopes.can_see_personal_data(user)
 
