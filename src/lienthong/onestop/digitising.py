@@ -80,7 +80,7 @@ def attach_scan(component: DossierComponent, by, *, data: bytes, file_name: str,
         raise DossierError(f"scan_{exc.code}", "file", file=exc.file_name, detail=exc.message,
                            limit_mb=limits.max_bytes // (1024 * 1024), limit_pages=limits.max_pages) from exc
     with transaction.atomic():
-        component = DossierComponent.objects.select_for_update().select_related("dossier").get(pk=component.pk)
+        component = DossierComponent.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=component.pk)
         replaced = [f.name for f in (component.file, component.searchable_file) if f]
         # Named by the server (the declared name, which may hold a citizen's name, stays in original_name).
         component.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(scan.pdf), save=False)
@@ -178,7 +178,7 @@ def digitise_component(component: DossierComponent, *, languages=digitise.LANGUA
         outcome = {"ocr_state": OCR.DONE, "ocr_text": result.text, "ocr_folded": result.folded, "pages": len(result.pages),
                    "ocr_error": "", "ocr_message": ""}
     with transaction.atomic():
-        current = DossierComponent.objects.select_for_update().select_related("dossier").get(pk=component.pk)
+        current = DossierComponent.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=component.pk)
         if current.ocr_state != OCR.RUNNING or current.ocr_claimed_by != claimed_by or current.file.name != file_name:
             return current  # replaced or requeued meanwhile: this result is not the current scan's
         for key, value in outcome.items():

@@ -177,7 +177,9 @@ def step(dossier: Dossier, by, action: str, *, note: str = "", handed_to=None, d
     if action in ("assign", "hand_off") and handed_to is None and not department.strip():
         raise DossierError("needs_assignee", "handed_to")
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+        # Lock the dossier row only: locking the joined procedure too made PostgreSQL deadlock under load (a new
+        # dossier's commit checks its procedure key while holding the audit chain's lock; bench/centre.py found it).
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=dossier.pk)
         target = TRANSITIONS.get((dossier.state, action))
         if target is None:
             raise DossierError("bad_transition")
@@ -221,7 +223,7 @@ def apologise(dossier: Dossier, by, *, new_due: datetime, reason: str, at: datet
     if new_due is None:
         raise DossierError("needs_date", "new_due")
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=dossier.pk)
         if dossier.state not in (S.RECEIVED, S.PROCESSING) or dossier.due_at is None:
             raise DossierError("bad_transition")
         if new_due <= dossier.appointment_at:
