@@ -21,11 +21,13 @@ from lienthong.population.models import Citizen  # noqa: E402
 
 
 def main() -> None:
-    centre = Agency.objects.create(code="000.00.06.H56", name="Trung tâm Phục vụ hành chính công phường Rạch Giá",
-                                   commune_code="30742")
-    marriage = Procedure.objects.create(code="1.000894.000.00.00.H56", national_code="1.000894",
+    # A centre of its own (An Phú commune) with two procedures of its own (local suffix E2E): the demo's catalogue and
+    # its Rạch Giá centre stay as they are, and this officer sees exactly these two procedures.
+    centre = Agency.objects.create(code="000.00.99.H56", name="Trung tâm Phục vụ hành chính công xã An Phú",
+                                   commune_code="30337")
+    marriage = Procedure.objects.create(code="1.000894.000.00.00.E2E", national_code="1.000894",
                                         name="Đăng ký kết hôn", field="Hộ tịch", processing_days=5)
-    fishery = Procedure.objects.create(code="1.004359.000.00.00.H56", national_code="1.004359",
+    fishery = Procedure.objects.create(code="1.004359.000.00.00.E2E", national_code="1.004359",
                                        name="Cấp lại Giấy phép khai thác thủy sản", field="Thủy sản",
                                        processing_days=3, fee_amount=40000, prefill="vessel")
     for p in (marriage, fishery):
@@ -36,9 +38,9 @@ def main() -> None:
         ("Giấy chứng nhận an toàn kỹ thuật tàu cá", 0, 1), ("Danh sách thuyền viên tàu cá", 1, 0),
     ], start=1):
         ProcedureComponent.objects.create(procedure=fishery, position=i, name=name, originals=originals, copies=copies)
-    officer = User.objects.create_user("tn_rachgia", password=DEMO_PASSWORD, role="centre",
+    officer = User.objects.create_user("tn_e2e_quay", password=DEMO_PASSWORD, role="centre",
                                        first_name="Lê Thị Tiếp Nhận")
-    AreaScope.objects.create(user=officer, commune_code="30742")
+    AreaScope.objects.create(user=officer, commune_code="30337")
 
     # A demo citizen who owns a vessel (the registry's ID number is theirs) and whose CCCD is consistent.
     for owner in Owner.objects.filter(id_kind="cccd", vessels__isnull=False).exclude(id_number="").distinct():

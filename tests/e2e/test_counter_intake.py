@@ -57,7 +57,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
     context.add_init_script(LISTEN)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    _login(page, site, "tn_rachgia")
+    _login(page, site, "tn_e2e_quay")
     page.goto(site.url + "/mot-cua/tiep-nhan/")
     field = page.locator("[data-testid=scan-input]")
     assert page.evaluate("document.activeElement.id") == "qr"  # the scanner types into the page as it opens
@@ -90,7 +90,7 @@ def test_a_scanned_card_becomes_a_received_dossier_with_its_receipt(counter_site
         _shot(page, "DEBUG")
         raise
     code = page.text_content("[data-testid=done-code]").strip()
-    assert code.startswith("000.00.06.H56-")
+    assert code.startswith("000.00.99.H56-")
     _shot(page, f"counter-done-{viewport['width']}")
     assert _layout_faults(page, viewport["width"]) == []
     assert page.evaluate("window.__csp") == []
@@ -112,7 +112,7 @@ def test_a_card_without_a_readable_code_is_typed_by_hand(counter_site, browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    _login(page, site, "tn_rachgia")
+    _login(page, site, "tn_e2e_quay")
     page.goto(site.url + "/mot-cua/tiep-nhan/")
     page.click("[data-testid=manual] summary")
     page.fill("[data-testid=m-cccd]", cccd)
