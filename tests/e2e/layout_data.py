@@ -129,6 +129,7 @@ def samples() -> dict[str, str]:
     # A vessel of the demo commune's area, so that the commune and police officers see its page too.
     vessel = (Vessel.objects.filter(commune_code="31078").order_by("registration_number").first()
               or Vessel.objects.order_by("registration_number").first())
+    from lienthong.fleet.models import RegistryImport
     from lienthong.onestop.models import Dossier
     from lienthong.signing.models import SignedDocument
     from lienthong.sync.models import SyncRun
@@ -138,6 +139,9 @@ def samples() -> dict[str, str]:
     return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number,
             "code": SignedDocument.objects.order_by("-pk").values_list("code", flat=True).first(),
             "sync-run-progress.pk": str(SyncRun.objects.order_by("-pk").values_list("pk", flat=True).first()),
+            # Polled by htmx only (no link names it), and "pk" alone now means other objects too (procedures, papers).
+            "fleet-import-progress.pk": str(RegistryImport.objects.filter(status="running").order_by("-pk")
+                                            .values_list("pk", flat=True).first()),
             # The catalogue's pages are not in the site's menu yet: its detail, by a procedure demo-setup imported.
             "onestop:procedure.pk": str(Procedure.objects.order_by("code").values_list("pk", flat=True).first()),
             "public:submitted.code": Dossier.objects.order_by("pk").values_list("code", flat=True).first() or "x"}
