@@ -2,6 +2,7 @@
 a server-side rate limit, and a real dropped connection for fault injection. All serve with waitress."""
 from __future__ import annotations
 
+import hmac
 import json
 import signal
 import socket
@@ -117,3 +118,17 @@ def serve_until_stopped(server, on_exit=None) -> None:
         server.close()
         if on_exit is not None:
             on_exit()
+
+
+def check_bearer(environ, token: bytes, code: str = "unauthorized") -> None:
+    """Refuse (401, `code`) a request without the reference server's bearer token; compared in constant time."""
+    scheme, _, given = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
+        raise Reply(401, code, "missing or wrong bearer token")
+
+
+def waitress_server(app, *, host: str, port: int, threads: int, ident: str, **options):
+    """A reference server on waitress (not started): `.run()` serves, `.close()` stops, `.effective_port`."""
+    from waitress import create_server
+
+    return create_server(app, host=host, port=port, threads=threads, ident=ident, channel_timeout=30, **options)

@@ -18,7 +18,6 @@ No Django. Logs carry method, path, status, timing and the dossier code — neve
 from __future__ import annotations
 
 import argparse
-import hmac
 import json
 import logging
 import math
@@ -36,11 +35,13 @@ from lienthong.adapters.jsonserver import (
     Dropped,
     RateLimiter,
     Reply,
+    check_bearer,
     client_disconnected,
     drop_connection,
     read_json,
     respond,
     serve_until_stopped,
+    waitress_server,
 )
 from lienthong.nationalportal import wire
 from lienthong.nationalportal.wire import DossierRecord, PortalRejected, PortalState, Step
@@ -288,16 +289,12 @@ class PortalApp:
             self.stats[key] += 1
 
     def _auth(self, environ) -> None:
-        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
-            raise Reply(401, wire.UNAUTHORIZED, "missing or wrong bearer token")
+        check_bearer(environ, self._token, wire.UNAUTHORIZED)
 
 
 def make_server(app: PortalApp, host: str = "127.0.0.1", port: int = 8791, threads: int = 4):
     """A waitress server (not started): `.run()` serves, `.close()` stops, `.effective_port`."""
-    from waitress import create_server
-
-    return create_server(app, host=host, port=port, threads=threads, ident="lienthong-portal", channel_timeout=30)
+    return waitress_server(app, host=host, port=port, threads=threads, ident="lienthong-portal")
 
 
 def main(argv: list[str] | None = None) -> int:

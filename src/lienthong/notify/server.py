@@ -10,7 +10,6 @@ No Django. Logs carry method, path, status, timing and key — never a recipient
 from __future__ import annotations
 
 import argparse
-import hmac
 import json
 import logging
 import os
@@ -23,7 +22,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from lienthong.adapters.jsonserver import Dropped, Reply, client_disconnected, drop_connection, read_json, respond, serve_until_stopped
+from lienthong.adapters.jsonserver import (
+    Dropped,
+    Reply,
+    check_bearer,
+    client_disconnected,
+    drop_connection,
+    read_json,
+    respond,
+    serve_until_stopped,
+    waitress_server,
+)
 from lienthong.notify.message import Notification, NotifyRejected, validate
 
 __all__ = ["Faults", "NotifyApp", "make_server", "main"]
@@ -146,16 +155,12 @@ class NotifyApp:
             self.stats[key] += 1
 
     def _auth(self, environ) -> None:
-        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
-            raise Reply(401, "unauthorized", "missing or wrong bearer token")
+        check_bearer(environ, self._token)
 
 
 def make_server(app: NotifyApp, host: str = "127.0.0.1", port: int = 8790, threads: int = 4):
     """A waitress server (not started): `.run()` serves, `.close()` stops, `.effective_port`."""
-    from waitress import create_server
-
-    return create_server(app, host=host, port=port, threads=threads, ident="lienthong-notify", channel_timeout=30)
+    return waitress_server(app, host=host, port=port, threads=threads, ident="lienthong-notify")
 
 
 def main(argv: list[str] | None = None) -> int:

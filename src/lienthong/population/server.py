@@ -12,7 +12,6 @@ status, timing and request id — never a number, a name or a date.
 from __future__ import annotations
 
 import argparse
-import hmac
 import logging
 import math
 import os
@@ -26,7 +25,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lienthong.adapters.jsonserver import Dropped, RateLimiter, Reply, client_disconnected, drop_connection, read_json, respond, serve_until_stopped
+from lienthong.adapters.jsonserver import (
+    Dropped,
+    RateLimiter,
+    Reply,
+    check_bearer,
+    client_disconnected,
+    drop_connection,
+    read_json,
+    respond,
+    serve_until_stopped,
+    waitress_server,
+)
 from lienthong.population.csvfile import ExtractError
 from lienthong.population.source import MAX_BATCH, InvalidRequest, PopulationSource, as_query
 from lienthong.population.store import ExtractStore
@@ -163,10 +173,7 @@ class PopulationApp:
         return call()
 
     def _auth(self, environ) -> None:
-        header = environ.get("HTTP_AUTHORIZATION", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self._token):
-            raise Reply(401, "unauthorized", "missing or wrong bearer token")
+        check_bearer(environ, self._token)
 
 
 def _only(body: dict, allowed: set[str]) -> None:
@@ -188,10 +195,7 @@ def _str(body: dict, key: str, required: bool = False) -> str | None:
 
 def make_server(app: PopulationApp, host: str = "127.0.0.1", port: int = 8780, threads: int = 8):
     """A waitress server (not started): `.run()` serves, `.close()` stops, `.effective_port`."""
-    from waitress import create_server
-
-    return create_server(app, host=host, port=port, threads=threads, ident="lienthong-population",
-                         connection_limit=200, channel_timeout=30)
+    return waitress_server(app, host=host, port=port, threads=threads, ident="lienthong-population", connection_limit=200)
 
 
 def main(argv: list[str] | None = None) -> int:
