@@ -16,8 +16,6 @@ from functools import lru_cache
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from lienthong.fleet.models import IdentityStatus
 from lienthong.geo.units import commune_name
@@ -91,16 +89,7 @@ def vessel_workbook(vessels: Iterable, personal: bool) -> tuple[bytes, int]:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách tàu")
     columns = VESSEL_COLUMNS + ([(h, w, _of_owner(f)) for h, w, f in OWNER_COLUMNS] if personal else [])
-    for i, (_header, width, _value) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header, _width, _value in columns:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
+    cells.header_row(ws, [(header, width) for header, width, _value in columns])
     count = 0
     rows = vessels.iterator(chunk_size=2000) if hasattr(vessels, "iterator") else vessels
     for vessel in rows:

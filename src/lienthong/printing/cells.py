@@ -71,6 +71,26 @@ def xlsx_row(ws, values: Iterable[object]) -> list[object]:
     return [xlsx(ws, v) for v in values]
 
 
+def header_row(ws, columns: Iterable[tuple[str, float]]) -> None:
+    """The list exports' first row in a write-only sheet: each column's width, the headers in bold, frozen
+    below them (set before any row is appended, as write-only sheets require)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    columns = list(columns)
+    for i, (_header, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for header, _width in columns:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+
+
 def mark_text(cell) -> None:
     """Make an openpyxl cell holding text a string cell with the quote prefix (never data_type "f")."""
     cell.data_type = "s"

@@ -9,8 +9,6 @@ import io
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from lienthong.printing import cells
 from lienthong.workdays import VN_TZ
@@ -69,16 +67,7 @@ def dossier_workbook(dossiers, *, personal: bool, now: dt.datetime) -> tuple[byt
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Hồ sơ")
     cols = columns(personal, now)
-    for i, (_h, width, _f) in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for h, _w, _f in cols:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    cells.header_row(ws, [(h, width) for h, width, _f in cols])
     count = 0
     for d in dossiers.iterator(chunk_size=2000):
         ws.append([_cell(ws, f(d)) for _h, _w, f in cols])
