@@ -33,18 +33,19 @@ from lienthong.printing import cells
 from . import labels, listing
 from .forms import ImportForm
 
+# Roles whose work is elsewhere land there instead of the fleet overview: port officers at their desk (issue 8,
+# item 14), the one-stop centre's officers at their dossiers, a youth volunteer on the citizens' portal.
+ROLE_LANDING = {"port": "port-desk", "centre": "onestop:desk", "volunteer": "public:home"}
+
 
 @login_required
 @require_GET
 def home(request):
     """The overview: each figure is the size of a vessel list (`listing.overview_counts`) and links to it."""
     user = request.user
-    if getattr(user, "role", "") == "port":  # port officers work at their desk: land them there (issue 8, item 14)
-        return redirect("port-desk")
-    if getattr(user, "role", "") == "centre":  # so do the one-stop centre's officers, at their dossiers
-        return redirect("onestop:desk")
-    if getattr(user, "role", "") == "volunteer":  # a youth volunteer helps citizens submit online
-        return redirect("public:home")
+    landing = ROLE_LANDING.get(getattr(user, "role", ""))
+    if landing:
+        return redirect(landing)
     counts = listing.overview_counts(user)
     # Rows keep the code ("" for an unknown length) the list's filter takes as listing.UNKNOWN.
     lengths = [("" if c.key == listing.UNKNOWN else c.key, labels.length_class_label("" if c.key == listing.UNKNOWN else c.key), c.n)
