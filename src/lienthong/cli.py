@@ -216,6 +216,9 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     print(f"Nhập bản trích dân cư: {done.population_rows} người.")
     print(f"Một cửa: {done.procedures} thủ tục trong danh mục, {done.dossiers} hồ sơ mẫu tại phường Rạch Giá, "
           f"{done.vessel_dossiers} hồ sơ tàu cá tại Sở Nông nghiệp và Môi trường ({done.centre_seconds:.1f} giây).")
+    if done.hall is not None:
+        print(f"Sảnh một cửa: {done.hall.services} dịch vụ, {done.hall.counters} quầy; bảng điện tử /sanh/bang/"
+              f"{done.hall.kiosk_key}/, màn hình /sanh/man-hinh/{done.hall.display_key}/, quầy /sanh/quay/.")
     print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
     for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""

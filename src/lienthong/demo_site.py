@@ -37,6 +37,7 @@ class DemoSetup:
     dossiers: int = 0
     vessel_dossiers: int = 0
     centre_seconds: float = 0.0
+    hall: object = None  # hall.demo.DemoHall
 
 
 def create_demo_users(password: str = DEMO_PASSWORD) -> tuple:
@@ -81,5 +82,8 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     from lienthong.onestop.demo import setup_centre
 
     centre = setup_centre(files_dir, files.population)
+    from lienthong.hall.demo import setup_hall
+
+    hall = setup_hall()
     return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users,
-                     centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds)
+                     centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds, hall)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lienthong.population",
     "lienthong.port",
     "lienthong.onestop",
+    "lienthong.hall",
     "lienthong.signing",
     "lienthong.search",
     "lienthong.web",
@@ -236,6 +237,8 @@ SYNC_ANSWER_CHECKS_PER_DAY = int(os.environ.get("LIENTHONG_ANSWER_CHECKS_PER_DAY
 # Office hours of the one-stop centre (onestop.provider): a dossier counted in working days is due at the close
 # of the last session; one counted in working hours runs only inside them. Sessions in local time.
 OFFICE_HOURS = os.environ.get("LIENTHONG_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
+# A checked-in appointment goes to the front of its queue this many minutes before its time (the hall).
+HALL_APPOINTMENT_EARLY_MINUTES = int(os.environ.get("LIENTHONG_HALL_APPOINTMENT_EARLY_MINUTES", "10"))
 
 # The citizens' online portal (/dich-vu-cong/): the largest file one component may be, and all the files of one
 # dossier (or one supplement) together. The anonymous body limit (PUBLIC_UPLOAD_MAX_KB) is raised to the dossier's

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mot-cua/", include("lienthong.onestop.urls")),
     path("dich-vu-cong/", include("lienthong.onestop.public.urls")),
     path("xac-minh/", include("lienthong.signing.urls")),
+    path("sanh/", include("lienthong.hall.urls")),
     path("", include("lienthong.web.urls")),
     path("", include("lienthong.accounts.urls")),
     path("", include("lienthong.search.urls")),

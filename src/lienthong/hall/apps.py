@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HallConfig(AppConfig):
+    name = "lienthong.hall"
+    label = "hall"
+    verbose_name = _("Service hall")
+
+    def ready(self) -> None:
+        from lienthong.accounts.audit import register_object_types
+
+        register_object_types({"hall_ticket": _("hall ticket"), "hall_counter": _("hall counter"),
+                               "hall_device": _("hall device"), "hall_appointment": _("hall appointment")})
