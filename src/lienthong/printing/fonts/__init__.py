@@ -8,11 +8,13 @@ redistributed itself.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import tempfile
 import threading
 from importlib import resources
+from typing import Any
 
 
 def path(bold: bool = False) -> str:
@@ -90,15 +92,68 @@ def compact_path(bold: bool = False) -> str:
         return target
 
 
+# fpdf2's add_font parses the whole font file (cmap, metrics, names) into a TTFFont for every document. That part
+# depends on the file only, so it is done once per process: a template TTFFont per (file, family, style), and each
+# document gets a copy of it with what a document changes of its own — the map of the glyphs it uses and their
+# codes (SubsetMap), the widths looked up (fpdf2's defaultdict fills in missing ones), the font descriptor (its
+# object number is set on output) — and a fontTools font of its own, opened lazily from the file, which fpdf2
+# subsets in place on output. That font is opened with recalcBBoxes=False, as fontTools' own subsetter opens
+# fonts: the kept glyphs' outlines are written as they are in the file (component ids remapped), instead of every
+# glyph being decompiled and compiled again to recompute bounding boxes that do not change.
+_templates_lock = threading.Lock()
+_templates: dict[tuple[str, str, str], Any] = {}
+
+
+def _template(family: str, style: str, filename: str):
+    key = (filename, family, style)
+    with _templates_lock:
+        template = _templates.get(key)
+        if template is None:
+            from fpdf import FPDF
+
+            scratch = FPDF()
+            scratch.add_font(family, style, filename)
+            template = scratch.fonts[f"{family.lower()}{style}"]
+            template.ttfont.close()
+            template.ttfont = None  # each document opens its own (see _add)
+            _templates[key] = template
+        return template
+
+
+def _add(pdf, family: str, style: str, filename: str) -> None:
+    """pdf.add_font(family, style, filename), from the parsed template; a family already added is left alone."""
+    from fontTools.ttLib import TTFont
+    from fpdf.fonts import SubsetMap, TTFFont
+
+    fontkey = f"{family.lower()}{style}"
+    if fontkey in pdf.fonts:
+        return
+    template = _template(family, style, filename)
+    font = TTFFont.__new__(TTFFont)
+    for slot in TTFFont.__slots__:
+        if hasattr(template, slot):  # fpdf2 leaves some unset
+            setattr(font, slot, getattr(template, slot))
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = TTFont(template.ttffile, recalcTimestamp=False, recalcBBoxes=False, lazy=True,
+                         fontNumber=template.collection_font_number)
+    font.desc = copy.copy(template.desc)
+    font.cw = copy.copy(template.cw)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[fontkey] = font
+
+
 def register(pdf, compact: bool = False) -> None:
     """Make the Vietnamese-capable family (regular and bold) available to an fpdf2 document as FAMILY. `compact`:
     the Vietnamese cut of it (compact_path), for documents in Vietnamese that must be drawn fast."""
     where = compact_path if compact else path
-    pdf.add_font(FAMILY, "", where())
-    pdf.add_font(FAMILY, "B", where(bold=True))
+    _add(pdf, FAMILY, "", where())
+    _add(pdf, FAMILY, "B", where(bold=True))
 
 
 def register_serif(pdf) -> None:
     """Make the Times New Roman-compatible family (regular and bold) available to an fpdf2 document as SERIF."""
-    pdf.add_font(SERIF, "", serif_path())
-    pdf.add_font(SERIF, "B", serif_path(bold=True))
+    _add(pdf, SERIF, "", serif_path())
+    _add(pdf, SERIF, "B", serif_path(bold=True))
