@@ -18,7 +18,8 @@ MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
 
 
 def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
-    """The QR code drawn as vector squares (segno gives the module matrix; no image library needed)."""
+    """The QR code drawn as vector squares (segno gives the module matrix; no image library needed): one rectangle
+    per run of dark modules in a row, half the rectangles one per module would take."""
     import segno
 
     qr = segno.make(text, error="m", micro=False)
@@ -27,9 +28,16 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
     cell = size / (len(matrix) + 2 * border)
     pdf.set_fill_color(0, 0, 0)
     for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                pdf.rect(x + (c + border) * cell, y + (r + border) * cell, cell, cell, style="F")
+        c, n = 0, len(row)
+        while c < n:
+            if not row[c]:
+                c += 1
+                continue
+            end = c
+            while end < n and row[end]:
+                end += 1
+            pdf.rect(x + (c + border) * cell, y + (r + border) * cell, (end - c) * cell, cell, style="F")
+            c = end
 
 
 def vi_date_line(place: str, day: date) -> str:
