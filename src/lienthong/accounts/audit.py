@@ -118,10 +118,29 @@ def record(
     # transaction under a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, the settings' mode).
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            prev_hash = _lock_and_head()
+        else:
+            prev_hash = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
         event.at = timezone.now()
-        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
+        event.prev_hash = prev_hash or ""
         event.row_hash = chain.hash_of(event, event.prev_hash)
         event.save(force_insert=True)
     return event
+
+
+# PostgreSQL: the chain's lock and the read of its head in one round trip (two statements sent together, the
+# simple query protocol): the lock is held from here to the commit, and every round trip made under it makes all
+# other writers wait longer (on a busy server the thread must also win back the GIL after each answer). Each
+# statement takes its own snapshot (READ COMMITTED), so the head is read after the lock is granted: the event
+# last committed by the writer before.
+_HEAD_SQL = (f"SELECT pg_advisory_xact_lock({CHAIN_LOCK:d}); "
+             f'SELECT "row_hash" FROM "{AuditEvent._meta.db_table}" ORDER BY "id" DESC LIMIT 1')
+
+
+def _lock_and_head() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL)
+        if not cursor.nextset():
+            raise RuntimeError("the audit chain's head was not read")
+        row = cursor.fetchone()
+    return row[0] if row else None
