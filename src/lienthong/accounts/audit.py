@@ -114,33 +114,53 @@ def record(
         ip_address=_ip_field.get_prep_value(_client_ip(request)),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:255] if request is not None else ""),
     )
-    # One writer at a time extends the chain: the previous hash is read and the event written in one
-    # transaction under a lock (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE, the settings' mode).
+    event.at = timezone.now()
+    event.content_hash = chain.content_digest(event)  # hashed before the lock: only the link is made under it
+    if connection.vendor == "postgresql":
+        _append_postgres(event)
+        return event
+    # SQLite: one writer at a time (BEGIN IMMEDIATE, the settings' mode) reads the head and writes the event.
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            prev_hash = _lock_and_head()
-        else:
-            prev_hash = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
-        event.at = timezone.now()
-        event.prev_hash = prev_hash or ""
+        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
         event.row_hash = chain.hash_of(event, event.prev_hash)
         event.save(force_insert=True)
     return event
 
 
-# PostgreSQL: the chain's lock and the read of its head in one round trip (two statements sent together, the
-# simple query protocol): the lock is held from here to the commit, and every round trip made under it makes all
-# other writers wait longer (on a busy server the thread must also win back the GIL after each answer). Each
-# statement takes its own snapshot (READ COMMITTED), so the head is read after the lock is granted: the event
-# last committed by the writer before.
-_HEAD_SQL = (f"SELECT pg_advisory_xact_lock({CHAIN_LOCK:d}); "
-             f'SELECT "row_hash" FROM "{AuditEvent._meta.db_table}" ORDER BY "id" DESC LIMIT 1')
+# PostgreSQL: the chain's lock, the read of its head, the link (sha256 of the head and the content digest, as
+# chain.link computes it) and the insert are one round trip; outside a transaction the commit is in it too, so
+# the lock is held only while the server runs those statements. Every audited write of every process waits on
+# this lock: a lock held across round trips was held while its thread waited for the interpreter's lock too,
+# and most requests of a busy server queued there (bench/centre.py). Each statement takes its own snapshot
+# (READ COMMITTED), so the head is read after the lock is granted: the event the writer before committed.
+_COLUMNS = ("at", "user_id", "username", "action", "object_type", "object_id", "summary", "detail", "ip_address",
+            "user_agent", "content_hash")
+_TABLE = AuditEvent._meta.db_table
+_COLUMN_LIST = ", ".join(f'"{c}"' for c in _COLUMNS)
+_PLACEHOLDERS = ", ".join(["%s"] * len(_COLUMNS))
+_APPEND_SQL = (
+    f"SELECT pg_advisory_xact_lock({CHAIN_LOCK:d}); "
+    f'INSERT INTO "{_TABLE}" ({_COLUMN_LIST}, "prev_hash", "row_hash") '
+    f"SELECT {_PLACEHOLDERS}, head.h, "
+    f"encode(sha256(convert_to(head.h || %s, 'UTF8')), 'hex') "
+    f"""FROM (SELECT coalesce((SELECT "row_hash" FROM "{_TABLE}" ORDER BY "id" DESC LIMIT 1), '') AS h) head """
+    f'RETURNING "id", "prev_hash", "row_hash"')
 
 
-def _lock_and_head() -> str | None:
+def _append_postgres(event: AuditEvent) -> None:
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    params = [fields[c].get_db_prep_save(getattr(event, c), connection) for c in _COLUMNS] + [event.content_hash]
+    standalone = not connection.in_atomic_block
+    sql = f"BEGIN; {_APPEND_SQL}; COMMIT" if standalone else _APPEND_SQL
     with connection.cursor() as cursor:
-        cursor.execute(_HEAD_SQL)
-        if not cursor.nextset():
-            raise RuntimeError("the audit chain's head was not read")
-        row = cursor.fetchone()
-    return row[0] if row else None
+        try:
+            cursor.execute(sql, params)
+        except Exception:
+            if standalone:  # the explicit transaction is left aborted on the connection
+                cursor.execute("ROLLBACK")
+            raise
+        while cursor.description is None or len(cursor.description) != 3:  # the INSERT's result
+            if not cursor.nextset():
+                raise RuntimeError("the audit event was not stored")
+        event.pk, event.prev_hash, event.row_hash = cursor.fetchone()
+    event._state.adding, event._state.db = False, connection.alias

@@ -31,8 +31,31 @@ def event_hash(prev_hash: str, **fields) -> str:
     return hashlib.sha256(canonical(prev_hash, **fields)).hexdigest()
 
 
+def _content_fields(event) -> dict:
+    return dict(at=event.at, user_id=event.user_id, username=event.username, action=event.action,
+                object_type=event.object_type, object_id=event.object_id, summary=event.summary, detail=event.detail,
+                ip_address=event.ip_address, user_agent=event.user_agent)
+
+
+def content_digest(event) -> str:
+    """SHA-256 of an event's own fields (no link): computed before the chain's lock is taken."""
+    return event_hash("", **_content_fields(event))
+
+
+def link(prev_hash: str, content: str) -> str:
+    """The row hash of an event whose content digest is `content`, after `prev_hash`: SHA-256 of the two hex
+    strings joined. PostgreSQL computes the same (accounts.audit: sha256 of the UTF-8 text) in the statement that
+    takes the chain's head, so the lock is held for that one statement and the commit."""
+    return hashlib.sha256((prev_hash + content).encode("ascii")).hexdigest()
+
+
 def hash_of(event, prev_hash: str) -> str:
-    """The hash an event (a model instance or a historical-model row) must carry after `prev_hash`."""
+    """The hash an event (a model instance or a historical-model row) must carry after `prev_hash`: linked from
+    its content digest when it has one (events written since the digest column), else the first form (the whole
+    event and the link hashed at once)."""
+    digest = getattr(event, "content_hash", "")
+    if digest:
+        return link(prev_hash, content_digest(event))
     return event_hash(
         prev_hash, at=event.at, user_id=event.user_id, username=event.username, action=event.action,
         object_type=event.object_type, object_id=event.object_id, summary=event.summary, detail=event.detail,

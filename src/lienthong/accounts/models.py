@@ -88,6 +88,9 @@ class AuditEvent(models.Model):
     # Tamper evidence (accounts.chain): SHA-256 of this event's fields and of the event before it.
     prev_hash = models.CharField(max_length=64, blank=True)
     row_hash = models.CharField(max_length=64, blank=True)
+    # SHA-256 of the event's own fields; row_hash links it to prev_hash (chain.link). Blank on events written
+    # before it existed, whose row_hash hashes fields and link at once.
+    content_hash = models.CharField(max_length=64, blank=True, db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 
