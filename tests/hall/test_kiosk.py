@@ -71,6 +71,11 @@ def test_choosing_a_service_asks_for_priority_with_the_groups_from_the_data(serv
     assert 'name="service" value="A"' in html
 
 
+def test_after_a_refused_code_the_service_buttons_still_open_the_board(services, kiosk):
+    html = Client().post(_board(kiosk) + "hen/", {"code": "SAI"}).content.decode()  # the page is at …/hen/ now
+    assert f'href="/sanh/bang/{kiosk.key}/?dich-vu=A"' in html
+
+
 def test_taking_a_ticket_redirects_to_its_page_with_no_personal_data(services, kiosk):
     a, _ = services
     hall.take_ticket(a.agency, a)
