@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -29,6 +29,9 @@ from ..services import local_day, position
 
 DEFAULT_PORT = 9100
 TIMEOUT_SECONDS = 3.0  # a citizen waits at the board for the ticket: a dead printer must not hold them long
+# After a failure the printer is left alone this long (each citizen would otherwise wait for the same timeout);
+# staff's "check" and "print again" always try.
+RETRY_AFTER = timedelta(seconds=30)
 PAPER_OUT = 0
 
 # Why a print failed, as codes kept in print_error/printer_error ("code: detail"); shown in words to staff.
@@ -183,19 +186,25 @@ def _device_state(device: Device, ok: bool, error: str, at: datetime) -> None:
 
 
 def print_ticket(ticket: Ticket, *, device: Device | None = None, timeout: float = TIMEOUT_SECONDS,
-                 at: datetime | None = None) -> bool:
+                 at: datetime | None = None, retry: bool = False) -> bool:
     """Print the ticket on its board's network printer. True when printed; False when the board's browser must
-    print it (no network printer) or the printer failed (kept on the ticket and the device for staff)."""
+    print it (no network printer) or the printer failed (kept on the ticket and the device for staff). A printer
+    that failed less than RETRY_AFTER ago is not tried again (unless `retry`): the ticket fails at once."""
     at = at or timezone.now()
     device = device or ticket.device
     if device is None or not device.printer_host:
         return False
+    resting = (not retry and not device.printer_ok and device.printer_checked_at is not None
+               and at - device.printer_checked_at < RETRY_AFTER)
     try:
+        if resting:  # failed a moment ago: not tried again (the device's state stays as it was checked)
+            raise PrintFailed(*(device.printer_error or "error").split(": ", 1))
         _run(device, timeout, ticket_bytes(ticket, at))
     except PrintFailed as failure:
         Ticket.objects.filter(pk=ticket.pk).update(print_state=Ticket.Print.FAILED, print_error=str(failure)[:300])
         ticket.print_state, ticket.print_error = Ticket.Print.FAILED, str(failure)[:300]
-        _device_state(device, False, str(failure), at)
+        if not resting:
+            _device_state(device, False, str(failure), at)
         return False
     Ticket.objects.filter(pk=ticket.pk).update(print_state=Ticket.Print.PRINTED, print_error="")
     ticket.print_state, ticket.print_error = Ticket.Print.PRINTED, ""
@@ -220,7 +229,7 @@ def check_printer(device: Device, *, timeout: float = TIMEOUT_SECONDS, at: datet
 def reprint(by, ticket: Ticket, *, device: Device | None = None, at: datetime | None = None) -> bool:
     """Staff print a failed ticket again (on its board's printer, or another board's of the centre)."""
     device = device or ticket.device
-    ok = print_ticket(ticket, device=device, at=at)
+    ok = print_ticket(ticket, device=device, at=at, retry=True)
     record(by, AuditAction.UPDATE, object_type="hall_ticket", object_id=ticket.pk,
            summary=msg(gettext_noop("Printed ticket %(ticket)s again on %(device)s: %(result)s"),
                        ticket=ticket.code, device=device.name if device else "-",
