@@ -85,9 +85,9 @@ def _rows(agency, at) -> list[Row]:
     waiting = hall.waiting_by_service(agency, at)
     counters = hall.open_counters_by_service(agency)
     rows = []
-    for s in Service.objects.filter(agency=agency, active=True).order_by("order", "letter"):
+    for s in Service.objects.filter(agency=agency, active=True).order_by("order", "letter").prefetch_related("procedures"):
         n, c = waiting.get(s.pk, 0), counters.get(s.pk, 0)
-        words = " ".join([s.letter, s.name, s.field, *s.procedures.filter(active=True).values_list("name", flat=True)])
+        words = " ".join([s.letter, s.name, s.field, *(p.name for p in s.procedures.all() if p.active)])
         rows.append(Row(s, n, c, waiting_text(n), wait_text(s, n, c, at), fold(words)))
     return rows
 
@@ -225,7 +225,8 @@ def ticket(request, key: str, token: str):
         return render(request, "hall/kiosk/ticket.html", {
             "device": device, "ticket": t, "agency": device.agency, "taken": printer.local_time(t.taken_at),
             "ahead": ahead, "waiting": t.state == Ticket.State.WAITING,
-            "wait_text": wait_text(t.service, ahead, counters, at), "phone_url": url,
+            # Next with a counter open: "you are next" says it all.
+            "wait_text": wait_text(t.service, ahead, counters, at) if ahead or not counters else "", "phone_url": url,
             "qr": segno.make(url, error="m").svg_inline(omitsize=True, border=2, svgclass="k-qr-svg", lineclass=None),
             "printed": t.print_state == Ticket.Print.PRINTED, "failed": failed,
             "browser_print": t.print_state == Ticket.Print.BROWSER or failed,
