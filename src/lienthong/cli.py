@@ -92,6 +92,12 @@ def cmd_portal_serve(args: argparse.Namespace) -> int:
     return serve_main(args.rest) or 0
 
 
+def cmd_printer_serve(args: argparse.Namespace) -> int:
+    from lienthong.hall.kiosk.printer_server import main as serve_main
+
+    return serve_main(args.rest) or 0
+
+
 def cmd_portal_push(args: argparse.Namespace) -> int:
     """Send the national portal's outbox now (the job worker does it every few seconds when it runs)."""
     _django()
@@ -300,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("portal-serve", help="reference national public-service portal (optional injected faults)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_portal_serve)
+
+    p = sub.add_parser("printer-serve", help="reference ESC/POS network receipt printer (records jobs; injected faults)",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_printer_serve)
     return parser
 
 
@@ -313,6 +324,7 @@ HANDOVER = {
     "population-serve": cmd_population_serve,
     "notify-serve": cmd_notify_serve,
     "portal-serve": cmd_portal_serve,
+    "printer-serve": cmd_printer_serve,
     "worker": cmd_worker,
 }
 

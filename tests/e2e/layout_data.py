@@ -122,6 +122,8 @@ def dossiers() -> None:
 def samples() -> dict[str, str]:
     """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
     are reached from outside), by argument name; read by the layout check."""
+    import hall_kiosk_data  # beside this script: the hall's board (opened by its key), a ticket taken there
+
     from lienthong.onestop.models import Procedure
     from lienthong.port.models import Trip
 
@@ -144,7 +146,8 @@ def samples() -> dict[str, str]:
                                             .values_list("pk", flat=True).first()),
             # The catalogue's pages are not in the site's menu yet: its detail, by a procedure demo-setup imported.
             "onestop:procedure.pk": str(Procedure.objects.order_by("code").values_list("pk", flat=True).first()),
-            "public:submitted.code": Dossier.objects.order_by("pk").values_list("code", flat=True).first() or "x"}
+            "public:submitted.code": Dossier.objects.order_by("pk").values_list("code", flat=True).first() or "x",
+            **hall_kiosk_data.samples()}
 
 
 if __name__ == "__main__":
