@@ -1,5 +1,7 @@
 """The hall of the Rạch Giá ward centre for `lienthong demo-setup`: its services (one letter per field of the
-catalogue it handles), eight counters, a board and a display whose demo keys are printed with the logins."""
+catalogue it handles), eight counters, a board and a display whose demo keys are printed with the logins, and
+the last 20 working days of the hall's history (hall/history.py), so that the statistics and the learned wait
+estimate have something to show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,9 +30,15 @@ class DemoHall:
     counters: int
     kiosk_key: str
     display_key: str
+    history_days: int = 0
+    history_tickets: int = 0
+    history_seconds: float = 0.0
 
 
-def setup_hall() -> DemoHall:
+HISTORY_DAYS = 20
+
+
+def setup_hall(history_days: int = HISTORY_DAYS) -> DemoHall:
     agency = Agency.objects.get(code=CENTRE_CODE)
     for order, (letter, name, fields) in enumerate(SERVICES, start=1):
         service, _ = Service.objects.update_or_create(agency=agency, letter=letter,
@@ -42,4 +50,8 @@ def setup_hall() -> DemoHall:
                                                           "name": "Bảng điện tử sảnh chính"})
     Device.objects.get_or_create(key=DISPLAY_KEY, defaults={"agency": agency, "kind": Device.Kind.DISPLAY,
                                                             "name": "Màn hình sảnh chờ"})
-    return DemoHall(len(SERVICES), COUNTERS, KIOSK_KEY, DISPLAY_KEY)
+    from .history import generate
+
+    done = generate(agency, history_days) if history_days else None
+    return DemoHall(len(SERVICES), COUNTERS, KIOSK_KEY, DISPLAY_KEY, *(
+        (done.days, done.tickets, done.seconds) if done else ()))
