@@ -10,15 +10,7 @@ from statistics import median
 import pytest
 
 from lienthong.hall import history
-from lienthong.hall.models import (
-    Appointment,
-    CounterSession,
-    DailyTicketSequence,
-    HallEvent,
-    HallRating,
-    Ticket,
-    TicketPeriod,
-)
+from lienthong.hall.models import Appointment, CounterSession, DailyTicketSequence, HallEvent, HallRating, Ticket, TicketPeriod
 from lienthong.workdays import VN_TZ
 
 pytestmark = pytest.mark.django_db
