@@ -11,4 +11,10 @@ class HallConfig(AppConfig):
         from lienthong.accounts.audit import register_object_types
 
         register_object_types({"hall_ticket": _("hall ticket"), "hall_counter": _("hall counter"),
-                               "hall_device": _("hall device"), "hall_appointment": _("hall appointment")})
+                               "hall_device": _("hall device"), "hall_appointment": _("hall appointment"),
+                               "hall_stats": _("hall statistics")})
+        from lienthong.onestop.indicators.compute import register_rating_source
+
+        from .ratings import rating_counts
+
+        register_rating_source(rating_counts)

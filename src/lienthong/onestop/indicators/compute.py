@@ -302,6 +302,18 @@ def _rating_counts(agency_ids: list[int], period: Period, satisfied_score: int) 
     return {r.pop("dossier__agency_id"): r for r in rows}
 
 
+# Ratings of the centre's service kept by the apps built on this one (the service hall's ratings at the counter)
+# join the dossier ratings in the satisfaction group. Each source is a function (agency ids, period, rules) →
+# {agency id: {"ratings": n, "ratings_satisfied": m}}, registered by its app's AppConfig.ready: onestop imports
+# none of the apps above it.
+RATING_SOURCES: list = []
+
+
+def register_rating_source(source) -> None:
+    if source not in RATING_SOURCES:
+        RATING_SOURCES.append(source)
+
+
 # --- scope --------------------------------------------------------------------------------------------------
 def can_view(user) -> bool:
     """Province administrators see every centre; centre and commune officers their communes' centres."""
@@ -472,6 +484,11 @@ def compute(user, period: Period, now: datetime, *, rules: dict | None = None) -
         for agency_id, row in source.items():
             if agency_id in per:
                 per[agency_id].update(row)
+    for source in RATING_SOURCES:
+        for agency_id, row in source(ids, period, rules).items():
+            if agency_id in per:
+                per[agency_id]["ratings"] += row.get("ratings", 0)
+                per[agency_id]["ratings_satisfied"] += row.get("ratings_satisfied", 0)
     cards = [scorecard(per[a.pk], level="agency", key=a.code, name=a.name, period=period, link_base={"agency": a.code},
                        rules=rules, commune_code=a.commune_code) for a in agencies]
     by_commune: dict[str, list[int]] = {}
