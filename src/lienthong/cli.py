@@ -225,6 +225,9 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     if done.hall is not None:
         print(f"Sảnh một cửa: {done.hall.services} dịch vụ, {done.hall.counters} quầy; bảng điện tử /sanh/bang/"
               f"{done.hall.kiosk_key}/, màn hình /sanh/man-hinh/{done.hall.display_key}/, quầy /sanh/quay/.")
+        if getattr(done.hall, "history_days", 0):
+            print(f"Lịch sử sảnh: {done.hall.history_days} ngày làm việc, {done.hall.history_tickets} vé "
+                  f"({done.hall.history_seconds:.1f} giây); thống kê /sanh/thong-ke/.")
     print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
     for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""

@@ -93,7 +93,7 @@ class Figures:
     @property
     def busiest(self) -> list[tuple[int, float]]:
         """(hour, tickets taken per day with tickets) for the chart of the busiest hours."""
-        return [(r.key, r.taken / self.days if self.days else 0.0) for r in self.by_hour]
+        return [(r.key, r.taken / self.days) for r in self.by_hour if r.taken]
 
 
 def _local(t: datetime) -> datetime:
@@ -101,7 +101,8 @@ def _local(t: datetime) -> datetime:
 
 
 def _officer_name(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
+    """Vietnamese order: family and middle names (last_name) before the given name (first_name)."""
+    return " ".join(x for x in (user.last_name, user.first_name) if x) or user.username
 
 
 def compute(agency, first: date, last: date) -> Figures:
