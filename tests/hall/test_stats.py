@@ -189,14 +189,27 @@ def test_the_administrator_chooses_the_centre(client, centre, day, admin_user):
     assert response.status_code == 200 and response.context["figures"].tickets == 4
 
 
-def test_hall_ratings_join_the_satisfaction_group(centre, day, centre_officer):
-    """Decision 766: levels 1–2 count as satisfied, with the dossier ratings of the period (here none)."""
+def _ratings(card):
+    return next(m for g in card.groups for m in g.measures if m.key == "ratings")
+
+
+def test_hall_ratings_join_the_satisfaction_group(centre, day, centre_officer, marriage):
+    """Decision 766: hall ratings of levels 1–2 count as satisfied, added to the dossier ratings of the period."""
+    from lienthong.onestop import lifecycle
     from lienthong.onestop.indicators import compute
     from lienthong.onestop.indicators.compute import Period
+    from lienthong.onestop.models import Channel, Rating
 
-    card = compute.compute(centre_officer, Period("month", 2026, 12), at("12:00")).agencies[0]
-    ratings = next(m for g in card.groups for m in g.measures if m.key == "ratings")
+    december = Period("month", 2026, 12)
+    ratings = _ratings(compute.compute(centre_officer, december, at("12:00")).agencies[0])
     assert (ratings.numerator, ratings.denominator, ratings.points) == (2, 3, 4.0)
-    november = compute.compute(centre_officer, Period("month", 2026, 11), at("12:00")).agencies[0]
-    assert next(m for g in november.groups for m in g.measures if m.key == "ratings").denominator is None or \
-        next(m for g in november.groups for m in g.measures if m.key == "ratings").denominator == 0
+    applicant = lifecycle.Applicant(cccd="091085001234", full_name="Nguyễn Thị Ánh", birth_date=date(1985, 3, 14),
+                                    gender="Nữ", address="12 Nguyễn Trung Trực, phường Rạch Giá", phone="0912345678")
+    dossier = lifecycle.create_dossier(centre_officer, agency=centre, procedure=marriage, channel=Channel.COUNTER,
+                                       applicant=applicant, components=[lifecycle.ComponentIn("Tờ khai")],
+                                       at=at("10:00"))
+    Rating.objects.create(dossier=dossier, reception=5, handling=5, at=at("11:00"))  # satisfied
+    ratings = _ratings(compute.compute(centre_officer, december, at("12:00")).agencies[0])
+    assert (ratings.numerator, ratings.denominator, ratings.points) == (3, 4, 4.5)
+    # November: none of them (the period is the rating's time in Việt Nam).
+    assert not _ratings(compute.compute(centre_officer, Period("month", 2026, 11), at("12:00")).agencies[0]).has_data
