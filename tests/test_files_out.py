@@ -168,8 +168,38 @@ def _catalogue_workbook(ctx, client):
     return [("thu-tuc.xlsx", path.read_bytes())]
 
 
+def _hall_stats_xlsx(ctx, client):
+    """The hall's statistics workbook: services, the centre and the officers named with the payloads."""
+    from datetime import datetime, timedelta
+
+    from lienthong.accounts.models import AreaScope, User
+    from lienthong.hall import services as hall
+    from lienthong.hall.models import Counter, Service
+    from lienthong.hall.stats import excel, figures
+    from lienthong.onestop.models import Agency
+    from lienthong.workdays import VN_TZ
+
+    agency = Agency.objects.create(code="000.00.06.H56", name="Trung tâm", commune_code="30742")
+    counter = Counter.objects.create(agency=agency, number=1)
+    at = datetime(2026, 12, 1, 8, 0, tzinfo=VN_TZ)
+    for i, p in enumerate(PAYLOADS):
+        service = Service.objects.create(agency=agency, letter="ABCDEF"[i], name=p)
+        officer = User.objects.create_user(f"sanh_{i}", role="centre", last_name=p)
+        AreaScope.objects.create(user=officer, commune_code="30742")
+        hall.open_counter(officer, counter, [service], at=at)
+        hall.take_ticket(agency, service, at=at)
+        ticket = hall.call_next(officer, at=at + timedelta(minutes=3))
+        hall.start(officer, ticket, at=at + timedelta(minutes=4))
+        hall.finish(officer, ticket, at=at + timedelta(minutes=9))
+        hall.close_counter(officer, hall.current_session(officer), at=at + timedelta(minutes=10))
+        at += timedelta(minutes=10)
+    day = at.date()
+    return [("thong-ke-sanh.xlsx", excel.workbook(figures.compute(agency, day, day), PAYLOADS[0]))]
+
+
 WRITERS = {
     "indicators_xlsx": ("onestop/indicators/excel.py", _indicators_xlsx),
+    "hall_stats_xlsx": ("hall/stats/excel.py", _hall_stats_xlsx),
     "dossier_list_export_view": ("onestop/desk/exports.py", _dossier_list_view),
     "worklist_xlsx": ("sync/files.py", _worklist_xlsx),
     "worklists_zip": ("sync/files.py", _worklists_zip),
