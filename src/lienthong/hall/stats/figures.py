@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from lienthong.workdays import VN_TZ
 
@@ -124,7 +125,7 @@ def compute(agency, first: date, last: date) -> Figures:
                row("hour", when.hour, f"{when.hour:02d}:00–{when.hour + 1:02d}:00"),
                row("weekday", when.weekday(), WEEKDAYS[when.weekday()])]
         if counter is not None:
-            out.append(row("counter", counter.number, _("Counter %(number)s") % {"number": counter.number}))
+            out.append(row("counter", counter.number, pgettext("hall statistics", "Counter %(number)s") % {"number": counter.number}))
         if officer is not None:
             out.append(row("officer", officer.username, _officer_name(officer)))
         return out
