@@ -78,7 +78,16 @@ def test_the_figures_of_a_hand_made_day(centre, day):
                                                                             (2, 15.0, 15.0, 20.0), 0)
     assert (c2.key, _spread(c2.wait), _spread(c2.service), c2.no_shows) == (2, (2, 3.0, 3.0, 4.0),
                                                                             (1, 3.0, 3.0, 3.0), 1)
-    assert [(o.label, o.called, o.no_shows) for o in f.by_officer] == [("tn2_rachgia", 2, 1), ("tn_rachgia", 2, 0)]
+    assert [(o.label, o.called, o.no_shows) for o in f.by_officer] == [("tn_rachgia", 2, 0), ("tn2_rachgia", 2, 1)]
+
+
+def test_officers_are_named_and_ordered_the_vietnamese_way(centre, day, centre_officer, second_officer):
+    centre_officer.last_name, centre_officer.first_name = "Đặng Minh", "Tâm"
+    centre_officer.save()
+    second_officer.last_name, second_officer.first_name = "Huỳnh Văn", "Lộc"
+    second_officer.save()
+    f = figures.compute(centre, DAY, DAY)
+    assert [o.label for o in f.by_officer] == ["Đặng Minh Tâm", "Huỳnh Văn Lộc"]  # Đ comes after D, before H
     h8, h9 = f.by_hour
     assert (h8.key, h8.taken, h8.waits, h8.services, h8.no_shows) == (8, 3, [10.0, 16.0, 2.0], [10.0, 20.0], 1)
     assert (h9.key, h9.taken, h9.waits, h9.services) == (9, 1, [4.0], [3.0])

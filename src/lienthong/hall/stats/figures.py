@@ -13,6 +13,7 @@ from statistics import median
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from lienthong.identity.collation import vi_sorted
 from lienthong.workdays import VN_TZ
 
 from ..models import HallRating, Ticket, TicketPeriod
@@ -163,7 +164,7 @@ def compute(agency, first: date, last: date) -> Figures:
         first, last, days=len({t.day for t in taken}), tickets=len(taken), served=served, no_shows=no_shows,
         total=total, by_service=[rows["service"][k] for k in sorted(rows["service"])],
         by_counter=[rows["counter"][k] for k in sorted(rows["counter"])],
-        by_officer=sorted(rows["officer"].values(), key=lambda r: r.label),
+        by_officer=vi_sorted(rows["officer"].values(), key=lambda r: r.label),
         by_hour=[rows["hour"][k] for k in sorted(rows["hour"])],
         by_weekday=[rows["weekday"][k] for k in sorted(rows["weekday"])],
         ratings=ratings.count(), satisfied=ratings.filter(level__lte=HallRating.Level.SATISFIED).count())
