@@ -25,7 +25,8 @@ scikit-learn or statsmodels would weigh more than the whole hall app for no bett
 be explained to a centre's director. `evaluate(train_days, test_days)` replays held-out days: for each citizen
 who took a ticket, what the learned and the naive estimates would have said at that moment (with the counters
 open then and the people ahead then) against the wait they had. The learned estimate's mean absolute error on
-the last held-out days is what `Estimate.error_minutes` carries ("khoảng 25 phút (± 6)").
+the last held-out days, for citizens with about as many people ahead (0, 1–2, 3–5, 6–9, 10 or more), is what
+`Estimate.error_minutes` carries ("khoảng 25 phút (± 6)"): a long queue's estimate is honestly less sure.
 
 What is learned is cached per centre and Việt Nam day (each board refresh reads it): the first estimate of the
 day learns, in well under a second for a month of a busy hall.
@@ -261,6 +262,7 @@ class Model:
     stays: dict[int, tuple[list[float], list[float]]] = field(default_factory=dict)
     fit: dict[int, tuple[float, ...]] = field(default_factory=dict)  # per service: wait ≈ a + b·first + c·calls × gap
     error: dict[int | None, float] = field(default_factory=dict)  # MAE on held-out days, per service and overall
+    error_by_ahead: dict[int, float] = field(default_factory=dict)  # MAE on held-out days by people ahead
     days: int = 0
 
     def cell(self, service: int, hour: int) -> Cell | None:
@@ -406,6 +408,7 @@ class Evaluation:
     learned_mae: float  # minutes
     naive_mae: float
     by_service: dict  # service id → (tickets, learned MAE, naive MAE)
+    by_ahead: dict = field(default_factory=dict)  # AHEAD_BUCKETS' lower bound → (tickets, learned MAE, naive MAE)
 
     @property
     def improvement(self) -> float:
@@ -419,19 +422,32 @@ def _agencies(agency) -> list[int]:
     return [getattr(agency, "pk", agency)]
 
 
+AHEAD_BUCKETS = (0, 1, 3, 6, 10)  # the error is told by how many are ahead: a long queue's estimate is less sure
+
+
+def ahead_bucket(ahead: int) -> int:
+    return max(b for b in AHEAD_BUCKETS if b <= max(0, ahead))
+
+
+def _maes(groups: dict) -> dict:
+    return {k: (len(rows), sum(r[0] for r in rows) / len(rows), sum(r[1] for r in rows) / len(rows))
+            for k, rows in groups.items()}
+
+
 def replay(model: Model, history: History) -> Evaluation:
     errors: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    by_ahead: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for v in history.visits:
         learned = model.minutes(v.service, v.hour, v.ahead, v.counters, v.free, v.busy, v.priority)
         naive = model.naive(v.service, v.ahead, v.counters)
-        errors[v.service].append((abs((learned if learned is not None else naive) - v.wait), abs(naive - v.wait)))
+        error = (abs((learned if learned is not None else naive) - v.wait), abs(naive - v.wait))
+        errors[v.service].append(error)
+        by_ahead[ahead_bucket(v.ahead)].append(error)
     every = [e for rows in errors.values() for e in rows]
     if not every:
         return Evaluation(0, 0.0, 0.0, {})
-    by_service = {s: (len(rows), sum(r[0] for r in rows) / len(rows), sum(r[1] for r in rows) / len(rows))
-                  for s, rows in errors.items()}
     return Evaluation(len(every), sum(e[0] for e in every) / len(every), sum(e[1] for e in every) / len(every),
-                      by_service)
+                      _maes(errors), _maes(by_ahead))
 
 
 def evaluate(train_days, test_days, agency=None) -> Evaluation:
@@ -445,7 +461,8 @@ def evaluate(train_days, test_days, agency=None) -> Evaluation:
     n = sum(r.tickets for r in results)
     return Evaluation(n, sum(r.learned_mae * r.tickets for r in results) / n,
                       sum(r.naive_mae * r.tickets for r in results) / n,
-                      {k: v for r in results for k, v in r.by_service.items()})
+                      {k: v for r in results for k, v in r.by_service.items()},
+                      results[0].by_ahead if len(results) == 1 else {})
 
 
 def history_days(agency, before: date, limit: int = TRAIN_DAYS) -> list[date]:
@@ -479,6 +496,7 @@ def learned(agency, day: date) -> Model | None:
         model = learn(load([agency.pk], days))
         model.error = {s: row[1] for s, row in check.by_service.items() if row[0] >= 20}
         model.error[None] = check.learned_mae
+        model.error_by_ahead = {b: row[1] for b, row in check.by_ahead.items() if row[0] >= 20}
     with _lock:
         _models[agency.pk] = (day, model)
     return model
@@ -504,5 +522,10 @@ def estimate(service: Service, ahead: int, at: datetime | None = None, *, priori
     if model is not None:
         minutes = model.minutes(service.pk, at.astimezone(VN_TZ).hour, ahead, *counters_open(service, at), priority)
         if minutes is not None:
-            return Estimate(minutes, model.error.get(service.pk, model.error.get(None, 0.0)), "learned")
+            # The error of estimates made with as many people ahead (the service's own while that is not known).
+            # (a bucket with too few citizens measured takes the nearest shorter queue's error).
+            known = [b for b in model.error_by_ahead if b <= ahead_bucket(ahead)]
+            error = (model.error_by_ahead[max(known)] if known
+                     else model.error.get(service.pk, model.error.get(None, 0.0)))
+            return Estimate(minutes, error, "learned")
     return Estimate(naive_minutes(service, ahead, at), 0.0, "naive")
