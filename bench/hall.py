@@ -42,7 +42,8 @@ against the real wait (the ticket's periods: taking to first call), in simulated
 estimate recomputed for the same moment (the service's mean service time so far × people ahead ÷ counters open
 for it). Under compression the server's fallback before a service has any history (8 real minutes) is meaningless,
 so the comparison counts the tickets taken once their service had served someone ("warm"). The learned estimate
-against the naive one on held-out days is bench/hall_estimates.py's (when this build has it).
+needs days of history, which a compressed morning is not: its comparison with the naive one on held-out days is
+bench/hall_estimates.py's, run at the end when this build has it (--no-held-out-estimates: not).
 """
 from __future__ import annotations
 
@@ -399,6 +400,7 @@ class Load:
             self.fail(kind, f"{status} {out}")
             return None
         self.note(kind, ms)
+        self.note(f"{kind}_api", ms)
         return {"id": out["id"], "code": out["code"], "token": out["token"], "ahead": out["waiting_ahead"],
                 "shown": out["estimate"]["minutes"], "method": out["estimate"]["method"], "via": "api"}
 
@@ -417,6 +419,7 @@ class Load:
             self.fail(kind, f"form {status} {headers.get('Location', '')} {data[:120]!r}")
             return None
         self.note(kind, ms)
+        self.note(f"{kind}_form", ms)
         token = m.group(1)
         # The board's ticket page shows the estimate in whole minutes: at --speed 60 a whole server minute is an
         # hour of the morning, so these tickets are left out of the estimates' comparison (the API's are not).
@@ -667,6 +670,8 @@ def main() -> None:
     parser.add_argument("--board-via", choices=("auto", "form", "api"), default="auto")
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: lienthong serve's)")
     parser.add_argument("--threads", type=int, default=None, help="threads per server process")
+    parser.add_argument("--held-out-estimates", action=argparse.BooleanOptionalAction, default=True,
+                        help="also run bench/hall_estimates.py (learned vs naive on held-out days) when it exists")
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--load", nargs=2, metavar=("SPEC", "OUT"), help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
@@ -739,6 +744,8 @@ def main() -> None:
     ticket = times.get("ticket", [])
     print(f"lấy vé ({board_via}): {figures(ticket)}, lỗi {errors['ticket']} — mục tiêu p95 < 200 ms: "
           f"{verdict(ticket, 200)}")
+    if "+" in board_via:
+        print(f"  biểu mẫu của bảng: {figures(times.get('ticket_form', []))}; API: {figures(times.get('ticket_api', []))}")
     print(f"  lịch hẹn (check-in): {figures(times.get('checkin', []))}, lỗi {errors['checkin']}")
     for name in ("open", "call", "call_empty", "recall", "start", "finish", "no_show", "transfer", "rating", "close"):
         if times.get(name) or errors[name]:
@@ -778,8 +785,19 @@ def main() -> None:
         print(f"  ước tính học ({', '.join(learned)}) thấp hơn ước tính đơn giản {gain:.0%} — mục tiêu ≥ 30 %: "
               f"{'ĐẠT' if gain >= 0.3 else 'CHƯA ĐẠT'}")
     else:
-        print("  ước tính học từ lịch sử chưa có trong bản này (máy chủ hiển thị ước tính đơn giản); so sánh trên các "
-              "ngày giữ lại là của bench/hall_estimates.py")
+        print("  (máy chủ hiển thị ước tính đơn giản: ước tính học cần vài ngày lịch sử, buổi sáng nén của bench không phải "
+              "lịch sử thật)")
+    held_out = Path(__file__).resolve().parent / "hall_estimates.py"
+    if not args.held_out_estimates:
+        return
+    if not held_out.exists():
+        print("ước tính học trên các ngày giữ lại: bản này chưa có bench/hall_estimates.py — bỏ qua")
+        return
+    print("ước tính học so với ước tính đơn giản trên các ngày giữ lại (bench/hall_estimates.py, cơ sở dữ liệu tạm "
+          "riêng của nó):", flush=True)
+    run = subprocess.run([sys.executable, str(held_out)], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    for line in (run.stdout + (run.stderr if run.returncode else "")).splitlines():
+        print(f"  {line}")
 
 
 if __name__ == "__main__":
