@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
@@ -313,14 +313,15 @@ def call_next(request):
     return _ticket_out(ticket)
 
 
-@router.get("/counter/queue", response={200: QueueOut, **UNAUTHORIZED, **REFUSED}, summary="The counter's queue")
-def counter_queue(request, limit: int = 50):
+@router.get("/counter/queue", response={200: QueueOut, **UNAUTHORIZED, **REFUSED, **INVALID},
+            summary="The counter's queue")
+def counter_queue(request, limit: int = Query(50, ge=1, le=200, description="waiting tickets listed at most")):
     user = _officer(request)
     session = hall.current_session(user)
     if session is None:
         return refused(HallError("not_open"))
     now = timezone.now()
-    waiting = (hall.queue_of(session, now).select_related("service", "priority")[:max(1, min(limit, 200))])
+    waiting = hall.queue_of(session, now).select_related("service", "priority")[:limit]
     current = (Ticket.objects.select_related("service", "counter", "priority").prefetch_related("periods")
                .filter(counter=session.counter, state__in=(Ticket.State.CALLED, Ticket.State.SERVING))
                .filter(Q(day=hall.local_day(now))).order_by("id"))
@@ -343,7 +344,7 @@ def _step(request, pk: int, action):
     return _ticket_out(Ticket.objects.select_related("service", "counter", "priority").get(pk=ticket.pk))
 
 
-STEP = {200: TicketOut, **UNAUTHORIZED, **NOT_FOUND, **REFUSED}
+STEP = {200: TicketOut, **UNAUTHORIZED, **NOT_FOUND, **REFUSED, **INVALID}
 
 
 @router.post("/tickets/{id}/recall", response=STEP, summary="Call the ticket again")
@@ -366,7 +367,7 @@ def no_show(request, id: int = Path(...)):  # noqa: A002
     return _step(request, id, lambda t: hall.no_show(request, t))
 
 
-@router.post("/tickets/{id}/transfer", response={**STEP, **INVALID}, summary="Send the citizen elsewhere")
+@router.post("/tickets/{id}/transfer", response=STEP, summary="Send the citizen elsewhere")
 def transfer(request, body: TransferIn, id: int = Path(...)):  # noqa: A002
     """To another service's queue (they keep their place in time) or to a counter (called there first)."""
     def act(ticket: Ticket) -> Ticket:
