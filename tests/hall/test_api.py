@@ -239,3 +239,20 @@ def test_the_engine_and_the_api_agree_on_the_queue(centre, services, counters, k
     session = hall.current_session(centre_officer)
     assert [t["id"] for t in q["waiting"]] == list(hall.queue_of(session, timezone.now()).values_list("pk", flat=True))
     assert q["waiting"][0]["priority"] == "elderly"
+
+
+def test_a_board_is_seen_without_a_write_per_ticket(centre, services, kiosk, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(board(kiosk.key), "tickets", {"service": "A"})
+    kiosk.refresh_from_db()
+    first = kiosk.last_seen_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as queries:
+        post(board(kiosk.key), "tickets", {"service": "A"})
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "hall_device"')]
+    clock.shift(61)
+    post(board(kiosk.key), "tickets", {"service": "A"})
+    kiosk.refresh_from_db()
+    assert kiosk.last_seen_at > first

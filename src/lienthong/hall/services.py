@@ -66,11 +66,15 @@ def _check_officer(user, agency: Agency) -> None:
 
 
 def device_by_key(key: str, kind: str | None = None) -> Device:
-    """The active device whose page carries this key (a kiosk or display has no login), seen now."""
+    """The active device whose page carries this key (a kiosk or display has no login), seen now (written at most
+    once a minute: a board taking tickets does not add a write of its own to each one)."""
     device = Device.objects.select_related("agency").filter(key=key or "", active=True).first()
     if device is None or (kind and device.kind != kind):
         raise HallError("bad_device")
-    Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at > timedelta(seconds=60):
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
     return device
 
 
