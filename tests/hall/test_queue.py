@@ -218,3 +218,14 @@ def test_priority_groups_are_data():
     from lienthong.hall.models import PriorityGroup
 
     assert set(PriorityGroup.objects.values_list("code", flat=True)) >= {"elderly", "disability", "pregnant", "merit"}
+
+
+def test_a_citizen_sent_to_a_counter_is_called_there_whatever_its_services(centre, services, counters,
+                                                                          centre_officer, second_officer):
+    a, b = services
+    hall.take_ticket(centre, a, at=MORNING)
+    hall.open_counter(centre_officer, counters[0], [a], at=MORNING)
+    hall.open_counter(second_officer, counters[1], [b], at=MORNING)
+    t = hall.call_next(centre_officer, at=MORNING + timedelta(minutes=1))
+    hall.transfer(centre_officer, t, counter=counters[1], at=MORNING + timedelta(minutes=2))  # still service A
+    assert hall.call_next(second_officer, at=MORNING + timedelta(minutes=3)).pk == t.pk

@@ -226,9 +226,9 @@ def call_order(qs: QuerySet, at: datetime, counter: Counter | None = None) -> Qu
 
 def queue_of(session: CounterSession, at: datetime) -> QuerySet:
     """The waiting tickets this counter may call, in the order it calls them."""
-    qs = Ticket.objects.filter(agency_id=session.counter.agency_id, day=local_day(at), state=S.WAITING,
-                               service__in=session.services.all()).filter(
-        Q(for_counter__isnull=True) | Q(for_counter=session.counter))
+    # A citizen sent to this very counter is called here whatever the services it opened with.
+    qs = Ticket.objects.filter(agency_id=session.counter.agency_id, day=local_day(at), state=S.WAITING).filter(
+        Q(for_counter=session.counter) | Q(for_counter__isnull=True, service__in=session.services.all()))
     return call_order(qs, at, session.counter)
 
 
