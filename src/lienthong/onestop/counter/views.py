@@ -102,7 +102,7 @@ def _intake_context(request, agency, draft, *, errors=None, values=None, procedu
     carry = _carry(request)
     only = carry.procedure_ids if carry else ()
     if procedure is None and len(only) == 1 and not errors:  # the visit's one procedure: chosen already
-        procedure = _procedure(agency, only[0])
+        procedure = _procedure(agency, str(only[0]))
     all_vessels, chosen = _chosen_vessels(request, user, draft, procedure)
     if lines is None and procedure is not None:
         lines = services.checklist(procedure, chosen)
