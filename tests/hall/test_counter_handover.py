@@ -41,7 +41,8 @@ def at_counter(centre, centre_officer, counters, services, client_for):
 
 def test_a_called_ticket_becomes_a_dossier_linked_to_it(at_counter, marriage, certification, population):
     client, ticket = at_counter
-    r = client.get(reverse("hall:counter_intake", args=[ticket.pk]))
+    assert client.get(reverse("hall:counter_intake", args=[ticket.pk])).status_code == 405  # a GET changes nothing
+    r = client.post(reverse("hall:counter_intake", args=[ticket.pk]))
     assert r.status_code == 302 and r["Location"].startswith(COUNTER + "?chuyen=")
     ticket.refresh_from_db()
     assert ticket.state == "serving"  # the citizen is at the counter
@@ -77,7 +78,7 @@ def test_a_called_ticket_becomes_a_dossier_linked_to_it(at_counter, marriage, ce
 def test_another_officers_carry_links_nothing(at_counter, marriage, population, second_officer, counters,
                                              client_for):
     client, ticket = at_counter
-    carry = parse_qs(urlsplit(client.get(reverse("hall:counter_intake", args=[ticket.pk]))["Location"]).query)[
+    carry = parse_qs(urlsplit(client.post(reverse("hall:counter_intake", args=[ticket.pk]))["Location"]).query)[
         "chuyen"][0]
     other = client_for(second_officer)
     page = other.get(f"{COUNTER}?chuyen={carry}").content.decode()
@@ -94,7 +95,7 @@ def test_a_ticket_not_at_the_officers_counter_is_not_carried(at_counter, centre,
     client, ticket = at_counter
     a, _ = services
     waiting = hall.take_ticket(centre, a)
-    r = client.get(reverse("hall:counter_intake", args=[waiting.pk]))
+    r = client.post(reverse("hall:counter_intake", args=[waiting.pk]))
     assert r.status_code == 400 and "đang chờ" in r.content.decode()
     waiting.refresh_from_db()
     assert waiting.state == "waiting"

@@ -277,7 +277,7 @@ def transfer(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_POST
 def receive_dossier(request, pk: int):
     """The dossier intake (/mot-cua/tiep-nhan/) for the citizen at the counter: the ticket's centre and its
     service's procedures carried over, the dossier linked to the ticket once received (handover.py). A citizen
@@ -296,7 +296,12 @@ def receive_dossier(request, pk: int):
         active=True, agencies=ticket.agency).values_list("pk", flat=True)),
         label=f"Vé {ticket.code} · {ticket.service.name}", back=reverse("hall:counter"),
         ref={"hall_ticket": ticket.pk})
-    return redirect(f"{reverse('onestop:counter')}?{intake.CARRY_PARAM}={token}")
+    target = f"{reverse('onestop:counter')}?{intake.CARRY_PARAM}={token}"
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 # --- the rating ----------------------------------------------------------------------------------------------
