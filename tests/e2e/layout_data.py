@@ -131,10 +131,8 @@ def hall_counter() -> dict[str, str]:
     counter = Counter.objects.get(agency__commune_code="30742", number=8)
     hall.open_counter(officer, counter, list(rach_gia))
     a, b = rach_gia.get(letter="A"), rach_gia.get(letter="B")
-    served = hall.take_ticket(a.agency, a)
-    hall.call_next(officer)
-    hall.start(officer, served)
-    hall.finish(officer, served)
+    hall.take_ticket(a.agency, a)
+    served = hall.finish(officer, hall.start(officer, hall.call_next(officer)))
     for service in (a, b, a):
         hall.take_ticket(a.agency, service)
     hall.call_next(officer)
