@@ -78,7 +78,7 @@ def test_an_officer_opens_a_counter_with_the_services_they_handle_and_closes_it(
 def test_opening_without_a_service_is_refused_in_vietnamese(officer_client, counters, services):
     r = officer_client.post(reverse("hall:counter_open"), {"counter": counters[0].pk})
     assert r.status_code == 400
-    assert "Chọn ít nhất một dịch vụ phụ trách tại quầy." in r.content.decode()
+    assert "Chọn ít nhất một dịch vụ phục vụ tại quầy này." in r.content.decode()
     assert not CounterSession.objects.exists()
 
 
@@ -98,7 +98,7 @@ def test_an_officer_of_another_commune_can_open_no_counter_here_nor_touch_its_ti
     stranger = make_user("tn_phuquoc", "centre", communes=("31078",))
     client = client_for(stranger)
     r = client.post(reverse("hall:counter_open"), {"counter": counters[2].pk, "services": [a.pk]})
-    assert r.status_code == 400 and "Bạn không được làm việc tại các quầy của trung tâm này." in r.content.decode()
+    assert r.status_code == 400 and "Bạn không được làm việc tại quầy của trung tâm này." in r.content.decode()
     assert not CounterSession.objects.filter(officer=stranger).exists()
     before = list(Ticket.objects.values_list("state", "counter_id", "calls"))
     for name in ("goi-lai", "bat-dau", "hoan-thanh", "vang-mat"):
@@ -174,10 +174,10 @@ def test_refusals_are_shown_in_vietnamese_next_to_the_action(officer_client, cen
     action(officer_client, ticket, "bat-dau")
     r = action(officer_client, ticket, "vang-mat")
     html = r.content.decode()
-    assert 'data-action="no_show"' in html and "đang được phục vụ" in html
+    assert 'data-action="no_show"' in html and "đang phục vụ" in html
     assert Ticket.objects.get(pk=ticket.pk).state == "serving"
     r = officer_client.post(reverse("hall:counter_transfer", args=[ticket.pk]), {"to": ""}, **HX)
-    assert 'data-action="transfer"' in r.content.decode() and "Chọn một dịch vụ hoặc quầy khác" in r.content.decode()
+    assert 'data-action="transfer"' in r.content.decode() and "Chọn dịch vụ hoặc quầy khác của trung tâm" in r.content.decode()
     # Calling while a citizen is still at the counter is refused: finish, transfer or mark them first.
     r = officer_client.post(reverse("hall:counter_call"), **HX)
     assert 'data-action="call"' in r.content.decode() and Ticket.objects.get(pk=ticket.pk).state == "serving"
@@ -201,7 +201,7 @@ def test_the_citizen_rates_the_service_on_the_counters_screen(officer_client, ce
     ticket = served(officer_client, centre, a)
     url = reverse("hall:counter_rate", args=[ticket.pk])
     page = officer_client.get(url).content.decode()
-    for level, label in ((1, "Rất hài lòng"), (2, "Hài lòng"), (3, "Chấp nhận được"), (4, "Không hài lòng")):
+    for level, label in ((1, "Rất hài lòng"), (2, "Hài lòng"), (3, "Bình thường"), (4, "Không hài lòng")):
         assert f'data-testid="hc-level-{level}"' in page and label in page
     assert 'class="site-nav"' not in page  # the citizen sees no menu
     r = officer_client.post(url, {"level": "4", "reason": "  Chờ lâu quá "})
@@ -218,7 +218,7 @@ def test_a_rating_without_a_level_is_refused_and_skip_records_nothing(officer_cl
     ticket = served(officer_client, centre, a)
     url = reverse("hall:counter_rate", args=[ticket.pk])
     r = officer_client.post(url, {"reason": "x"})
-    assert r.status_code == 400 and "Chọn một trong bốn mức đánh giá." in r.content.decode()
+    assert r.status_code == 400 and "Chọn một trong bốn mức." in r.content.decode()
     r = officer_client.post(url, {"skip": "1"})
     assert r.status_code == 302 and r["Location"] == PAGE
     assert not HallRating.objects.exists()
