@@ -246,7 +246,15 @@ def test_the_tablet_shows_the_rating_screen_by_itself_once_the_service_is_finish
     ticket = served(officer_client, centre, a)
     state = tablet.get(reverse("hall:counter_tablet_state")).content.decode()
     assert 'data-state="rating"' in state and 'name="from" value="tablet"' in state and "every 3s" not in state
+    # While it shows the rating, it asks whether it still should: nothing to swap (the citizen may be typing)…
+    still = tablet.get(reverse("hall:counter_tablet_state"), {"ve": ticket.pk})
+    assert still.status_code == 204
     r = tablet.post(reverse("hall:counter_rate", args=[ticket.pk]), {"level": "1", "from": "tablet"})
     assert r.status_code == 302 and r["Location"] == reverse("hall:counter_tablet") + "?cam-on=1"
     assert HallRating.objects.get(ticket=ticket).level == 1
     assert 'data-state="idle"' in tablet.get(reverse("hall:counter_tablet_state")).content.decode()
+    # …and once the officer's screen has rated it (or skipped it, or called the next), the greeting again.
+    ticket2 = served(officer_client, centre, a)
+    officer_client.post(reverse("hall:counter_rate", args=[ticket2.pk]), {"level": "2"})
+    after = tablet.get(reverse("hall:counter_tablet_state"), {"ve": ticket2.pk})
+    assert after.status_code == 200 and 'data-state="idle"' in after.content.decode()

@@ -356,8 +356,15 @@ def tablet(request):
 @login_required
 @require_GET
 def tablet_state(request):
+    """The tablet's screen now. Asked with `ve` (the ticket whose rating it shows): nothing (204, htmx keeps the
+    screen and what the citizen is typing) while that ticket is still to be rated; else the screen that follows
+    (rated or skipped at the officer's screen, or the next citizen called)."""
     user = _officer(request)
-    return render(request, "hall/counters/_tablet_state.html", _tablet_context(request, user))
+    context = _tablet_context(request, user)
+    showing = whole_number(request.GET.get("ve") or "")
+    if showing is not None and context.get("ticket") is not None and context["ticket"].pk == showing:
+        return HttpResponse(status=204)
+    return render(request, "hall/counters/_tablet_state.html", context)
 
 
 def _tablet_context(request, user) -> dict:
