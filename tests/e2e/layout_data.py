@@ -119,6 +119,27 @@ def dossiers() -> None:
     lifecycle.create_dossier(None, agency=centre, procedure=procedure, channel=Channel.ONLINE, applicant=person, at=now)
 
 
+def hall_counter() -> dict[str, str]:
+    """The province administrator at counter 8 of the Rạch Giá hall: one citizen served (not rated yet), one
+    called now, three waiting (one with priority), so that the counter's work screen and its rating screen show
+    something; the rating screen's ticket for the samples."""
+    from lienthong.hall import services as hall
+    from lienthong.hall.models import Counter, PriorityGroup, Service
+
+    officer = User.objects.get(username="quantri")
+    rach_gia = Service.objects.filter(agency__commune_code="30742")
+    counter = Counter.objects.get(agency__commune_code="30742", number=8)
+    hall.open_counter(officer, counter, list(rach_gia))
+    a, b = rach_gia.get(letter="A"), rach_gia.get(letter="B")
+    hall.take_ticket(a.agency, a)
+    served = hall.finish(officer, hall.start(officer, hall.call_next(officer)))
+    for service in (a, b, a):
+        hall.take_ticket(a.agency, service)
+    hall.call_next(officer)
+    hall.take_ticket(a.agency, b, priority=PriorityGroup.objects.filter(active=True).first())
+    return {"hall:counter_rate.pk": str(served.pk)}
+
+
 def samples() -> dict[str, str]:
     """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
     are reached from outside), by argument name; read by the layout check."""
@@ -160,4 +181,6 @@ if __name__ == "__main__":
 
     onestop_data.indicators()
     dossiers()
-    Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(samples()))
+    made = samples()  # the board's first (it takes its tickets in an empty hall), then the administrator's counter
+    made.update(hall_counter())
+    Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(made))

@@ -443,3 +443,42 @@ def test_a_search_typed_after_the_choice_keeps_the_chosen_procedure(centre, marr
                                        **HX)
     assert [p.name for p in r.context["procedures"]] == ["Cấp lại Giấy phép khai thác thủy sản", "Đăng ký kết hôn"]
     assert f'value="{fishery.pk}" checked' in r.content.decode()
+
+
+# --- a visit carried in (the service hall's ticket) ------------------------------------------------------
+def test_a_carried_visit_limits_the_procedures_and_hears_of_the_dossier(centre, marriage, certification, fishery,
+                                                                       centre_officer, population, client_for):
+    heard = []
+
+    def listener(sender, dossier, carry, user, **kwargs):
+        heard.append((dossier.code, carry.ref, user.username))
+
+    services.received.connect(listener)
+    try:
+        client = client_for(centre_officer)
+        token = services.carry_token(centre_officer, agency=centre, procedures=[marriage.pk, certification.pk],
+                                     label="Vé B007 · Chứng thực", back="/sanh/quay/", ref={"ticket": 7})
+        page = client.get(f"{COUNTER}?chuyen={token}").content.decode()
+        assert "Vé B007 · Chứng thực" in page and 'href="/sanh/quay/"' in page
+        r = client.post(COUNTER, {"qr": HOA_QR, "chuyen": token}, **HX)
+        names = [p.name for p in r.context["procedures"]]
+        assert sorted(names) == ["Chứng thực bản sao từ bản chính", "Đăng ký kết hôn"]  # not the fishery one
+        assert r.context["procedure"] is None  # two to choose from: none chosen for the officer
+        c1 = marriage.components.get(position=1)
+        r = client.post(COUNTER, {"step": "receive", "draft": draft_of(r), "chuyen": token, "agency": centre.pk,
+                                  "procedure": marriage.pk, f"c{c1.pk}": "1", "sets": "1"}, **HX)
+        code = Dossier.objects.get().code
+        assert r.status_code == 204 and r["HX-Redirect"] == f"{COUNTER}?ma={code}&chuyen={token}"
+        assert heard == [(code, {"ticket": 7}, "tn_rachgia")]
+    finally:
+        services.received.disconnect(listener)
+
+
+def test_a_forged_or_foreign_carry_is_ignored(centre, marriage, centre_officer, make_user, client_for):
+    other = make_user("tn2_rachgia", "centre", communes=("30742",))
+    token = services.carry_token(other, agency=centre, procedures=[marriage.pk], label="Vé A001")
+    assert services.read_carry(token, centre_officer) is None
+    assert services.read_carry(token + "x", other) is None
+    assert services.read_carry(token, other).procedure_ids == (marriage.pk,)
+    page = client_for(centre_officer).get(f"{COUNTER}?chuyen={token}").content.decode()
+    assert 'data-testid="carry"' not in page

@@ -18,3 +18,6 @@ class HallConfig(AppConfig):
         from .ratings import rating_counts
 
         register_rating_source(rating_counts)
+        from .counters.handover import connect
+
+        connect()  # a dossier received from a called ticket is linked to it

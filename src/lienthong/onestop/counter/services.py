@@ -18,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -166,15 +167,60 @@ def read_draft(token: str) -> Draft:
     return Draft(card, ApplicantCheck.from_data(d["check"]), d.get("how", "qr"))
 
 
+# --- a visit carried in from elsewhere ----------------------------------------------------------
+# The service hall's counter opens the intake from a called ticket: what it carries (the centre, the procedures
+# of the ticket's service, where to go back) comes signed in the address, so nothing is typed twice; once the
+# dossier is received, `received` tells the sender (with its own `ref`), who links it. The dossier app does not
+# know the hall (the hall builds on it): this is the whole of the hand-over's contract.
+_CARRY_SALT = "lienthong.onestop.counter.carry"
+CARRY_PARAM = "chuyen"
+received = Signal()  # sender=Dossier; dossier, carry, user
+
+
+@dataclass(frozen=True)
+class Carry:
+    token: str
+    agency_id: int
+    procedure_ids: tuple[int, ...]  # the choice is limited to them (none: the centre's whole catalogue)
+    label: str                      # what the page says it came from ("Vé A023 · Hộ tịch")
+    back: str                       # the path the officer goes back to
+    ref: dict                       # the sender's own data, given back with `received`
+    user_id: int
+
+
+def carry_token(user, *, agency: Agency, procedures: Sequence[int] = (), label: str = "", back: str = "",
+                ref: dict | None = None) -> str:
+    return signing.dumps({"a": agency.pk, "p": [int(p) for p in procedures], "l": label, "b": back,
+                          "r": ref or {}, "u": _user(user).pk}, salt=_CARRY_SALT, compress=True)
+
+
+def read_carry(token: str, user) -> Carry | None:
+    """The carried visit, when the token is good, not stale and was made for this officer; else None."""
+    if not token:
+        return None
+    try:
+        d = signing.loads(token, salt=_CARRY_SALT, max_age=DRAFT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if d.get("u") != _user(user).pk:
+        return None
+    back = d.get("b") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = ""
+    return Carry(token, d["a"], tuple(d.get("p") or ()), d.get("l", ""), back, d.get("r") or {}, d["u"])
+
+
 # --- what the officer chooses --------------------------------------------------------------------
 def agencies_for(user) -> list[Agency]:
     return list(receiving_agencies(Agency.objects.all(), user).order_by("name"))
 
 
-def procedures_for(agency: Agency, query: str = "", limit: int = 12) -> list[Procedure]:
+def procedures_for(agency: Agency, query: str = "", limit: int = 12, only: Sequence[int] = ()) -> list[Procedure]:
     """The agency's procedures, most received there first; `query` matches the name or the code without
-    diacritics ("ket hon" finds "Đăng ký kết hôn"). A centre's catalogue is a few hundred rows: filtered here."""
-    rows = (agency.procedures.filter(active=True)
+    diacritics ("ket hon" finds "Đăng ký kết hôn"). A centre's catalogue is a few hundred rows: filtered here.
+    `only`: these procedures alone (those of a visit carried in, see Carry), when there are any."""
+    rows = agency.procedures.filter(pk__in=only) if only else agency.procedures
+    rows = (rows.filter(active=True)
             .annotate(used=Count("dossiers", filter=Q(dossiers__agency=agency)))
             .order_by("-used", "field", "name"))
     words = fold(query).split()

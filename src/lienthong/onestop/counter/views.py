@@ -50,6 +50,12 @@ def _agency(request, agencies):
     return agency
 
 
+def _carry(request):
+    """A visit carried in (the hall's ticket, services.Carry), good for this officer; else None."""
+    token = request.POST.get(services.CARRY_PARAM) or request.GET.get(services.CARRY_PARAM) or ""
+    return services.read_carry(token, request.user)
+
+
 def _draft(request):
     token = request.POST.get("draft") or request.GET.get("draft") or ""
     return services.read_draft(token) if token else None
@@ -93,6 +99,10 @@ def _page(request, context, status=200, template="onestop/counter/counter.html")
 def _intake_context(request, agency, draft, *, errors=None, values=None, procedure=None, lines=None):
     user = request.user
     values = values if values is not None else {}
+    carry = _carry(request)
+    only = carry.procedure_ids if carry else ()
+    if procedure is None and len(only) == 1 and not errors:  # the visit's one procedure: chosen already
+        procedure = _procedure(agency, str(only[0]))
     all_vessels, chosen = _chosen_vessels(request, user, draft, procedure)
     if lines is None and procedure is not None:
         lines = services.checklist(procedure, chosen)
@@ -100,9 +110,9 @@ def _intake_context(request, agency, draft, *, errors=None, values=None, procedu
     return {
         "differs_label": ", ".join(str(labels[f]) for f in draft.check.differs) if draft else "",
         "agency": agency, "draft": draft, "token": request.POST.get("draft") or request.GET.get("draft") or "",
-        "procedures": services.procedures_for(agency, limit=8) if agency else [],
+        "procedures": services.procedures_for(agency, limit=8, only=only) if agency else [],
         "procedure": procedure, "lines": lines or [], "vessels": all_vessels, "chosen": {v.pk for v in chosen},
-        "errors": errors or {}, "values": values,
+        "errors": errors or {}, "values": values, "carry": carry,
     }
 
 
@@ -110,8 +120,12 @@ def _intake_context(request, agency, draft, *, errors=None, values=None, procedu
 def counter(request):
     user = _officer(request)
     agencies = services.agencies_for(user)
+    carry = _carry(request)
+    if carry is not None and request.method == "GET" and "agency" not in request.GET:
+        request.session["counter_agency"] = carry.agency_id  # the visit's centre, if it is one of the officer's
     agency = _agency(request, agencies)
-    context = {"agencies": agencies, "agency": agency, "manual_fields": MANUAL_FIELDS, "scan_errors": {}, "manual": {}}
+    context = {"agencies": agencies, "agency": agency, "manual_fields": MANUAL_FIELDS, "scan_errors": {}, "manual": {},
+               "carry": carry}
     if request.method == "POST":
         if agency is None:
             raise PermissionDenied
@@ -177,6 +191,10 @@ def _receive(request, agency, context):
             errors[exc.field or "form"] = exc.message
         else:
             done = reverse("onestop:counter") + f"?ma={dossier.code}"
+            carry = _carry(request)
+            if carry is not None:
+                services.received.send(sender=Dossier, dossier=dossier, carry=carry, user=request.user)
+                done += f"&{services.CARRY_PARAM}={carry.token}"
             if _is_htmx(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = done
@@ -194,7 +212,9 @@ def procedures(request):
     """The procedure list, filtered by what the officer types (without diacritics)."""
     user = _officer(request)
     agency = _agency(request, services.agencies_for(user))
-    rows = services.procedures_for(agency, request.GET.get("q", "")[:100]) if agency else []
+    carry = _carry(request)
+    rows = services.procedures_for(agency, request.GET.get("q", "")[:100],
+                                   only=carry.procedure_ids if carry else ()) if agency else []
     # The procedure already chosen stays in the list, chosen: a search typed after the choice does not undo it.
     chosen = _procedure(agency, request.GET.get("procedure"))
     if chosen is not None and chosen not in rows:
