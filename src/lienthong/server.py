@@ -20,10 +20,16 @@ import sys
 
 from lienthong.processes import die_with_parent
 
-__all__ = ["serve", "default_workers", "GRACEFUL_TIMEOUT"]
+__all__ = ["serve", "default_workers", "threads_per_process", "GRACEFUL_TIMEOUT"]
 
 GRACEFUL_TIMEOUT = 10  # seconds a stopping worker may spend finishing its requests
 DEFAULT_THREADS = 8
+_threads: int | None = None  # set by serve() before the workers fork: they inherit it
+
+
+def threads_per_process() -> int:
+    """The threads each server process has (hall.feed caps its event streams at half of them)."""
+    return _threads or max(1, int(os.environ.get("LIENTHONG_THREADS", DEFAULT_THREADS)))
 
 
 def default_workers() -> int:
@@ -145,9 +151,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
     """Serve the Django app until Ctrl+C or SIGTERM; returns the exit status. Django must be set up.
     `workers` processes (default: `default_workers()`) of `threads` threads each (default 8); waitress, the
     fallback, runs one process with `threads` threads."""
+    global _threads
     from lienthong.wsgi import application
 
-    threads = max(1, threads or int(os.environ.get("LIENTHONG_THREADS", DEFAULT_THREADS)))
+    threads = _threads = max(1, threads or int(os.environ.get("LIENTHONG_THREADS", DEFAULT_THREADS)))
     if _gunicorn_available():
         workers = max(1, workers or default_workers())
         print(f"lienthong: {_url(host, port)}  ({workers} processes × {threads} threads; Ctrl+C to stop)", flush=True)

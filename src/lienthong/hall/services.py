@@ -19,6 +19,7 @@ from lienthong.accounts.scopes import can_handle_dossiers, receiving_agencies
 from lienthong.onestop.models import Agency, Dossier
 from lienthong.workdays import VN_TZ
 
+from . import notices
 from .errors import HallError
 from .models import (
     Appointment,
@@ -244,6 +245,7 @@ def call_next(by, *, at: datetime | None = None) -> Ticket:
             ticket = Ticket.objects.select_related("service", "counter").get(pk=candidate)
             _move(ticket, S.CALLED, at, counter=session.counter, officer=_user(by))
             _event(ticket, HallEvent.Kind.CALL, at, session.counter, call_text(ticket, session.counter))
+            notices.after_queue_change(ticket.service_id, at)  # the third in line is told, once this commits
             _audit(by, AuditAction.UPDATE, "hall_ticket", ticket.pk,
                    msg(gettext_noop("Called %(ticket)s to counter %(number)s"), ticket=ticket.code,
                        number=session.counter.number))
@@ -335,6 +337,7 @@ def transfer(by, ticket: Ticket, *, service: Service | None = None, counter: Cou
         ticket.refresh_from_db()
         _move(ticket, S.WAITING, at)
         _event(ticket, HallEvent.Kind.QUEUE, at)
+        notices.after_queue_change(service.pk, at)  # the citizen sent here may be near its front
         _audit(by, AuditAction.UPDATE, "hall_ticket", ticket.pk,
                msg(gettext_noop("Sent %(ticket)s from counter %(number)s to %(to)s"), ticket=ticket.code,
                    number=session.counter.number,

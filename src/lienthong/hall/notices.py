@@ -1,0 +1,92 @@
+"""The "nearly your turn" text: a citizen who gave a phone number on their ticket's phone page is told once, when
+they are third in line (NOTICE_POSITION), through the notification adapter the dossiers use (lienthong.notify:
+the outbox, a gateway, or the demo's file).
+
+services.call_next and services.transfer call `after_queue_change` inside their transaction; the check runs once
+the call has committed (transaction.on_commit), so a rolled-back call texts nobody. A ticket is told at most once:
+Ticket.notified_at is set by a conditional update (`notified_at IS NULL`) before sending, so two counters calling
+at the same instant cannot both send. Sending never fails the officer's call (a failed delivery stays in the
+notify record, which the job worker retries). The text is Vietnamese and carries no personal data: the ticket's
+code, the people ahead, an estimate and the ticket's phone page.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("lienthong.hall.notices")
+
+NOTICE_POSITION = 3  # "third in line": two people ahead
+REF_PREFIX = "hall:"
+
+
+def ref_of(ticket) -> str:
+    return f"{REF_PREFIX}{ticket.day.isoformat()}:{ticket.code}"
+
+
+def phone_url(ticket) -> str:
+    base = (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('hall:phone', kwargs={'token': ticket.token})}"
+
+
+def after_queue_change(service_id: int, at=None) -> None:
+    """Called inside a call's or a transfer's transaction: tell those now near the front, once it has committed."""
+    transaction.on_commit(lambda: _notify_safely(service_id, at))
+
+
+def _notify_safely(service_id: int, at=None) -> None:
+    try:
+        notify_near_front(service_id, at)
+    except Exception:  # noqa: BLE001 - the call happened; a text that failed must not turn it into an error
+        log.exception("hall: the nearly-your-turn notices of service %s were not sent", service_id)
+
+
+def text(ticket, ahead: int, minutes: float | None) -> str:
+    with translation.override("vi"):
+        if ahead:
+            body = _("Ticket %(code)s: %(ahead)s more before your turn at %(agency)s.") % {
+                "code": ticket.code, "ahead": ahead, "agency": ticket.agency.name}
+        else:
+            body = _("Ticket %(code)s: you are next at %(agency)s.") % {"code": ticket.code, "agency": ticket.agency.name}
+        if minutes is not None:
+            body += " " + _("About %(minutes)s minutes.") % {"minutes": max(1, round(minutes))}
+        body += " " + _("Follow your ticket: %(url)s") % {"url": phone_url(ticket)}
+    return body
+
+
+def notify_near_front(service_id: int, at=None) -> list:
+    """Send the notice to each waiting ticket of the service that is NOTICE_POSITION-th in line or nearer, has a
+    phone number and has not been told yet. Returns the messages sent."""
+    from lienthong.notify import services as notify
+
+    from .estimates import estimate
+    from .models import Service, Ticket
+    from .services import call_order, local_day
+
+    at = at or timezone.now()
+    service = Service.objects.select_related("agency").get(pk=service_id)
+    front = list(call_order(Ticket.objects.filter(agency_id=service.agency_id, day=local_day(at),
+                                                  state=Ticket.State.WAITING, service=service,
+                                                  for_counter__isnull=True), at)
+                 .select_related("agency", "service")[:NOTICE_POSITION])
+    sent = []
+    for place, ticket in enumerate(front, start=1):
+        if not ticket.phone or ticket.notified_at is not None:
+            continue
+        if not Ticket.objects.filter(pk=ticket.pk, notified_at__isnull=True).update(notified_at=at):
+            continue  # another call told them a moment ago
+        ahead = place - 1
+        minutes = estimate(service, ahead, at).minutes if ahead else None
+        sent.append(notify.send(None, to=[ticket.phone], subject=_subject(ticket), body=text(ticket, ahead, minutes),
+                                ref=ref_of(ticket)))
+    return sent
+
+
+def _subject(ticket) -> str:
+    with translation.override("vi"):
+        return _("Ticket %(code)s") % {"code": ticket.code}
