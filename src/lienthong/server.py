@@ -23,7 +23,17 @@ from lienthong.processes import die_with_parent
 __all__ = ["serve", "default_workers", "threads_per_process", "GRACEFUL_TIMEOUT"]
 
 GRACEFUL_TIMEOUT = 10  # seconds a stopping worker may spend finishing its requests
-DEFAULT_THREADS = 8
+# Threads per process. 24, not 8, since the hall's displays hold server-sent-event streams (hall.feed): each
+# open stream occupies one gthread thread for up to 90 s, and a process serves at most half its threads as streams
+# (hall.feed.max_streams), so 24 threads keep 12 streams and 12 threads for pages and the API per process: two
+# processes hold 24 displays (a busy hall has about 10). A waiting stream costs no CPU (it sleeps on a
+# threading.Condition, off the GIL) and gives its database connection back. Measured on one process
+# (perf/hall-display/streams.py, 2 shared cores, SQLite): 8 threads with 8 displays asking → 4 streams, the other 4
+# told to retry, pages still 2 ms; 32 threads with 16 streams → every display had the call within 105 ms, pages 4 ms
+# (median), worker RSS 147.5 MB against 141.9 MB with 4 streams; 64 threads with 32 streams → 170 ms, pages 7 ms,
+# 151.2 MB: about 0.25 MB per held stream. Threads are started as connections come, and each keeps a database
+# connection up to CONN_MAX_AGE: PostgreSQL needs max_connections above workers × threads (48 by default).
+DEFAULT_THREADS = 24
 _threads: int | None = None  # set by serve() before the workers fork: they inherit it
 
 
@@ -149,7 +159,7 @@ def _serve_waitress(application, host: str, port: int, threads: int) -> int:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, threads: int | None = None) -> int:
     """Serve the Django app until Ctrl+C or SIGTERM; returns the exit status. Django must be set up.
-    `workers` processes (default: `default_workers()`) of `threads` threads each (default 8); waitress, the
+    `workers` processes (default: `default_workers()`) of `threads` threads each (default DEFAULT_THREADS); waitress, the
     fallback, runs one process with `threads` threads."""
     global _threads
     from lienthong.wsgi import application

@@ -18,7 +18,7 @@ id it has already shown.
 Bounded streams. Under gunicorn's gthread workers a stream holds one of the process's threads for its life. A
 stream therefore ends after STREAM_SECONDS (the browser's EventSource reconnects at once with Last-Event-ID and
 misses nothing), and a process serves at most `max_streams()` at a time (the rest are told to retry a few
-seconds later); see lienthong.server.DEFAULT_THREADS for the thread count this needs.
+seconds later); lienthong.server.DEFAULT_THREADS explains the thread count this needs, with measurements.
 """
 from __future__ import annotations
 
