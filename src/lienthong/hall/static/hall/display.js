@@ -130,11 +130,11 @@
     if (source) source.close();
     source = new EventSource(`${root.dataset.events}?after=${lastId}`);
     for (const kind of ["call", "recall", "queue"]) source.addEventListener(kind, onEvent);
-    source.addEventListener("open", () => { clearTimeout(lost); state("live"); });
+    source.addEventListener("open", () => { clearTimeout(lost); lost = null; state("live"); });
     source.addEventListener("error", () => {
-      // A stream ends every minute and a half and reconnects at once: say "lost" only if it stays lost.
-      clearTimeout(lost);
-      lost = setTimeout(() => state("lost"), 2500);
+      // A stream ends every minute and a half and reconnects at once: say "lost" only if it stays lost (the
+      // browser's retries fail every second meanwhile: the first failure starts the clock).
+      if (lost === null) lost = setTimeout(() => state("lost"), 2500);
       if (source.readyState === EventSource.CLOSED) again = setTimeout(connect, 3000);
     });
   };
