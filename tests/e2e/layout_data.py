@@ -140,6 +140,23 @@ def hall_counter() -> dict[str, str]:
     return {"hall:counter_rate.pk": str(served.pk)}
 
 
+def hall_tickets() -> None:
+    """The demo hall's morning so far: tickets waiting in two services, one called to counter 3 (the display and the
+    phone pages have something to show)."""
+    from lienthong.hall import services as hall
+    from lienthong.hall.models import Counter, Service
+    from lienthong.onestop.demo import CENTRE_CODE
+
+    a, b = (Service.objects.get(agency__code=CENTRE_CODE, letter=letter) for letter in "AB")
+    for service, n in ((a, 4), (b, 2)):
+        for _ in range(n):
+            hall.take_ticket(service.agency, service)
+    officer = User.objects.get(username="tn_rachgia")
+    if hall.current_session(officer) is None:  # the board's data may have opened counter 1 already
+        hall.open_counter(officer, Counter.objects.get(agency=a.agency, number=3), [a, b])
+    hall.call_next(officer)
+
+
 def samples() -> dict[str, str]:
     """Values for URL arguments that no page links to (a captain's receipt and the QR's verification page
     are reached from outside), by argument name; read by the layout check."""
@@ -153,10 +170,15 @@ def samples() -> dict[str, str]:
     vessel = (Vessel.objects.filter(commune_code="31078").order_by("registration_number").first()
               or Vessel.objects.order_by("registration_number").first())
     from lienthong.fleet.models import RegistryImport
+    from lienthong.hall.demo import DISPLAY_KEY
+    from lienthong.hall.models import Ticket
     from lienthong.onestop.models import Dossier
     from lienthong.signing.models import SignedDocument
     from lienthong.sync.models import SyncRun
 
+    kiosk = hall_kiosk_data.samples()  # first: the board's tickets, counter 1 open
+    hall_tickets()
+    ticket_token = Ticket.objects.filter(state="waiting").order_by("-pk").values_list("token", flat=True).first() or "x"
     # The run's progress box is polled only while a run is active (the layout site's run is done): no link names it.
     # The portal's confirmation is reached only right after a submission (else it sends the visitor to tracking).
     return {"token": trip.public_token, "reference": trip.reference, "registration_number": vessel.registration_number,
@@ -168,7 +190,9 @@ def samples() -> dict[str, str]:
             # The catalogue's pages are not in the site's menu yet: its detail, by a procedure demo-setup imported.
             "onestop:procedure.pk": str(Procedure.objects.order_by("code").values_list("pk", flat=True).first()),
             "public:submitted.code": Dossier.objects.order_by("pk").values_list("code", flat=True).first() or "x",
-            **hall_kiosk_data.samples()}
+            # The hall's display and a ticket's phone page are opened from a device's key and a ticket's QR.
+            "hall:display.key": DISPLAY_KEY, "hall:display_events.key": DISPLAY_KEY,
+            "hall:phone.token": ticket_token, "hall:phone_status.token": ticket_token, **kiosk}
 
 
 if __name__ == "__main__":
