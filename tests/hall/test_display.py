@@ -134,7 +134,7 @@ def _read(response, n: int) -> str:
         chunks.append(chunk.decode())
         if len(chunks) >= n:
             break
-    response.close()
+    # Not response.close(): its request_finished signal would close the test's database connection.
     return "".join(chunks)
 
 
