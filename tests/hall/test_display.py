@@ -84,6 +84,26 @@ def test_the_reader_asks_again_for_an_id_that_committed_late():
     assert [m.id for m in hub.wait(1, 0, timeout=0)[0]] == [11, 10]  # and not published twice
 
 
+def test_the_reader_stops_when_no_display_listens_and_starts_again_from_now(monkeypatch):
+    monkeypatch.setattr(feed, "IDLE_SECONDS", 0.2)
+    newest = [5]
+    monkeypatch.setattr(feed, "last_event_id", lambda: newest[0])
+    hub = feed.Hub(fetch=lambda after, gaps: [], poll_seconds=0.02)
+    try:
+        hub.ensure_started()
+        first = hub._thread
+        time.sleep(0.5)
+        assert not first.is_alive()  # nobody listened: it stopped asking
+        newest[0] = 42  # calls made meanwhile are the streams' catch-up, not the reader's to replay
+        assert hub.enter(4)
+        hub.ensure_started()
+        assert hub._thread is not first and hub._thread.is_alive() and hub._last_id == 42
+        time.sleep(0.4)
+        assert hub._thread.is_alive()  # a stream is waiting: it keeps reading
+    finally:
+        hub.stop()
+
+
 def test_streams_per_process_are_capped():
     hub = feed.Hub(fetch=lambda after, gaps: [])
     assert hub.enter(2) and hub.enter(2) and not hub.enter(2)
@@ -97,6 +117,9 @@ def test_streams_per_process_are_capped():
 @pytest.mark.real_clock
 def test_the_reader_thread_turns_new_rows_into_messages(centre, services, counters, centre_officer,
                                                        empties_the_audit_log_after):
+    from django.urls import reverse
+
+    reverse("hall:display", kwargs={"key": "x"})  # the URLconf loaded first, as a served process has it
     hub = feed.Hub(poll_seconds=0.05)
     hub.ensure_started()
     try:
@@ -110,10 +133,10 @@ def _read_the_call(hub, centre, services, counters, centre_officer):
     a, _ = services
     hall.take_ticket(centre, a)
     hall.open_counter(centre_officer, counters[1], [a])
-    t0 = time.monotonic()
     called = hall.call_next(centre_officer)
+    t0 = time.monotonic()  # committed
     seen = []
-    while time.monotonic() - t0 < 3 and not any(m.kind == "call" for m in seen):
+    while time.monotonic() - t0 < 5 and not any(m.kind == "call" for m in seen):
         messages, cursor = hub.wait(centre.pk, cursor, timeout=1)
         seen += messages
     call = next(m for m in seen if m.kind == "call")

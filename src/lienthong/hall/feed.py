@@ -35,6 +35,7 @@ POLL_SECONDS = 0.2  # the reader's period: a call reaches a display within this 
 BUFFER = 1000  # messages kept in memory for streams that fell behind (a busy hall makes ~300 calls a morning)
 GAP_SECONDS = 10.0  # how long a skipped id is asked for again (a transaction still committing)
 BATCH = 200
+IDLE_SECONDS = 300  # the reader stops when no stream has waited this long (the next stream starts it again)
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,22 @@ class Hub:
                 self.__init__(self._fetch, self.poll_seconds)  # noqa: PLC2801
             if self._thread is not None and self._thread.is_alive():
                 return
-            if self._last_id is None:
-                self._last_id = last_event_id()
+            # A (re)start reads from now: the streams that will wait catch up by id themselves.
+            self._last_id, self._gaps = last_event_id(), {}
             self._thread = threading.Thread(target=self._run, name="hall-feed", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
         from django.db import connection
 
+        idle_since = time.monotonic()
         while not self._stopping.is_set():
+            with self._cond:
+                if self._streams:
+                    idle_since = time.monotonic()
+                elif time.monotonic() - idle_since > IDLE_SECONDS:  # no display for a while: stop asking
+                    self._thread = None
+                    break
             try:
                 self.poll_once()
             except Exception as e:  # noqa: BLE001 - the database restarting must not end the feed
