@@ -302,3 +302,13 @@ def test_the_stream_lasts_a_bounded_time(settings):
     settings.HALL_STREAM_SECONDS = 90
     assert 60 <= display_views.stream_seconds() <= 120
     assert timezone.now()  # the pinned clock is on
+
+
+@pytest.mark.django_db
+def test_a_display_left_on_overnight_does_not_replay_yesterday(display, called_twice):
+    from datetime import timedelta
+
+    first, second = called_twice
+    HallEvent.objects.filter(ticket=first).update(at=timezone.now() - timedelta(days=1))
+    body = b"".join(Client().get(f"/sanh/man-hinh/{display.key}/su-kien/?after=0").streaming_content).decode()
+    assert '"ticket": "A002"' in body and '"ticket": "A001"' not in body

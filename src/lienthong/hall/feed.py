@@ -192,7 +192,8 @@ def last_event_id() -> int:
     return HallEvent.objects.aggregate(m=Max("id"))["m"] or 0
 
 
-def fetch_events(after_id: int, gap_ids=(), *, agency_id: int | None = None, limit: int = BATCH) -> list[tuple]:
+def fetch_events(after_id: int, gap_ids=(), *, agency_id: int | None = None, since=None,
+                 limit: int = BATCH) -> list[tuple]:
     """(id, agency_id, kind, data) of the events after `after_id` (and those of `gap_ids`), in id order; `data` is
     the SSE message: {"id","kind","ticket","service","counter","text","at","audio","waiting"}."""
     from django.db.models import Q
@@ -203,7 +204,11 @@ def fetch_events(after_id: int, gap_ids=(), *, agency_id: int | None = None, lim
     qs = HallEvent.objects.filter(where)
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
-    events = list(qs.select_related("ticket__service", "counter").order_by("id")[:limit])
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    events = list(qs.select_related("ticket__service", "counter").order_by("-id" if since else "id")[:limit])
+    if since is not None:  # the newest `limit` of them, oldest first
+        events.reverse()
     waiting = {a: waiting_letters(a) for a in {e.agency_id for e in events}}
     return [(e.pk, e.agency_id, e.kind, message_data(e, waiting[e.agency_id])) for e in events]
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from .. import feed, speech
 from ..errors import HallError
 from ..models import Counter, HallEvent, Service
-from ..services import device_by_key, local_day
+from ..services import device_by_key
 
 RECENT_PER_COUNTER = 3  # the last calls a counter's row shows
 NOW_CALLING = 3  # the big calls at the top: the newest and the two before it
@@ -112,15 +112,13 @@ def _stream(agency_id: int, after: int | None, lifetime: float):
         cursor = hub.seq  # taken before the catch-up query: what the hub adds after it is not missed
         sent: set[int] = set()
         if after is not None:
-            since = timezone.now() - timedelta(seconds=SPEAK_LATE_SECONDS)
-            today = local_day(timezone.now())
-            rows = feed.fetch_events(after, agency_id=agency_id, limit=10_000)[-CATCH_UP:]
-            for event_id, _agency, kind, data in rows:
-                at = datetime.fromisoformat(data["at"])
-                if local_day(at) != today:
-                    continue
+            recent = timezone.now() - timedelta(seconds=SPEAK_LATE_SECONDS)
+            today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+            # Today's last CATCH_UP events after it (a display left on overnight does not replay yesterday).
+            for event_id, _agency, kind, data in feed.fetch_events(after, agency_id=agency_id, since=today,
+                                                                   limit=CATCH_UP):
                 sent.add(event_id)
-                yield _sse(event_id, kind, {**data, "speak": at >= since})
+                yield _sse(event_id, kind, {**data, "speak": datetime.fromisoformat(data["at"]) >= recent})
         _release_db()
         deadline = time.monotonic() + lifetime
         while (left := deadline - time.monotonic()) > 0:

@@ -24,7 +24,11 @@
   const tick = () => {
     const now = new Date();
     clock.textContent = hm.format(now);
-    date.textContent = dmy.format(now);
+    const day = dmy.format(now);
+    // A new day: the page starts afresh (yesterday's calls off the screen, the day's numbering from 001).
+    if (date.dataset.day && date.dataset.day !== day) window.location.reload();
+    date.dataset.day = day;
+    date.textContent = day;
   };
   tick();
   setInterval(tick, 1000);
