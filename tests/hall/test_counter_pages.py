@@ -258,3 +258,13 @@ def test_the_tablet_shows_the_rating_screen_by_itself_once_the_service_is_finish
     officer_client.post(reverse("hall:counter_rate", args=[ticket2.pk]), {"level": "2"})
     after = tablet.get(reverse("hall:counter_tablet_state"), {"ve": ticket2.pk})
     assert after.status_code == 200 and 'data-state="idle"' in after.content.decode()
+
+
+def test_a_failed_ticket_print_is_shown_at_every_open_counter(officer_client, opened, centre, services, kiosk):
+    page = officer_client.get(PAGE).content.decode()
+    assert 'data-testid="hc-printer-problems"' not in page
+    ticket = hall.take_ticket(centre, services[0], device=kiosk)
+    Ticket.objects.filter(pk=ticket.pk).update(print_state=Ticket.Print.FAILED, print_error="hết giấy")
+    page = officer_client.get(PAGE).content.decode()
+    assert 'data-testid="hc-printer-problems"' in page and "(1 sự cố)" in page
+    assert reverse("hall:kiosk_devices") in page and reverse("hall:stats") in page

@@ -28,6 +28,7 @@ from lienthong.workdays import VN_TZ
 
 from .. import services
 from ..errors import HallError
+from ..kiosk import printer
 from ..models import Counter, CounterSession, HallRating, Service, Ticket, TicketPeriod
 
 S = Ticket.State
@@ -151,6 +152,7 @@ def counter(request):
         return render(request, "hall/counters/open.html", _open_context(request, user))
     context = _work_context(request, session)
     context["thanks"] = request.GET.get("cam-on") == "1"
+    context["printer_problems"] = printer.problems(session.counter.agency)  # shown to staff, never lost
     return render(request, "hall/counters/counter.html", context)
 
 
