@@ -30,15 +30,17 @@ def test_registration_search_is_four_queries_and_its_chained_audit_event(fleet, 
     client.get("/api/v1/vessels", {"q": "kg"})  # first use marks the token
     response, sql = _search(client, "KG-91234-TS")
     assert [v["registration_number"] for v in response.json()] == ["KG-91234-TS"]
-    # token with its user; the word's count; the ranking; the rows shown — then the audit event, chained in
-    # one transaction (a savepoint here, inside the test's transaction): the chain's head read, the insert.
-    # PostgreSQL takes the chain's advisory lock first (SQLite's BEGIN IMMEDIATE is the lock there).
-    lock = ["SELECT pg_advisory_xact_lock"] if connection.vendor == "postgresql" else []
-    assert len(sql) == 8 + len(lock), sql
+    # token with its user; the word's count; the ranking; the rows shown — then the audit event. SQLite chains it in
+    # one transaction (a savepoint here, inside the test's transaction; BEGIN IMMEDIATE is the lock): the chain's
+    # head read, the insert. PostgreSQL sends the chain's lock, the head, the link and the insert as one statement.
     assert not any(s.startswith(("UPDATE", "SET", "BEGIN", "SAVEPOINT")) for s in sql[:4]), sql
-    audit_sql = [s.split("(")[0] if "advisory" in s else s.split()[0] for s in sql[4:]]
-    assert audit_sql == ["SAVEPOINT", *[w.split("(")[0] for w in lock], "SELECT", "INSERT", "RELEASE"], sql[4:]
-    assert '"row_hash"' in sql[-3] and sql[-2].startswith('INSERT INTO "accounts_auditevent"')
+    if connection.vendor == "postgresql":
+        assert len(sql) == 5, sql
+        assert sql[4].startswith("SELECT pg_advisory_xact_lock") and 'INSERT INTO "accounts_auditevent"' in sql[4]
+    else:
+        assert len(sql) == 8, sql
+        assert [s.split()[0] for s in sql[4:]] == ["SAVEPOINT", "SELECT", "INSERT", "RELEASE"], sql[4:]
+        assert '"row_hash"' in sql[-3] and sql[-2].startswith('INSERT INTO "accounts_auditevent"')
     assert AuditEvent.objects.filter(action="search").count() == 2
 
 
@@ -47,8 +49,8 @@ def test_name_search_adds_one_count_per_extra_word(fleet, fisheries_user):
     client.get("/api/v1/vessels", {"q": "kg"})
     response, sql = _search(client, "Nguyễn Văn Tư")
     assert [v["registration_number"] for v in response.json()] == ["KG-91234-TS", "AG-01234-TS"]
-    lock = 1 if connection.vendor == "postgresql" else 0  # the audit chain's advisory lock
-    assert len(sql) == 10 + lock, sql  # 8 + a count for each of the two other words
+    audit = 1 if connection.vendor == "postgresql" else 4  # one statement; a savepoint, head, insert, release
+    assert len(sql) == 6 + audit, sql  # 4 + a count for each of the two other words, then the audit event
 
 
 def test_viewer_search_writes_no_audit_and_reads_no_personal_columns(fleet, viewer_user):
