@@ -13,6 +13,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienthong.settings")
 django.setup()
 
+from django.utils import timezone  # noqa: E402
+
 from lienthong.accounts.models import User  # noqa: E402
 from lienthong.hall import services as hall  # noqa: E402
 from lienthong.hall.demo import KIOSK_KEY  # noqa: E402
@@ -25,18 +27,19 @@ def hall_board() -> dict[str, str]:
     board = Device.objects.get(key=KIOSK_KEY)
     agency = board.agency
     a, b = (Service.objects.get(agency=agency, letter=x) for x in "AB")
-    if not Ticket.objects.filter(agency=agency).exists():
+    today = Ticket.objects.filter(agency=agency, day=hall.local_day(timezone.now()))  # the demo's history is of days before
+    if not today.exists():
         for _ in range(3):
             hall.take_ticket(agency, a, device=board)
         hall.take_ticket(agency, b, device=board, priority=PriorityGroup.objects.get(code="elderly"))
         officer = User.objects.get(username="tn_rachgia")
         if hall.current_session(officer) is None:
             hall.open_counter(officer, Counter.objects.get(agency=agency, number=1), [a, b])
-    ticket = Ticket.objects.filter(agency=agency, device=board).order_by("pk").first()
+    ticket = today.filter(device=board).order_by("pk").first()
     # A board whose printer is gone (nothing listens on port 9 of this host): one of its tickets did not print.
     broken, _ = Device.objects.get_or_create(key=FAILED_KEY, defaults={
         "agency": agency, "kind": Device.Kind.KIOSK, "name": "Bảng điện tử cửa phụ", "printer_host": "127.0.0.1:9"})
-    if not Ticket.objects.filter(device=broken).exists():
+    if not today.filter(device=broken).exists():
         from lienthong.hall.kiosk import printer
 
         printer.print_ticket(hall.take_ticket(agency, b, device=broken), timeout=1)
