@@ -520,7 +520,8 @@ def estimate(service: Service, ahead: int, at: datetime | None = None, *, priori
     at = at or timezone.now()
     model = learned(service.agency, local_day(at))
     if model is not None:
-        minutes = model.minutes(service.pk, at.astimezone(VN_TZ).hour, ahead, *counters_open(service, at), priority)
+        minutes = model.minutes(service.pk, at.astimezone(VN_TZ).hour, ahead, *counters_open(service, at),
+                                priority=priority)
         if minutes is not None:
             # The error of estimates made with as many people ahead (the service's own while that is not known).
             # (a bucket with too few citizens measured takes the nearest shorter queue's error).
