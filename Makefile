@@ -20,9 +20,10 @@ demo: install
 	$(BIN)/lienthong demo-setup
 	LIENTHONG_NOTIFY_URL=$${LIENTHONG_NOTIFY_URL:-file:notifications.jsonl} $(BIN)/lienthong serve --port $(PORT)
 
-# The whole suite (unit, integration, browser). DATABASE_URL selects PostgreSQL; SQLite otherwise.
+# The whole suite (unit, integration, browser), on every core (pytest-xdist: each worker has its own test database,
+# data directory, ports and browser). DATABASE_URL selects PostgreSQL; SQLite otherwise.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The inner loop: everything but the browser tests, on every core (pytest-xdist; each worker has its own
 # test database, data directory and ports).
@@ -34,7 +35,7 @@ e2e: install
 	$(BIN)/pytest tests/e2e
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest -n auto
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
