@@ -48,6 +48,17 @@ def _site_language():
 
 
 @pytest.fixture(autouse=True)
+def _hall_estimates_forgotten():
+    """The hall's learned wait model is cached per centre and day in the process; under xdist a worker runs many
+    tests whose centres share a primary key, so one test's cached model (or its absence) would answer the next's."""
+    from lienthong.hall import estimates
+
+    estimates.forget()
+    yield
+    estimates.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per login on this machine; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
