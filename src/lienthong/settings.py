@@ -239,6 +239,11 @@ SYNC_ANSWER_CHECKS_PER_DAY = int(os.environ.get("LIENTHONG_ANSWER_CHECKS_PER_DAY
 OFFICE_HOURS = os.environ.get("LIENTHONG_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
 # A checked-in appointment goes to the front of its queue this many minutes before its time (the hall).
 HALL_APPOINTMENT_EARLY_MINUTES = int(os.environ.get("LIENTHONG_HALL_APPOINTMENT_EARLY_MINUTES", "10"))
+# Online booking of a visit to the hall: how many working days ahead, how long before a slot it closes, and how
+# many upcoming visits one phone number may hold (a number booking every slot would empty the calendar).
+HALL_BOOKING_DAYS = int(os.environ.get("LIENTHONG_HALL_BOOKING_DAYS", "10"))
+HALL_BOOKING_LEAD_MINUTES = int(os.environ.get("LIENTHONG_HALL_BOOKING_LEAD_MINUTES", "60"))
+HALL_BOOKING_PER_PHONE = int(os.environ.get("LIENTHONG_HALL_BOOKING_PER_PHONE", "3"))
 
 # The citizens' online portal (/dich-vu-cong/): the largest file one component may be, and all the files of one
 # dossier (or one supplement) together. The anonymous body limit (PUBLIC_UPLOAD_MAX_KB) is raised to the dossier's

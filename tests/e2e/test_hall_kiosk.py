@@ -166,3 +166,56 @@ def test_a_printer_failure_is_told_to_the_citizen_and_shown_to_staff(kiosk_site,
     failed.filter(has_text=code).locator("[data-testid=reprint]").click()
     expect(page.locator(".msg-error")).to_contain_text(f"Chưa in được số {code}")  # the printer is still down
     staff.close()
+
+
+def test_a_citizen_books_a_visit_on_a_phone_and_checks_in_at_the_board(kiosk_site, browser):
+    """From the citizens' portal on a phone: the service, the first day offered, its first free time, the phone
+    number; the confirmation page shows the code. At the board, a visit booked for today is checked in with its
+    code typed in lower case with a space, and its ticket says it is an appointment."""
+    from playwright.sync_api import expect
+
+    site, data = kiosk_site
+    context = _context(browser, 390, 844, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{site.url}/dich-vu-cong/")
+    page.locator("[data-testid=book-link]").tap()
+    page.wait_for_url(re.compile(r"/sanh/dat-lich/$"))
+    assert page.evaluate(RULES_JS, [390, False]) == []
+    page.locator("[data-testid=book-service][data-letter=A]").tap()
+    expect(page.locator("[data-testid=book-day][aria-current=date]")).to_have_count(1)
+    assert page.evaluate(RULES_JS, [390, False]) == []
+    _shot(page, "book-390x844")
+    page.locator("[data-testid=book-submit]").tap()  # nothing chosen: both fields say what is missing
+    expect(page.locator("[data-testid=book-time-error]")).to_have_text("Vui lòng chọn giờ.")
+    expect(page.locator("[data-testid=book-phone-error]")).to_contain_text("Vui lòng nhập số điện thoại")
+    free = page.locator("[data-testid=book-time]:not(.is-full)").first
+    time_text = free.get_attribute("data-time")
+    free.tap()
+    page.fill("[data-testid=book-phone]", "0913 222 333")
+    page.locator("[data-testid=book-submit]").tap()
+    page.wait_for_url(re.compile(r"/sanh/dat-lich/lich/[^/]+/$"))
+    code = page.locator("[data-testid=booked-code]").inner_text()
+    assert re.fullmatch(r"LH[A-Z0-9]{6}", code)
+    expect(page.locator("[data-testid=booked-time]")).to_contain_text(time_text)
+    expect(page.locator("[data-testid=booked-state]")).to_have_text("Đã đặt lịch")
+    assert page.evaluate(RULES_JS, [390, False]) == []
+    _shot(page, "booked-390x844")
+    page.locator("[data-testid=booked-cancel-open]").tap()
+    page.locator("[data-testid=booked-cancel]").tap()
+    expect(page.locator("[data-testid=booked-state]")).to_have_text("Đã hủy")
+    assert page.evaluate("window.__csp") == []
+    context.close()
+
+    context = _context(browser, 1080, 1920)
+    board = context.new_page()
+    board.set_default_timeout(15_000)
+    board.goto(f"{site.url}/sanh/bang/{data['key']}/")
+    today = data["today_code"]
+    board.fill("[data-testid=kiosk-code]", f"{today[:4].lower()} {today[4:].lower()}")
+    board.locator("[data-testid=kiosk-checkin]").tap()
+    board.wait_for_url(re.compile(r"/ve/[^/]+/$"))
+    expect(board.locator("[data-testid=ticket-appointment]")).to_be_visible()
+    expect(board.locator("[data-testid=ticket-number]")).to_have_text(re.compile(r"^A\d{3}$"))
+    assert board.evaluate("window.__csp") == []
+    context.close()

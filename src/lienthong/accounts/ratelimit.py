@@ -130,15 +130,22 @@ def _public_limits(request) -> list[tuple[str, int]]:
     return limits
 
 
-def public_refusal(request):
-    """None if this anonymous request may go on; else the 429 page saying until when (audited once a window)."""
+def public_retry_at(request) -> dt.datetime | None:
+    """The public limits for an anonymous API call (the booking API): None if it may go on, else until when it is
+    refused (audited once a window, as a page's refusal). The API answers 429 in its own error shape."""
     subject = client_subject(request)
     for bucket, limit in _public_limits(request):
         taken = take(bucket, subject, limit=limit, window=settings.PUBLIC_RATE_WINDOW)
         if not taken.allowed:
             audit_refusal(request, bucket, subject, taken, limit=limit)
-            return too_many_requests(request, taken.retry_at)
+            return taken.retry_at
     return None
+
+
+def public_refusal(request):
+    """None if this anonymous request may go on; else the 429 page saying until when (audited once a window)."""
+    until = public_retry_at(request)
+    return None if until is None else too_many_requests(request, until)
 
 
 def too_many_requests(request, until: dt.datetime):

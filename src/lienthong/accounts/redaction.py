@@ -32,6 +32,7 @@ __all__ = [
     "is_personal_change_key",
     "redact_owner",
     "redact_changes",
+    "mask_phone",
 ]
 
 MASK = "***"  # what replaces a personal value in a history entry (both old and new)
@@ -110,3 +111,9 @@ def redact_applicant(data: Mapping[str, Any], personal: bool) -> dict[str, Any]:
     if personal:
         return dict(data)
     return {k: v for k, v in data.items() if k not in APPLICANT_PERSONAL_FIELDS}
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as a page shows it back to its owner or to an officer who need not call it: enough to
+    recognise it (first three and last three digits), not enough to call it ("091****567")."""
+    return f"{phone[:3]}****{phone[-3:]}" if len(phone) > 6 else ("****" if phone else "")

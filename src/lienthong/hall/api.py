@@ -8,6 +8,9 @@ counter system, as the hall's own pages do it.
   called ticket (tickets/{id}/recall, start, finish, no-show, transfer, rating). The engine (hall.services)
   checks and audits them as it does for the counter page; a ticket of a centre the officer does not work at
   answers 404, so its existence is not confirmed.
+- Booking a visit online has no login (a citizen's phone app or the province's portal calls it for the citizen):
+  booking/services, booking/services/{id}/slots, booking/services/{id}/appointments, booking/cancel (with the
+  booking's token). Anonymous calls are limited per address as the public pages are (429, `rate_limited`).
 
 A refusal of the hall (hall.errors) answers 400 (a wrong value) or 409 (not now: the counter, the queue or the
 ticket is not in a state for it) — 403 when the officer may not work at the centre — in the API's one error
@@ -16,7 +19,7 @@ field at fault in `errors` when there is one.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q
@@ -27,18 +30,21 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
+from lienthong.accounts import ratelimit
 from lienthong.accounts.scopes import can_handle_dossiers
 from lienthong.api_errors import INVALID, NOT_FOUND, TEXT_PATTERN, UNAUTHORIZED, ErrorOut
 
+from . import booking
 from . import services as hall
 from .errors import HallError
 from .estimates import estimate
-from .models import Counter, Device, PriorityGroup, Service, Ticket
+from .models import Appointment, Counter, Device, PriorityGroup, Service, Ticket
 
 router = Router(tags=["hall"])
 
 # Which refusals are a wrong value (400) and which say "not now" (409); not_allowed is 403, bad_device 401.
-BAD_VALUE = {"bad_service", "bad_priority", "no_services", "bad_transfer", "no_appointment", "bad_level", "bad_phone"}
+BAD_VALUE = {"bad_service", "bad_priority", "no_services", "bad_transfer", "no_appointment", "bad_level", "bad_phone",
+             "no_booking"}
 STATUS = {"not_allowed": 403, "bad_device": 401}
 
 
@@ -161,6 +167,149 @@ def check_in(request, body: CheckInIn):
     except HallError as exc:
         return refused(exc)
     return Status(201, _taken(ticket))
+
+
+# --- online booking (public: a citizen's phone app or the province's portal, no login) -------------------------
+class BookableServiceOut(Schema):
+    id: int
+    letter: str
+    name: str
+    agency: str = Field(..., description="the centre's code")
+    agency_name: str
+    slot_minutes: int
+    capacity: int = Field(..., description="citizens who may book the same slot")
+
+
+class DayOut(Schema):
+    day: date
+    free: int = Field(..., description="places left that day (0: full)")
+
+
+class SlotOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+
+
+class SlotsOut(Schema):
+    service: int
+    day: date
+    days: list[DayOut] = Field(..., description="every day that may be booked, with its places left")
+    slots: list[SlotOut] = Field(..., description="the day's times still open for booking (full ones with free 0)")
+
+
+class BookIn(Schema):
+    starts_at: datetime = Field(..., description="one of the slots' starts_at, as given")
+    phone: str = _text(20, description="the citizen's phone number: the code is texted to it")
+
+
+class AppointmentOut(Schema):
+    code: str = Field(..., description="typed at the board on the day")
+    token: str = Field(..., description="the confirmation page's secret (page_url): keep it to cancel")
+    service: int
+    service_name: str
+    agency_name: str
+    starts_at: datetime
+    state: str = Field(..., description="booked, checked_in, cancelled or passed")
+    page_url: str
+
+
+class CancelIn(Schema):
+    token: str = _text(32, description="the booking's token, as the booking answered")
+
+
+TOO_MANY = {429: HallErrorOut}
+
+
+def _limited(request):
+    """Anonymous calls are limited per address as the public pages are (officers' sessions and tokens are not)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return None
+    until = ratelimit.public_retry_at(request)
+    if until is None:
+        return None
+    seconds = max(1, int((until - timezone.now()).total_seconds()))
+    return Status(429, {"detail": "rate_limited",
+                        "message": _("Too many requests from this address: try again in %(minutes)s minutes.")
+                        % {"minutes": max(1, round(seconds / 60))}})
+
+
+def _bookable(pk: int) -> Service:
+    service = booking.bookable_services().filter(pk=pk).first()
+    if service is None:
+        raise HttpError(404, "not_found")
+    return service
+
+
+def _appointment_out(a: Appointment) -> dict:
+    base = (settings.PUBLIC_URL or "").rstrip("/")
+    state = ("cancelled" if a.cancelled_at else "checked_in" if Ticket.objects.filter(appointment=a).exists()
+             else "passed" if a.starts_at < timezone.now() else "booked")
+    return {"code": a.code, "token": a.token, "service": a.service_id, "service_name": a.service.name,
+            "agency_name": a.agency.name, "starts_at": timezone.localtime(a.starts_at), "state": state,
+            "page_url": base + reverse("hall:booked", args=[a.token])}
+
+
+@router.get("/booking/services", auth=None, response={200: list[BookableServiceOut], **TOO_MANY},
+            summary="Services that take bookings online")
+def booking_services(request):
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    return [{"id": s.pk, "letter": s.letter, "name": s.name, "agency": s.agency.code, "agency_name": s.agency.name,
+             "slot_minutes": s.slot_minutes, "capacity": s.booking_capacity} for s in booking.bookable_services()]
+
+
+@router.get("/booking/services/{id}/slots", auth=None, response={200: SlotsOut, **NOT_FOUND, **TOO_MANY, **INVALID},
+            summary="A service's days and times open for booking")
+def booking_slots(request, id: int = Path(..., ge=1),
+                  day: date | None = Query(None, description="default: the first day with a place left")):  # noqa: B008
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    service = _bookable(id)
+    now = timezone.now()
+    days = booking.first_free_days(service, now)
+    if day is None:
+        day = next((d for d, free in days if free), days[0][0] if days else timezone.localdate(now))
+    slots = booking.slots(service, day, now)
+    return {"service": service.pk, "day": day, "days": [{"day": d, "free": f} for d, f in days],
+            "slots": [{"starts_at": timezone.localtime(s.starts_at), "ends_at": timezone.localtime(s.ends_at),
+                       "free": s.free} for s in slots]}
+
+
+@router.post("/booking/services/{id}/appointments", auth=None,
+             response={201: AppointmentOut, **NOT_FOUND, **REFUSED, **TOO_MANY, **INVALID},
+             summary="Book a visit")
+def book(request, body: BookIn, id: int = Path(..., ge=1)):
+    """Books the slot starting at `starts_at` for the phone number; the code is texted to it. Refused with 409
+    slot_full / slot_closed when the time is no longer open, already_booked / too_many_bookings for a number that
+    holds enough visits, 400 bad_phone."""
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    service = _bookable(id)
+    try:
+        appointment = hall.book_appointment(request, service, body.starts_at, body.phone)
+    except HallError as exc:
+        return refused(exc)
+    return Status(201, _appointment_out(appointment))
+
+
+@router.post("/booking/cancel", auth=None, response={200: AppointmentOut, **NOT_FOUND, **REFUSED, **TOO_MANY,
+                                                        **INVALID}, summary="Cancel a booked visit")
+def cancel(request, body: CancelIn):
+    limited = _limited(request)
+    if limited is not None:
+        return limited
+    appointment = Appointment.objects.select_related("agency", "service").filter(token=body.token).first()
+    if appointment is None:
+        raise HttpError(404, "not_found")
+    try:
+        hall.cancel_appointment(request, appointment)
+    except HallError as exc:
+        return refused(exc)
+    return _appointment_out(appointment)
 
 
 # --- counters ------------------------------------------------------------------------------------------------

@@ -21,3 +21,10 @@ class HallConfig(AppConfig):
         from .counters.handover import connect
 
         connect()  # a dossier received from a called ticket is linked to it
+
+    def run_background_jobs(self, limit: int | None = 1) -> int:
+        """The job worker's step for this app (sync.worker.run_app_jobs): the phone numbers of visits booked for a
+        day that has passed are erased (paced by itself); returns how many were erased."""
+        from .services import erase_past_booking_phones
+
+        return erase_past_booking_phones()

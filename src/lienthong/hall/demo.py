@@ -20,6 +20,8 @@ SERVICES = [
     ("E", "Hướng dẫn, hỗ trợ nộp trực tuyến", []),  # the youth volunteers' desk: no procedure of its own
 ]
 COUNTERS = 8
+# Booked online (hall.booking): citizens per half-hour slot, for the services the history books (history.py).
+BOOKING_CAPACITY = {"A": 2, "D": 2}
 KIOSK_KEY = "demo-bang-dien-tu-rach-gia"  # the demo's only: a real board gets a random key (the admin makes one)
 DISPLAY_KEY = "demo-man-hinh-rach-gia"
 
@@ -42,7 +44,8 @@ def setup_hall(history_days: int = HISTORY_DAYS) -> DemoHall:
     agency = Agency.objects.get(code=CENTRE_CODE)
     for order, (letter, name, fields) in enumerate(SERVICES, start=1):
         service, _ = Service.objects.update_or_create(agency=agency, letter=letter,
-                                                      defaults={"name": name, "field": name, "order": order})
+                                                      defaults={"name": name, "field": name, "order": order,
+                                                                "booking_capacity": BOOKING_CAPACITY.get(letter, 0)})
         service.procedures.set(agency.procedures.filter(field__in=fields, active=True))
     for n in range(1, COUNTERS + 1):
         Counter.objects.get_or_create(agency=agency, number=n, defaults={"name": f"Quầy số {n}"})

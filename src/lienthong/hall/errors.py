@@ -22,6 +22,12 @@ MESSAGES = {
     "not_finished": _("A service can be rated once it is finished."),
     "bad_phone": _("A phone number has 9 to 15 digits."),
     "bad_device": _("This device is not registered at the centre, or has been switched off."),
+    "no_booking": _("This service does not take bookings online."),
+    "slot_closed": _("This time can no longer be booked: choose another."),
+    "slot_full": _("This time has just been fully booked: choose another."),
+    "already_booked": _("This phone number already has a visit booked for this service that day."),
+    "too_many_bookings": _("This phone number already has %(limit)s visits booked: cancel one first."),
+    "booking_over": _("This visit has passed or has been checked in: it can no longer be cancelled."),
 }
 
 

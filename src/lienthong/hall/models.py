@@ -51,6 +51,11 @@ class Service(models.Model):
                                         verbose_name=_("procedures"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    # Online booking (hall.booking): how many citizens may book each slot; 0: the service is not booked online.
+    booking_capacity = models.PositiveSmallIntegerField(
+        _("bookings per slot"), default=0,
+        help_text=_("citizens who may book the same time online; 0: this service takes no online bookings"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length, minutes"), default=30)
 
     class Meta:
         ordering = ["agency", "order", "letter"]
@@ -142,6 +147,8 @@ class Appointment(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     booked_at = models.DateTimeField(_("booked"))
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The secret of the citizen's confirmation page (the code alone is typed at the board, and is short).
+    token = models.CharField(_("token"), max_length=32, unique=True, default=_token)
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -90,3 +90,41 @@ def notify_near_front(service_id: int, at=None) -> list:
 def _subject(ticket) -> str:
     with translation.override("vi"):
         return _("Ticket %(code)s") % {"code": ticket.code}
+
+
+# --- online booking: the confirmation text ---------------------------------------------------------------------
+def booking_url(appointment) -> str:
+    base = (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('hall:booked', kwargs={'token': appointment.token})}"
+
+
+def booking_text(appointment) -> str:
+    """The booking's text, in Vietnamese: the code to type at the board, when, where, and the page to cancel."""
+    with translation.override("vi"):
+        when = timezone.localtime(appointment.starts_at)
+        return _("Visit booked at %(agency)s, %(service)s, %(time)s on %(date)s. At the centre, type the code "
+                 "%(code)s on the electronic board. To cancel: %(url)s") % {
+            "agency": appointment.agency.name, "service": appointment.service.name, "time": when.strftime("%H:%M"),
+            "date": when.strftime("%d/%m/%Y"), "code": appointment.code, "url": booking_url(appointment)}
+
+
+def after_booking(appointment_id: int) -> None:
+    """Called inside the booking's transaction: the code is texted once it has committed (a rolled-back booking
+    texts nobody; a failed delivery stays in the notify record for the worker to retry)."""
+    transaction.on_commit(lambda: _send_booking_safely(appointment_id))
+
+
+def _send_booking_safely(appointment_id: int):
+    from lienthong.notify import services as notify
+
+    from .models import Appointment
+
+    try:
+        appointment = Appointment.objects.select_related("agency", "service").get(pk=appointment_id)
+        with translation.override("vi"):
+            subject = _("Visit %(code)s") % {"code": appointment.code}
+        return notify.send(None, to=[appointment.phone], subject=subject, body=booking_text(appointment),
+                           ref=f"{REF_PREFIX}booking:{appointment.code}")
+    except Exception:  # noqa: BLE001 - the booking stands and its page shows the code; the text is a convenience
+        log.exception("hall: the confirmation of booking %s was not sent", appointment_id)
+        return None

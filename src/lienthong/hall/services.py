@@ -5,6 +5,8 @@ counters pressing "call next" at once never get the same citizen."""
 from __future__ import annotations
 
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from lienthong.accounts.audit import AuditAction, in_site_language, msg, record
+from lienthong.accounts.redaction import mask_phone
 from lienthong.accounts.scopes import can_handle_dossiers, receiving_agencies
 from lienthong.onestop.models import Agency, Dossier
 from lienthong.workdays import VN_TZ
@@ -154,12 +157,99 @@ def check_in(agency: Agency, code: str, *, device: Device | None = None, at: dat
             raise HallError("appointment_used", "code") from None
 
 
-def set_phone(ticket: Ticket, phone: str) -> Ticket:
-    """The citizen's number for the "you are nearly next" notice (given on the phone page; blank: none)."""
-    digits = re.sub(r"[\s.\-]", "", phone or "")
+def _phone_digits(phone: str) -> str:
+    digits = re.sub(r"[\s.\-()]", "", phone or "")
     if digits and not re.fullmatch(r"\+?\d{9,15}", digits):
         raise HallError("bad_phone", "phone")
-    ticket.phone = digits
+    return digits
+
+
+# --- online booking (hall.booking reads the slots) ---------------------------------------------------------
+def _new_code() -> str:
+    from .booking import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX
+
+    return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def book_appointment(request_or_user, service: Service, starts_at: datetime, phone: str, *,
+                     at: datetime | None = None) -> Appointment:
+    """A citizen books `service` at the slot starting `starts_at` with their phone number; the code is texted to
+    them once the booking has committed. Safe under concurrency: the service's row is locked (PostgreSQL; SQLite
+    writes one transaction at a time) while its slot's bookings are counted, so a slot never takes more than
+    its capacity."""
+    from . import booking
+
+    at = _now(at)
+    phone = _phone_digits(phone)
+    if not phone:
+        raise HallError("bad_phone", "phone")
+    if service.booking_capacity <= 0 or not service.active:
+        raise HallError("no_booking", "service")
+    day = local_day(starts_at)
+    with transaction.atomic():
+        service = Service.objects.select_for_update().select_related("agency").get(pk=service.pk)
+        slot = booking.slot_of(service, starts_at, at)
+        if slot is None:
+            raise HallError("slot_closed", "starts_at")
+        if slot.free <= 0:
+            raise HallError("slot_full", "starts_at")
+        mine = Appointment.objects.filter(phone=phone, cancelled_at__isnull=True, starts_at__gte=at,
+                                          ticket__isnull=True)
+        if any(local_day(t) == day for t in mine.filter(service=service).values_list("starts_at", flat=True)):
+            raise HallError("already_booked", "phone")
+        if mine.count() >= settings.HALL_BOOKING_PER_PHONE:
+            raise HallError("too_many_bookings", "phone", limit=settings.HALL_BOOKING_PER_PHONE)
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    appointment = Appointment.objects.create(agency=service.agency, service=service,
+                                                             code=_new_code(), starts_at=slot.starts_at,
+                                                             phone=phone, booked_at=at)
+                break
+            except IntegrityError:  # a code already given (one in 24⁶): draw again
+                continue
+        else:
+            raise IntegrityError("hall: no free appointment code after 5 draws")
+        _audit(request_or_user, AuditAction.CREATE, "hall_appointment", appointment.pk,
+               msg(gettext_noop("Visit %(code)s booked online for %(service)s at %(time)s"), code=appointment.code,
+                   service=service.letter, time=timezone.localtime(appointment.starts_at).strftime("%H:%M %d/%m/%Y")),
+               {"service": service.letter, "starts_at": appointment.starts_at.isoformat(),
+                "phone": mask_phone(phone)})
+        notices.after_booking(appointment.pk)
+    return appointment
+
+
+ERASE_EVERY = 600.0  # seconds between the worker's erasures of past bookings' phone numbers
+_last_erase = [float("-inf")]
+
+
+def erase_past_booking_phones(*, at: datetime | None = None, force: bool = False) -> int:
+    """A booking's phone number is kept for its text and its day only: once the day has passed (checked in, not
+    come or cancelled alike) it is erased. Run by the job worker at most every ERASE_EVERY seconds."""
+    if not force and time.monotonic() - _last_erase[0] < ERASE_EVERY:
+        return 0
+    _last_erase[0] = time.monotonic()
+    today = datetime.combine(local_day(_now(at)), datetime.min.time(), VN_TZ)
+    return Appointment.objects.filter(starts_at__lt=today).exclude(phone="").update(phone="")
+
+
+def cancel_appointment(request_or_user, appointment: Appointment, *, at: datetime | None = None) -> Appointment:
+    """The citizen cancels a visit not yet checked in and not yet past; the slot is free again at once."""
+    at = _now(at)
+    with transaction.atomic():
+        if (appointment.starts_at < at or Ticket.objects.filter(appointment=appointment).exists()
+                or not Appointment.objects.filter(pk=appointment.pk, cancelled_at__isnull=True)
+                .update(cancelled_at=at, phone="")):
+            raise HallError("booking_over")
+        appointment.cancelled_at, appointment.phone = at, ""  # the text has gone out; nothing more is sent
+        _audit(request_or_user, AuditAction.UPDATE, "hall_appointment", appointment.pk,
+               msg(gettext_noop("Visit %(code)s cancelled"), code=appointment.code), {"cancelled": True})
+    return appointment
+
+
+def set_phone(ticket: Ticket, phone: str) -> Ticket:
+    """The citizen's number for the "you are nearly next" notice (given on the phone page; blank: none)."""
+    ticket.phone = _phone_digits(phone)
     ticket.save(update_fields=["phone"])
     return ticket
 

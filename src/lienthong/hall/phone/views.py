@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lienthong.accounts import ratelimit
+from lienthong.accounts.redaction import mask_phone
 
 from ..errors import HallError
 from ..estimates import estimate
@@ -68,10 +69,6 @@ def status_of(ticket: Ticket, at=None) -> dict:
     }
 
 
-def _masked(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-3:]}" if len(phone) > 6 else "****"
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def phone(request, token: str):
     ticket = _ticket(token)
@@ -94,7 +91,7 @@ def phone(request, token: str):
                 return redirect("hall:phone", token=token)
     return render(request, "hall/phone/phone.html", {
         "ticket": ticket, "status": status_of(ticket), "form": form, "refresh": REFRESH_SECONDS,
-        "masked_phone": _masked(ticket.phone) if ticket.phone else "",
+        "masked_phone": mask_phone(ticket.phone),
     })
 
 

@@ -1,0 +1,31 @@
+"""The booking form: one of the day's open times and the citizen's phone number (the code is texted to it)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..booking import Slot
+
+
+def slot_value(slot: Slot) -> str:
+    return slot.starts_at.isoformat()
+
+
+class BookForm(forms.Form):
+    starts_at = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect,
+                                  error_messages={"required": _("Choose a time."),
+                                                  "invalid_choice": _("This time can no longer be booked: choose another.")})
+    phone = forms.CharField(label=_("Your phone number"), max_length=20,
+                            error_messages={"required": _("Give a phone number: the code is sent to it.")},
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel",
+                                                          "data-testid": "book-phone"}))
+
+    def __init__(self, *args, slots: list[Slot], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = slots
+        self.fields["starts_at"].choices = [(slot_value(s), s.local_start.strftime("%H:%M")) for s in slots if s.free]
+
+    def clean_starts_at(self) -> datetime:
+        return datetime.fromisoformat(self.cleaned_data["starts_at"])
