@@ -163,6 +163,7 @@ def samples() -> dict[str, str]:
     import hall_kiosk_data  # beside this script: the hall's board (opened by its key), a ticket taken there
 
     from lienthong.onestop.models import Procedure
+    from lienthong.onestop.public.services import online_procedures
     from lienthong.port.models import Trip
 
     trip = Trip.objects.order_by("-pk").first()
@@ -190,6 +191,8 @@ def samples() -> dict[str, str]:
             # The catalogue's pages are not in the site's menu yet: its detail, by a procedure demo-setup imported.
             "onestop:procedure.pk": str(Procedure.objects.order_by("code").values_list("pk", flat=True).first()),
             "public:submitted.code": Dossier.objects.order_by("pk").values_list("code", flat=True).first() or "x",
+            # Linked from the portal's home; the walk may reach that home two links away, where it stops following.
+            "public:submit.code": online_procedures().order_by("code").values_list("code", flat=True).first() or "x",
             # The hall's display and a ticket's phone page are opened from a device's key and a ticket's QR.
             "hall:display.key": DISPLAY_KEY, "hall:display_events.key": DISPLAY_KEY,
             "hall:phone.token": ticket_token, "hall:phone_status.token": ticket_token, **kiosk}

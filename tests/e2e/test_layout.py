@@ -1,5 +1,8 @@
 """Every page of every role, on a desktop (1366×768) and a phone (390×844): no horizontal scroll, no overlapping
-header parts, no clipped figures (also when every count has 7 digits).
+header parts, no clipped figures (also when every count has 7 digits) — and, the site being served as production
+serves it (LIENTHONG_ENV=production), nothing refused by its Content-Security-Policy on the desktop's load of each
+page (a `securitypolicyviolation` event or a console message "Refused to …": an inline script, style or style=""
+attribute, an eval, a foreign source). One walk checks both: the pages are many and each load costs.
 
 The pages are found, not listed: the named GET routes of Django's URL resolver (arguments filled from the
 demo data) and a bounded crawl of each role's links (pages.py), so a new page is checked without editing
@@ -20,7 +23,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import demo_site
 from .pages import LINKS_JS, Frontier, Samples, is_file_path, named_routes, route_of
 
 pytestmark = pytest.mark.e2e
@@ -32,21 +34,27 @@ VIEWPORTS = (("desktop", {"width": 1366, "height": 768}, False), ("phone", {"wid
 # Outcomes that show the route was looked at (a page checked, or a route that is no page to look at).
 COVERED = {"page", "GET not allowed", "file", "fragment", "redirect"}
 
-SETUP = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lienthong.settings'); django.setup();"
-         "from lienthong.accounts.models import User; from lienthong.sync import engine;"
-         "engine.plan_run(User.objects.get(username='thuysan'))")
+
+# Recorded from the document's start, before any of its scripts run.
+LISTEN = """window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(
+  `${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || location.pathname}:${e.lineNumber}` +
+  (e.sample ? ` "${e.sample}"` : '')));"""
 
 
-@pytest.fixture(scope="module")
-def layout_site(tmp_path_factory):
-    """The demo province after a finished sync run, with worklists, answers, an export and port trips in
-    every state, so that the pages show real figures and every kind of detail page exists."""
-    with demo_site(tmp_path_factory.mktemp("e2e-layout"), before_serving=(
-        ("-c", SETUP),
-        ("-m", "lienthong.sync.worker", "--once"),
-        (str(HERE / "layout_data.py"),),
-    )) as site:
-        yield site
+class Refusals:
+    """What the browser refused on one tab, from both of its reports."""
+
+    def __init__(self, page):
+        self.page, self.console = page, []
+        page.add_init_script(LISTEN)
+        page.on("console", lambda m: self.console.append(m.text) if "Content Security Policy" in m.text
+                or m.text.startswith("Refused to") else None)
+
+    def take(self) -> list[str]:
+        found = self.console + (self.page.evaluate("() => window.__csp || []") or [])
+        self.console = []
+        return found
 
 
 def _login(context, site, username):
@@ -81,6 +89,7 @@ class RoleCheck:
         self.pages = {name: ctx.new_page() for name, ctx in self.contexts.items()}
         for p in self.pages.values():
             p.set_default_timeout(20_000)
+        self.refusals = Refusals(self.pages["desktop"])
         self.frontier = Frontier(site.url)
         self.outcomes: list[tuple[str, str, str]] = []  # (route, url, outcome)
         self.failures: list[dict] = []
@@ -154,6 +163,9 @@ class RoleCheck:
             for f in plain:
                 self.failures.append(self._failure(visit.url, viewport, f))
             if viewport == "desktop":
+                for text in self.refusals.take():
+                    self.failures.append(self._failure(visit.url, viewport, {
+                        "rule": "csp", "element": "-", "text": text, "detail": "refused by the CSP"}))
                 found = page.evaluate(LINKS_JS)
                 for href in found["links"]:
                     self.frontier.add(href, visit.depth + 1, base=page.url, samples=self.samples)
@@ -193,7 +205,7 @@ def _report(outcomes, failures, routes) -> str:
     return "\n".join(lines)
 
 
-def test_every_page_of_every_role_fits_desktop_and_phone(layout_site, browser):
+def test_every_page_of_every_role_fits_desktop_and_phone_and_passes_the_csp(layout_site, browser):
     started = time.monotonic()
     routes = named_routes()
     samples = Samples(json.loads((layout_site.data_dir / "layout-samples.json").read_text()))
@@ -204,6 +216,9 @@ def test_every_page_of_every_role_fits_desktop_and_phone(layout_site, browser):
     for role in ROLES:
         check = RoleCheck(browser, layout_site, role, routes, samples, shots)
         try:
+            if role:  # production's session cookie is Secure: the login must hold over http://127.0.0.1 too
+                home = check.contexts["desktop"].request.get(layout_site.url + "/", max_redirects=0)
+                assert "/dang-nhap/" not in home.headers.get("location", ""), f"{role}: not logged in"
             check.run()
         finally:
             check.close()
@@ -213,7 +228,7 @@ def test_every_page_of_every_role_fits_desktop_and_phone(layout_site, browser):
     summary = defaultdict(lambda: defaultdict(list))
     for who, route, _, outcome in outcomes:
         summary[who][outcome].append(route)
-    print(f"\nlayout: {checked} (role, page, viewport) combinations checked over {len(routes)} named routes "
+    print(f"\nlayout and CSP: {checked} (role, page, viewport) combinations checked over {len(routes)} named routes "
           f"in {time.monotonic() - started:.0f} s", file=sys.stderr)
     for who, by_outcome in summary.items():
         print(f"  {who}: " + ", ".join(f"{len(r)} {k}" for k, r in sorted(by_outcome.items())), file=sys.stderr)

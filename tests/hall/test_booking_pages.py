@@ -115,6 +115,10 @@ def test_officers_see_their_centre_s_bookings_masked(a, centre, centre_officer, 
     assert html.count('data-testid="booking-row"') == 2
     assert 'data-state="checked_in"' in html and 'data-state="booked"' in html
     assert "091****678" in html and "0912345678" not in html
+    typed = client.get("/sanh/dat-lich/danh-sach/?ngay=02/12/2026").content.decode()  # as typed in Việt Nam
+    assert typed.count('data-testid="booking-row"') == 2 and 'value="02/12/2026"' in typed
+    page = client.get("/sanh/dat-lich/danh-sach/?ngay=31/02/2026")
+    assert page.status_code == 400 and 'data-testid="bookings-day-error"' in page.content.decode()
     stranger = make_user("pq_officer", "centre", communes=("31078",))
     client.force_login(stranger)
     assert client.get("/sanh/dat-lich/danh-sach/").status_code == 403

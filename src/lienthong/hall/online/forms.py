@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..booking import Slot
+from ..stats.forms import DATE_INPUTS
 
 
 def slot_value(slot: Slot) -> str:
@@ -29,3 +30,12 @@ class BookForm(forms.Form):
 
     def clean_starts_at(self) -> datetime:
         return datetime.fromisoformat(self.cleaned_data["starts_at"])
+
+
+class DayForm(forms.Form):
+    """The officers' list: the day shown (dd/mm/yyyy as typed in Việt Nam; today when blank)."""
+
+    ngay = forms.DateField(label=_("Day"), input_formats=DATE_INPUTS, required=False,
+                           widget=forms.DateInput(format="%d/%m/%Y", attrs={
+                               "placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                               "data-testid": "bookings-day", "size": 10}))

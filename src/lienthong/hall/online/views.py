@@ -26,7 +26,7 @@ from .. import booking
 from .. import services as hall
 from ..errors import HallError
 from ..models import Appointment, Ticket
-from .forms import BookForm
+from .forms import BookForm, DayForm
 
 SESSION_KEY = "hall_bookings"  # the tokens of the visits booked in this browser (a volunteer books for several)
 REMEMBERED = 20
@@ -133,10 +133,8 @@ def bookings(request):
         raise PermissionDenied
     agency = next((a for a in agencies if str(a.pk) == request.GET.get("co-quan")), agencies[0])
     today = timezone.now().astimezone(VN_TZ).date()
-    try:
-        day = date.fromisoformat(request.GET.get("ngay", ""))
-    except ValueError:
-        day = today
+    form = DayForm(request.GET or None, initial={"ngay": today})
+    day = (form.cleaned_data["ngay"] if form.is_valid() else None) or today
     rows = []
     start = datetime.combine(day, time(0), VN_TZ)
     qs = (Appointment.objects.filter(agency=agency, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
@@ -152,4 +150,5 @@ def bookings(request):
         rows.append({"appointment": a, "ticket": ticket, "state": state, "phone": mask_phone(a.phone)})
     counts = {s: sum(1 for r in rows if r["state"] == s) for s in ("booked", "checked_in", "late", "passed", "cancelled")}
     return render(request, "hall/online/bookings.html", {
-        "agencies": agencies, "agency": agency, "day": day, "rows": rows, "counts": counts, "today": today})
+        "agencies": agencies, "agency": agency, "day": day, "rows": rows, "counts": counts, "today": today,
+        "form": form}, status=200 if form.is_valid() or not form.is_bound else 400)
