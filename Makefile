@@ -21,21 +21,22 @@ demo: install
 	LIENTHONG_NOTIFY_URL=$${LIENTHONG_NOTIFY_URL:-file:notifications.jsonl} $(BIN)/lienthong serve --port $(PORT)
 
 # The whole suite (unit, integration, browser), on every core (pytest-xdist: each worker has its own test database,
-# data directory, ports and browser). DATABASE_URL selects PostgreSQL; SQLite otherwise.
+# data directory, ports and browser; an idle worker takes tests queued for a busy one, so the minutes-long layout
+# walks do not leave a core idle at the end). DATABASE_URL selects PostgreSQL; SQLite otherwise.
 test: install
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The inner loop: everything but the browser tests, on every core (pytest-xdist; each worker has its own
 # test database, data directory and ports).
 test-fast: install
-	$(BIN)/pytest -m "not e2e" --ignore=tests/e2e -n auto
+	$(BIN)/pytest -m "not e2e" --ignore=tests/e2e -n auto --dist worksteal
 
 # Only the browser tests.
 e2e: install
 	$(BIN)/pytest tests/e2e
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest -n auto
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lienthong} $(BIN)/pytest -n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

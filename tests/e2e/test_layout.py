@@ -1,8 +1,8 @@
 """Every page of every role, on a desktop (1366×768) and a phone (390×844): no horizontal scroll, no overlapping
 header parts, no clipped figures (also when every count has 7 digits) — and, the site being served as production
-serves it (LIENTHONG_ENV=production), nothing refused by its Content-Security-Policy on the desktop's load of each
-page (a `securitypolicyviolation` event or a console message "Refused to …": an inline script, style or style=""
-attribute, an eval, a foreign source). One walk checks both: the pages are many and each load costs.
+serves it (LIENTHONG_ENV=production), nothing refused by its Content-Security-Policy on the load of each page (a `securitypolicyviolation` event or a console message "Refused to …": an inline script, style or style=""
+attribute, an eval, a foreign source). One walk per screen checks both: the pages are many and each load costs; the
+two screens' walks are two tests, which pytest-xdist runs side by side.
 
 The pages are found, not listed: the named GET routes of Django's URL resolver (arguments filled from the
 demo data) and a bounded crawl of each role's links (pages.py), so a new page is checked without editing
@@ -77,8 +77,11 @@ def _load(page, url: str) -> None:
 
 
 class RoleCheck:
-    def __init__(self, browser, site, role, routes, samples, shots: Path | None):
+    """One role's walk, loading each page in `viewports` (names of VIEWPORTS): the first one's links lead on."""
+
+    def __init__(self, browser, site, role, routes, samples, shots: Path | None, viewports=("desktop", "phone")):
         self.site, self.role, self.routes, self.samples, self.shots = site, role, routes, samples, shots
+        self.viewports = [v for v in VIEWPORTS if v[0] in viewports]
         self.who = role or "(no account)"
         desktop = browser.new_context(viewport=VIEWPORTS[0][1], locale="vi-VN")
         if role:
@@ -89,7 +92,7 @@ class RoleCheck:
         self.pages = {name: ctx.new_page() for name, ctx in self.contexts.items()}
         for p in self.pages.values():
             p.set_default_timeout(20_000)
-        self.refusals = Refusals(self.pages["desktop"])
+        self.refusals = Refusals(self.pages[self.viewports[0][0]])
         self.frontier = Frontier(site.url)
         self.outcomes: list[tuple[str, str, str]] = []  # (route, url, outcome)
         self.failures: list[dict] = []
@@ -153,7 +156,7 @@ class RoleCheck:
         return {"role": self.who, "url": url, "viewport": viewport, **f}
 
     def _check(self, visit):
-        for viewport, size, _ in VIEWPORTS:
+        for viewport, size, _ in self.viewports:
             page = self.pages[viewport]
             _load(page, self.site.url + visit.url)
             if self.shots:
@@ -162,7 +165,7 @@ class RoleCheck:
             plain = page.evaluate(RULES_JS, [size["width"], False])
             for f in plain:
                 self.failures.append(self._failure(visit.url, viewport, f))
-            if viewport == "desktop":
+            if viewport == self.viewports[0][0]:
                 for text in self.refusals.take():
                     self.failures.append(self._failure(visit.url, viewport, {
                         "rule": "csp", "element": "-", "text": text, "detail": "refused by the CSP"}))
@@ -205,7 +208,9 @@ def _report(outcomes, failures, routes) -> str:
     return "\n".join(lines)
 
 
-def test_every_page_of_every_role_fits_desktop_and_phone_and_passes_the_csp(layout_site, browser):
+# One test per screen: the two walks run side by side on two cores (each is minutes of page loads).
+@pytest.mark.parametrize("viewport", [v[0] for v in VIEWPORTS])
+def test_every_page_of_every_role_fits_the_screen_and_passes_the_csp(layout_site, browser, viewport):
     started = time.monotonic()
     routes = named_routes()
     samples = Samples(json.loads((layout_site.data_dir / "layout-samples.json").read_text()))
@@ -214,7 +219,7 @@ def test_every_page_of_every_role_fits_desktop_and_phone_and_passes_the_csp(layo
         shots.mkdir(parents=True, exist_ok=True)
     outcomes, failures = [], []
     for role in ROLES:
-        check = RoleCheck(browser, layout_site, role, routes, samples, shots)
+        check = RoleCheck(browser, layout_site, role, routes, samples, shots, viewports=(viewport,))
         try:
             if role:  # production's session cookie is Secure: the login must hold over http://127.0.0.1 too
                 home = check.contexts["desktop"].request.get(layout_site.url + "/", max_redirects=0)
@@ -224,11 +229,11 @@ def test_every_page_of_every_role_fits_desktop_and_phone_and_passes_the_csp(layo
             check.close()
         outcomes += [(check.who, *o) for o in check.outcomes]
         failures += check.failures
-    checked = sum(1 for o in outcomes if o[3] == "page") * len(VIEWPORTS)
+    checked = sum(1 for o in outcomes if o[3] == "page")
     summary = defaultdict(lambda: defaultdict(list))
     for who, route, _, outcome in outcomes:
         summary[who][outcome].append(route)
-    print(f"\nlayout and CSP: {checked} (role, page, viewport) combinations checked over {len(routes)} named routes "
+    print(f"\nlayout and CSP, {viewport}: {checked} (role, page) combinations checked over {len(routes)} named routes "
           f"in {time.monotonic() - started:.0f} s", file=sys.stderr)
     for who, by_outcome in summary.items():
         print(f"  {who}: " + ", ".join(f"{len(r)} {k}" for k, r in sorted(by_outcome.items())), file=sys.stderr)
