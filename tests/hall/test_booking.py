@@ -26,12 +26,16 @@ def at(day: date, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(day, time(hh, mm), VN_TZ)
 
 
-@pytest.fixture
-def a(services):
-    service = services[0]
-    service.booking_capacity = 2
+def bookable(service, capacity: int):
+    service.booking_capacity = capacity
     service.save()
     return service
+
+
+@pytest.fixture
+def a(services):
+    """Civil status (A), two citizens per slot."""
+    return bookable(services[0], capacity=2)
 
 
 def test_days_are_the_next_working_days_of_the_calendar(a, settings):

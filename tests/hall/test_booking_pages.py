@@ -3,7 +3,6 @@ address; the confirmation page by its token; the officers' list of a day's booki
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
 
 import pytest
 from django.test import Client
@@ -11,22 +10,16 @@ from django.test import Client
 from lienthong.accounts.models import AuditEvent
 from lienthong.hall import services as hall
 from lienthong.hall.models import Appointment
-from lienthong.workdays import VN_TZ
+
+from .test_booking import WED, at, bookable
 
 pytestmark = pytest.mark.django_db
-WED = date(2026, 12, 2)
-
-
-def at(day: date, hh: int, mm: int = 0) -> datetime:
-    return datetime.combine(day, time(hh, mm), VN_TZ)
 
 
 @pytest.fixture
 def a(services):
-    service = services[0]
-    service.booking_capacity = 1
-    service.save()
-    return service
+    """Civil status (A), one citizen per slot."""
+    return bookable(services[0], capacity=1)
 
 
 def test_the_start_page_lists_the_services_that_take_bookings(a, services):
