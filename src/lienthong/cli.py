@@ -74,6 +74,12 @@ def cmd_link(args: argparse.Namespace) -> int:
     return link_main(args.rest) or 0
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    from lienthong.registries.clean import main as clean_main
+
+    return clean_main(args.rest) or 0
+
+
 def cmd_population_serve(args: argparse.Namespace) -> int:
     from lienthong.population.server import main as serve_main
 
@@ -285,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_link)
 
+    p = sub.add_parser("clean", help="clean a registry (marriage…) against the population, in batch", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_clean)
+
     p = sub.add_parser("population-import", help="import a population extract into the embedded store", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_population_import)
@@ -323,6 +333,7 @@ HANDOVER = {
     "manage": cmd_manage,
     "demo-data": cmd_demo_data,
     "link": cmd_link,
+    "clean": cmd_clean,
     "population-import": cmd_population_import,
     "population-serve": cmd_population_serve,
     "notify-serve": cmd_notify_serve,

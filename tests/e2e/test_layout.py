@@ -1,6 +1,7 @@
 """Every page of every role, on a desktop (1366×768) and a phone (390×844): no horizontal scroll, no overlapping
 header parts, no clipped figures (also when every count has 7 digits) — and, the site being served as production
-serves it (LIENTHONG_ENV=production), nothing refused by its Content-Security-Policy on the load of each page (a `securitypolicyviolation` event or a console message "Refused to …": an inline script, style or style=""
+serves it (LIENTHONG_ENV=production), nothing refused by its Content-Security-Policy on the load of each page
+(a `securitypolicyviolation` event or a console message "Refused to …": an inline script, style or style=""
 attribute, an eval, a foreign source). One walk per screen checks both: the pages are many and each load costs; the
 two screens' walks are two tests, which pytest-xdist runs side by side.
 

@@ -101,10 +101,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vessels", type=int, default=10_026)
     parser.add_argument("--population", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=20250701)
+    parser.add_argument("--marriages", type=int, default=8000, help="marriage registry events (0: none)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     files = generate(args.out, vessels=args.vessels, population=args.population, seed=args.seed)
     for path in (files.population, files.registry_xlsx, files.registry_csv, files.truth):
         print(path)
+    if args.marriages:
+        from .marriages import write_marriages
+
+        out = Path(args.out)
+        rows = write_marriages(files.population, out / "marriages.csv", out / "marriages-truth.csv",
+                               marriages=min(args.marriages, args.population // 25), seed=args.seed)
+        print(out / "marriages.csv", f"({rows} rows)")
+        print(out / "marriages-truth.csv")
     print(f"{args.vessels} vessels, {args.population} people in {time.perf_counter() - started:.1f} s")
     return 0

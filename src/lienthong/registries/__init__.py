@@ -1,0 +1,8 @@
+"""Registries cleaned against the population database, beyond the fleet (issue 12): a registry *profile* says what
+a record of that registry holds — its columns, the persons in it by role, how two records of the same event are
+known, which rules flag it for review — and `clean.py` runs any profile through the identity engine
+(lienthong.linkage) in batch: `lienthong clean --profile PROFILE …`. Framework-free, as linkage is.
+
+Profiles so far: `marriage` (profiles.MARRIAGE). The fleet's own campaign (lienthong.sync) does not run on a
+profile yet, nor do the student, land and martyr registries exist: see the issue's note.
+"""

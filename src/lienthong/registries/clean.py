@@ -1,0 +1,180 @@
+"""`lienthong clean --profile PROFILE --population POP.csv --registry REG.csv --out OUT.csv [--explain X.jsonl]`
+
+The batch form of a registry's cleaning, as `lienthong link` is the fleet's: REG.csv is read and checked against
+the profile (a missing column, an empty or repeated record_id, a row longer than the header, a file not in UTF-8
+exits 2 naming the file, the row and the column, and writes nothing); each person of each record, by role, goes
+through the identity engine (linkage.command.run, one run for all roles: one model learned, one population scan);
+the profile's review finds the records that repeat an earlier one and flags what needs an officer.
+
+OUT.csv has one row per record and role: record_id, role, person_id, status (verified | matched | review |
+not_found, as `link`), score, reason, duplicate_of (the record_id of the earlier record of the same event, or
+empty), flags (rule codes joined by ";"). Written to a temporary file renamed at the end, as the explanation.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from lienthong.linkage import command as link
+from lienthong.linkage.prepare import InputError
+from lienthong.printing import cells
+
+from .profiles import PROFILES, Profile
+
+__all__ = ["OUT_COLUMNS", "CleanRow", "run", "main"]
+
+OUT_COLUMNS = ("record_id", "role", "person_id", "status", "score", "reason", "duplicate_of", "flags")
+ROLE_SEPARATOR = "#"  # the identity engine's record id of a person: "<record_id>#<role>"
+
+
+@dataclass(frozen=True)
+class CleanRow:
+    record_id: str
+    role: str
+    person_id: str
+    status: str
+    score: float
+    reason: str
+    duplicate_of: str
+    flags: tuple[str, ...]
+
+
+def read_records(profile: Profile, path: str | os.PathLike) -> list[dict]:
+    """REG.csv's rows (cells as recorded, a spreadsheet's formula guard taken off); InputError names the file,
+    the row and the column of the first problem."""
+    path = Path(path)
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: không mở được tệp ({exc.strerror})") from exc
+    rows, seen = [], set()
+    with fh:
+        reader = csv.DictReader(fh)
+        try:
+            header = reader.fieldnames or []
+            missing = [c for c in profile.columns if c not in header]
+            if missing:
+                raise InputError(f"{path}: thiếu cột {', '.join(missing)} (hồ sơ {profile.name}; dòng tiêu đề có: "
+                                 f"{', '.join(header)})")
+            for line_no, row in enumerate(reader, start=2):
+                if None in row:
+                    raise InputError(f"{path}, dòng {line_no}: nhiều ô hơn số cột của tiêu đề")
+                row = {k: cells.from_csv(v).strip() if isinstance(v, str) else v for k, v in row.items()}
+                rid = row["record_id"] or ""
+                if not rid:
+                    raise InputError(f"{path}, dòng {line_no}, cột record_id: trống")
+                if ROLE_SEPARATOR in rid:
+                    raise InputError(f"{path}, dòng {line_no}, cột record_id: không được chứa {ROLE_SEPARATOR!r}")
+                if rid in seen:
+                    raise InputError(f"{path}, dòng {line_no}, cột record_id: trùng mã {rid!r}")
+                seen.add(rid)
+                rows.append(row)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: không phải UTF-8 ({exc.reason})") from exc
+        except csv.Error as exc:
+            raise InputError(f"{path}, dòng {reader.line_num}: không đọc được CSV ({exc})") from exc
+    return rows
+
+
+def _persons_csv(profile: Profile, records: list[dict], path: Path) -> None:
+    """The identity engine's registry: one row per record and role."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
+        writer.writerow(("record_id", "full_name", "id_number", "birth_date", "gender", "address"))
+        for r in records:
+            for role in profile.roles:
+                gender = role.gender or (r.get(role.gender_column) if role.gender_column else "") or ""
+                writer.writerow(cells.csv_row((f"{r['record_id']}{ROLE_SEPARATOR}{role.name}", r.get(role.name_column),
+                                               r.get(role.id_column), r.get(role.birth_column), gender,
+                                               r.get(role.address_column))))
+
+
+@dataclass
+class CleanResult:
+    rows: list[CleanRow]
+    decisions: dict  # (record_id, role) → linkage Decision
+    prior_weight: float
+    timings: dict
+
+
+def run(profile: Profile, population, registry, *, cache_dir=None, threads: int = link.DEFAULT_THREADS,
+        memory_limit: str = link.DEFAULT_MEMORY, today: date | None = None, progress: bool = False) -> CleanResult:
+    records = read_records(profile, registry)
+    tmp = Path(tempfile.mkdtemp(prefix="lienthong-clean-"))
+    try:
+        persons = tmp / "persons.csv"
+        _persons_csv(profile, records, persons)
+        linked = link.run(population, persons, cache_dir=cache_dir, threads=threads, memory_limit=memory_limit,
+                          today=today, progress=progress)
+    finally:
+        link._rmtree(str(tmp))
+    decisions = {}
+    for d in linked.decisions:
+        rid, role = d.record_id.rsplit(ROLE_SEPARATOR, 1)
+        decisions[(rid, role)] = d
+    reviewed = profile.review(records, decisions)
+    rows = []
+    for r in records:
+        duplicate_of, flags = reviewed[r["record_id"]]
+        for role in profile.roles:
+            d = decisions[(r["record_id"], role.name)]
+            rows.append(CleanRow(r["record_id"], role.name, d.person_id, d.status, d.score, d.reason, duplicate_of,
+                                 tuple(flags.get(role.name, ()))))
+    return CleanResult(rows, decisions, linked.prior_weight, linked.timings)
+
+
+def write_out(path: Path, rows: list[CleanRow]) -> None:
+    def w(fh):
+        writer = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
+        writer.writerow(OUT_COLUMNS)
+        for r in rows:
+            writer.writerow(cells.csv_row((r.record_id, r.role, r.person_id, r.status, Decimal(f"{r.score:.4f}"),
+                                           r.reason, r.duplicate_of, ";".join(r.flags))))
+    link._write_atomically(path, w)
+
+
+def write_explain(path: Path, result: CleanResult) -> None:
+    def w(fh):
+        for r in result.rows:
+            record = link.explain_record(result.decisions[(r.record_id, r.role)], result.prior_weight)
+            record.update({"record_id": r.record_id, "role": r.role, "duplicate_of": r.duplicate_of,
+                           "flags": list(r.flags)})
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    link._write_atomically(path, w)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lienthong clean",
+                                     description="Làm sạch một sổ đăng ký (hôn nhân…) với dữ liệu dân cư.")
+    parser.add_argument("--profile", required=True, choices=sorted(PROFILES), help="the registry's profile")
+    parser.add_argument("--population", required=True, help="POP.csv (cccd,old_id_number,full_name,…)")
+    parser.add_argument("--registry", required=True, help="REG.csv, with the profile's columns")
+    parser.add_argument("--out", required=True, help="OUT.csv (" + ",".join(OUT_COLUMNS) + ")")
+    parser.add_argument("--explain", help="X.jsonl: match weights per comparison, duplicate and flags per row")
+    parser.add_argument("--cache-dir", help="where the prepared population Parquet is kept (default: beside POP.csv)")
+    parser.add_argument("--threads", type=int, default=link.DEFAULT_THREADS)
+    parser.add_argument("--memory-limit", default=link.DEFAULT_MEMORY, help="DuckDB memory limit (default 2GB)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    args = parser.parse_args(argv)
+    try:
+        result = run(PROFILES[args.profile], args.population, args.registry, cache_dir=args.cache_dir,
+                     threads=args.threads, memory_limit=args.memory_limit, progress=not args.quiet)
+    except InputError as exc:
+        print(f"lienthong clean: lỗi dữ liệu vào: {exc}", file=sys.stderr)
+        return 2
+    if args.explain:
+        write_explain(Path(args.explain), result)
+    write_out(Path(args.out), result.rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
