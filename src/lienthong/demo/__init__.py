@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--population", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=20250701)
     parser.add_argument("--marriages", type=int, default=8000, help="marriage registry events (0: none)")
+    parser.add_argument("--parcels", type=int, default=6000, help="land certificates (0: none)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     files = generate(args.out, vessels=args.vessels, population=args.population, seed=args.seed)
@@ -115,5 +116,13 @@ def main(argv: list[str] | None = None) -> int:
                                marriages=min(args.marriages, args.population // 25), seed=args.seed)
         print(out / "marriages.csv", f"({rows} rows)")
         print(out / "marriages-truth.csv")
+    if args.parcels:
+        from .land import write_land
+
+        out = Path(args.out)
+        rows = write_land(files.population, out / "land.csv", out / "land-truth.csv",
+                          parcels=min(args.parcels, args.population // 30), seed=args.seed)
+        print(out / "land.csv", f"({rows} rows)")
+        print(out / "land-truth.csv")
     print(f"{args.vessels} vessels, {args.population} people in {time.perf_counter() - started:.1f} s")
     return 0

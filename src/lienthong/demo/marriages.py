@@ -57,6 +57,7 @@ class Spouse:
     commune: str
     address: str
     in_population: bool = True
+    gender: str = ""  # "nam" / "nữ"
 
 
 def _read_population(path: Path) -> tuple[list[Spouse], list[Spouse]]:
@@ -64,7 +65,7 @@ def _read_population(path: Path) -> tuple[list[Spouse], list[Spouse]]:
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             s = Spouse(row["cccd"], row["old_id_number"], row["full_name"], date.fromisoformat(row["birth_date"]),
-                       row["commune_code"], row["address"])
+                       row["commune_code"], row["address"], gender=row["gender"])
             (men if row["gender"] == "nam" else women).append(s)
     return men, women
 
@@ -129,7 +130,7 @@ def _outsider(rng: random.Random, pool: list[Spouse]) -> Spouse:
     model = rng.choice(pool)
     digits = "".join(str(rng.randrange(10)) for _ in range(12))
     return Spouse(digits, "", model.name, model.birth + timedelta(days=rng.randint(-900, 900)), model.commune,
-                  model.address, in_population=False)
+                  model.address, in_population=False, gender=model.gender)
 
 
 def _age(born: date, on: date) -> int:

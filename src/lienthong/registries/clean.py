@@ -84,17 +84,15 @@ def read_records(profile: Profile, path: str | os.PathLike) -> list[dict]:
     return rows
 
 
-def _persons_csv(profile: Profile, records: list[dict], path: Path) -> None:
-    """The identity engine's registry: one row per record and role."""
+def _persons_csv(persons: dict[str, list], path: Path) -> None:
+    """The identity engine's registry: one row per record and person."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator=cells.CSV_LINE_END)
         writer.writerow(("record_id", "full_name", "id_number", "birth_date", "gender", "address"))
-        for r in records:
-            for role in profile.roles:
-                gender = role.gender or (r.get(role.gender_column) if role.gender_column else "") or ""
-                writer.writerow(cells.csv_row((f"{r['record_id']}{ROLE_SEPARATOR}{role.name}", r.get(role.name_column),
-                                               r.get(role.id_column), r.get(role.birth_column), gender,
-                                               r.get(role.address_column))))
+        for rid, people in persons.items():
+            for p in people:
+                writer.writerow(cells.csv_row((f"{rid}{ROLE_SEPARATOR}{p.role}", p.name, p.id_number, p.birth_date,
+                                               p.gender, p.address)))
 
 
 @dataclass
@@ -108,11 +106,12 @@ class CleanResult:
 def run(profile: Profile, population, registry, *, cache_dir=None, threads: int = link.DEFAULT_THREADS,
         memory_limit: str = link.DEFAULT_MEMORY, today: date | None = None, progress: bool = False) -> CleanResult:
     records = read_records(profile, registry)
+    persons = {r["record_id"]: profile.persons(r) for r in records}
     tmp = Path(tempfile.mkdtemp(prefix="lienthong-clean-"))
     try:
-        persons = tmp / "persons.csv"
-        _persons_csv(profile, records, persons)
-        linked = link.run(population, persons, cache_dir=cache_dir, threads=threads, memory_limit=memory_limit,
+        persons_csv = tmp / "persons.csv"
+        _persons_csv(persons, persons_csv)
+        linked = link.run(population, persons_csv, cache_dir=cache_dir, threads=threads, memory_limit=memory_limit,
                           today=today, progress=progress)
     finally:
         link._rmtree(str(tmp))
@@ -120,14 +119,18 @@ def run(profile: Profile, population, registry, *, cache_dir=None, threads: int 
     for d in linked.decisions:
         rid, role = d.record_id.rsplit(ROLE_SEPARATOR, 1)
         decisions[(rid, role)] = d
-    reviewed = profile.review(records, decisions)
+    reviewed = profile.review(records, persons, decisions)
     rows = []
     for r in records:
         duplicate_of, flags = reviewed[r["record_id"]]
-        for role in profile.roles:
-            d = decisions[(r["record_id"], role.name)]
-            rows.append(CleanRow(r["record_id"], role.name, d.person_id, d.status, d.score, d.reason, duplicate_of,
-                                 tuple(flags.get(role.name, ()))))
+        people = persons[r["record_id"]]
+        for p in people:
+            d = decisions[(r["record_id"], p.role)]
+            rows.append(CleanRow(r["record_id"], p.role, d.person_id, d.status, d.score, d.reason, duplicate_of,
+                                 tuple(flags.get(p.role, ()))))
+        if not people:  # a record naming nobody (a land certificate's empty holder field): one row says so
+            rows.append(CleanRow(r["record_id"], "", "", "not_found", 0.0, "không có người nào trong bản ghi",
+                                 duplicate_of, tuple(flags.get("", ()))))
     return CleanResult(rows, decisions, linked.prior_weight, linked.timings)
 
 
@@ -144,6 +147,10 @@ def write_out(path: Path, rows: list[CleanRow]) -> None:
 def write_explain(path: Path, result: CleanResult) -> None:
     def w(fh):
         for r in result.rows:
+            if (r.record_id, r.role) not in result.decisions:  # a record naming nobody
+                fh.write(json.dumps({"record_id": r.record_id, "role": r.role, "status": r.status, "reason": r.reason,
+                                     "duplicate_of": r.duplicate_of, "flags": list(r.flags)}, ensure_ascii=False) + "\n")
+                continue
             record = link.explain_record(result.decisions[(r.record_id, r.role)], result.prior_weight)
             record.update({"record_id": r.record_id, "role": r.role, "duplicate_of": r.duplicate_of,
                            "flags": list(r.flags)})

@@ -1,5 +1,7 @@
-"""What a registry's record holds, as data: the columns, the persons by role, and each role's columns for the
-identity engine. A profile's rules and duplicate key are plain functions beside it (marriage.py)."""
+"""What a registry's record holds: the columns, the persons in it by role (a fixed set of columns per role, as a
+marriage's two spouses, or found in one field, as a land certificate's holders), and its review — which records
+repeat an earlier one, and which rules flag a record for an officer. The rules live beside (marriage.py,
+land.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,29 +9,50 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Person:
+    """One person of a record as the identity engine reads them."""
+
+    role: str
+    name: str
+    birth_date: str
+    id_number: str
+    gender: str  # "nam" / "nữ" / "" (unknown)
+    address: str
+
+
+@dataclass(frozen=True)
 class Role:
-    """One person of a record: the record's columns that describe them, and their gender when the role fixes it
-    (a husband is a man; a land holder may be either, from their own column)."""
+    """A role held in set columns of the record; its gender when the role fixes it (a husband is a man)."""
 
     name: str
     name_column: str
     birth_column: str
     id_column: str
     address_column: str
-    gender: str | None = None  # "nam" / "nữ"
-    gender_column: str | None = None
+    gender: str = ""
+
+    def person(self, record: dict) -> Person:
+        return Person(self.name, record.get(self.name_column) or "", record.get(self.birth_column) or "",
+                      record.get(self.id_column) or "", self.gender, record.get(self.address_column) or "")
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     columns: tuple[str, ...]  # REG.csv's header must hold these (more are kept but not read)
-    roles: tuple[Role, ...]
-    # (records, links by (record_id, role)) → per record: duplicate_of (or "") and flags per role
+    persons: Callable[[dict], list[Person]]  # a record's persons, in the order OUT lists them
+    # (records, persons by record_id, links by (record_id, role)) → per record: duplicate_of and flags per role
     review: Callable
 
 
-def _marriage_review(records, links):
+# --- marriage ------------------------------------------------------------------------------------------------
+MARRIAGE_ROLES = (
+    Role("husband", "husband_name", "husband_birth_date", "husband_id_number", "husband_residence", gender="nam"),
+    Role("wife", "wife_name", "wife_birth_date", "wife_id_number", "wife_residence", gender="nữ"),
+)
+
+
+def _marriage_review(records, persons, links):
     from .marriage import review
 
     return review(records, links)
@@ -40,11 +63,31 @@ MARRIAGE = Profile(
     columns=("record_id", "registered_on", "book_no", "entry_no", "place",
              "husband_name", "husband_birth_date", "husband_id_number", "husband_residence",
              "wife_name", "wife_birth_date", "wife_id_number", "wife_residence"),
-    roles=(
-        Role("husband", "husband_name", "husband_birth_date", "husband_id_number", "husband_residence", gender="nam"),
-        Role("wife", "wife_name", "wife_birth_date", "wife_id_number", "wife_residence", gender="nữ"),
-    ),
+    persons=lambda record: [role.person(record) for role in MARRIAGE_ROLES],
     review=_marriage_review,
 )
 
-PROFILES = {p.name: p for p in (MARRIAGE,)}
+
+# --- land ----------------------------------------------------------------------------------------------------
+def _land_persons(record):
+    from .holders import split_holders
+
+    return [Person(h.role, h.name, h.birth_year, h.id_number, h.gender or "", record.get("address") or "")
+            for h in split_holders(record.get("holders"))]
+
+
+def _land_review(records, persons, links):
+    from .land import review
+
+    return review(records, persons, links)
+
+
+LAND = Profile(
+    name="land",
+    columns=("record_id", "certificate_no", "issued_on", "commune", "sheet_no", "parcel_no", "area_m2", "holders",
+             "address"),
+    persons=_land_persons,
+    review=_land_review,
+)
+
+PROFILES = {p.name: p for p in (MARRIAGE, LAND)}

@@ -1,0 +1,124 @@
+"""A demo land registry: old certificates whose holder field names one or several people in the set phrasings
+(registries/holders.py), written from a population file with the damage old certificates carry.
+
+Each parcel's holders are a man of the population and often his wife (a woman of his commune, of about his age),
+sometimes a woman alone or three heirs. The field: "Hộ ông X", "Ông X và vợ là bà Y", "Bà Y (chủ hộ)", "Ông X,
+bà Y", "Ông X; Bà Y; Ông Z", with "sinh năm …" and "CMND số …" beside a name on some; names without diacritics or
+in capitals on some. A parcel is sometimes registered twice (an old certificate and its re-issue: the same
+holders, another certificate number and date) or passed to someone else without the old certificate being
+closed (a new holder: the same parcel key, holders that differ). The address is the holders' residence, old
+style on some. truth.csv: per record and role, the person (empty: not in the population) and the record it
+repeats.
+"""
+from __future__ import annotations
+
+import csv
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from .marriages import MarriageDamage, Spouse, _name, _read_population, _residence
+
+LAND_HEADER = ("record_id", "certificate_no", "issued_on", "commune", "sheet_no", "parcel_no", "area_m2", "holders",
+               "address")
+TRUTH_HEADER = ("record_id", "role", "person_id", "duplicate_of", "holders_differ")
+
+
+def _with_facts(rng: random.Random, title: str, s: Spouse, issued: date) -> str:
+    text = f"{title} {_name(rng, s.name, MarriageDamage())}"
+    if rng.random() < 0.35:
+        text += f", sinh năm {s.birth.year}"
+    if rng.random() < 0.4 and (s.cmnd if issued.year < 2016 else s.cccd):
+        text += f", {'CMND' if issued.year < 2016 else 'CCCD'} số {s.cmnd if issued.year < 2016 else s.cccd}"
+    return text
+
+
+def _title(s: Spouse) -> str:
+    return "ông" if s.gender == "nam" else "bà"
+
+
+def _field(rng: random.Random, holders: list[tuple[str, Spouse]], issued: date) -> str:
+    """The holder field for these (role, person) pairs, in one of the certificates' phrasings."""
+    if len(holders) == 1:
+        (_role, s), = holders
+        t = _title(s)
+        return rng.choice([f"Hộ {t} {_name(rng, s.name, MarriageDamage())}", _with_facts(rng, t.capitalize(), s, issued),
+                           f"{t.capitalize()} {_name(rng, s.name, MarriageDamage())} (chủ hộ)"])
+    if len(holders) == 2 and holders[1][0] == "spouse":
+        (_r1, a), (_r2, b) = holders
+        partner = "vợ" if b.gender == "nữ" else "chồng"
+        return (f"{_with_facts(rng, _title(a).capitalize(), a, issued)} và {partner} là {_title(b)} "
+                f"{_name(rng, b.name, MarriageDamage())}")
+    return "; ".join(_with_facts(rng, _title(s).capitalize(), s, issued) for _role, s in holders)
+
+
+def write_land(population: Path | str, out: Path | str, truth: Path | str, *, parcels: int = 6000,
+               seed: int = 20250930) -> int:
+    rng = random.Random(f"{seed}:land")
+    men, women = _read_population(Path(population))
+    men = [m for m in men if m.birth.year <= 1990]  # holders are adults when the certificate is issued
+    women = [w for w in women if w.birth.year <= 1990]
+    women_by_commune: dict[str, list[Spouse]] = {}
+    for w in women:
+        women_by_commune.setdefault(w.commune, []).append(w)
+    today = date(2025, 9, 1)
+    rows, truth_rows = [], []
+    sheets: dict[str, int] = {}
+    used: set[tuple[str, int, int]] = set()
+
+    def holders_of(head: Spouse) -> list[tuple[str, Spouse]]:
+        x = rng.random()
+        if x < 0.15:  # a woman alone
+            return [("holder", rng.choice(women_by_commune.get(head.commune, women)))]
+        if x < 0.80:
+            nearby = women_by_commune.get(head.commune, women)
+            wives = [w for w in rng.sample(nearby, k=min(30, len(nearby))) if abs(w.birth.year - head.birth.year) <= 8]
+            return [("holder", head), ("spouse", wives[0])] if wives else [("holder", head)]
+        if x < 0.93:
+            return [("holder", head)]
+        others = [m for m in rng.sample(men, k=3) if m.cccd != head.cccd][:1]
+        return [("holder", head), ("holder_2", others[0]), ("holder_3", rng.choice(women))]
+
+    def write(commune: str, sheet: int, parcel: int, area: int, holders, issued: date, duplicate_of: str,
+              differ: bool) -> str:
+        rid = f"TD-{len(rows) + 1:06d}"
+        address = _residence(rng, holders[0][1], MarriageDamage(no_residence=0.05))
+        commune_text = commune if rng.random() < 0.5 else f"xã {commune}"
+        rows.append((rid, f"{rng.choice('ABCDEFGHK')}{rng.choice('ABCDEFGHK')} {rng.randint(100000, 999999)}",
+                     issued.strftime("%d/%m/%Y"), commune_text, f"{sheet:0{rng.choice((1, 2, 3))}d}",
+                     str(parcel), str(area), _field(rng, holders, issued), address))
+        for role, s in holders:
+            truth_rows.append((rid, role, s.cccd, duplicate_of, int(differ)))
+        return rid
+
+    for _ in range(parcels):
+        holders = holders_of(rng.choice(men))
+        place = holders[0][1].address.split(",")[1].strip() if "," in holders[0][1].address else holders[0][1].commune
+        commune = place.removeprefix("xã ").removeprefix("phường ").removeprefix("đặc khu ")
+        sheet = sheets.setdefault(commune, rng.randint(1, 60))
+        sheets[commune] = sheet + (1 if rng.random() < 0.02 else 0)
+        parcel, area = rng.randint(1, 2000), rng.randint(60, 20000)
+        while (commune, sheet, parcel) in used:  # a parcel's key is its identity: two parcels never share one
+            parcel += 1
+        used.add((commune, sheet, parcel))
+        first = max(date(1995, 1, 1), date(max(s.birth.year for _r, s in holders) + 20, 1, 1))
+        issued = first + timedelta(days=rng.randint(0, (today - first).days - 400))
+        rid = write(commune, sheet, parcel, area, holders, issued, "", False)
+        x = rng.random()
+        if x < 0.05:  # re-issued: the same holders
+            write(commune, sheet, parcel, area, holders, issued + timedelta(days=rng.randint(200, 3000)), rid, False)
+        elif x < 0.07:  # passed on without the old certificate closed
+            new = holders_of(rng.choice(men))
+            truth_rows[:] = [(*t[:4], 1) if t[0] == rid else t for t in truth_rows]
+            write(commune, sheet, parcel, area, new, issued + timedelta(days=rng.randint(200, 3000)), rid, True)
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(LAND_HEADER)
+        writer.writerows(rows[i] for i in order)
+    with open(truth, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(TRUTH_HEADER)
+        writer.writerows(truth_rows)
+    return len(rows)

@@ -1,0 +1,82 @@
+"""`lienthong clean --profile land`: each holder the field names linked, one parcel registered twice found by its
+key, and certificates of one parcel whose holders differ flagged."""
+from __future__ import annotations
+
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from lienthong.cli import main as cli_main
+from lienthong.registries.land import parcel_key, review
+from lienthong.registries.profiles import LAND
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from clean_accuracy import evaluate  # noqa: E402
+
+
+@dataclass
+class Link:
+    person_id: str
+    status: str
+
+
+def test_the_parcel_key_ignores_leading_zeros_and_the_commune_s_kind():
+    a = {"commune": "xã Tân Hiệp", "sheet_no": "007", "parcel_no": "0123"}
+    b = {"commune": "TAN HIEP", "sheet_no": "7", "parcel_no": "123"}
+    assert parcel_key(a) == parcel_key(b) == ("tan hiep", "7", "123")
+    assert parcel_key({"commune": "Tân Hiệp", "sheet_no": "", "parcel_no": "1"}) is None
+
+
+def _cert(rid, issued, holders, parcel="12"):
+    return {"record_id": rid, "issued_on": issued, "commune": "Tân Hiệp", "sheet_no": "7", "parcel_no": parcel,
+            "holders": holders, "address": ""}
+
+
+def test_re_issued_and_passed_on_certificates():
+    records = [_cert("B", "05/05/2015", "Ông Lê Văn An và vợ là bà Trần Thị Bé"),
+               _cert("A", "01/02/2001", "Hộ ông Lê Văn An"),
+               _cert("C", "01/02/2020", "Ông Phạm Văn Cường", parcel="0012"),
+               _cert("D", "01/02/2020", "", parcel="99")]
+    persons = {r["record_id"]: LAND.persons(r) for r in records}
+    links = {("A", "holder"): Link("P1", "verified"), ("B", "holder"): Link("P1", "matched"),
+             ("B", "spouse"): Link("P2", "review"), ("C", "holder"): Link("P7", "verified")}
+    out = review(records, persons, links)
+    assert out["A"][0] == "" and out["B"][0] == "A" and out["C"][0] == "A"  # the earliest certificate is kept
+    # C names nobody of A or B: the parcel's three certificates go to review
+    assert all("holders_differ" in out[r][1]["holder"] for r in "ABC")
+    assert out["D"] == ("", {"": ["no_holder"]})
+
+
+def test_land_end_to_end(married_province, tmp_path):
+    from lienthong.demo.land import write_land
+
+    pop, _reg, _truth = married_province
+    reg, truth, out = tmp_path / "land.csv", tmp_path / "truth.csv", tmp_path / "out.csv"
+    write_land(pop, reg, truth, parcels=300, seed=7)
+    rc = cli_main(["clean", "--profile", "land", "--population", str(pop), "--registry", str(reg), "--out", str(out),
+                   "--cache-dir", str(tmp_path / "cache"), "--quiet"])
+    assert rc == 0
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert {r["role"] for r in rows} <= {"holder", "spouse", "holder_2", "holder_3"}
+    fig = evaluate(out, truth)
+    assert fig.auto_precision >= 0.99  # a holder is linked automatically only on strong evidence
+    assert fig.duplicate_precision >= 0.98 and fig.duplicate_recall >= 0.9
+    true, flagged, right = fig.flags["holders_differ"]
+    assert true and right >= 0.8 * true and right >= 0.9 * flagged
+
+
+@pytest.mark.parametrize("profile", ["marriage", "land"])
+def test_a_registry_of_the_other_profile_is_refused(married_province, tmp_path, capsys, profile):
+    pop, marriages, _truth = married_province
+    reg = marriages
+    if profile == "marriage":
+        reg = tmp_path / "land.csv"
+        reg.write_text("record_id,certificate_no,issued_on,commune,sheet_no,parcel_no,area_m2,holders,address\n",
+                       encoding="utf-8")
+    rc = cli_main(["clean", "--profile", profile, "--population", str(pop), "--registry", str(reg),
+                   "--out", str(tmp_path / "out.csv"), "--quiet"])
+    assert rc == 2 and not (tmp_path / "out.csv").exists()
+    assert f"hồ sơ {profile}" in capsys.readouterr().err
