@@ -25,6 +25,9 @@ from clean_accuracy import evaluate
 from lienthong.demo import generate
 from lienthong.demo.land import write_land
 from lienthong.demo.marriages import write_marriages
+from lienthong.demo.students import write_students
+
+UNITS = {"marriage": "events", "land": "parcels", "student": "students"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,21 +36,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--population", type=int, default=300_000)
     parser.add_argument("--marriages", type=int, default=8000)
     parser.add_argument("--parcels", type=int, default=6000, help="land certificates (0: the land profile is not run)")
+    parser.add_argument("--students", type=int, default=8000, help="students (0: the student profile is not run)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20250930)
     args = parser.parse_args(argv)
     work = Path(args.work)
     data = work / f"demo-{args.population}"
-    if not (data / "population.csv").is_file():
+    if not (data / "households.csv").is_file():
         print(f"generating {args.population} people in {data} (not timed)…", flush=True)
         generate(data, vessels=200, population=args.population)
     ok = True
-    for profile, count, writer in (("marriage", args.marriages, write_marriages), ("land", args.parcels, write_land)):
+    population = data / "population.csv"
+    writers = {
+        "marriage": lambda reg, truth, n: write_marriages(population, reg, truth, marriages=n, seed=args.seed),
+        "land": lambda reg, truth, n: write_land(population, reg, truth, parcels=n, seed=args.seed,
+                                                 households=data / "households.csv"),
+        "student": lambda reg, truth, n: write_students(population, data / "households.csv", reg, truth, students=n,
+                                                        seed=args.seed),
+    }
+    for profile, count in (("marriage", args.marriages), ("land", args.parcels), ("student", args.students)):
         if not count:
             continue
         registry, truth = data / f"{profile}-{count}.csv", data / f"{profile}-{count}-truth.csv"
-        rows = writer(data / "population.csv", registry, truth, **{"marriages" if profile == "marriage" else
-                                                                     "parcels": count}, seed=args.seed)
+        rows = writers[profile](registry, truth, count)
         cache, out = work / "cache", work / f"{profile}-out.csv"
         shutil.rmtree(cache, ignore_errors=True)
         cmd = [sys.executable, "-m", "lienthong.cli", "clean", "--profile", profile, "--population",
@@ -61,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = False
             continue
         fig = evaluate(out, truth)
-        print(f"{profile}: {count} {'events' if profile == 'marriage' else 'parcels'} in {rows} rows ({fig.persons} "
+        print(f"{profile}: {count} {UNITS[profile]} in {rows} rows ({fig.persons} "
               f"persons) against {args.population} people, {args.threads} threads: wall {wall:.1f} s (the population's"
               f" conversion included{'; target < 30 s' if profile == 'marriage' else ''})")
         for line in fig.lines():

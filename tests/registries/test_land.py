@@ -50,22 +50,27 @@ def test_re_issued_and_passed_on_certificates():
     assert out["D"] == ("", {"": ["no_holder"]})
 
 
-def test_land_end_to_end(married_province, tmp_path):
+def test_land_end_to_end(married_province, households, tmp_path):
     from lienthong.demo.land import write_land
 
     pop, _reg, _truth = married_province
     reg, truth, out = tmp_path / "land.csv", tmp_path / "truth.csv", tmp_path / "out.csv"
-    write_land(pop, reg, truth, parcels=300, seed=7)
+    write_land(pop, reg, truth, parcels=300, seed=7, households=households)
     rc = cli_main(["clean", "--profile", "land", "--population", str(pop), "--registry", str(reg), "--out", str(out),
                    "--cache-dir", str(tmp_path / "cache"), "--quiet"])
     assert rc == 0
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
     assert {r["role"] for r in rows} <= {"holder", "spouse", "holder_2", "holder_3"}
     fig = evaluate(out, truth)
-    assert fig.auto_precision >= 0.99  # a holder is linked automatically only on strong evidence
+    # A holder is linked automatically only on strong evidence. Not 0.999 yet: a spouse registered away from the
+    # holder's home can be taken for a namesake living there (the demo's addresses stop at the hamlet).
+    assert fig.auto_precision >= 0.99
+    assert fig.auto_recall >= 0.35  # a name and a place alone go to review; a couple in one household does not
+    assert any("khớp nhờ vợ/chồng cùng hộ" in r["reason"] and r["status"] == "matched" for r in rows)
     assert fig.duplicate_precision >= 0.98 and fig.duplicate_recall >= 0.9
     true, flagged, right = fig.flags["holders_differ"]
-    assert true and right >= 0.8 * true and right >= 0.9 * flagged
+    # every parcel truly passed on is flagged; a re-issue whose names were both misspelt and neither linked is too
+    assert true and right == true and right >= 0.7 * flagged
 
 
 @pytest.mark.parametrize("profile", ["marriage", "land"])

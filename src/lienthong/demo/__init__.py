@@ -56,7 +56,8 @@ def generate(
     damage: Damage = Damage(),
     shape: FleetShape = FleetShape(),
 ) -> DemoFiles:
-    """Write population.csv, registry.xlsx, registry.csv and truth.csv into out_dir."""
+    """Write population.csv, registry.xlsx, registry.csv and truth.csv into out_dir (and households.csv: the
+    population's households, for the demo registries of families)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = DemoFiles(out / "population.csv", out / "registry.xlsx", out / "registry.csv", out / "truth.csv")
@@ -81,7 +82,7 @@ def generate(
         person = stream.person(spec.gender, spec.age, None, spec.place, spec.hamlet)
         person.in_population = False
         outside.append(person)
-    inside = stream.write(files.population, population, owner_at)
+    inside = stream.write(files.population, population, owner_at, households_path=out / "households.csv")
     owners = [inside[r] for r in sorted(inside)] + outside
 
     rows = build_registry(random.Random(f"{seed}:registry"), owners, vessels, damage, shape)
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20250701)
     parser.add_argument("--marriages", type=int, default=8000, help="marriage registry events (0: none)")
     parser.add_argument("--parcels", type=int, default=6000, help="land certificates (0: none)")
+    parser.add_argument("--students", type=int, default=8000, help="students of the student registry (0: none)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     files = generate(args.out, vessels=args.vessels, population=args.population, seed=args.seed)
@@ -121,8 +123,18 @@ def main(argv: list[str] | None = None) -> int:
 
         out = Path(args.out)
         rows = write_land(files.population, out / "land.csv", out / "land-truth.csv",
-                          parcels=min(args.parcels, args.population // 30), seed=args.seed)
+                          parcels=min(args.parcels, args.population // 30), seed=args.seed,
+                          households=out / "households.csv")
         print(out / "land.csv", f"({rows} rows)")
         print(out / "land-truth.csv")
+    if args.students:
+        from .students import write_students
+
+        out = Path(args.out)
+        rows = write_students(files.population, out / "households.csv", out / "students.csv",
+                              out / "students-truth.csv", students=min(args.students, args.population // 25),
+                              seed=args.seed)
+        print(out / "students.csv", f"({rows} rows)")
+        print(out / "students-truth.csv")
     print(f"{args.vessels} vessels, {args.population} people in {time.perf_counter() - started:.1f} s")
     return 0

@@ -52,10 +52,27 @@ def _field(rng: random.Random, holders: list[tuple[str, Spouse]], issued: date) 
     return "; ".join(_with_facts(rng, _title(s).capitalize(), s, issued) for _role, s in holders)
 
 
+def _spouses(households: Path | None, people: dict[str, Spouse]) -> dict[str, Spouse]:
+    """A household head's spouse (the household's second member, of the other gender and about their age)."""
+    out: dict[str, Spouse] = {}
+    if households is None or not Path(households).is_file():
+        return out
+    for line in open(households, encoding="utf-8"):
+        ids = line.strip().split(",")
+        if len(ids) >= 2 and ids[0] in people and ids[1] in people:
+            a, b = people[ids[0]], people[ids[1]]
+            if a.gender != b.gender and abs(a.birth.year - b.birth.year) <= 12:
+                out[a.cccd] = b
+    return out
+
+
 def write_land(population: Path | str, out: Path | str, truth: Path | str, *, parcels: int = 6000,
-               seed: int = 20250930) -> int:
+               seed: int = 20250930, households: Path | str | None = None) -> int:
+    """`households`: the population's households (demo's households.csv): a couple on a certificate is then a
+    couple of the population; without it a spouse is a woman of the holder's commune of about his age."""
     rng = random.Random(f"{seed}:land")
     men, women = _read_population(Path(population))
+    spouse_of = _spouses(Path(households) if households else None, {s.cccd: s for s in men + women})
     men = [m for m in men if m.birth.year <= 1990]  # holders are adults when the certificate is issued
     women = [w for w in women if w.birth.year <= 1990]
     women_by_commune: dict[str, list[Spouse]] = {}
@@ -71,6 +88,8 @@ def write_land(population: Path | str, out: Path | str, truth: Path | str, *, pa
         if x < 0.15:  # a woman alone
             return [("holder", rng.choice(women_by_commune.get(head.commune, women)))]
         if x < 0.80:
+            if head.cccd in spouse_of:
+                return [("holder", head), ("spouse", spouse_of[head.cccd])]
             nearby = women_by_commune.get(head.commune, women)
             wives = [w for w in rng.sample(nearby, k=min(30, len(nearby))) if abs(w.birth.year - head.birth.year) <= 8]
             return [("holder", head), ("spouse", wives[0])] if wives else [("holder", head)]

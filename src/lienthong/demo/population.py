@@ -123,13 +123,17 @@ class PopulationStream:
             members.append(self.person(parent_gender, parent_age, members[0].family if parent_gender == "nam" else None, place, hamlet))
         return members
 
-    def write(self, path, size: int, owner_at: dict[int, OwnerSpec]) -> dict[int, Person]:
+    def write(self, path, size: int, owner_at: dict[int, OwnerSpec], households_path=None) -> dict[int, Person]:
         """Write `size` people to `path` (CSV); return the owners, keyed by row number, with their
-        relatives' CCCDs. An owner always starts a new household at their row."""
+        relatives' CCCDs. An owner always starts a new household at their row. `households_path`: also write
+        each household's members as written (one line of CCCDs, head first: the head, the spouse, the children,
+        a grandparent), for the demo registries that need families (students and their parents)."""
         owners: dict[int, Person] = {}
         pending: list[Person] = []
         current_owner: Person | None = None
         province = self.province_name
+        households = open(households_path, "w", encoding="utf-8") if households_path else None
+        members: list[str] = []
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(POPULATION_HEADER)
@@ -141,7 +145,11 @@ class PopulationStream:
                     pending = self.household(spec)
                     pending.reverse()
                     current_owner = None
+                    if households is not None and members:
+                        households.write(",".join(members) + "\n")
+                    members = []
                 person = pending.pop()
+                members.append(person.cccd)
                 if spec is not None:
                     current_owner = owners[row] = person
                 elif current_owner is not None:
@@ -155,4 +163,8 @@ class PopulationStream:
                     person.cccd, person.cmnd, f"{person.family} {person.rest}", person.birth.isoformat(),
                     person.gender, place.new_commune_code, address,
                 ))
+        if households is not None:
+            if members:
+                households.write(",".join(members) + "\n")
+            households.close()
         return owners

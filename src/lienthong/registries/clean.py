@@ -116,10 +116,18 @@ def run(profile: Profile, population, registry, *, cache_dir=None, threads: int 
     finally:
         link._rmtree(str(tmp))
     decisions = {}
+    written = {(rid, p.role): p for rid, people in persons.items() for p in people}
     for d in linked.decisions:
         rid, role = d.record_id.rsplit(ROLE_SEPARATOR, 1)
         decisions[(rid, role)] = d
-    reviewed = profile.review(records, persons, decisions)
+        person = written[(rid, role)]
+        if d.status == "matched" and not person.id_number.strip() and not person.birth_date.strip():
+            # A name and a place are not enough to link a person on their own: namesakes live in one commune
+            # (a land certificate's holders rarely carry more). The profile's review may still link them with
+            # the others of the record (a household).
+            d.status = "review"
+            d.reason = f"{d.reason}; chỉ có tên và nơi ở: cần cán bộ xác nhận"
+    reviewed = profile.review(records, persons, decisions, str(population))
     rows = []
     for r in records:
         duplicate_of, flags = reviewed[r["record_id"]]

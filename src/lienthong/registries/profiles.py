@@ -41,7 +41,8 @@ class Profile:
     name: str
     columns: tuple[str, ...]  # REG.csv's header must hold these (more are kept but not read)
     persons: Callable[[dict], list[Person]]  # a record's persons, in the order OUT lists them
-    # (records, persons by record_id, links by (record_id, role)) → per record: duplicate_of and flags per role
+    # (records, persons by record_id, links by (record_id, role), the population file) → per record: duplicate_of
+    # and flags per role. It may change a link it has better evidence for (a student placed by their parents).
     review: Callable
 
 
@@ -52,7 +53,7 @@ MARRIAGE_ROLES = (
 )
 
 
-def _marriage_review(records, persons, links):
+def _marriage_review(records, persons, links, population):
     from .marriage import review
 
     return review(records, links)
@@ -76,10 +77,13 @@ def _land_persons(record):
             for h in split_holders(record.get("holders"))]
 
 
-def _land_review(records, persons, links):
+def _land_review(records, persons, links, population):
+    from .households import assist, flag_linked
     from .land import review
 
-    return review(records, persons, links)
+    helped = assist(records, persons, links, population, anchor="holder", partners=("spouse",),
+                    years_apart=(-15, 15), why=("khớp nhờ vợ/chồng cùng hộ", "khớp nhờ vợ/chồng cùng hộ"))
+    return flag_linked(review(records, persons, links), helped)
 
 
 LAND = Profile(
@@ -90,4 +94,32 @@ LAND = Profile(
     review=_land_review,
 )
 
-PROFILES = {p.name: p for p in (MARRIAGE, LAND)}
+# --- students ------------------------------------------------------------------------------------------------
+def _student_persons(record):
+    commune = record.get("commune") or ""
+    people = [Person("student", record.get("full_name") or "", record.get("birth_date") or "",
+                     record.get("id_number") or "", record.get("gender") or "", commune)]
+    for role, gender in (("father", "nam"), ("mother", "nữ")):
+        if (record.get(f"{role}_name") or "").strip():
+            people.append(Person(role, record[f"{role}_name"], record.get(f"{role}_birth_year") or "", "", gender,
+                                 commune))
+    return people
+
+
+def _student_review(records, persons, links, population):
+    from .households import flag_linked
+    from .students import assist, review
+
+    helped = assist(records, persons, links, population)
+    return flag_linked(review(records, persons, links), helped)
+
+
+STUDENT = Profile(
+    name="student",
+    columns=("record_id", "student_code", "class", "full_name", "birth_date", "gender", "ethnicity", "commune",
+             "father_name", "father_birth_year", "mother_name", "mother_birth_year", "id_number"),
+    persons=_student_persons,
+    review=_student_review,
+)
+
+PROFILES = {p.name: p for p in (MARRIAGE, LAND, STUDENT)}

@@ -1,0 +1,124 @@
+"""Persons of one record that one household explains, linked together (registries' profiles of families).
+
+A record often names people who live together — a student and their parents, a land holder and their spouse —
+each too thinly described to be linked alone (a child's name and birth date; an adult's name and birth year).
+Together they are not: a child and a parent of those names at one address is one family. This pairs the
+identity engine's candidates of a record's persons by the population's address (and family name where the
+relation gives one) and links the pair when it is the only one. Written here: Splink links records one by one,
+and no library joins a record's persons by household.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import duckdb
+
+from lienthong.identity.names import family_key, split_name
+
+LINKED = ("verified", "matched")
+GIVEN_AGREES = ("exact", "folded")
+
+
+def households(population: str, ids: set[str]) -> dict[str, tuple[str, str, int | None]]:
+    """The address, family key and birth year of these persons in the population file (one DuckDB scan)."""
+    if not ids:
+        return {}
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TEMP TABLE wanted (cccd VARCHAR)")
+        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in ids])
+        rows = con.execute("""SELECT p.cccd, p.address, p.full_name, p.birth_date
+                              FROM read_csv(?, header = true, all_varchar = true) AS p SEMI JOIN wanted USING (cccd)""",
+                           [str(population)]).fetchall()
+    finally:
+        con.close()
+    return {cccd: (address or "", family_key(split_name(name or "").family),
+                   int(birth[:4]) if birth and birth[:4].isdigit() else None)
+            for cccd, address, name, birth in rows}
+
+
+def _options(d) -> list[tuple[str, object]]:
+    """A person's possible matches: the person linked automatically, else the candidates whose given name is
+    written the same (without diacritics only when none is written the same) and whose family and middle names,
+    birth and gender do not differ."""
+    if d is None:
+        return []
+    if d.status in LINKED and d.person_id:
+        return [(d.person_id, None)]
+    fits = [(c.person_id, c) for c in d.candidates
+            if c.levels.get("given") in GIVEN_AGREES
+            and all(c.levels.get(part) != "different" for part in ("family", "middle", "birth", "gender"))]
+    if any(c.levels.get("given") == "exact" for _pid, c in fits):  # "Canh" written: not "Cảnh" when a Canh fits
+        fits = [(pid, c) for pid, c in fits if c.levels.get("given") == "exact"]
+    return fits
+
+
+def _link(d, person_id: str, candidate, why: str) -> None:
+    d.person_id, d.status = person_id, "matched"
+    d.score = candidate.match_probability if candidate is not None else d.score
+    d.reason = f"{d.reason}; {why}".lstrip("; ")
+
+
+def assist(records: list[dict], persons: dict[str, list], decisions: dict, population: str, *, anchor: str,
+           partners: tuple[str, ...], same_family: tuple[str, ...] = (), years_apart: tuple[int, int],
+           why: tuple[str, str]) -> set[tuple[str, str]]:
+    """Link the persons of a record that one household explains: for a record not wholly linked, the `anchor`'s
+    possible matches and each partner's are paired when they live at one address (and, for the roles in
+    `same_family`, bear the anchor's family name; and a partner is born `years_apart` (low, high) years after the
+    anchor: a spouse about their age, a parent 15 or more years before their child). When exactly one match of
+    the anchor pairs with a partner, and
+    it pairs with exactly one match of each partner who pairs, those are linked ("matched"), the reason saying
+    why (`why`: the anchor's words, the partners'). Returns the (record id, role) of every person so linked."""
+    options: dict[tuple[str, str], list] = {}
+    wanted: set[str] = set()
+    for r in records:
+        rid = r["record_id"]
+        roles = [p.role for p in persons[rid]]
+        if all(decisions[(rid, role)].status in LINKED for role in roles) or anchor not in roles:
+            continue
+        for role in roles:
+            options[(rid, role)] = _options(decisions[(rid, role)])
+            wanted.update(pid for pid, _c in options[(rid, role)])
+    known = households(population, wanted)
+    helped = set()
+    for r in records:
+        rid = r["record_id"]
+        if (rid, anchor) not in options:
+            continue
+        pairs: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))  # student → parent role → persons
+        for sid, _c in options[(rid, anchor)]:
+            if sid not in known:
+                continue
+            home, family, born = known[sid]
+            low, high = years_apart
+            for role in partners:
+                for pid, _pc in options.get((rid, role), []):
+                    if pid not in known:
+                        continue
+                    p_home, p_family, p_born = known[pid]
+                    if (p_home == home and (role not in same_family or p_family == family)
+                            and born is not None and p_born is not None and low <= p_born - born <= high):
+                        pairs[sid][role].add(pid)
+        if len(pairs) != 1:
+            continue
+        (sid, by_role), = pairs.items()
+        if any(len(found) > 1 for found in by_role.values()):
+            continue
+        first = decisions[(rid, anchor)]
+        if first.status not in LINKED:
+            _link(first, sid, dict(options[(rid, anchor)]).get(sid), why[0])
+            helped.add((rid, anchor))
+        for role, found in by_role.items():
+            d = decisions[(rid, role)]
+            if d.status not in LINKED:
+                pid = next(iter(found))
+                _link(d, pid, dict(options[(rid, role)]).get(pid), why[1])
+                helped.add((rid, role))
+    return helped
+
+
+def flag_linked(reviewed: dict, helped: set[tuple[str, str]]) -> dict:
+    """The review's flags with `matched_by_household` on every row this step linked (an officer may check)."""
+    for rid, role in helped:
+        reviewed[rid][1].setdefault(role, []).append("matched_by_household")
+    return reviewed
