@@ -62,11 +62,8 @@ def test_land_end_to_end(married_province, households, tmp_path):
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
     assert {r["role"] for r in rows} <= {"holder", "spouse", "holder_2", "holder_3"}
     fig = evaluate(out, truth)
-    # A holder is linked automatically only on strong evidence. Not 0.999 yet: a spouse registered away from the
-    # holder's home can be taken for a namesake living there (the demo's addresses stop at the hamlet).
-    assert fig.auto_precision >= 0.99
-    assert fig.auto_recall >= 0.35  # a name and a place alone go to review; a couple in one household does not
-    assert any("khớp nhờ vợ/chồng cùng hộ" in r["reason"] and r["status"] == "matched" for r in rows)
+    assert fig.auto_precision >= 0.999  # a holder is linked automatically only on strong evidence
+    assert fig.auto_recall >= 0.15  # a name and a place alone go to review, whoever else the certificate names
     assert fig.duplicate_precision >= 0.98 and fig.duplicate_recall >= 0.9
     true, flagged, right = fig.flags["holders_differ"]
     # every parcel truly passed on is flagged; a re-issue whose names were both misspelt and neither linked is too
