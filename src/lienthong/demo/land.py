@@ -12,12 +12,11 @@ repeats.
 """
 from __future__ import annotations
 
-import csv
 import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from .marriages import MarriageDamage, Spouse, _name, _read_population, _residence
+from .marriages import MarriageDamage, Spouse, _name, _read_population, _residence, write_registry_and_truth
 
 LAND_HEADER = ("record_id", "certificate_no", "issued_on", "commune", "sheet_no", "parcel_no", "area_m2", "holders",
                "address")
@@ -130,14 +129,6 @@ def write_land(population: Path | str, out: Path | str, truth: Path | str, *, pa
             new = holders_of(rng.choice(men))
             truth_rows[:] = [(*t[:4], 1) if t[0] == rid else t for t in truth_rows]
             write(commune, sheet, parcel, area, new, issued + timedelta(days=rng.randint(200, 3000)), rid, True)
-    order = list(range(len(rows)))
-    rng.shuffle(order)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(LAND_HEADER)
-        writer.writerows(rows[i] for i in order)
-    with open(truth, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(TRUTH_HEADER)
-        writer.writerows(truth_rows)
+    rng.shuffle(rows)
+    write_registry_and_truth(out, LAND_HEADER, rows, truth, TRUTH_HEADER, truth_rows)
     return len(rows)

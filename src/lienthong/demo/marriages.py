@@ -217,14 +217,15 @@ def write_marriages(population: Path | str, out: Path | str, truth: Path | str, 
         if rng.random() < damage.duplicate:
             # re-registered later: another book and entry, damaged again
             write(i, min(registered + timedelta(days=rng.randint(200, 6000)), today - timedelta(days=1)), rid)
-    order = list(range(len(rows)))
-    rng.shuffle(order)  # a department's file is in no useful order
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(MARRIAGE_HEADER)
-        writer.writerows(rows[i] for i in order)
-    with open(truth, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(TRUTH_HEADER)
-        writer.writerows(truth_rows)
+    rng.shuffle(rows)  # a department's file is in no useful order
+    write_registry_and_truth(out, MARRIAGE_HEADER, rows, truth, TRUTH_HEADER, truth_rows)
     return len(rows)
+
+
+def write_registry_and_truth(out, header, rows, truth, truth_header, truth_rows) -> None:
+    """A demo registry's CSV and its truth's (the demo registries of marriages, land, students)."""
+    for path, head, body in ((out, header, rows), (truth, truth_header, truth_rows)):
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(head)
+            writer.writerows(body)

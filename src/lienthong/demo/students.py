@@ -9,12 +9,11 @@ record it repeats.
 """
 from __future__ import annotations
 
-import csv
 import random
 from datetime import date
 from pathlib import Path
 
-from .marriages import MarriageDamage, Spouse, _name, _read_population
+from .marriages import MarriageDamage, Spouse, _name, _read_population, write_registry_and_truth
 
 STUDENT_HEADER = ("record_id", "student_code", "class", "full_name", "birth_date", "gender", "ethnicity", "commune",
                   "father_name", "father_birth_year", "mother_name", "mother_birth_year", "id_number")
@@ -90,12 +89,6 @@ def write_students(population: Path | str, households: Path | str, out: Path | s
         rid = write(child, father, mother, code, "")
         if rng.random() < 0.04:  # moved school: listed again by the new school
             write(child, father, mother, code, rid)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(STUDENT_HEADER)
-        writer.writerows(rows)  # a school's sheet lists its pupils in order: the first listing comes first
-    with open(truth, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(TRUTH_HEADER)
-        writer.writerows(truth_rows)
+    # a school's sheet lists its pupils in order: the first listing comes first
+    write_registry_and_truth(out, STUDENT_HEADER, rows, truth, TRUTH_HEADER, truth_rows)
     return len(rows)
