@@ -32,7 +32,7 @@ from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryReco
 from lienthong.linkage.weights import ScoringModel, learn_from
 from lienthong.printing import cells
 
-__all__ = ["main", "run", "learn", "LinkResult", "RESULT_COLUMNS"]
+__all__ = ["main", "run", "learn", "LinkResult", "RESULT_COLUMNS", "write_atomically", "explain_record"]
 
 RESULT_COLUMNS = ("record_id", "person_id", "status", "score", "reason")
 DEFAULT_THREADS = 2
@@ -281,7 +281,8 @@ def _rmtree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_atomically(path: Path, write) -> None:
+def write_atomically(path: Path, write) -> None:
+    """Write `path` through `write(fh)` into a temporary file renamed at the end: never a partial output."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -301,7 +302,7 @@ def write_result(path: Path, decisions: list[Decision]) -> None:
             # The record ids come from the input file: a spreadsheet must not read one as a formula. The score is
             # a number (Decimal keeps its 4 places), so a negative one is not quoted as text.
             writer.writerow(cells.csv_row((d.record_id, d.person_id, d.status, Decimal(f"{d.score:.4f}"), d.reason)))
-    _write_atomically(path, w)
+    write_atomically(path, w)
 
 
 def explain_record(d: Decision, prior_weight: float) -> dict:
@@ -352,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         def w(fh):
             for d in result.decisions:
                 fh.write(json.dumps(explain_record(d, prior_weight), ensure_ascii=False) + "\n")
-        _write_atomically(explain, w)
+        write_atomically(explain, w)
     write_result(out, result.decisions)
     return 0
 

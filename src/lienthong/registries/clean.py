@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -114,7 +115,7 @@ def run(profile: Profile, population, registry, *, cache_dir=None, threads: int 
         linked = link.run(population, persons_csv, cache_dir=cache_dir, threads=threads, memory_limit=memory_limit,
                           today=today, progress=progress)
     finally:
-        link._rmtree(str(tmp))
+        shutil.rmtree(tmp, ignore_errors=True)
     decisions = {}
     written = {(rid, p.role): p for rid, people in persons.items() for p in people}
     for d in linked.decisions:
@@ -149,7 +150,7 @@ def write_out(path: Path, rows: list[CleanRow]) -> None:
         for r in rows:
             writer.writerow(cells.csv_row((r.record_id, r.role, r.person_id, r.status, Decimal(f"{r.score:.4f}"),
                                            r.reason, r.duplicate_of, ";".join(r.flags))))
-    link._write_atomically(path, w)
+    link.write_atomically(path, w)
 
 
 def write_explain(path: Path, result: CleanResult) -> None:
@@ -163,7 +164,7 @@ def write_explain(path: Path, result: CleanResult) -> None:
             record.update({"record_id": r.record_id, "role": r.role, "duplicate_of": r.duplicate_of,
                            "flags": list(r.flags)})
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    link._write_atomically(path, w)
+    link.write_atomically(path, w)
 
 
 def main(argv: list[str] | None = None) -> int:
