@@ -128,6 +128,15 @@ def _link_result(ctx, client):
     return [("result.csv", path.read_bytes())]
 
 
+def _clean_out(ctx, client):
+    """`lienthong clean`'s OUT.csv: record ids, persons, reasons, duplicates and flags holding the payloads."""
+    from lienthong.registries.clean import CleanRow, write_out
+
+    path = ctx["tmp"] / "out.csv"
+    write_out(path, [CleanRow(p, "husband", p, "review", -0.5, p, p, (p,)) for p in PAYLOADS])
+    return [("out.csv", path.read_bytes())]
+
+
 def _indicators_xlsx(ctx, client):
     """Agencies whose names and codes are formula-like text, in the Decision 766 workbook."""
     from lienthong.accounts.models import User
@@ -212,6 +221,7 @@ WRITERS = {
     "population_csv": ("sync/linking.py", _population_csv),
     "registry_csv": ("sync/linking.py", _registry_csv),
     "lienthong_link_result": ("linkage/command.py", _link_result),
+    "lienthong_clean_out": ("registries/clean.py", _clean_out),
     "catalogue_workbook": ("onestop/catalogue/services.py", _catalogue_workbook),
 }
 # Modules the source search finds that write no file from outside data, each with why.
@@ -219,6 +229,8 @@ NOT_EXPORTS = {
     "fleet/readers.py": "reads files; its Workbook is the reader's own dataclass",
     "demo/registry.py": "synthetic demo inputs from our own word lists, the importer's raw input by design",
     "demo/population.py": "synthetic demo population from our own word lists, the importer's raw input by design",
+    "demo/marriages.py": "synthetic demo marriage registry (and the land and student ones through its writer), "
+                         "`lienthong clean`'s raw input by design",
 }
 # The shared helpers themselves.
 HELPERS = {"printing/cells.py"}
@@ -261,7 +273,7 @@ def test_no_file_we_write_carries_a_live_formula(writer, hostile, client_for, fi
         found |= _check(name, content, negative)
     # The payloads really reached the file (a test that finds nothing to check could not fail).
     assert found & {PAYLOADS[0], "+1", "@SUM(A1)"}, f"{writer}: no payload written"
-    if writer in ("vessel_list_export_view", "lienthong_link_result"):
+    if writer in ("vessel_list_export_view", "lienthong_link_result", "lienthong_clean_out"):
         assert negative, "the negative number (engine power, score) is written as a number"
 
 
