@@ -241,3 +241,14 @@ def test_twelve_phones_at_once_never_overfill_a_slot(a, empties_the_audit_log_af
     assert errors == []
     assert len(booked) == 2 and refused == ["slot_full"] * 10
     assert Appointment.objects.filter(starts_at=at(WED, 8), cancelled_at__isnull=True).count() == 2
+
+
+def test_one_state_for_the_page_the_list_and_the_api(a):
+    """booking.state_of serves the confirmation page, the officers' list and the API alike."""
+    booked = hall.book_appointment(None, a, at(WED, 8), "0912345678")
+    assert booking.state_of(booked, at(WED, 8, 20), checked_in=False) == "booked"  # within its half hour
+    assert booking.state_of(booked, at(WED, 8, 31), checked_in=False) == "late"  # the board still takes it today
+    assert booking.state_of(booked, at(date(2026, 12, 3), 7), checked_in=False) == "passed"
+    assert booking.state_of(booked, at(WED, 8, 31), checked_in=True) == "checked_in"
+    hall.cancel_appointment(None, booked)
+    assert booking.state_of(booked, at(WED, 8, 31), checked_in=False) == "cancelled"

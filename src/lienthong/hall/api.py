@@ -39,6 +39,7 @@ from . import services as hall
 from .errors import HallError
 from .estimates import estimate
 from .models import Appointment, Counter, Device, PriorityGroup, Service, Ticket
+from .notices import booking_url
 
 router = Router(tags=["hall"])
 
@@ -210,7 +211,8 @@ class AppointmentOut(Schema):
     service_name: str
     agency_name: str
     starts_at: datetime
-    state: str = Field(..., description="booked, checked_in, cancelled or passed")
+    state: str = Field(..., description="booked, late (today, its time over, not checked in yet), checked_in, "
+                                        "cancelled or passed (its day over, nobody came)")
     page_url: str
 
 
@@ -242,12 +244,10 @@ def _bookable(pk: int) -> Service:
 
 
 def _appointment_out(a: Appointment) -> dict:
-    base = (settings.PUBLIC_URL or "").rstrip("/")
-    state = ("cancelled" if a.cancelled_at else "checked_in" if Ticket.objects.filter(appointment=a).exists()
-             else "passed" if a.starts_at < timezone.now() else "booked")
+    state = booking.state_of(a, timezone.now(), checked_in=Ticket.objects.filter(appointment=a).exists())
     return {"code": a.code, "token": a.token, "service": a.service_id, "service_name": a.service.name,
             "agency_name": a.agency.name, "starts_at": timezone.localtime(a.starts_at), "state": state,
-            "page_url": base + reverse("hall:booked", args=[a.token])}
+            "page_url": booking_url(a)}
 
 
 @router.get("/booking/services", auth=None, response={200: list[BookableServiceOut], **TOO_MANY},
@@ -269,11 +269,10 @@ def booking_slots(request, id: int = Path(..., ge=1),
         return limited
     service = _bookable(id)
     now = timezone.now()
-    days = booking.first_free_days(service, now)
-    if day is None:
-        day = next((d for d, free in days if free), days[0][0] if days else timezone.localdate(now))
-    slots = booking.slots(service, day, now)
-    return {"service": service.pk, "day": day, "days": [{"day": d, "free": f} for d, f in days],
+    offered = booking.offer(service, now)
+    day = day or offered.first_day(timezone.localdate(now))
+    slots = offered.slots.get(day, [])
+    return {"service": service.pk, "day": day, "days": [{"day": d, "free": f} for d, f in offered.days],
             "slots": [{"starts_at": timezone.localtime(s.starts_at), "ends_at": timezone.localtime(s.ends_at),
                        "free": s.free} for s in slots]}
 

@@ -29,9 +29,13 @@ def ref_of(ticket) -> str:
     return f"{REF_PREFIX}{ticket.day.isoformat()}:{ticket.code}"
 
 
+def _public(path: str) -> str:
+    """An address the citizen opens from a text: under LIENTHONG_PUBLIC_URL."""
+    return f"{(getattr(settings, 'PUBLIC_URL', '') or '').rstrip('/')}{path}"
+
+
 def phone_url(ticket) -> str:
-    base = (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
-    return f"{base}{reverse('hall:phone', kwargs={'token': ticket.token})}"
+    return _public(reverse("hall:phone", kwargs={"token": ticket.token}))
 
 
 def after_queue_change(service_id: int, at=None) -> None:
@@ -94,8 +98,7 @@ def _subject(ticket) -> str:
 
 # --- online booking: the confirmation text ---------------------------------------------------------------------
 def booking_url(appointment) -> str:
-    base = (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
-    return f"{base}{reverse('hall:booked', kwargs={'token': appointment.token})}"
+    return _public(reverse("hall:booked", kwargs={"token": appointment.token}))
 
 
 def booking_text(appointment) -> str:

@@ -62,11 +62,11 @@ def start(request):
 def book(request, pk: int):
     service = get_object_or_404(booking.bookable_services(), pk=pk)
     now = timezone.now()
-    days = booking.first_free_days(service, now)
-    open_days = [d for d, free in days if free]
+    offered = booking.offer(service, now)
+    days = offered.days
     day = (_day(request.POST.get("ngay", "") or request.GET.get("ngay", ""), [d for d, _free in days])
-           or (open_days[0] if open_days else days[0][0] if days else timezone.localdate(now)))
-    slots = booking.slots(service, day, now)
+           or offered.first_day(timezone.localdate(now)))
+    slots = offered.slots.get(day, [])
     form = BookForm(request.POST or None, slots=slots)
     general = ""
     if request.method == "POST" and form.is_valid():
@@ -89,17 +89,6 @@ def book(request, pk: int):
     }, status=400 if request.method == "POST" else 200)
 
 
-def state_of(appointment: Appointment, now) -> str:
-    """booked, checked_in, cancelled or passed (the time went by and nobody checked in)."""
-    if appointment.cancelled_at is not None:
-        return "cancelled"
-    if Ticket.objects.filter(appointment=appointment).exists():
-        return "checked_in"
-    if timezone.localtime(appointment.starts_at).date() < timezone.localtime(now).date():
-        return "passed"
-    return "booked"
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_public
 def booked(request, token: str):
@@ -115,7 +104,9 @@ def booked(request, token: str):
         else:
             messages.success(request, _("Your visit has been cancelled."))
         return redirect("hall:booked", token=token)
-    state = state_of(appointment, now)
+    state = booking.state_of(appointment, now, checked_in=Ticket.objects.filter(appointment=appointment).exists())
+    if state == "late":  # to the citizen still a booking: the board takes the code until the day ends
+        state = "booked"
     return render(request, "hall/online/booked.html", {
         "appointment": appointment, "state": state, "masked_phone": mask_phone(appointment.phone),
         "can_cancel": state == "booked" and appointment.starts_at >= now,
@@ -145,8 +136,7 @@ def bookings(request):
     now = timezone.now()
     for a in qs:
         ticket = tickets.get(a.pk)
-        state = ("cancelled" if a.cancelled_at else "checked_in" if ticket else "passed" if day < today else
-                 "late" if a.starts_at + timedelta(minutes=a.service.slot_minutes) < now else "booked")
+        state = booking.state_of(a, now, checked_in=ticket is not None)
         rows.append({"appointment": a, "ticket": ticket, "state": state, "phone": mask_phone(a.phone)})
     counts = {s: sum(1 for r in rows if r["state"] == s) for s in ("booked", "checked_in", "late", "passed", "cancelled")}
     return render(request, "hall/online/bookings.html", {
