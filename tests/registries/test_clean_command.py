@@ -69,3 +69,13 @@ def test_a_file_not_in_utf8_is_refused(married_province, tmp_path, capsys):
     rc, out = _clean(pop, bad, tmp_path)
     assert rc == 2 and not out.exists()
     assert "không phải UTF-8" in capsys.readouterr().err
+
+
+def test_a_file_with_only_its_header_is_refused_naming_it(married_province, tmp_path, capsys):
+    """(Before the reader was shared with `lienthong link`, the refusal named the engine's temporary file.)"""
+    pop, reg, _truth = married_province
+    empty = tmp_path / "reg.csv"
+    empty.write_text(open(reg, encoding="utf-8").readline(), encoding="utf-8")
+    rc, out = _clean(pop, empty, tmp_path)
+    assert rc == 2 and not out.exists()
+    assert f"{empty}: không có dòng dữ liệu nào" in capsys.readouterr().err

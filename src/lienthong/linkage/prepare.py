@@ -44,6 +44,7 @@ __all__ = [
     "RegistryRecord",
     "id_pieces",
     "prepare_registry_row",
+    "read_keyed_rows",
     "read_registry",
     "population_parquet",
 ]
@@ -164,25 +165,28 @@ def prepare_registry_row(row: dict[str, str | None], today: date | None = None) 
     return rec
 
 
-def read_registry(path: str | os.PathLike, today: date | None = None,
-                  progress=None) -> list[RegistryRecord]:
-    """Read and prepare REG.csv; InputError names the file, row and column of the first problem."""
+def read_keyed_rows(path: str | os.PathLike, columns: tuple[str, ...], *, what: str = ""):
+    """Yield (line number, row) of a registry CSV keyed by `record_id`: UTF-8, the header holding `columns`, each
+    row's cells as recorded (a spreadsheet's formula guard taken off), its record_id stripped, present and unique.
+    InputError names the file, the row and the column of the first problem; `what` says which kind of registry
+    the header was read for (`lienthong clean`'s profile)."""
     path = Path(path)
     try:
         fh = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputError(f"{path}: không mở được tệp ({exc.strerror})") from exc
-    records: list[RegistryRecord] = []
     seen: set[str] = set()
+    line_no = 1
     with fh:
         reader = csv.DictReader(fh)
         try:
             header = reader.fieldnames or []
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: không phải UTF-8 ({exc.reason})") from exc
-        missing = [c for c in REGISTRY_COLUMNS if c not in header]
+        missing = [c for c in columns if c not in header]
         if missing:
-            raise InputError(f"{path}: thiếu cột {', '.join(missing)} (dòng tiêu đề có: {', '.join(header)})")
+            raise InputError(f"{path}: thiếu cột {', '.join(missing)} ({what + '; ' if what else ''}dòng tiêu đề có: "
+                             f"{', '.join(header)})")
         try:
             for line_no, row in enumerate(reader, start=2):
                 if None in row:
@@ -195,15 +199,23 @@ def read_registry(path: str | os.PathLike, today: date | None = None,
                     raise InputError(f"{path}, dòng {line_no}, cột record_id: trùng mã {rid!r}")
                 seen.add(rid)
                 row["record_id"] = rid
-                records.append(prepare_registry_row(row, today))
-                if progress is not None and len(records) % 2500 == 0:
-                    progress(len(records))
+                yield line_no, row
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}, sau dòng {len(records) + 1}: không phải UTF-8 ({exc.reason})") from exc
+            raise InputError(f"{path}, sau dòng {line_no}: không phải UTF-8 ({exc.reason})") from exc
         except csv.Error as exc:
             raise InputError(f"{path}, dòng {reader.line_num}: CSV hỏng ({exc})") from exc
-    if not records:
+    if not seen:
         raise InputError(f"{path}: không có dòng dữ liệu nào")
+
+
+def read_registry(path: str | os.PathLike, today: date | None = None,
+                  progress=None) -> list[RegistryRecord]:
+    """Read and prepare REG.csv; InputError names the file, row and column of the first problem."""
+    records: list[RegistryRecord] = []
+    for _line_no, row in read_keyed_rows(path, REGISTRY_COLUMNS):
+        records.append(prepare_registry_row(row, today))
+        if progress is not None and len(records) % 2500 == 0:
+            progress(len(records))
     return records
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from lienthong.linkage import command as link
-from lienthong.linkage.prepare import InputError
+from lienthong.linkage.prepare import InputError, read_keyed_rows
 from lienthong.printing import cells
 
 from .profiles import PROFILES, Profile
@@ -49,39 +49,13 @@ class CleanRow:
 
 
 def read_records(profile: Profile, path: str | os.PathLike) -> list[dict]:
-    """REG.csv's rows (cells as recorded, a spreadsheet's formula guard taken off); InputError names the file,
-    the row and the column of the first problem."""
-    path = Path(path)
-    try:
-        fh = open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"{path}: không mở được tệp ({exc.strerror})") from exc
-    rows, seen = [], set()
-    with fh:
-        reader = csv.DictReader(fh)
-        try:
-            header = reader.fieldnames or []
-            missing = [c for c in profile.columns if c not in header]
-            if missing:
-                raise InputError(f"{path}: thiếu cột {', '.join(missing)} (hồ sơ {profile.name}; dòng tiêu đề có: "
-                                 f"{', '.join(header)})")
-            for line_no, row in enumerate(reader, start=2):
-                if None in row:
-                    raise InputError(f"{path}, dòng {line_no}: nhiều ô hơn số cột của tiêu đề")
-                row = {k: cells.from_csv(v).strip() if isinstance(v, str) else v for k, v in row.items()}
-                rid = row["record_id"] or ""
-                if not rid:
-                    raise InputError(f"{path}, dòng {line_no}, cột record_id: trống")
-                if ROLE_SEPARATOR in rid:
-                    raise InputError(f"{path}, dòng {line_no}, cột record_id: không được chứa {ROLE_SEPARATOR!r}")
-                if rid in seen:
-                    raise InputError(f"{path}, dòng {line_no}, cột record_id: trùng mã {rid!r}")
-                seen.add(rid)
-                rows.append(row)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: không phải UTF-8 ({exc.reason})") from exc
-        except csv.Error as exc:
-            raise InputError(f"{path}, dòng {reader.line_num}: không đọc được CSV ({exc})") from exc
+    """REG.csv's rows, checked as the identity engine checks its registry (linkage.prepare.read_keyed_rows: the
+    file, the row and the column of the first problem), their cells stripped."""
+    rows = []
+    for line_no, row in read_keyed_rows(path, profile.columns, what=f"hồ sơ {profile.name}"):
+        if ROLE_SEPARATOR in row["record_id"]:
+            raise InputError(f"{path}, dòng {line_no}, cột record_id: không được chứa {ROLE_SEPARATOR!r}")
+        rows.append({k: v.strip() if isinstance(v, str) else v for k, v in row.items()})
     return rows
 
 
