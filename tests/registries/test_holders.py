@@ -23,6 +23,12 @@ from lienthong.registries.holders import Holder, split_holders
     ("ÔNG NGUYEN VAN AN VA VO LA BA TRAN THI BE",
      [Holder("holder", "NGUYEN VAN AN", "nam"), Holder("spouse", "TRAN THI BE", "nữ")]),
     ("Nguyễn Văn An", [Holder("holder", "Nguyễn Văn An", None)]),  # no title: one person, gender unknown
+    # the year and the number beside the head of a household, as the certificates from 2009 give them
+    ("Hộ ông Nguyễn Văn An, sinh năm 1960, CMND số 371234567",
+     [Holder("holder", "Nguyễn Văn An", "nam", "1960", "371234567")]),
+    ("Bà Lê Thị Cúc (chủ hộ), sinh năm 1958", [Holder("holder", "Lê Thị Cúc", "nữ", "1958")]),
+    ("Ông Nguyễn Văn An, sinh năm 1960 và vợ là bà Trần Thị Bé, sinh năm 1962, CCCD số 091162001234",
+     [Holder("holder", "Nguyễn Văn An", "nam", "1960"), Holder("spouse", "Trần Thị Bé", "nữ", "1962", "091162001234")]),
 ])
 def test_the_certificates_phrasings(field, expected):
     assert split_holders(field) == expected

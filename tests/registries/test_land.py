@@ -50,6 +50,19 @@ def test_re_issued_and_passed_on_certificates():
     assert out["D"] == ("", {"": ["no_holder"]})
 
 
+def test_a_household_links_only_candidates_whose_year_agrees():
+    from lienthong.linkage.decide import Candidate, Decision
+    from lienthong.registries.households import _options
+
+    def cand(pid, birth):
+        return Candidate(pid, 1.0, 0.5, {"given": "exact", "family": "exact", "middle": "exact", "birth": birth,
+                                         "gender": "exact"}, {})
+    d = Decision("R#holder", "", "review", 0.5, "", [cand("P1", "year_only"), cand("P2", "null"),
+                                                       cand("P3", "year_off_by_one")])
+    assert [pid for pid, _c in _options(d)] == ["P1", "P2", "P3"]  # the students' profile: birth not different
+    assert [pid for pid, _c in _options(d, birth_agrees=True)] == ["P1"]  # the land profile: the year agrees
+
+
 def test_land_end_to_end(married_province, households, tmp_path):
     from lienthong.demo.land import write_land
 

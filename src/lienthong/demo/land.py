@@ -3,32 +3,68 @@
 
 Each parcel's holders are a man of the population and often his wife (a woman of his commune, of about his age),
 sometimes a woman alone or three heirs. The field: "Hộ ông X", "Ông X và vợ là bà Y", "Bà Y (chủ hộ)", "Ông X,
-bà Y", "Ông X; Bà Y; Ông Z", with "sinh năm …" and "CMND số …" beside a name on some; names without diacritics or
-in capitals on some. A parcel is sometimes registered twice (an old certificate and its re-issue: the same
-holders, another certificate number and date) or passed to someone else without the old certificate being
-closed (a new holder: the same parcel key, holders that differ). The address is the holders' residence, old
-style on some. truth.csv: per record and role, the person (empty: not in the population) and the record it
-repeats.
+bà Y", "Ông X; Bà Y; Ông Z", with "sinh năm …" and "CMND số …" beside each name as the certificate's rules ask
+(`LandDamage`: fewer on certificates before 2009); names without diacritics or in capitals on some. A parcel is
+sometimes registered twice (an old certificate and its re-issue: the same holders, another certificate number
+and date) or passed to someone else without the old certificate being closed (a new holder: the same parcel key,
+holders that differ). The address is the first holder's residence as written when the certificate was issued:
+the old units (before July 2025: commune, district, old province), as REGISTRIES.md has them ("with CMND
+numbers and old addresses"). truth.csv: per record and role, the person (empty: not in the population) and the
+record it repeats.
 """
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
-from .marriages import MarriageDamage, Spouse, _name, _read_population, _residence, write_registry_and_truth
+from .marriages import MarriageDamage, Spouse, _name, _read_population, write_registry_and_truth
+from .places import geography
+from .registry import _old_address
 
 LAND_HEADER = ("record_id", "certificate_no", "issued_on", "commune", "sheet_no", "parcel_no", "area_m2", "holders",
                "address")
 TRUTH_HEADER = ("record_id", "role", "person_id", "duplicate_of", "holders_differ")
 
 
-def _with_facts(rng: random.Random, title: str, s: Spouse, issued: date) -> str:
-    text = f"{title} {_name(rng, s.name, MarriageDamage())}"
-    if rng.random() < 0.35:
-        text += f", sinh năm {s.birth.year}"
-    if rng.random() < 0.4 and (s.cmnd if issued.year < 2016 else s.cccd):
-        text += f", {'CMND' if issued.year < 2016 else 'CCCD'} số {s.cmnd if issued.year < 2016 else s.cccd}"
+@dataclass(frozen=True)
+class LandDamage:
+    """What a certificate writes beside each holder's name, and how it is damaged.
+
+    The certificate's rules (Circular 17/2009/TT-BTNMT, then 23/2014/TT-BTNMT) ask, for each holder — the head of a
+    household, husband and wife both when the land is theirs together — the full name, the year of birth, the
+    identity paper and its number ("if any") and the permanent address. Certificates issued before 2009 were
+    written under older forms and by hand: the year and the number are missing more often there. The rates are
+    the demo's assumptions, not measured."""
+
+    birth_year: float = 0.92  # a holder's year of birth, certificates from 2009
+    id_number: float = 0.80  # a holder's CMND/CCCD number, certificates from 2009, when they had one
+    old_birth_year: float = 0.60  # the same, certificates before 2009
+    old_id_number: float = 0.45
+    wrong_digit: float = 0.03  # a number with one digit wrong
+    year_off: float = 0.02  # a year of birth one off
+    no_address: float = 0.05
+    old_address_abbreviated: float = 0.4  # "X. Bình An, H. Châu Thành" rather than "xã Bình An, huyện Châu Thành"
+    old_address_with_province: float = 0.7
+
+
+def _with_facts(rng: random.Random, title: str, s: Spouse, issued: date, damage: LandDamage,
+                name: str | None = None) -> str:
+    """`title` and the holder's name (`name` as written, when the phrasing put it already), then the year of birth
+    and the identity number where the certificate gives them."""
+    text = f"{title} {name or _name(rng, s.name, MarriageDamage())}"
+    recent = issued.year >= 2009
+    if rng.random() < (damage.birth_year if recent else damage.old_birth_year):
+        year = s.birth.year + (rng.choice((-1, 1)) if rng.random() < damage.year_off else 0)
+        text += f", sinh năm {year}"
+    number = s.cmnd if issued.year < 2016 else s.cccd
+    if number and rng.random() < (damage.id_number if recent else damage.old_id_number):
+        if rng.random() < damage.wrong_digit:
+            i = rng.randrange(len(number))
+            number = number[:i] + str((int(number[i]) + rng.randint(1, 9)) % 10) + number[i + 1:]
+        text += f", {'CMND' if issued.year < 2016 else 'CCCD'} số {number}"
     return text
 
 
@@ -36,19 +72,47 @@ def _title(s: Spouse) -> str:
     return "ông" if s.gender == "nam" else "bà"
 
 
-def _field(rng: random.Random, holders: list[tuple[str, Spouse]], issued: date) -> str:
+def _field(rng: random.Random, holders: list[tuple[str, Spouse]], issued: date, damage: LandDamage) -> str:
     """The holder field for these (role, person) pairs, in one of the certificates' phrasings."""
     if len(holders) == 1:
         (_role, s), = holders
         t = _title(s)
-        return rng.choice([f"Hộ {t} {_name(rng, s.name, MarriageDamage())}", _with_facts(rng, t.capitalize(), s, issued),
-                           f"{t.capitalize()} {_name(rng, s.name, MarriageDamage())} (chủ hộ)"])
+        form = rng.randrange(3)
+        if form == 0:
+            return _with_facts(rng, f"Hộ {t}", s, issued, damage)
+        if form == 1:
+            return _with_facts(rng, t.capitalize(), s, issued, damage)
+        return _with_facts(rng, t.capitalize(), s, issued, damage,
+                           name=f"{_name(rng, s.name, MarriageDamage())} (chủ hộ)")
     if len(holders) == 2 and holders[1][0] == "spouse":
         (_r1, a), (_r2, b) = holders
         partner = "vợ" if b.gender == "nữ" else "chồng"
-        return (f"{_with_facts(rng, _title(a).capitalize(), a, issued)} và {partner} là {_title(b)} "
-                f"{_name(rng, b.name, MarriageDamage())}")
-    return "; ".join(_with_facts(rng, _title(s).capitalize(), s, issued) for _role, s in holders)
+        return (f"{_with_facts(rng, _title(a).capitalize(), a, issued, damage)} và {partner} là "
+                f"{_with_facts(rng, _title(b), b, issued, damage)}")
+    return "; ".join(_with_facts(rng, _title(s).capitalize(), s, issued, damage) for _role, s in holders)
+
+
+def _old_places() -> dict[tuple[str, str], list]:
+    """(2025 commune code, hamlet) → the old communes (places.Place) that hamlet was in before July 2025."""
+    out: dict[tuple[str, str], list] = {}
+    for place in geography().places:
+        for hamlet in place.hamlets:
+            out.setdefault((place.new_commune_code, hamlet), []).append(place)
+    return out
+
+
+def _address_then(rng: random.Random, s: Spouse, old_places: dict, damage: LandDamage) -> str:
+    """The holder's residence as a certificate issued before July 2025 wrote it: hamlet, old commune, district and
+    (on most) province; the 2025 address when the old commune is not known."""
+    if rng.random() < damage.no_address:
+        return ""
+    hamlet = s.address.split(",", 1)[0].strip()
+    places = old_places.get((s.commune, hamlet))
+    if not places:
+        return s.address
+    person = SimpleNamespace(place=rng.choice(places), hamlet=hamlet)
+    return _old_address(rng, person, rng.random() < damage.old_address_abbreviated,
+                        rng.random() < damage.old_address_with_province)
 
 
 def _spouses(households: Path | None, people: dict[str, Spouse]) -> dict[str, Spouse]:
@@ -66,10 +130,11 @@ def _spouses(households: Path | None, people: dict[str, Spouse]) -> dict[str, Sp
 
 
 def write_land(population: Path | str, out: Path | str, truth: Path | str, *, parcels: int = 6000,
-               seed: int = 20250930, households: Path | str | None = None) -> int:
+               seed: int = 20250930, households: Path | str | None = None, damage: LandDamage = LandDamage()) -> int:
     """`households`: the population's households (demo's households.csv): a couple on a certificate is then a
     couple of the population; without it a spouse is a woman of the holder's commune of about his age."""
     rng = random.Random(f"{seed}:land")
+    old_places = _old_places()
     men, women = _read_population(Path(population))
     spouse_of = _spouses(Path(households) if households else None, {s.cccd: s for s in men + women})
     men = [m for m in men if m.birth.year <= 1990]  # holders are adults when the certificate is issued
@@ -100,11 +165,11 @@ def write_land(population: Path | str, out: Path | str, truth: Path | str, *, pa
     def write(commune: str, sheet: int, parcel: int, area: int, holders, issued: date, duplicate_of: str,
               differ: bool) -> str:
         rid = f"TD-{len(rows) + 1:06d}"
-        address = _residence(rng, holders[0][1], MarriageDamage(no_residence=0.05))
+        address = _address_then(rng, holders[0][1], old_places, damage)
         commune_text = commune if rng.random() < 0.5 else f"xã {commune}"
         rows.append((rid, f"{rng.choice('ABCDEFGHK')}{rng.choice('ABCDEFGHK')} {rng.randint(100000, 999999)}",
                      issued.strftime("%d/%m/%Y"), commune_text, f"{sheet:0{rng.choice((1, 2, 3))}d}",
-                     str(parcel), str(area), _field(rng, holders, issued), address))
+                     str(parcel), str(area), _field(rng, holders, issued, damage), address))
         for role, s in holders:
             truth_rows.append((rid, role, s.cccd, duplicate_of, int(differ)))
         return rid

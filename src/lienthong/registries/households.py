@@ -17,6 +17,7 @@ from lienthong.identity.names import family_key, split_name
 
 LINKED = ("verified", "matched")
 GIVEN_AGREES = ("exact", "folded")
+BIRTH_AGREES = ("exact", "swapped", "year_only")
 
 
 def households(population: str, ids: set[str]) -> dict[str, tuple[str, str, int | None]]:
@@ -37,17 +38,19 @@ def households(population: str, ids: set[str]) -> dict[str, tuple[str, str, int 
             for cccd, address, name, birth in rows}
 
 
-def _options(d) -> list[tuple[str, object]]:
+def _options(d, birth_agrees: bool = False) -> list[tuple[str, object]]:
     """A person's possible matches: the person linked automatically, else the candidates whose given name is
     written the same (without diacritics only when none is written the same) and whose family and middle names,
-    birth and gender do not differ."""
+    birth and gender do not differ (`birth_agrees`: and whose birth agrees — the date, or the year where only the
+    year is written; a person whose record gives no birth then has none)."""
     if d is None:
         return []
     if d.status in LINKED and d.person_id:
         return [(d.person_id, None)]
     fits = [(c.person_id, c) for c in d.candidates
             if c.levels.get("given") in GIVEN_AGREES
-            and all(c.levels.get(part) != "different" for part in ("family", "middle", "birth", "gender"))]
+            and all(c.levels.get(part) != "different" for part in ("family", "middle", "birth", "gender"))
+            and (not birth_agrees or c.levels.get("birth") in BIRTH_AGREES)]
     if any(c.levels.get("given") == "exact" for _pid, c in fits):  # "Canh" written: not "Cảnh" when a Canh fits
         fits = [(pid, c) for pid, c in fits if c.levels.get("given") == "exact"]
     return fits
@@ -61,14 +64,16 @@ def _link(d, person_id: str, candidate, why: str) -> None:
 
 def assist(records: list[dict], persons: dict[str, list], decisions: dict, population: str, *, anchor: str,
            partners: tuple[str, ...], same_family: tuple[str, ...] = (), years_apart: tuple[int, int],
-           why: tuple[str, str]) -> set[tuple[str, str]]:
+           why: tuple[str, str], birth_agrees: bool = False) -> set[tuple[str, str]]:
     """Link the persons of a record that one household explains: for a record not wholly linked, the `anchor`'s
     possible matches and each partner's are paired when they live at one address (and, for the roles in
     `same_family`, bear the anchor's family name; and a partner is born `years_apart` (low, high) years after the
     anchor: a spouse about their age, a parent 15 or more years before their child). When exactly one match of
     the anchor pairs with a partner, and
     it pairs with exactly one match of each partner who pairs, those are linked ("matched"), the reason saying
-    why (`why`: the anchor's words, the partners'). Returns the (record id, role) of every person so linked."""
+    why (`why`: the anchor's words, the partners'). `birth_agrees`: only candidates whose birth agrees pair (a
+    person whose record gives no birth is linked by no household). Returns the (record id, role) of every person so
+    linked."""
     options: dict[tuple[str, str], list] = {}
     wanted: set[str] = set()
     for r in records:
@@ -77,7 +82,7 @@ def assist(records: list[dict], persons: dict[str, list], decisions: dict, popul
         if all(decisions[(rid, role)].status in LINKED for role in roles) or anchor not in roles:
             continue
         for role in roles:
-            options[(rid, role)] = _options(decisions[(rid, role)])
+            options[(rid, role)] = _options(decisions[(rid, role)], birth_agrees)
             wanted.update(pid for pid, _c in options[(rid, role)])
     known = households(population, wanted)
     helped = set()

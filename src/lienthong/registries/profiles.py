@@ -78,11 +78,17 @@ def _land_persons(record):
 
 
 def _land_review(records, persons, links, population):
-    # No household step for a holder and their spouse: measured on 300,000 people it linked 118 of 5,004 wrongly
-    # (a certificate's couple often has no birth year; namesakes of one hamlet pair as well as the couple does).
+    # A holder and their spouse linked together where one household explains them, only on candidates whose year
+    # of birth agrees with the certificate's: a name and a place alone still link nobody. Without that condition
+    # it linked 118 of 5,004 wrongly on 300,000 people (namesakes of one hamlet pair as well as the couple does);
+    # with it, 1 of 663 (bench/clean.py, 6,000 parcels).
+    from .households import assist, flag_linked
     from .land import review
 
-    return review(records, persons, links)
+    helped = assist(records, persons, links, population, anchor="holder", partners=("spouse",),
+                    years_apart=(-15, 15), why=("khớp nhờ vợ/chồng cùng hộ", "khớp nhờ vợ/chồng cùng hộ"),
+                    birth_agrees=True)
+    return flag_linked(review(records, persons, links), helped)
 
 
 LAND = Profile(
