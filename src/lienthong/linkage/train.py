@@ -81,7 +81,11 @@ def estimate(con: duckdb.DuckDBPyConnection, reg: str, pop: str, population_size
         SELECT {gammas} FROM {reg} AS l JOIN {pop} AS r ON l.id_cmnd = r.id_cmnd
     """)
     name_ok = "g_given IN ('exact', 'folded') AND g_family = 'exact'"
-    birth_ok = "g_birth IN ('exact', 'swapped')"
+    # A registry that gives only the birth year (a land certificate: "sinh năm 1960") labels as well: the ID and
+    # the year agree. Without it such a registry has no labelled pair for the name comparisons, whose m then stay
+    # at their pseudo-counts (every level alike: a given name written the same worth less than one without
+    # diacritics, a gender that differs costing nothing).
+    birth_ok = "g_birth IN ('exact', 'swapped', 'year_only')"
     m = {
         "given": _distribution(con, "lab_a", "given", birth_ok),
         "family": _distribution(con, "lab_a", "family", birth_ok),
