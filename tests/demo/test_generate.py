@@ -326,8 +326,9 @@ def test_registry_with_errors_helper(tmp_path):
 def test_main_writes_into_out(tmp_path, capsys):
     assert main(["--out", str(tmp_path / "x"), "--vessels", "40", "--population", "300", "--seed", "1"]) == 0
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
-        "households.csv", "land-truth.csv", "land.csv", "marriages-truth.csv", "marriages.csv", "population.csv",
-        "registry.csv", "registry.xlsx", "students-truth.csv", "students.csv", "truth.csv"]
+        "households.csv", "land-truth.csv", "land.csv", "marriages-truth.csv", "marriages.csv", "martyrs-truth.csv",
+        "martyrs.csv", "population.csv", "registry.csv", "registry.xlsx", "students-truth.csv", "students.csv",
+        "truth.csv"]
     assert "40 vessels, 300 people" in capsys.readouterr().out
 
 

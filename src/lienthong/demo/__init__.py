@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marriages", type=int, default=8000, help="marriage registry events (0: none)")
     parser.add_argument("--parcels", type=int, default=6000, help="land certificates (0: none)")
     parser.add_argument("--students", type=int, default=8000, help="students of the student registry (0: none)")
+    parser.add_argument("--martyrs", type=int, default=4000, help="martyrs of the martyr registry (0: none)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     files = generate(args.out, vessels=args.vessels, population=args.population, seed=args.seed)
@@ -136,5 +137,13 @@ def main(argv: list[str] | None = None) -> int:
                               seed=args.seed)
         print(out / "students.csv", f"({rows} rows)")
         print(out / "students-truth.csv")
+    if args.martyrs:
+        from .martyrs import write_martyrs
+
+        out = Path(args.out)
+        rows = write_martyrs(files.population, out / "martyrs.csv", out / "martyrs-truth.csv",
+                             martyrs=min(args.martyrs, args.population // 50), seed=args.seed)
+        print(out / "martyrs.csv", f"({rows} rows)")
+        print(out / "martyrs-truth.csv")
     print(f"{args.vessels} vessels, {args.population} people in {time.perf_counter() - started:.1f} s")
     return 0
