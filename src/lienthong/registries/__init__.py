@@ -3,7 +3,7 @@ a record of that registry holds — its columns, the persons in it by role, how 
 known, which rules flag it for review — and `clean.py` runs any profile through the identity engine
 (lienthong.linkage) in batch: `lienthong clean --profile PROFILE …`. Framework-free, as linkage is.
 
-Profiles so far: `marriage`, `land`, `student` (profiles.py). The fleet's own campaign (lienthong.sync) does not
-run on a profile yet, the martyr registry does not exist, and the campaign pages (worklists, answers, deadline,
-dashboard) serve the fleet only: see issue 12's note.
+Profiles so far: `marriage`, `land`, `student`, `martyr` (profiles.py; a martyr is not in the population database:
+only their kin is linked). The fleet's own campaign (lienthong.sync) does not run on a profile yet, and the
+campaign pages (worklists, answers, deadline, dashboard) serve the fleet only: see issue 12's note.
 """

@@ -3,7 +3,8 @@
 The batch form of a registry's cleaning, as `lienthong link` is the fleet's: REG.csv is read and checked against
 the profile (a missing column, an empty or repeated record_id, a row longer than the header, a file not in UTF-8
 exits 2 naming the file, the row and the column, and writes nothing); each person of each record, by role, goes
-through the identity engine (linkage.command.run, one run for all roles: one model learned, one population scan);
+through the identity engine (linkage.command.run, one run for all roles: one model learned, one population scan)
+— but the roles a profile keeps out (a martyr, not in the population database: not_found, the review says why);
 the profile's review finds the records that repeat an earlier one and flags what needs an officer.
 
 OUT.csv has one row per record and role: record_id, role, person_id, status (verified | matched | review |
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from lienthong.linkage import command as link
+from lienthong.linkage.decide import Decision
 from lienthong.linkage.prepare import InputError, read_keyed_rows
 from lienthong.printing import cells
 
@@ -82,17 +84,23 @@ def run(profile: Profile, population, registry, *, cache_dir=None, threads: int 
         memory_limit: str = link.DEFAULT_MEMORY, today: date | None = None, progress: bool = False) -> CleanResult:
     records = read_records(profile, registry)
     persons = {r["record_id"]: profile.persons(r) for r in records}
-    tmp = Path(tempfile.mkdtemp(prefix="lienthong-clean-"))
-    try:
-        persons_csv = tmp / "persons.csv"
-        _persons_csv(persons, persons_csv)
-        linked = link.run(population, persons_csv, cache_dir=cache_dir, threads=threads, memory_limit=memory_limit,
-                          today=today, progress=progress)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    decisions = {}
+    sent = {rid: [p for p in people if p.role not in profile.unlinked_roles] for rid, people in persons.items()}
+    engine, prior_weight, timings = [], 0.0, {}  # nobody to link: martyrs none of whom names a kin
+    if any(sent.values()):
+        tmp = Path(tempfile.mkdtemp(prefix="lienthong-clean-"))
+        try:
+            persons_csv = tmp / "persons.csv"
+            _persons_csv(sent, persons_csv)
+            linked = link.run(population, persons_csv, cache_dir=cache_dir, threads=threads,
+                              memory_limit=memory_limit, today=today, progress=progress)
+            engine, prior_weight, timings = linked.decisions, linked.prior_weight, linked.timings
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    # A role not sent (a martyr): not found, the review says why.
+    decisions = {(rid, p.role): Decision(f"{rid}{ROLE_SEPARATOR}{p.role}", "", "not_found", 0.0, "")
+                 for rid, people in persons.items() for p in people if p.role in profile.unlinked_roles}
     written = {(rid, p.role): p for rid, people in persons.items() for p in people}
-    for d in linked.decisions:
+    for d in engine:
         rid, role = d.record_id.rsplit(ROLE_SEPARATOR, 1)
         decisions[(rid, role)] = d
         person = written[(rid, role)]
@@ -114,7 +122,7 @@ def run(profile: Profile, population, registry, *, cache_dir=None, threads: int 
         if not people:  # a record naming nobody (a land certificate's empty holder field): one row says so
             rows.append(CleanRow(r["record_id"], "", "", "not_found", 0.0, "không có người nào trong bản ghi",
                                  duplicate_of, tuple(flags.get("", ()))))
-    return CleanResult(rows, decisions, linked.prior_weight, linked.timings)
+    return CleanResult(rows, decisions, prior_weight, timings)
 
 
 def write_out(path: Path, rows: list[CleanRow]) -> None:

@@ -1,7 +1,7 @@
 """What a registry's record holds: the columns, the persons in it by role (a fixed set of columns per role, as a
 marriage's two spouses, or found in one field, as a land certificate's holders), and its review — which records
 repeat an earlier one, and which rules flag a record for an officer. The rules live beside (marriage.py,
-land.py)."""
+land.py, students.py, martyrs.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,6 +44,9 @@ class Profile:
     # (records, persons by record_id, links by (record_id, role), the population file) → per record: duplicate_of
     # and flags per role. It may change a link it has better evidence for (a student placed by their parents).
     review: Callable
+    # Roles never sent to the identity engine (a martyr is not in the population database): their rows say
+    # not_found, with the reason the review gives.
+    unlinked_roles: frozenset[str] = frozenset()
 
 
 # --- marriage ------------------------------------------------------------------------------------------------
@@ -127,4 +130,33 @@ STUDENT = Profile(
     review=_student_review,
 )
 
-PROFILES = {p.name: p for p in (MARRIAGE, LAND, STUDENT)}
+
+# --- martyrs -------------------------------------------------------------------------------------------------
+def _martyr_persons(record):
+    from .martyrs import relation_gender
+
+    people = [Person("martyr", record.get("martyr_name") or "", record.get("birth_year") or "", "", "",
+                     record.get("hometown") or "")]
+    if (record.get("kin_name") or "").strip():
+        people.append(Person("kin", record["kin_name"], record.get("kin_birth_date") or "",
+                             record.get("kin_id_number") or "", relation_gender(record.get("kin_relation")),
+                             record.get("kin_residence") or ""))
+    return people
+
+
+def _martyr_review(records, persons, links, population):
+    from .martyrs import review
+
+    return review(records, persons, links)
+
+
+MARTYR = Profile(
+    name="martyr",
+    columns=("record_id", "source", "martyr_name", "birth_year", "death_date", "hometown", "unit", "grave_location",
+             "kin_name", "kin_relation", "kin_birth_date", "kin_id_number", "kin_residence"),
+    persons=_martyr_persons,
+    review=_martyr_review,
+    unlinked_roles=frozenset({"martyr"}),
+)
+
+PROFILES = {p.name: p for p in (MARRIAGE, LAND, STUDENT, MARTYR)}
