@@ -1,6 +1,7 @@
 """Cleaning a registry in batch (`lienthong clean`) on its demo data, per profile: accuracy and wall time.
 
     .venv/bin/python bench/clean.py [--work DIR] [--population 300000] [--marriages 8000] [--parcels 6000]
+                                    [--students 8000] [--martyrs 4000]
 
 The marriage profile: --marriages events written from a population of --population people (bench's demo, not
 timed; kept in --work for the next run) with the books' damage (lienthong.demo.marriages), then `lienthong clean
@@ -9,7 +10,8 @@ conversion is timed too). Prints automatic-link precision and recall, right-pers
 precision and recall, the flags found against the truth, and the wall time. Targets: precision >= 0.999, recall >=
 0.90, found >= 0.97; duplicates precision >= 0.98, recall >= 0.90; 8,000 marriages in under 30 s. The land profile
 the same way: --parcels certificates whose holder field names one or several people (lienthong.demo.land), linked
-person by person, duplicates by parcel key.
+person by person, duplicates by parcel key. The martyr profile: --martyrs martyrs listed by three sources
+(lienthong.demo.martyrs); the martyr is never linked, their kin is; duplicates are the same martyr across sources.
 """
 from __future__ import annotations
 
@@ -25,9 +27,10 @@ from clean_accuracy import evaluate
 from lienthong.demo import generate
 from lienthong.demo.land import write_land
 from lienthong.demo.marriages import write_marriages
+from lienthong.demo.martyrs import write_martyrs
 from lienthong.demo.students import write_students
 
-UNITS = {"marriage": "events", "land": "parcels", "student": "students"}
+UNITS = {"marriage": "events", "land": "parcels", "student": "students", "martyr": "martyrs"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marriages", type=int, default=8000)
     parser.add_argument("--parcels", type=int, default=6000, help="land certificates (0: the land profile is not run)")
     parser.add_argument("--students", type=int, default=8000, help="students (0: the student profile is not run)")
+    parser.add_argument("--martyrs", type=int, default=4000, help="martyrs (0: the martyr profile is not run)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20250930)
     args = parser.parse_args(argv)
@@ -53,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
                                                  households=data / "households.csv"),
         "student": lambda reg, truth, n: write_students(population, data / "households.csv", reg, truth, students=n,
                                                         seed=args.seed),
+        "martyr": lambda reg, truth, n: write_martyrs(population, reg, truth, martyrs=n, seed=args.seed),
     }
-    for profile, count in (("marriage", args.marriages), ("land", args.parcels), ("student", args.students)):
+    for profile, count in (("marriage", args.marriages), ("land", args.parcels), ("student", args.students),
+                           ("martyr", args.martyrs)):
         if not count:
             continue
         registry, truth = data / f"{profile}-{count}.csv", data / f"{profile}-{count}-truth.csv"

@@ -5,8 +5,9 @@ person; a person the output names that the truth does not, linked automatically,
 the persons in the population, those linked automatically to themselves), and right-person-found recall (linked
 automatically, or in review with the right person first). Duplicates, as pairs of records of the same event
 (which one is kept is the rule's choice, so a pair counts either way): precision and recall. Flags: for each
-rule the truth has a column for (underage, two_marriages, holders_differ…), the records truly so and those the
-rule flagged, and how many of those were right.
+rule the truth has a column for (underage, two_marriages, holders_differ, duplicate_conflict…), the records truly
+so and those the rule flagged, and how many of those were right. A role the truth never names anyone for (a martyr,
+not in the population) counts in none of the link figures but as a wrong automatic link if the output links it.
 """
 from __future__ import annotations
 
