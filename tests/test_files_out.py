@@ -137,6 +137,21 @@ def _clean_out(ctx, client):
     return [("out.csv", path.read_bytes())]
 
 
+def _campaign_exports(ctx, client):
+    """A registry campaign's export (Excel and CSV): the record, its persons as recorded and as the population knows
+    them, its duplicate and flags holding the payloads."""
+    from lienthong.campaigns import exports
+    from lienthong.campaigns.models import Campaign, Person, Record
+
+    c = Campaign.objects.create(profile="marriage", title=PAYLOADS[0], department=PAYLOADS[1],
+                                deadline=date(2026, 9, 30), file_name="x.csv", file_sha256="0" * 64)
+    for i, p in enumerate(PAYLOADS):
+        r = Record.objects.create(campaign=c, record_id=p, row_no=i + 2, data={"place": p}, duplicate_of=p, flags=[p])
+        Person.objects.create(record=r, role="husband", name=p, birth_date=p[:20], id_number=p[:32], status="verified",
+                              engine_status="verified", person_id=f"0910000000{i:02d}", reason=p)
+    return [("export.xlsx", exports.as_xlsx(c)[0]), ("export.csv", exports.as_csv(c)[0])]
+
+
 def _indicators_xlsx(ctx, client):
     """Agencies whose names and codes are formula-like text, in the Decision 766 workbook."""
     from lienthong.accounts.models import User
@@ -223,12 +238,15 @@ WRITERS = {
     "lienthong_link_result": ("linkage/command.py", _link_result),
     "lienthong_clean_out": ("registries/clean.py", _clean_out),
     "catalogue_workbook": ("onestop/catalogue/services.py", _catalogue_workbook),
+    "campaign_exports": ("campaigns/exports.py", _campaign_exports),
 }
 # Modules the source search finds that write no file from outside data, each with why.
 NOT_EXPORTS = {
     "fleet/readers.py": "reads files; its Workbook is the reader's own dataclass",
     "demo/registry.py": "synthetic demo inputs from our own word lists, the importer's raw input by design",
     "demo/population.py": "synthetic demo population from our own word lists, the importer's raw input by design",
+    "campaigns/importing.py": "the department's file rewritten for the identity engine, quoted by cells.csv_row and "
+                              "read back by the engine's reader (cells.from_csv): never given to anyone",
     "demo/marriages.py": "synthetic demo marriage registry (and the land and student ones through its writer), "
                          "`lienthong clean`'s raw input by design",
 }

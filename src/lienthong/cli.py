@@ -234,10 +234,17 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
         if getattr(done.hall, "history_days", 0):
             print(f"Lịch sử sảnh: {done.hall.history_days} ngày làm việc, {done.hall.history_tickets} vé "
                   f"({done.hall.history_seconds:.1f} giây); thống kê /sanh/thong-ke/.")
+    if done.campaigns is not None:
+        print(f"Làm sạch sổ đăng ký: {done.campaigns.campaigns} chiến dịch (hôn nhân, học sinh, đất đai, liệt sĩ), "
+              f"{done.campaigns.records} bản ghi, {done.campaigns.questions} câu hỏi gửi xã; bảng tổng hợp /so-dang-ky/.")
     print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
     for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""
         print(f"  {username:<16} {description}{area}")
+    from lienthong.demo_campaigns import DEPARTMENT_USERS
+
+    for username, _registry, description in DEPARTMENT_USERS:
+        print(f"  {username:<16} {description}")
     return 0
 
 

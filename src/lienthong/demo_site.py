@@ -38,6 +38,7 @@ class DemoSetup:
     vessel_dossiers: int = 0
     centre_seconds: float = 0.0
     hall: object = None  # hall.demo.DemoHall
+    campaigns: object = None  # campaigns.demo.DemoCampaigns
 
 
 def create_demo_users(password: str = DEMO_PASSWORD) -> tuple:
@@ -85,5 +86,10 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     from lienthong.hall.demo import setup_hall
 
     hall = setup_hall()
+    # The departments' registries (marriage, student, land, martyr), one campaign each.
+    from lienthong.demo_campaigns import setup_campaigns
+
+    campaigns = setup_campaigns(files_dir, password)
     return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users,
-                     centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds, hall)
+                     centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds, hall,
+                     campaigns)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "lienthong.search",
     "lienthong.web",
     "lienthong.sync",
+    "lienthong.campaigns",
     "lienthong.notify",
     "lienthong.api",
 ]

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Read-only viewer")
     CENTRE = "centre", _("One-stop centre officer")
     VOLUNTEER = "volunteer", _("Youth volunteer")
+    DEPARTMENT = "department", _("Department officer (a registry's keeper)")
 
 
 # Roles whose reach is limited to the communes listed in their AreaScope rows.
@@ -24,6 +25,9 @@ SCOPED_ROLES = frozenset({Role.COMMUNE, Role.POLICE, Role.CENTRE})
 
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # The registry a department officer keeps and cleans (a campaigns profile: "marriage", "student", "land",
+    # "martyr"); empty for every other role.
+    registry = models.CharField(_("registry kept (department officers)"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -130,6 +130,46 @@ def visible_identity_changes(qs: QuerySet, user) -> QuerySet:
     return qs.filter(kind=WORKLIST_KIND_OF_ROLE[user.role], commune_code__in=user.commune_codes())
 
 
+def can_run_campaigns(user) -> bool:
+    """Registry campaigns (lienthong.campaigns): administrators run every registry's, a department officer their
+    registry's (import, review, questions to communes, export)."""
+    return _has_role(user, {Role.ADMIN}) or (_signed_in(user) and user.role == Role.DEPARTMENT and bool(user.registry))
+
+
+def visible_campaigns(qs: QuerySet, user) -> QuerySet:
+    """Registry campaigns: administrators see all; a department officer those of their registry; nobody else any
+    (communes and police reach a campaign's persons through the questions put to them)."""
+    if not can_run_campaigns(user):
+        return qs.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return qs
+    return qs.filter(profile=user.registry)
+
+
+def visible_campaign_records(qs: QuerySet, user) -> QuerySet:
+    """Records of registry campaigns: those of the visible campaigns; for a commune or police officer those placed
+    in their communes about which their kind of office was asked."""
+    if can_run_campaigns(user):
+        return qs.filter(campaign__in=visible_campaigns(qs.model._meta.get_field("campaign").related_model.objects.all(),
+                                                        user).values("pk"))
+    if not _signed_in(user) or user.role not in WORKLIST_KIND_OF_ROLE:
+        return qs.none()
+    return qs.filter(commune_code__in=user.commune_codes(),
+                     people__questions__kind=WORKLIST_KIND_OF_ROLE[user.role]).distinct()
+
+
+def visible_campaign_questions(qs: QuerySet, user) -> QuerySet:
+    """Questions of registry campaigns: those of the visible campaigns; a commune or police officer those put to
+    their kind of office in their communes."""
+    if can_run_campaigns(user):
+        if user.is_superuser or user.role == Role.ADMIN:
+            return qs
+        return qs.filter(person__record__campaign__profile=user.registry)
+    if not _signed_in(user) or user.role not in WORKLIST_KIND_OF_ROLE:
+        return qs.none()
+    return qs.filter(kind=WORKLIST_KIND_OF_ROLE[user.role], commune_code__in=user.commune_codes())
+
+
 def visible_dossiers(qs: QuerySet, user) -> QuerySet:
     """Administrative dossiers: administrators see all; centre and commune officers those received by the
     agencies of their communes; fisheries officers those of the procedures the vessel registry serves; a youth

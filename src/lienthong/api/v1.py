@@ -91,6 +91,7 @@ api = NinjaAPI(
 api.add_router("/port/", "lienthong.port.api.router")  # departure pre-declarations (port app)
 api.add_router("/calendar/", "lienthong.onestop.api.router")  # working days and due dates (one-stop app)
 api.add_router("/dossiers/", "lienthong.onestop.api_dossiers.router")  # intake from counter systems (one-stop app)
+api.add_router("/campaigns/", "lienthong.campaigns.api.router")  # registry campaigns' board (campaigns app)
 api.add_router("/hall/", "lienthong.hall.api.router")  # tickets and counters of the service hall (hall app)
 
 

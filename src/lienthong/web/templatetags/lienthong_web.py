@@ -33,6 +33,12 @@ def is_volunteer(user) -> bool:
 
 
 @register.filter
+def sees_campaigns(user) -> bool:
+    """Registry campaigns: their runners (the board) and the communes and police who answer their questions."""
+    return scopes.can_run_campaigns(user) or (user.is_authenticated and user.role in scopes.WORKLIST_KIND_OF_ROLE)
+
+
+@register.filter
 def can_see_personal_data(user) -> bool:
     return scopes.can_see_personal_data(user)
 

@@ -1,0 +1,207 @@
+"""What officers do in a campaign; each function checks, writes in one transaction, refreshes the record's state
+and audits itself. A refusal is a CampaignError with a stable code, translated where it is shown."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from lienthong.accounts import audit
+from lienthong.identity.cccd import parse_id_number
+from lienthong.identity.dates import parse_date
+from lienthong.identity.text import fold
+from lienthong.population.models import Citizen
+
+from . import states
+from .models import Decision, Person, Question, QuestionKind, QuestionState, Record
+
+# Refusals, code → message (English msgid, translated at the edge).
+MESSAGES = {
+    "bad_cccd": gettext_noop("The CCCD must be 12 digits with a valid province code: %(reason)s"),
+    "not_in_population": gettext_noop("CCCD %(cccd)s is not in the population database."),
+    "no_proposal": gettext_noop("The identity engine proposed nobody for this person: give the CCCD."),
+    "not_linkable": gettext_noop("This person is not in the population database and is not linked."),
+    "already_asked": gettext_noop("A question about this person is already waiting for an answer."),
+    "closed": gettext_noop("This question has already been answered."),
+    "need_note": gettext_noop("Say in the note why the person cannot be found."),
+    "bad_kind": gettext_noop("Questions go to a People's Committee or the police."),
+}
+
+# What re-checking an answer against the population database said (stored on the question).
+ANSWER_RESULTS = {
+    "verified": gettext_noop("CCCD, name and birth agree with the population database"),
+    "differs": gettext_noop("The CCCD exists but its name or birth differs: the department decides"),
+    "unresolvable": gettext_noop("The commune says the person cannot be found"),
+}
+
+
+class CampaignError(Exception):
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def message(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(MESSAGES[self.code]) % self.params
+
+
+def _citizen(cccd: str) -> Citizen:
+    check = parse_id_number(cccd)
+    if not check.valid or check.kind != "cccd":
+        raise CampaignError("bad_cccd", reason=check.reason)
+    citizen = Citizen.objects.filter(cccd=check.digits).first()
+    if citizen is None:
+        raise CampaignError("not_in_population", cccd=check.digits)
+    return citizen
+
+
+def agrees(person: Person, citizen: Citizen) -> bool:
+    """The record's name and birth (what it has of them) agree with the population's."""
+    if fold(person.name).split() != fold(citizen.full_name).split():
+        return False
+    # The year only: placeholder dates (01/01 of the year) are legal in old books, and a year is all some give.
+    born = parse_date(person.birth_date) if person.birth_date.strip() else None
+    if born is not None and born.year is not None and born.year != citizen.birth_year:
+        return False
+    return True
+
+
+def _audit(who, person: Person, action: str, detail: dict) -> None:
+    rec = person.record
+    audit.record(who, "update", object_type="campaign_person", object_id=person.pk,
+                 summary=audit.msg(gettext_noop("Registry campaign %(campaign)s, record %(record)s (%(role)s): %(action)s"),
+                                   campaign=rec.campaign_id, record=rec.record_id, role=person.role, action=action),
+                 detail={"campaign": rec.campaign_id, "record": rec.record_id, "role": person.role, **detail})
+
+
+def confirm(person: Person, who, *, cccd: str = "") -> Person:
+    """The department confirms a link: the engine's proposal, or the CCCD the officer gives."""
+    if not person.linkable:
+        raise CampaignError("not_linkable")
+    cccd = (cccd or person.person_id).strip()
+    if not cccd:
+        raise CampaignError("no_proposal")
+    citizen = _citizen(cccd)
+    with transaction.atomic():
+        before = {"status": person.status, "person_id": person.person_id}
+        person.status, person.person_id = "verified", citizen.cccd
+        person.decision, person.decided_by, person.decided_at = Decision.CONFIRMED, _user(who), timezone.now()
+        person.save(update_fields=["status", "person_id", "decision", "decided_by", "decided_at"])
+        states.refresh(Record.objects.filter(pk=person.record_id))
+        _audit(who, person, "confirm", {"before": before, "cccd": citizen.cccd})
+    return person
+
+
+def reject(person: Person, who) -> Person:
+    """The department rejects the proposal: the person is nobody the engine found (a commune is asked next)."""
+    if not person.linkable:
+        raise CampaignError("not_linkable")
+    with transaction.atomic():
+        before = {"status": person.status, "person_id": person.person_id}
+        person.status, person.person_id = "not_found", ""
+        person.decision, person.decided_by, person.decided_at = Decision.REJECTED, _user(who), timezone.now()
+        person.save(update_fields=["status", "person_id", "decision", "decided_by", "decided_at"])
+        states.refresh(Record.objects.filter(pk=person.record_id))
+        _audit(who, person, "reject", {"before": before})
+    return person
+
+
+def check_record(record: Record, who, note: str = "") -> Record:
+    """An officer has looked at a record's flags and duplicate: they no longer hold it in review."""
+    with transaction.atomic():
+        record.checked_by, record.checked_at, record.check_note = _user(who), timezone.now(), note.strip()
+        record.save(update_fields=["checked_by", "checked_at", "check_note"])
+        states.refresh(Record.objects.filter(pk=record.pk))
+        audit.record(who, "update", object_type="campaign_record", object_id=record.pk,
+                     summary=audit.msg(gettext_noop("Registry campaign %(campaign)s, record %(record)s: flags checked"),
+                                       campaign=record.campaign_id, record=record.record_id),
+                     detail={"flags": record.flags, "duplicate_of": record.duplicate_of, "note": record.check_note})
+    return record
+
+
+def check_duplicates(campaign, who) -> int:
+    """Mark as checked, at once, the records held only because they repeat an earlier one (no rule's flag): the
+    officer has sampled the pairs and accepts the rest. Returns how many were checked."""
+    from lienthong.registries.sheets import holding_flags
+
+    now, user = timezone.now(), _user(who)
+    held = [r for r in campaign.items.exclude(duplicate_of="").filter(checked_at__isnull=True).only("id", "flags")
+            if not holding_flags(r.flags)]
+    with transaction.atomic():
+        Record.objects.filter(pk__in=[r.pk for r in held]).update(checked_by=user, checked_at=now,
+                                                                  check_note="trùng bản ghi trước (kiểm tra hàng loạt)")
+        states.refresh(Record.objects.filter(pk__in=[r.pk for r in held]))
+        audit.record(who, "update", object_type="campaign", object_id=campaign.pk,
+                     summary=audit.msg(gettext_noop("Registry campaign %(campaign)s: %(n)s repeated records checked at once"),
+                                       campaign=campaign.pk, n=len(held)),
+                     detail={"records": [r.pk for r in held][:5000]})
+    return len(held)
+
+
+def unresolved(campaign):
+    """Persons of the campaign to ask about: linkable, not linked, not declared unresolvable, no question open."""
+    return (Person.objects.filter(record__campaign=campaign, linkable=True)
+            .exclude(status__in=("verified", "matched")).exclude(decision=Decision.UNRESOLVABLE)
+            .exclude(questions__state=QuestionState.OPEN))
+
+
+def ask(persons, who, *, kind: str = QuestionKind.COMMUNE) -> list[Question]:
+    """Put a question to the commune (or police) of each person's record."""
+    if kind not in QuestionKind.values:
+        raise CampaignError("bad_kind")
+    persons = list(persons.select_related("record") if hasattr(persons, "select_related") else persons)
+    with transaction.atomic():
+        made = []
+        for p in persons:
+            if not p.linkable:
+                raise CampaignError("not_linkable")
+            if p.questions.filter(state=QuestionState.OPEN).exists():
+                raise CampaignError("already_asked")
+            made.append(Question(person=p, kind=kind, commune_code=p.record.commune_code, asked_by=_user(who)))
+        Question.objects.bulk_create(made)
+        states.refresh(Record.objects.filter(pk__in={p.record_id for p in persons}))
+        if persons:
+            campaign = persons[0].record.campaign_id
+            audit.record(who, "create", object_type="campaign_question", object_id=campaign,
+                         summary=audit.msg(gettext_noop("Registry campaign %(campaign)s: %(n)s persons sent to %(kind)s"),
+                                           campaign=campaign, n=len(made), kind=kind),
+                         detail={"persons": [p.pk for p in persons][:1000], "kind": kind})
+    return made
+
+
+def answer(question: Question, who, *, cccd: str = "", note: str = "", unresolvable: bool = False) -> Question:
+    """The commune's (or police's) answer: the person's CCCD, re-checked against the population database, or that
+    the person cannot be found (with why). A CCCD not in the database is refused and nothing is stored."""
+    if question.state != QuestionState.OPEN:
+        raise CampaignError("closed")
+    person = question.person
+    if unresolvable:
+        if not note.strip():
+            raise CampaignError("need_note")
+        citizen, result = None, "unresolvable"
+    else:
+        citizen = _citizen(cccd)
+        result = "verified" if agrees(person, citizen) else "differs"
+    with transaction.atomic():
+        question.state, question.answer_result = QuestionState.CLOSED, result
+        question.answer_cccd, question.answer_note = citizen.cccd if citizen else "", note.strip()
+        question.answered_by, question.answered_at = _user(who), timezone.now()
+        question.save()
+        before = {"status": person.status, "person_id": person.person_id}
+        if result == "verified":
+            person.status, person.person_id, person.decision = "verified", citizen.cccd, Decision.ANSWERED
+        elif result == "differs":  # the department looks at it: proposed, not linked
+            person.status, person.person_id, person.decision = "review", citizen.cccd, Decision.ANSWERED
+        else:
+            person.decision = Decision.UNRESOLVABLE
+        person.decided_by, person.decided_at = _user(who), timezone.now()
+        person.save(update_fields=["status", "person_id", "decision", "decided_by", "decided_at"])
+        states.refresh(Record.objects.filter(pk=person.record_id))
+        _audit(who, person, "answer", {"before": before, "question": question.pk, "result": result,
+                                       "cccd": question.answer_cccd, "note": question.answer_note})
+    return question
+
+
+def _user(who):
+    return getattr(who, "user", who) if who is not None and getattr(getattr(who, "user", who), "is_authenticated", False) else None
