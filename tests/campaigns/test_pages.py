@@ -92,6 +92,8 @@ def test_a_commune_answers_its_questions(marriage_campaign, department_user, mak
     listing = client.get("/so-dang-ky/cau-hoi/")
     assert listing.status_code == 200 and f'data-question="{q.pk}"' in listing.content.decode()
     assert client_for(other).get(f"/so-dang-ky/cau-hoi/{q.pk}/").status_code == 403
+    page = client.get(f"/so-dang-ky/cau-hoi/{q.pk}/").content.decode()
+    assert q.person.name in page and 'name="q" value=""' in page  # the site's search box stays empty
     missing = client.post(f"/so-dang-ky/cau-hoi/{q.pk}/", {"cccd": ""})
     assert missing.status_code == 400
     wrong = client.post(f"/so-dang-ky/cau-hoi/{q.pk}/", {"cccd": "091090123456"})

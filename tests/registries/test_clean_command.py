@@ -79,3 +79,22 @@ def test_a_file_with_only_its_header_is_refused_naming_it(married_province, tmp_
     rc, out = _clean(pop, empty, tmp_path)
     assert rc == 2 and not out.exists()
     assert f"{empty}: không có dòng dữ liệu nào" in capsys.readouterr().err
+
+
+def test_the_fleet_profile_gives_the_answers_of_lienthong_link(married_province, tmp_path):
+    """`lienthong clean --profile fleet` is `lienthong link` with a role column: the same person, status and score
+    for every owner of the demo fleet."""
+    from lienthong.linkage import command as link
+
+    pop, _marriages, _truth = married_province
+    registry = pop.parent / "registry.csv"
+    assert cli_main(["clean", "--profile", "fleet", "--population", str(pop), "--registry", str(registry),
+                       "--out", str(tmp_path / "out.csv"), "--quiet"]) == 0
+    with open(tmp_path / "out.csv", encoding="utf-8") as fh:
+        cleaned = {r["record_id"]: r for r in csv.DictReader(fh)}
+    linked = {d.record_id: d for d in link.run(pop, registry).decisions}
+    assert set(cleaned) == set(linked) and len(linked) == 200
+    for rid, d in linked.items():
+        row = cleaned[rid]
+        assert (row["role"], row["person_id"], row["status"]) == ("owner", d.person_id, d.status), rid
+        assert abs(float(row["score"]) - d.score) < 1e-3 and row["duplicate_of"] == "" and row["flags"] == ""

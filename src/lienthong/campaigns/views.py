@@ -163,7 +163,7 @@ def record(request, pk, record_pk):
     for p in people:
         p.role_word = role_word(p.role)
         p.citizen = known.get(p.person_id)
-        p.others = [(known.get(x["cccd"]), x["score"]) for x in p.candidates if x["cccd"] != p.person_id
+        p.others = [known.get(x["cccd"]) for x in p.candidates if x["cccd"] != p.person_id
                     and known.get(x["cccd"])]
         p.open_question = next((q for q in p.questions.all() if q.state == QuestionState.OPEN), None)
     duplicate = c.items.filter(record_id=r.duplicate_of).first() if r.duplicate_of else None
@@ -172,6 +172,7 @@ def record(request, pk, record_pk):
                                    record=r.record_id, campaign=c.pk))
     fields = [(HEADERS.get(c.profile, {}).get(k, k), v) for k, v in r.data.items()]
     r.flag_words = [(f, flag_label(f), f in holding_flags([f])) for f in r.flags]
+    r.needs_check = bool(holding_flags(r.flags) or r.duplicate_of)
     return render(request, "campaigns/record.html", {
         "c": c, "r": r, "people": people, "fields": fields, "duplicate": duplicate,
         "overdue": states.is_overdue(c.deadline, r.state),
@@ -292,7 +293,7 @@ def question(request, question_pk):
     p, r = q.person, q.person.record
     fields = [(HEADERS.get(r.campaign.profile, {}).get(k, k), v) for k, v in r.data.items()]
     return render(request, "campaigns/question.html", {
-        "q": q, "p": p, "r": r, "c": r.campaign, "fields": fields, "form": form,
+        "question": q, "p": p, "r": r, "c": r.campaign, "fields": fields, "form": form,
         "role_word": role_word(p.role),
         "result": _(actions.ANSWER_RESULTS[q.answer_result]) if q.answer_result else "",
     }, status=status)
