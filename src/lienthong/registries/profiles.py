@@ -162,8 +162,9 @@ MARTYR = Profile(
 # --- the fishing fleet -------------------------------------------------------------------------------------------
 # The fleet's owners as `lienthong link` reads them (linkage.prepare.REGISTRY_COLUMNS): one person, the owner, no
 # duplicates to find (a vessel's registration number is its key) and no rule of its own. Its campaign with communes
-# and police is lienthong.sync, built before the others; this profile gives it the same batch form as the others (the answers of `lienthong link`, but for an owner with
-# neither an ID nor a birth date, never linked automatically here, as in every profile).
+# and police is lienthong.sync, built before the others; this profile gives it the same batch form as the others
+# (the answers of `lienthong link`, but for an owner with neither an ID nor a birth date, never linked automatically
+# here, as in every profile).
 FLEET = Profile(
     name="fleet",
     columns=("record_id", "full_name", "id_number", "birth_date", "gender", "address"),
