@@ -149,7 +149,13 @@ def _campaign_exports(ctx, client):
         r = Record.objects.create(campaign=c, record_id=p, row_no=i + 2, data={"place": p}, duplicate_of=p, flags=[p])
         Person.objects.create(record=r, role="husband", name=p, birth_date=p[:20], id_number=p[:32], status="verified",
                               engine_status="verified", person_id=f"0910000000{i:02d}", reason=p)
-    return [("export.xlsx", exports.as_xlsx(c)[0]), ("export.csv", exports.as_csv(c)[0])]
+    from lienthong.campaigns import files
+    from lienthong.campaigns.models import Question
+
+    for person in Person.objects.filter(record__campaign=c):
+        Question.objects.create(person=person, commune_code="31078")
+    return [("export.xlsx", exports.as_xlsx(c)[0]), ("export.csv", exports.as_csv(c)[0]),
+            ("questions.xlsx", files.questions_xlsx(Question.objects.all()))]
 
 
 def _indicators_xlsx(ctx, client):
@@ -239,6 +245,7 @@ WRITERS = {
     "lienthong_clean_out": ("registries/clean.py", _clean_out),
     "catalogue_workbook": ("onestop/catalogue/services.py", _catalogue_workbook),
     "campaign_exports": ("campaigns/exports.py", _campaign_exports),
+    "campaign_questions": ("campaigns/files.py", _campaign_exports),
 }
 # Modules the source search finds that write no file from outside data, each with why.
 NOT_EXPORTS = {

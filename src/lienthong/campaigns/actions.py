@@ -46,6 +46,11 @@ class CampaignError(Exception):
         return gettext(MESSAGES[self.code]) % self.params
 
 
+def citizen_of(cccd: str) -> Citizen:
+    """The person of a CCCD in the population database; CampaignError when it is malformed or nobody's."""
+    return _citizen(cccd)
+
+
 def _citizen(cccd: str) -> Citizen:
     check = parse_id_number(cccd)
     if not check.valid or check.kind != "cccd":

@@ -24,7 +24,7 @@ from lienthong.identity.text import fold
 from lienthong.population.models import Citizen
 from lienthong.registries.sheets import HEADERS, holding_flags, role_word
 
-from . import actions, dashboard, exports, states
+from . import actions, dashboard, exports, files, states
 from .forms import AnswerForm, NewCampaignForm
 from .importing import ImportRefused, import_campaign
 from .labels import flag_label
@@ -249,9 +249,8 @@ def export(request, pk, fmt):
 @login_required
 def questions(request):
     user = request.user
+    _answerer(request)
     qs = Question.objects.visible_to(user)
-    if not can_run_campaigns(user) and user.role not in WORKLIST_KIND_OF_ROLE:
-        raise PermissionDenied
     state = request.GET.get("tt", QuestionState.OPEN)
     if state in QuestionState.values:
         qs = qs.filter(state=state)
@@ -265,6 +264,47 @@ def questions(request):
         q.overdue = q.state == QuestionState.OPEN and timezone.localdate() > q.person.record.campaign.deadline
     return render(request, "campaigns/questions.html", {"page": page, "state": state,
                                                          "states": QuestionState.choices})
+
+
+def _answerer(request):
+    if not can_run_campaigns(request.user) and request.user.role not in WORKLIST_KIND_OF_ROLE:
+        raise PermissionDenied
+
+
+@login_required
+def questions_file(request):
+    _answerer(request)
+    qs = (Question.objects.visible_to(request.user).filter(state=QuestionState.OPEN)
+          .select_related("person__record__campaign").order_by("commune_code", "person__record__campaign__deadline", "id"))
+    data = files.questions_xlsx(qs)
+    audit.record(request, "export", object_type="campaign_question", object_id="",
+                 summary=audit.msg(gettext_noop("Downloaded %(n)s open registry questions"), n=qs.count()),
+                 detail={"questions": list(qs.values_list("pk", flat=True))[:5000]})
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="cau-hoi-so-dang-ky.xlsx"'
+    return response
+
+
+@require_POST
+@login_required
+def questions_upload(request):
+    _answerer(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the filled-in Excel file."))
+        return redirect("campaigns:questions")
+    try:
+        answers = files.read_answers(upload.read(), upload.name, Question.objects.visible_to(request.user))
+    except files.UploadRefused as exc:
+        for problem in exc.problems[:50]:
+            messages.error(request, problem)
+        if len(exc.problems) > 50:
+            messages.error(request, _("… and %(n)s more rows.") % {"n": len(exc.problems) - 50})
+        messages.error(request, _("Nothing was stored: correct the rows named and upload the file again."))
+        return redirect("campaigns:questions")
+    n = files.apply(answers, request)
+    messages.success(request, _("%(n)s answers stored and checked against the population database.") % {"n": n})
+    return redirect("campaigns:questions")
 
 
 @login_required
