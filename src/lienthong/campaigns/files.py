@@ -119,11 +119,11 @@ def read_answers(data: bytes, name: str, visible) -> list[Answer]:
     problems, answers = [], []
     open_questions = {q.pk: q for q in visible.filter(state=QuestionState.OPEN).select_related("person__record")}
     for n, row in enumerate(rows[at + 1:], at + 2):
-        cell = lambda h: _text(row[col[h]]) if col[h] < len(row) else ""  # noqa: E731
-        cccd, mark, note = cell("CCCD đúng (12 số)"), cell("Không xác định được (x)").lower(), cell("Ghi chú")
+        got = {h: _text(row[i]) if i < len(row) else "" for h, i in col.items()}
+        cccd, mark, note = got["CCCD đúng (12 số)"], got["Không xác định được (x)"].lower(), got["Ghi chú"]
         if not (cccd or mark or note):
             continue
-        qid = cell("Mã câu hỏi")
+        qid = got.get("Mã câu hỏi", "")
         q = open_questions.get(int(qid)) if qid.isdigit() else None
         if q is None:
             problems.append(f"{name}, dòng {n}, cột “Mã câu hỏi”: câu hỏi {qid or '(trống)'} không còn chờ trả lời "
