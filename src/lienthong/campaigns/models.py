@@ -28,16 +28,16 @@ class CampaignQuerySet(models.QuerySet):
 
 
 class Campaign(models.Model):
-    profile = models.CharField(max_length=10, choices=Profile.choices)
-    title = models.CharField(max_length=200)
-    department = models.CharField(max_length=200)  # who keeps the registry ("Sở Tư pháp")
-    deadline = models.DateField()
+    profile = models.CharField(_("Registry"), max_length=10, choices=Profile.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    department = models.CharField(_("Department"), max_length=200)  # who keeps the registry ("Sở Tư pháp")
+    deadline = models.DateField(_("Deadline"))
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
-    records = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(_("Records"), default=0)
     persons = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0.0)  # the import's wall time, linkage included
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
@@ -45,6 +45,8 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+        verbose_name = _("registry campaign")
+        verbose_name_plural = _("registry campaigns")
 
     def __str__(self) -> str:
         return self.title
