@@ -92,8 +92,29 @@ def test_an_unresolvable_answer_needs_a_note_and_resolves_the_person(marriage_ca
     assert bad.value.code == "need_note"
     actions.answer(q, commune, unresolvable=True, note="Đã chuyển đi nước ngoài năm 2019")
     p.refresh_from_db()
-    assert p.decision == Decision.UNRESOLVABLE and p.resolved
-    assert not actions.unresolved(marriage_campaign).filter(pk=p.pk).exists()
+    assert p.decision == Decision.UNRESOLVABLE and not p.resolved and "Đã chuyển đi" in p.reason
+    assert not actions.unresolved(marriage_campaign).filter(pk=p.pk).exists()  # not asked again
+    # The record waits on the department (what does the registry do?), not clean, until it has checked it.
+    record = Record.objects.get(pk=p.record_id)
+    assert record.state == "review"
+    actions.check_record(record, department_user, "Ghi chú vào sổ: đã chuyển đi")
+    record.refresh_from_db()
+    others = [o for o in record.people.all() if o.pk != p.pk]
+    assert record.state == ("clean" if all(o.resolved for o in others) and not record.duplicate_of
+                            and not [f for f in record.flags if f != "matched_by_household"] else "review")
+
+
+def test_a_given_cccd_whose_person_differs_needs_the_officers_word(marriage_campaign, department_user):
+    p = _unlinked(marriage_campaign)
+    stranger = Citizen.objects.exclude(full_name=p.name).exclude(cccd=p.person_id).first()
+    with pytest.raises(CampaignError) as differs:
+        actions.confirm(p, department_user, cccd=stranger.cccd)
+    assert differs.value.code == "differs" and differs.value.params["name"] == stranger.full_name
+    p.refresh_from_db()
+    assert p.status != "verified"
+    actions.confirm(p, department_user, cccd=stranger.cccd, anyway=True)
+    p.refresh_from_db()
+    assert p.status == "verified" and p.person_id == stranger.cccd and "đã kiểm tra giấy tờ" in p.reason
 
 
 def test_checking_a_flagged_record(marriage_campaign, department_user):

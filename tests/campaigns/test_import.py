@@ -76,7 +76,7 @@ def test_an_excel_file_with_vietnamese_headings_and_a_title_imports_the_same(pop
     (lambda rows: _xlsx([rows[0][:-1], *[r[:-1] for r in rows[1:]]]), "dòng 1: thiếu cột “Nơi cư trú vợ” (wife_residence)"),
     (lambda rows: _xlsx([rows[0], rows[1], rows[2], rows[1]]), "dòng 4"),
     (lambda rows: "\n".join(",".join(r) for r in rows[:5]).encode("cp1258", errors="replace"), "UTF-8"),
-    (lambda rows: b"PK\x03\x04 broken", "không đọc được tệp Excel"),
+    (lambda rows: b"PK\x03\x04 broken", "tệp hỏng hoặc không phải tệp Excel"),
     (lambda rows: b"a,b\n1,2\n", "không tìm thấy dòng tiêu đề"),
 ])
 def test_a_refused_file_names_its_row_and_column_and_stores_nothing(population, department_user, make, expected):
@@ -90,6 +90,23 @@ def test_a_refused_file_names_its_row_and_column_and_stores_nothing(population, 
     assert "lienthong-campaign" not in str(refused.value)  # said of the officer's file, not of a temporary one
     assert Campaign.objects.count() == 0 and Record.objects.count() == 0 and Person.objects.count() == 0
     assert AuditEvent.objects.count() == events
+
+
+def test_the_same_file_twice_is_refused(marriage_campaign, population, department_user):
+    with pytest.raises(ImportRefused) as again:
+        import_campaign((population / "marriages.csv").read_bytes(), "lan-2.csv", profile="marriage", title="t",
+                        department="d", deadline=date(2027, 9, 30), user=department_user)
+    assert marriage_campaign.title in str(again.value) and Campaign.objects.count() == 1
+
+
+def test_a_semicolon_csv_as_excel_saves_it(population, department_user):
+    text = (population / "marriages.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))[:11]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    c = import_campaign(out.getvalue().encode("utf-8-sig"), "so.csv", profile="marriage", title="t", department="d",
+                        deadline=date(2027, 9, 30), user=department_user)
+    assert c.records == 10
 
 
 @pytest.mark.parametrize("profile, file, roles", [

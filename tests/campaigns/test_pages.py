@@ -40,10 +40,17 @@ def test_confirm_and_ask_through_the_page(marriage_campaign, department_user, cl
     p.refresh_from_db()
     assert p.status == "verified"
     n = actions.unresolved(c).count()
+    confirm = client.get(f"/so-dang-ky/{c.pk}/hoi-xa/")  # a bulk act is confirmed on its own page first
+    assert confirm.status_code == 200 and f"{n} " in confirm.content.decode() and Question.objects.count() == 0
     r = client.post(f"/so-dang-ky/{c.pk}/hoi-xa/")
     assert r.status_code == 302 and Question.objects.count() == n
-    bad = client.post(f"/so-dang-ky/{c.pk}/nguoi/{p.pk}/xac-nhan/", {"cccd": "123"}, follow=True)
+    other = Person.objects.filter(record__campaign=c, status="not_found").first()
+    bad = client.post(f"/so-dang-ky/{c.pk}/nguoi/{other.pk}/lien-ket/", {"cccd": "123"}, follow=True)
     assert "CCCD phải có 12 chữ số" in bad.content.decode()
+    empty = client.post(f"/so-dang-ky/{c.pk}/nguoi/{other.pk}/lien-ket/", {"cccd": ""}, follow=True)
+    assert "Hãy nhập CCCD 12 số" in empty.content.decode()
+    other.refresh_from_db()
+    assert other.status == "not_found"
 
 
 def test_a_new_campaign_from_the_form(population, department_user, client_for):
@@ -54,17 +61,20 @@ def test_a_new_campaign_from_the_form(population, department_user, client_for):
     bad_date = client.post("/so-dang-ky/tao/", {"profile": "marriage", "title": "t", "deadline": "31/02/2026",
                                                 "file": SimpleUploadedFile("so.csv", data)})
     assert bad_date.status_code == 400 and Campaign.objects.count() == 0
-    bad_file = client.post("/so-dang-ky/tao/", {"profile": "marriage", "title": "t", "deadline": "30/09/2026",
+    bad_file = client.post("/so-dang-ky/tao/", {"profile": "marriage", "title": "t", "deadline": "30/09/2027",
                                                 "file": SimpleUploadedFile("so-hong.csv", b"\xff\xfe\x00abc")})
     assert bad_file.status_code == 400 and "so-hong.csv" in bad_file.content.decode()
     assert Campaign.objects.count() == 0
-    ok = client.post("/so-dang-ky/tao/", {"profile": "marriage", "title": "Hôn nhân 2026", "deadline": "30/09/2026",
+    past = client.post("/so-dang-ky/tao/", {"profile": "marriage", "title": "t", "deadline": "30/09/2026",
+                                            "file": SimpleUploadedFile("so.csv", data)})
+    assert past.status_code == 400 and "đã qua" in past.content.decode()
+    ok = client.post("/so-dang-ky/tao/", {"profile": "marriage", "title": "Hôn nhân 2026", "deadline": "30/09/2027",
                                           "file": SimpleUploadedFile("so.csv", data)})
     c = Campaign.objects.get()
     assert ok.status_code == 302 and ok["Location"].endswith(f"/so-dang-ky/{c.pk}/")
     assert c.department == "Sở Tư pháp"  # the registry's keeper when left empty
     # A department officer may open only their registry's campaigns.
-    refused = client.post("/so-dang-ky/tao/", {"profile": "land", "title": "t", "deadline": "30/09/2026",
+    refused = client.post("/so-dang-ky/tao/", {"profile": "land", "title": "t", "deadline": "30/09/2027",
                                                "file": SimpleUploadedFile("so.csv", data)})
     assert refused.status_code == 400
 

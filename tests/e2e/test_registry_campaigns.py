@@ -65,7 +65,8 @@ def test_a_department_imports_reviews_and_asks_the_communes(page, live_site, log
     assert page.locator("[data-testid=person-status]", has_text="đã xác thực").count() >= 1
     page.click("text=Đợt bổ sung hôn nhân")
     if page.locator("[data-testid=ask-all]").count():
-        page.click("[data-testid=ask-all]")
+        page.click("[data-testid=ask-all]")  # a bulk act asks to be confirmed on its own page
+        page.click("[data-testid=confirm-bulk-submit]")
         page.wait_for_selector("[data-testid=campaign-stats]")
         assert int(page.locator("[data-testid=n-commune]").inner_text()) > 0
 

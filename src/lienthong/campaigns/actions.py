@@ -25,6 +25,9 @@ MESSAGES = {
     "closed": gettext_noop("This question has already been answered."),
     "need_note": gettext_noop("Say in the note why the person cannot be found."),
     "bad_kind": gettext_noop("Questions go to a People's Committee or the police."),
+    "differs": gettext_noop("CCCD %(cccd)s is %(name)s, born %(year)s: the name or the year differs from the record. "
+                            "Check the papers, then tick “link anyway”."),
+    "no_cccd": gettext_noop("Give the 12-digit CCCD to link."),
 }
 
 # What re-checking an answer against the population database said (stored on the question).
@@ -80,19 +83,26 @@ def _audit(who, person: Person, action: str, detail: dict) -> None:
                  detail={"campaign": rec.campaign_id, "record": rec.record_id, "role": person.role, **detail})
 
 
-def confirm(person: Person, who, *, cccd: str = "") -> Person:
-    """The department confirms a link: the engine's proposal, or the CCCD the officer gives."""
+def confirm(person: Person, who, *, cccd: str = "", anyway: bool = False) -> Person:
+    """The department confirms a link: the engine's (or the commune's) proposal, or the CCCD the officer gives. A
+    CCCD given whose person disagrees with the record's name or year is refused unless the officer says they
+    checked (`anyway`): a typed number is the easiest way to link the wrong person."""
     if not person.linkable:
         raise CampaignError("not_linkable")
-    cccd = (cccd or person.person_id).strip()
+    given = cccd.strip()
+    cccd = given or person.person_id
     if not cccd:
         raise CampaignError("no_proposal")
     citizen = _citizen(cccd)
+    if given and not anyway and not agrees(person, citizen):
+        raise CampaignError("differs", cccd=citizen.cccd, name=citizen.full_name, year=citizen.birth_year)
     with transaction.atomic():
-        before = {"status": person.status, "person_id": person.person_id}
+        before = {"status": person.status, "person_id": person.person_id, "reason": person.reason}
         person.status, person.person_id = "verified", citizen.cccd
+        person.reason = (f"cán bộ xác nhận: {citizen.full_name}, sinh {citizen.birth_date:%d/%m/%Y}"
+                         + ("" if agrees(person, citizen) else " (họ tên hoặc năm sinh khác sổ: đã kiểm tra giấy tờ)"))
         person.decision, person.decided_by, person.decided_at = Decision.CONFIRMED, _user(who), timezone.now()
-        person.save(update_fields=["status", "person_id", "decision", "decided_by", "decided_at"])
+        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at"])
         states.refresh(Record.objects.filter(pk=person.record_id))
         _audit(who, person, "confirm", {"before": before, "cccd": citizen.cccd})
     return person
@@ -103,10 +113,11 @@ def reject(person: Person, who) -> Person:
     if not person.linkable:
         raise CampaignError("not_linkable")
     with transaction.atomic():
-        before = {"status": person.status, "person_id": person.person_id}
+        before = {"status": person.status, "person_id": person.person_id, "reason": person.reason}
         person.status, person.person_id = "not_found", ""
+        person.reason = "cán bộ bác đề xuất: chưa xác định được người này"
         person.decision, person.decided_by, person.decided_at = Decision.REJECTED, _user(who), timezone.now()
-        person.save(update_fields=["status", "person_id", "decision", "decided_by", "decided_at"])
+        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at"])
         states.refresh(Record.objects.filter(pk=person.record_id))
         _audit(who, person, "reject", {"before": before})
     return person
@@ -193,15 +204,22 @@ def answer(question: Question, who, *, cccd: str = "", note: str = "", unresolva
         question.answer_cccd, question.answer_note = citizen.cccd if citizen else "", note.strip()
         question.answered_by, question.answered_at = _user(who), timezone.now()
         question.save()
-        before = {"status": person.status, "person_id": person.person_id}
+        before = {"status": person.status, "person_id": person.person_id, "reason": person.reason}
+        who_said = "công an" if question.kind == QuestionKind.POLICE else "xã"
         if result == "verified":
             person.status, person.person_id, person.decision = "verified", citizen.cccd, Decision.ANSWERED
+            person.reason = f"{who_said} trả lời CCCD {citizen.cccd}: họ tên và năm sinh khớp CSDL dân cư"
         elif result == "differs":  # the department looks at it: proposed, not linked
             person.status, person.person_id, person.decision = "review", citizen.cccd, Decision.ANSWERED
-        else:
+            person.reason = (f"{who_said} trả lời CCCD {citizen.cccd}, nhưng CSDL dân cư ghi {citizen.full_name}, "
+                             f"sinh {citizen.birth_date:%d/%m/%Y}: họ tên hoặc năm sinh khác sổ, cần cán bộ quyết định")
+        else:  # the department decides what to do with the record (mark it checked once it has acted)
             person.decision = Decision.UNRESOLVABLE
+            person.reason = f"{who_said} báo không xác định được: {question.answer_note}"
         person.decided_by, person.decided_at = _user(who), timezone.now()
-        person.save(update_fields=["status", "person_id", "decision", "decided_by", "decided_at"])
+        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at"])
+        if result == "unresolvable":  # an earlier check of the record did not see this
+            Record.objects.filter(pk=person.record_id).update(checked_at=None, checked_by=None)
         states.refresh(Record.objects.filter(pk=person.record_id))
         _audit(who, person, "answer", {"before": before, "question": question.pk, "result": result,
                                        "cccd": question.answer_cccd, "note": question.answer_note})

@@ -107,6 +107,7 @@ def build(campaigns, *, fleet: bool, today: date | None = None) -> list[Registry
     for profile in Profile:
         mine = [c for c in campaigns if c.profile == profile.value]
         if mine:
-            out.append(_registry(profile.value, profile.label, max(c.deadline for c in mine),
+            # The nearest deadline of the registry's campaigns: the one the department must meet first.
+            out.append(_registry(profile.value, profile.label, min(c.deadline for c in mine),
                                  _campaign_rows(profile.value, [c.pk for c in mine], today)))
     return out

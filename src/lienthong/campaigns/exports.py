@@ -21,7 +21,8 @@ HEADERS = ("Mã bản ghi", "Vai trò", "Họ tên (như trong sổ)", "Ngày si
            "CCCD (theo CSDL dân cư)", "Họ tên (theo CSDL dân cư)", "Ngày sinh (theo CSDL dân cư)", "Kết quả đối chiếu",
            "Trùng với bản ghi", "Cảnh báo", "Xã, phường", "Tình trạng bản ghi")
 STATUS_WORDS = {"verified": "Đã xác thực", "matched": "Khớp tự động", "review": "Cần xem xét", "not_found": "Không tìm thấy"}
-STATE_WORDS = {"clean": "Sạch", "review": "Đang xem xét", "commune": "Chờ xã trả lời"}
+STATE_WORDS = {"clean": "Sạch", "review": "Đang xem xét", "commune": "Chờ xã, công an trả lời"}
+FILE_WORDS = {"marriage": "ket-hon", "student": "hoc-sinh", "land": "dat-dai", "martyr": "liet-si"}
 
 
 def rows(campaign: Campaign):
@@ -39,7 +40,18 @@ def rows(campaign: Campaign):
         yield (r.record_id, role_word(p.role), p.name, p.birth_date, p.id_number,
                c[0] if c else "", c[1] if c else "", c[2].strftime("%d/%m/%Y") if c else "",
                "Không thuộc CSDL dân cư" if not p.linkable else STATUS_WORDS.get(p.status, p.status),
-               r.duplicate_of, "; ".join(r.flags), commune_name(r.commune_code), STATE_WORDS.get(r.state, r.state))
+               r.duplicate_of, "; ".join(flag_words(r.flags)), commune_name(r.commune_code),
+               STATE_WORDS.get(r.state, r.state))
+
+
+def flag_words(flags) -> list[str]:
+    """The rules' flags in Vietnamese words (the file goes back to the department whatever the page's language)."""
+    from django.utils import translation
+
+    from .labels import flag_label
+
+    with translation.override("vi"):
+        return [flag_label(f) for f in flags]
 
 
 def as_xlsx(campaign: Campaign) -> tuple[bytes, int]:
@@ -55,6 +67,8 @@ def as_xlsx(campaign: Campaign) -> tuple[bytes, int]:
     for row in rows(campaign):
         ws.append(cells.xlsx_row(ws, row))
         n += 1
+    for col, width in zip("ABCDEFGHIJKLM", (14, 16, 26, 14, 16, 15, 26, 14, 16, 14, 40, 22, 16)):
+        ws.column_dimensions[col].width = width
     ws.freeze_panes = "A3"
     out = io.BytesIO()
     wb.save(out)

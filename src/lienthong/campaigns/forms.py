@@ -29,7 +29,9 @@ class NewCampaignForm(forms.Form):
     department = forms.CharField(label=_("Department"), max_length=200, required=False,
                                  help_text=_("Left empty: the department that keeps this registry."),
                                  widget=forms.TextInput(attrs={"data-testid": "campaign-department"}))
-    deadline = forms.DateField(label=_("Deadline"), input_formats=DATE_INPUTS, widget=_date_widget("campaign-deadline"))
+    deadline = forms.DateField(label=_("Deadline"), input_formats=DATE_INPUTS, widget=_date_widget("campaign-deadline"),
+                               help_text=_("Day/month/year, e.g. 30/09/2027."),
+                               error_messages={"invalid": _("Enter a real date as day/month/year, e.g. 30/09/2027.")})
     file = forms.FileField(label=_("Registry file (Excel .xlsx or CSV in UTF-8)"),
                            widget=forms.ClearableFileInput(attrs={"data-testid": "campaign-file",
                                                                   "accept": ".xlsx,.csv"}))
@@ -40,9 +42,13 @@ class NewCampaignForm(forms.Form):
             self.fields["profile"].choices = [c for c in Profile.choices if c[0] in profiles]
 
     def clean_deadline(self):
+        from django.utils import timezone
+
         value = self.cleaned_data["deadline"]
         if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
             raise forms.ValidationError(_("Enter a date between 01/01/2000 and 31/12/2100."))
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The deadline has already passed: communes could not answer in time."))
         return value
 
     def clean(self):

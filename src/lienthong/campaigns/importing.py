@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from lienthong.accounts import audit
@@ -57,7 +58,8 @@ def _rows_of_xlsx(data: bytes, name: str) -> tuple[int, list[list[str]]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportRefused(f"{name}: không đọc được tệp Excel ({type(exc).__name__})") from exc
+        raise ImportRefused(f"{name}: tệp hỏng hoặc không phải tệp Excel .xlsx (hãy mở bằng Excel và lưu lại dạng "
+                            f"“Excel Workbook”)") from exc
     rows = [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
     wb.close()
     return 1, rows
@@ -69,7 +71,10 @@ def _rows_of_csv(data: bytes, name: str) -> tuple[int, list[list[str]]]:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise ImportRefused(f"{name}, dòng {line}: tệp không ở mã UTF-8 (hãy lưu lại dạng “CSV UTF-8”)") from exc
-    return 1, [[cells.from_csv(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    # Excel with Vietnamese regional settings saves "CSV" with semicolons: the first line says which.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return 1, [[cells.from_csv(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def read_table(data: bytes, name: str, profile: str) -> tuple[int, list[str], list[list[str]]]:
@@ -110,11 +115,18 @@ def _canonical_csv(path: Path, profile: str, columns: list[str], rows: list[list
 
 
 _LINE = re.compile(r"dòng (\d+)")
+_COLUMN = re.compile(r"cột ([a-z_0-9]+)")
+_HEADINGS = {c: h for columns in sheets.HEADERS.values() for c, h in columns.items()}
+
+
+def _heading(column: str) -> str:
+    return _HEADINGS.get(column, column)
 
 
 def _as_file_message(message: str, tmp: Path, name: str, heading_row: int) -> str:
     """The engine's message about the canonical CSV, said of the officer's file (its name, its row numbers)."""
     message = message.replace(str(tmp), name)
+    message = _COLUMN.sub(lambda m: f"cột “{_heading(m.group(1))}”", message)
     return _LINE.sub(lambda m: f"dòng {int(m.group(1)) + heading_row - 1}", message)
 
 
@@ -137,6 +149,10 @@ def import_campaign(data: bytes, name: str, *, profile: str, title: str, departm
     if profile not in PROFILES:
         raise ImportRefused(f"{name}: không có loại sổ “{profile}”")
     started = time.monotonic()
+    earlier = Campaign.objects.filter(profile=profile, file_sha256=hashlib.sha256(data).hexdigest()).first()
+    if earlier is not None:  # the same file twice would count every record twice on the board
+        raise ImportRefused(f"{name}: tệp này đã được nhập thành chiến dịch “{earlier.title}” ngày "
+                            f"{timezone.localtime(earlier.created_at):%d/%m/%Y}")
     heading_row, columns, rows = read_table(data, name, profile)
     tmp_dir = Path(tempfile.mkdtemp(prefix="lienthong-campaign-"))
     try:

@@ -55,7 +55,7 @@ class Campaign(models.Model):
 class RecordState(models.TextChoices):
     CLEAN = "clean", _("clean")
     REVIEW = "review", _("in review")
-    COMMUNE = "commune", _("waiting on a commune")
+    COMMUNE = "commune", _("waiting on the commune or police")
 
 
 class RecordQuerySet(models.QuerySet):
@@ -132,8 +132,9 @@ class Person(models.Model):
 
     @property
     def resolved(self) -> bool:
-        """Nothing more to do for this person: linked, not to be linked, or declared beyond resolving."""
-        return self.linked or not self.linkable or self.decision == Decision.UNRESOLVABLE
+        """Nothing more to do for this person: linked, or not to be linked. A person the commune could not find is
+        not resolved until the department has looked at the record (campaigns.states)."""
+        return self.linked or not self.linkable
 
 
 class QuestionKind(models.TextChoices):

@@ -1,7 +1,8 @@
 """Where each record of a campaign stands, recomputed from its persons and questions whenever they change:
 
 - waiting on a commune: a question about one of its persons is open;
-- in review: a person is neither linked nor beyond resolving, or the record repeats an earlier one or carries a
+- in review: a person is not linked (one the commune could not find, until the department has checked the
+  record: it decides what the registry does), or the record repeats an earlier one or carries a
   rule's flag that no officer has looked at yet (flags that only say how it was read do not count:
   registries.sheets.INFORMATIVE_FLAGS);
 - clean: otherwise.
@@ -17,14 +18,14 @@ from django.utils import timezone
 
 from lienthong.registries.sheets import holding_flags
 
-from .models import Person, Question, QuestionState, Record, RecordState
+from .models import Decision, Person, Question, QuestionState, Record, RecordState
 
 
 def state_of(record: Record) -> str:
     people = list(record.people.all())
     if any(q.state == QuestionState.OPEN for p in people for q in p.questions.all()):
         return RecordState.COMMUNE
-    if any(not p.resolved for p in people):
+    if any(not p.resolved and not (p.decision == Decision.UNRESOLVABLE and record.checked_at) for p in people):
         return RecordState.REVIEW
     if (holding_flags(record.flags) or record.duplicate_of) and record.checked_at is None:
         return RecordState.REVIEW

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts import audit
 from lienthong.accounts.models import Role
 from lienthong.accounts.scopes import WORKLIST_KIND_OF_ROLE, can_run_campaigns, is_province
+from lienthong.geo.units import commune_name
+from lienthong.identity.collation import vi_sort_key
 from lienthong.identity.text import fold
 from lienthong.population.models import Citizen
 from lienthong.registries.sheets import HEADERS, holding_flags, role_word
@@ -89,7 +91,7 @@ def new(request):
                              % {"n": campaign.records})
             return redirect("campaigns:campaign", pk=campaign.pk)
     return render(request, "campaigns/new.html", {
-        "form": form, "headers": [(p, HEADERS[p]) for p in _profiles(request.user) if p in HEADERS],
+        "form": form, "headers": [(p, Profile(p).label, HEADERS[p]) for p in _profiles(request.user) if p in HEADERS],
         "status": 400 if request.method == "POST" else 200,
     }, status=400 if request.method == "POST" else 200)
 
@@ -140,14 +142,19 @@ def campaign(request, pk):
     audit.record(request, "view", object_type="campaign", object_id=c.pk,
                  summary=audit.msg(gettext_noop("Viewed registry campaign %(title)s"), title=c.title),
                  detail={"records": [r.pk for r in page.object_list], "query": request.GET.dict()})
-    communes = sorted({code for code in c.items.values_list("commune_code", flat=True)})
+    communes = sorted({code for code in c.items.values_list("commune_code", flat=True)},
+                      key=lambda code: (code == "", vi_sort_key(commune_name(code))))
     return render(request, "campaigns/campaign.html", {
         "c": c, "page": page, "counts": states.counts(c), "flags": flags, "communes": communes,
         "unresolved": actions.unresolved(c).count(), "today": timezone.localdate(),
         "states": RecordState.choices, "flag_choices": [(f, flag_label(f)) for f in flags],
-        "repeats_held": sum(1 for fl in c.items.exclude(duplicate_of="").filter(checked_at__isnull=True)
-                            .values_list("flags", flat=True) if not holding_flags(fl)),
+        "repeats_held": _repeats_held(c),
     })
+
+
+def _repeats_held(c) -> int:
+    return sum(1 for fl in c.items.exclude(duplicate_of="").filter(checked_at__isnull=True)
+               .values_list("flags", flat=True) if not holding_flags(fl))
 
 
 def _citizens(cccds) -> dict:
@@ -172,7 +179,15 @@ def record(request, pk, record_pk):
                                    record=r.record_id, campaign=c.pk))
     fields = [(HEADERS.get(c.profile, {}).get(k, k), v) for k, v in r.data.items()]
     r.flag_words = [(f, flag_label(f), f in holding_flags([f])) for f in r.flags]
-    r.needs_check = bool(holding_flags(r.flags) or r.duplicate_of)
+    r.needs_check = bool(holding_flags(r.flags) or r.duplicate_of
+                         or any(p.decision == "unresolvable" for p in people))
+    linked_ids = {p.person_id for p in people if p.linked and p.person_id}
+    elsewhere = {}
+    for other in (Person.objects.filter(record__campaign=c, person_id__in=linked_ids, status__in=("verified", "matched"))
+                  .exclude(record=r).select_related("record")[:50]):
+        elsewhere.setdefault(other.person_id, []).append(other.record)
+    for p in people:
+        p.elsewhere = elsewhere.get(p.person_id, []) if p.linked else []
     return render(request, "campaigns/record.html", {
         "c": c, "r": r, "people": people, "fields": fields, "duplicate": duplicate,
         "overdue": states.is_overdue(c.deadline, r.state),
@@ -185,8 +200,13 @@ def person_act(request, pk, person_pk, op):
     c = _campaign(request, pk)
     person = get_object_or_404(Person.objects.select_related("record"), pk=person_pk, record__campaign=c)
     try:
-        if op == "xac-nhan":
-            actions.confirm(person, request, cccd=request.POST.get("cccd", ""))
+        if op == "xac-nhan":  # the proposal shown on the page
+            actions.confirm(person, request)
+            messages.success(request, _("Link confirmed."))
+        elif op == "lien-ket":  # a CCCD the officer gives
+            if not request.POST.get("cccd", "").strip():
+                raise actions.CampaignError("no_cccd")
+            actions.confirm(person, request, cccd=request.POST["cccd"], anyway=bool(request.POST.get("anyway")))
             messages.success(request, _("Link confirmed."))
         elif op == "tu-choi":
             actions.reject(person, request)
@@ -212,19 +232,28 @@ def record_check(request, pk, record_pk):
     return redirect("campaigns:record", pk=c.pk, record_pk=r.pk)
 
 
-@require_POST
 @login_required
 def ask_all(request, pk):
     c = _campaign(request, pk)
+    if request.method != "POST":  # a bulk act is confirmed on its own page first
+        return render(request, "campaigns/confirm_bulk.html", {
+            "c": c, "n": actions.unresolved(c).count(), "action": reverse("campaigns:ask-all", args=[c.pk]),
+            "what": _("Send every person not yet linked to the People's Committee of their record's commune."),
+            "button": _("Send to the communes")})
     made = actions.ask(actions.unresolved(c), request, kind=QuestionKind.COMMUNE)
     messages.success(request, _("%(n)s persons sent to their communes.") % {"n": len(made)})
     return redirect("campaigns:campaign", pk=c.pk)
 
 
-@require_POST
 @login_required
 def check_repeats(request, pk):
     c = _campaign(request, pk)
+    if request.method != "POST":
+        return render(request, "campaigns/confirm_bulk.html", {
+            "c": c, "n": _repeats_held(c), "action": reverse("campaigns:check-repeats", args=[c.pk]),
+            "what": _("Mark as checked every record that repeats an earlier one and carries no other flag: they no "
+                      "longer hold the campaign. Open a few of them first to see that they really are repeats."),
+            "button": _("Accept the repeated records")})
     n = actions.check_duplicates(c, request)
     messages.success(request, _("%(n)s repeated records marked as checked.") % {"n": n})
     return redirect("campaigns:campaign", pk=c.pk)
@@ -242,7 +271,8 @@ def export(request, pk, fmt):
     content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
                     else "text/csv; charset=utf-8")
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="chien-dich-{c.pk}-{c.profile}.{fmt}"'
+    response["Content-Disposition"] = (f'attachment; filename="lam-sach-{exports.FILE_WORDS.get(c.profile, c.profile)}-'
+                                       f'{c.pk}-{timezone.localdate():%Y%m%d}.{fmt}"')
     return response
 
 
@@ -254,6 +284,14 @@ def questions(request):
     state = request.GET.get("tt", QuestionState.OPEN)
     if state in QuestionState.values:
         qs = qs.filter(state=state)
+    communes = sorted(set(qs.values_list("commune_code", flat=True)),
+                      key=lambda code: (code == "", vi_sort_key(commune_name(code))))
+    commune = request.GET.get("xa", "")
+    if commune:
+        qs = qs.filter(commune_code="" if commune == "none" else commune)
+    kind = request.GET.get("loai", "")
+    if kind in QuestionKind.values:
+        qs = qs.filter(kind=kind)
     qs = qs.select_related("person__record__campaign").order_by("person__record__campaign__deadline", "asked_at", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request, "view", object_type="campaign_question", object_id="",
@@ -262,8 +300,10 @@ def questions(request):
     for q in page.object_list:
         q.role_word = role_word(q.person.role)
         q.overdue = q.state == QuestionState.OPEN and timezone.localdate() > q.person.record.campaign.deadline
-    return render(request, "campaigns/questions.html", {"page": page, "state": state,
-                                                         "states": QuestionState.choices})
+        q.result = _(actions.ANSWER_RESULTS[q.answer_result]) if q.answer_result else ""
+    return render(request, "campaigns/questions.html", {
+        "page": page, "state": state, "states": QuestionState.choices, "communes": communes, "kinds": QuestionKind.choices,
+        "runner": can_run_campaigns(user)})
 
 
 def _answerer(request):
@@ -332,8 +372,11 @@ def question(request, question_pk):
                      summary=audit.msg(gettext_noop("Viewed registry question %(n)s"), n=q.pk))
     p, r = q.person, q.person.record
     fields = [(HEADERS.get(r.campaign.profile, {}).get(k, k), v) for k, v in r.data.items()]
+    candidates = _citizens([p.person_id] + [x["cccd"] for x in p.candidates])
+    proposals = [candidates[x] for x in dict.fromkeys([p.person_id] + [x["cccd"] for x in p.candidates]) if x in candidates]
     return render(request, "campaigns/question.html", {
-        "question": q, "p": p, "r": r, "c": r.campaign, "fields": fields, "form": form,
+        "question": q, "p": p, "r": r, "c": r.campaign, "fields": fields, "form": form, "proposals": proposals[:3],
+        "overdue": q.state == QuestionState.OPEN and timezone.localdate() > r.campaign.deadline,
         "role_word": role_word(p.role),
         "result": _(actions.ANSWER_RESULTS[q.answer_result]) if q.answer_result else "",
     }, status=status)
