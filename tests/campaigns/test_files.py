@@ -24,7 +24,8 @@ def _fill(content: bytes, answers: dict[int, tuple]) -> bytes:
     ws = wb.active
     for row in ws.iter_rows(min_row=files.TITLE_ROWS + 2):
         if row[0].value in answers:
-            row[10].value, row[11].value, row[12].value = answers[row[0].value]
+            at = files.HEADERS.index("CCCD đúng (12 số)")
+            row[at].value, row[at + 1].value, row[at + 2].value = answers[row[0].value]
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -25,7 +25,7 @@ from .models import Question, QuestionState
 
 HEADERS = ("Mã câu hỏi", "Sổ đăng ký", "Mã bản ghi", "Vai trò", "Họ tên (như trong sổ)", "Ngày sinh (như trong sổ)",
            "Giấy tờ (như trong sổ)", "Nơi cư trú (như trong sổ)", "Xã, phường", "Hạn trả lời",
-           "CCCD đúng (12 số)", "Không xác định được (x)", "Ghi chú")
+           "Gần nhất trong CSDL dân cư", "CCCD đúng (12 số)", "Không xác định được (x)", "Ghi chú")
 ANSWER = {"CCCD đúng (12 số)": "cccd", "Không xác định được (x)": "unresolvable", "Ghi chú": "note"}
 PROFILE_WORDS = {"marriage": "Kết hôn", "student": "Học sinh", "land": "Đất đai", "martyr": "Liệt sĩ"}
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
@@ -40,7 +40,21 @@ def _address(question: Question) -> str:
     return ""
 
 
+def _closest(questions) -> dict[str, str]:
+    """The population's closest person to each asked one (the engine's proposal), as the commune reads it."""
+    from lienthong.population.models import Citizen
+
+    wanted = {q.person.person_id for q in questions if q.person.person_id}
+    wanted |= {x["cccd"] for q in questions for x in q.person.candidates[:1]}
+    out = {}
+    for c in Citizen.objects.filter(cccd__in=sorted(wanted)).only("cccd", "full_name", "birth_date"):
+        out[c.cccd] = f"{c.full_name}, sinh {c.birth_date:%d/%m/%Y}, CCCD {c.cccd}"
+    return out
+
+
 def questions_xlsx(questions) -> bytes:
+    questions = list(questions)
+    closest = _closest(questions)
     wb = Workbook()
     ws = wb.active
     ws.title = "Câu hỏi"
@@ -58,14 +72,15 @@ def questions_xlsx(questions) -> bytes:
         ws.append(cells.xlsx_row(ws, (q.pk, PROFILE_WORDS.get(r.campaign.profile, r.campaign.profile), r.record_id,
                                       role_word(p.role), p.name, p.birth_date, p.id_number, _address(q),
                                       commune_name(q.commune_code), r.campaign.deadline.strftime("%d/%m/%Y"),
+                                      closest.get(p.person_id or (p.candidates[0]["cccd"] if p.candidates else ""), ""),
                                       "", "", "")))
         for cell in ws[ws.max_row][-3:]:
             cell.fill = YELLOW
             cell.number_format = "@"  # a CCCD typed into a text cell keeps its leading zero
     choice = DataValidation(type="list", formula1='"x"', allow_blank=True)
     ws.add_data_validation(choice)
-    choice.add(f"L{TITLE_ROWS + 2}:L{max(ws.max_row, TITLE_ROWS + 2)}")
-    for col, width in zip("ABCDEFGHIJKLM", (10, 12, 14, 12, 26, 14, 16, 34, 20, 12, 18, 14, 30)):
+    choice.add(f"M{TITLE_ROWS + 2}:M{max(ws.max_row, TITLE_ROWS + 2)}")
+    for col, width in zip("ABCDEFGHIJKLMN", (10, 12, 14, 12, 26, 14, 16, 34, 20, 12, 40, 18, 14, 30)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = f"A{TITLE_ROWS + 2}"
     out = io.BytesIO()
