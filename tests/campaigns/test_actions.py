@@ -132,3 +132,16 @@ def test_ask_all_sends_every_unresolved_person_once(marriage_campaign, departmen
     made = actions.ask(actions.unresolved(marriage_campaign), department_user)
     assert len(made) == n and actions.unresolved(marriage_campaign).count() == 0
     assert not Person.objects.filter(record__campaign=marriage_campaign, linkable=False).exists()
+
+
+def test_the_police_are_asked_apart_from_the_commune(marriage_campaign, department_user, make_user):
+    p = _unlinked(marriage_campaign)
+    code = p.record.commune_code
+    police = make_user("ca_test", "police", communes=(code,))
+    commune = make_user("xa_test", "commune", communes=(code,))
+    [q] = actions.ask(Person.objects.filter(pk=p.pk), department_user, kind="police")
+    assert list(Question.objects.visible_to(police)) == [q]
+    assert not Question.objects.visible_to(commune).exists()
+    actions.answer(q, police, unresolvable=True, note="Không có trong hồ sơ cư trú")
+    p.refresh_from_db()
+    assert p.reason.startswith("công an báo không xác định được")
