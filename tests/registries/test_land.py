@@ -95,3 +95,38 @@ def test_a_registry_of_the_other_profile_is_refused(married_province, tmp_path, 
                    "--out", str(tmp_path / "out.csv"), "--quiet"])
     assert rc == 2 and not (tmp_path / "out.csv").exists()
     assert f"hồ sơ {profile}" in capsys.readouterr().err
+
+
+def test_an_unlinked_co_holder_is_proposed_from_the_linked_ones_address_or_a_unique_name(tmp_path):
+    from lienthong.linkage.decide import Decision
+    from lienthong.registries.households import co_residents
+    from lienthong.registries.profiles import Person
+
+    pop = tmp_path / "pop.csv"
+    with open(pop, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(("cccd", "old_id_number", "full_name", "birth_date", "gender", "commune_code", "address"))
+        w.writerow(("A1", "", "Nguyễn Văn An", "1960-01-01", "nam", "30742", "Ấp 1, X"))
+        w.writerow(("B1", "", "Trần Thị Bé", "1962-01-01", "nữ", "30742", "Ấp 1, X"))       # An's wife, at his address
+        w.writerow(("B2", "", "Trần Thị Bé", "1990-01-01", "nữ", "30742", "Ấp 9, Y"))       # a namesake elsewhere
+        w.writerow(("C1", "", "Nguyễn Văn Cường", "1985-01-01", "nam", "31078", "Ấp 3, Z"))  # an heir, unique name
+        w.writerow(("D1", "", "Lê Văn Dũng", "1970-01-01", "nam", "30742", "Ấp 1, X"))
+        w.writerow(("D2", "", "Lê Văn Dũng", "1971-01-01", "nam", "30742", "Ấp 1, X"))       # two at one address
+    people = [Person("holder", "Nguyễn Văn An", "1960", "", "nam", ""), Person("spouse", "Tran Thi Be", "", "", "nữ", ""),
+              Person("holder_2", "Nguyễn Văn Cường", "", "", "nam", ""), Person("holder_3", "Lê Văn Dũng", "", "", "", "")]
+    links = {("R", "holder"): Decision("R#holder", "A1", "verified", 1.0, "CCCD khớp"),
+             ("R", "spouse"): Decision("R#spouse", "", "not_found", 0.0, ""),
+             ("R", "holder_2"): Decision("R#holder_2", "", "not_found", 0.0, ""),
+             ("R", "holder_3"): Decision("R#holder_3", "", "not_found", 0.0, "")}
+    proposed = co_residents([{"record_id": "R"}], {"R": people}, links, str(pop), why=("address", "unique"))
+    assert links[("R", "spouse")].person_id == "B1" and links[("R", "spouse")].status == "review"
+    assert links[("R", "spouse")].reason == "address"
+    assert links[("R", "holder_2")].person_id == "C1" and links[("R", "holder_2")].reason == "unique"
+    assert links[("R", "holder_3")].person_id == ""  # two fit: nobody is proposed
+    assert links[("R", "holder")].status == "verified"  # a linked person is never touched
+    assert proposed == {("R", "spouse"), ("R", "holder_2")}
+    # The engine's proposal already bears the name: its other evidence decides between namesakes, it stays.
+    kept = {("R", "holder"): Decision("R#holder", "A1", "verified", 1.0, ""),
+            ("R", "spouse"): Decision("R#spouse", "B2", "review", 0.4, "tên khớp")}
+    co_residents([{"record_id": "R"}], {"R": people[:2]}, kept, str(pop), why=("address", "unique"))
+    assert kept[("R", "spouse")].person_id == "B2" and kept[("R", "spouse")].reason == "tên khớp"

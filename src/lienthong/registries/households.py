@@ -127,3 +127,76 @@ def flag_linked(reviewed: dict, helped: set[tuple[str, str]]) -> dict:
     for rid, role in helped:
         reviewed[rid][1].setdefault(role, []).append("matched_by_household")
     return reviewed
+
+
+def co_residents(records: list[dict], persons: dict[str, list], decisions: dict, population: str, *,
+                 why: tuple[str, str]) -> set[tuple[str, str]]:
+    """Find, never link, the persons of a record the engine left unlinked, by two plain facts it does not weigh:
+    the one resident at a linked co-person's address whose full name is theirs (a co-holder of a land certificate
+    is mostly the holder's spouse or child), else the one person of the whole population who bears exactly their
+    full name (an heir who lives in another commune). Names compared without diacritics, a birth year the record
+    gives must agree, exactly one person must fit; the person becomes the proposal for an officer to confirm (status
+    review, `why` — (the address's words, the name's) — in the reason). Returns the (record id, role) proposed."""
+    from lienthong.identity.text import fold
+
+    def folded(name: str) -> str:
+        return " ".join(fold(name or "").split())
+
+    todo = []
+    anchors: set[str] = set()
+    for r in records:
+        rid = r["record_id"]
+        linked = [decisions[(rid, p.role)].person_id for p in persons[rid]
+                  if decisions[(rid, p.role)].status in LINKED and decisions[(rid, p.role)].person_id]
+        for p in persons[rid]:
+            d = decisions[(rid, p.role)]
+            if d.status not in LINKED and p.name.strip():
+                todo.append((rid, p, d, linked))
+                anchors.update(linked)
+    if not todo:
+        return set()
+    homes = {cccd: home for cccd, (home, _f, _b) in households(population, anchors).items() if home}
+    names = {folded(p.name) for _rid, p, _d, _l in todo}
+    by_home: dict[str, list] = defaultdict(list)
+    by_name: dict[str, list] = defaultdict(list)
+    con = duckdb.connect()
+    try:
+        rows = con.execute("SELECT cccd, full_name, birth_date, address FROM read_csv(?, header = true, "
+                           "all_varchar = true)", [str(population)]).fetchall()
+    finally:
+        con.close()
+    wanted_homes = set(homes.values())
+    current = {d.person_id for _rid, _p, d, _l in todo if d.person_id}
+    current_names = {}
+    for cccd, name, birth, address in rows:
+        f = folded(name)
+        if cccd in current:
+            current_names[cccd] = f
+        if f in names:
+            by_name[f].append((cccd, birth or ""))
+            if address in wanted_homes:
+                by_home[address].append((cccd, f, birth or ""))
+    proposed = set()
+    for rid, p, d, linked in todo:
+        taken = set(linked)
+        name = folded(p.name)
+        if d.person_id and current_names.get(d.person_id) == name:
+            continue  # the engine's proposal already bears the name: its other evidence decides between namesakes
+        year = p.birth_date.strip()[-4:] if p.birth_date.strip()[-4:].isdigit() else ""
+        fits = {cccd for anchor in linked for cccd, r_name, born in by_home.get(homes.get(anchor, ""), [])
+                if r_name == name and cccd not in taken and (not year or born[:4] == year)}
+        words = why[0]
+        if len(fits) != 1:
+            fits = {cccd for cccd, born in by_name.get(name, []) if cccd not in taken and (not year or born[:4] == year)}
+            words = why[1]
+            if len(by_name.get(name, [])) != 1:  # unique in the population, whatever the year
+                fits = set()
+        if len(fits) != 1:
+            continue
+        (cccd,) = fits
+        if d.person_id != cccd:
+            d.person_id = cccd
+            d.status = "review"
+            d.reason = f"{d.reason}; {words}" if d.reason else words
+        proposed.add((rid, p.role))
+    return proposed

@@ -85,12 +85,17 @@ def _land_review(records, persons, links, population):
     # of birth agrees with the certificate's: a name and a place alone still link nobody. Without that condition
     # it linked 118 of 5,004 wrongly on 300,000 people (namesakes of one hamlet pair as well as the couple does);
     # with it, 1 of 663 (bench/clean.py, 6,000 parcels).
-    from .households import assist, flag_linked
+    from .households import assist, co_residents, flag_linked
     from .land import review
 
     helped = assist(records, persons, links, population, anchor="holder", partners=("spouse",),
                     years_apart=(-15, 15), why=("khớp nhờ vợ/chồng cùng hộ", "khớp nhờ vợ/chồng cùng hộ"),
                     birth_agrees=True)
+    # A co-holder still unlinked is looked for among the residents of a linked co-holder's address: proposed to an
+    # officer, never linked (a name alone); bench/clean.py: right person found 0.9665 before.
+    co_residents(records, persons, links, population,
+                 why=("đề xuất: người cùng họ tên ở cùng địa chỉ với người đứng tên khác đã liên kết",
+                      "đề xuất: người duy nhất trong dữ liệu dân cư mang đúng họ tên này"))
     return flag_linked(review(records, persons, links), helped)
 
 
