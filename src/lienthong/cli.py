@@ -249,7 +249,7 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lienthong", description="lienthong: liên thông dữ liệu tàu cá và dân cư")
+    parser = argparse.ArgumentParser(prog="lienthong", description="lienthong: liên thông dữ liệu với dân cư")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, …)", add_help=False)

@@ -138,3 +138,13 @@ def test_the_pages_in_both_languages(marriage_campaign, department_user, client_
     record = Record.objects.filter(campaign=marriage_campaign).exclude(flags=[]).first()
     page = client.get(f"/so-dang-ky/{marriage_campaign.pk}/ban-ghi/{record.pk}/").content.decode()
     assert 'data-flag="' in page and "Flags and duplicates" in page
+
+
+def test_a_department_officer_lands_on_the_registries(department_user, client_for, db):
+    client = client_for(department_user)
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"].endswith("/so-dang-ky/")
+    page = client.get("/so-dang-ky/").content.decode()
+    # Their pages: the registries, not the fleet's search, overview or population sync.
+    assert 'data-testid="nav-campaigns"' in page and 'data-testid="search-input"' not in page
+    assert 'data-testid="nav-sync"' not in page and 'data-testid="nav-vessels"' not in page

@@ -35,7 +35,8 @@ from .forms import ImportForm
 
 # Roles whose work is elsewhere land there instead of the fleet overview: port officers at their desk (issue 8,
 # item 14), the one-stop centre's officers at their dossiers, a youth volunteer on the citizens' portal.
-ROLE_LANDING = {"port": "port-desk", "centre": "onestop:desk", "volunteer": "public:home"}
+ROLE_LANDING = {"port": "port-desk", "centre": "onestop:desk", "volunteer": "public:home",
+                "department": "campaigns:board"}  # a department officer keeps a registry, not the fleet
 
 
 @login_required

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path
 
-admin.site.site_header = "Liên thông dữ liệu tàu cá"
-admin.site.site_title = "Liên thông dữ liệu tàu cá"
+admin.site.site_header = "Liên thông dữ liệu"
+admin.site.site_title = "Liên thông dữ liệu"
 
 
 
