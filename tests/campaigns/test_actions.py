@@ -145,3 +145,21 @@ def test_the_police_are_asked_apart_from_the_commune(marriage_campaign, departme
     actions.answer(q, police, unresolvable=True, note="Không có trong hồ sơ cư trú")
     p.refresh_from_db()
     assert p.reason.startswith("công an báo không xác định được")
+
+
+def test_a_confirm_or_a_reject_is_undone(marriage_campaign, department_user, client_for):
+    p = Person.objects.filter(record__campaign=marriage_campaign, status="review").exclude(person_id="").first()
+    before = (p.status, p.person_id, p.reason, Record.objects.get(pk=p.record_id).state)
+    actions.reject(p, department_user)
+    p.refresh_from_db()
+    assert p.status == "not_found" and p.person_id == ""
+    r = client_for(department_user).post(f"/so-dang-ky/{marriage_campaign.pk}/nguoi/{p.pk}/hoan-tac/")
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert (p.status, p.person_id, p.reason, Record.objects.get(pk=p.record_id).state) == before
+    assert p.decision == "" and p.previous == {}
+    assert [e.detail["undone"]["decision"] for e in AuditEvent.objects.filter(object_type="campaign_person")
+            if "undone" in e.detail] == ["rejected"]
+    with pytest.raises(CampaignError) as nothing:
+        actions.undo(p, department_user)
+    assert nothing.value.code == "nothing_to_undo"

@@ -28,6 +28,7 @@ MESSAGES = {
     "differs": gettext_noop("CCCD %(cccd)s is %(name)s, born %(year)s: the name or the year differs from the record. "
                             "Check the papers, then tick “link anyway”."),
     "no_cccd": gettext_noop("Give the 12-digit CCCD to link."),
+    "nothing_to_undo": gettext_noop("There is no decision of the department to undo on this person."),
 }
 
 # What re-checking an answer against the population database said (stored on the question).
@@ -98,11 +99,12 @@ def confirm(person: Person, who, *, cccd: str = "", anyway: bool = False) -> Per
         raise CampaignError("differs", cccd=citizen.cccd, name=citizen.full_name, year=citizen.birth_year)
     with transaction.atomic():
         before = {"status": person.status, "person_id": person.person_id, "reason": person.reason}
+        person.previous = _snapshot(person)
         person.status, person.person_id = "verified", citizen.cccd
         person.reason = (f"cán bộ xác nhận: {citizen.full_name}, sinh {citizen.birth_date:%d/%m/%Y}"
                          + ("" if agrees(person, citizen) else " (họ tên hoặc năm sinh khác sổ: đã kiểm tra giấy tờ)"))
         person.decision, person.decided_by, person.decided_at = Decision.CONFIRMED, _user(who), timezone.now()
-        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at"])
+        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at", "previous"])
         states.refresh(Record.objects.filter(pk=person.record_id))
         _audit(who, person, "confirm", {"before": before, "cccd": citizen.cccd})
     return person
@@ -114,12 +116,38 @@ def reject(person: Person, who) -> Person:
         raise CampaignError("not_linkable")
     with transaction.atomic():
         before = {"status": person.status, "person_id": person.person_id, "reason": person.reason}
+        person.previous = _snapshot(person)
         person.status, person.person_id = "not_found", ""
         person.reason = "cán bộ bác đề xuất: chưa xác định được người này"
         person.decision, person.decided_by, person.decided_at = Decision.REJECTED, _user(who), timezone.now()
-        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at"])
+        person.save(update_fields=["status", "person_id", "reason", "decision", "decided_by", "decided_at", "previous"])
         states.refresh(Record.objects.filter(pk=person.record_id))
         _audit(who, person, "reject", {"before": before})
+    return person
+
+
+_KEPT = ("status", "person_id", "reason", "decision", "decided_by_id", "decided_at")
+
+
+def _snapshot(person: Person) -> dict:
+    return {k: (getattr(person, k).isoformat() if k == "decided_at" and getattr(person, k) else getattr(person, k))
+            for k in _KEPT}
+
+
+def undo(person: Person, who) -> Person:
+    """Undo the department's last confirm or reject of a person: the person as they were before it."""
+    from django.utils.dateparse import parse_datetime
+
+    if not person.previous or person.decision not in (Decision.CONFIRMED, Decision.REJECTED):
+        raise CampaignError("nothing_to_undo")
+    with transaction.atomic():
+        undone = {"status": person.status, "person_id": person.person_id, "decision": person.decision}
+        for k, v in person.previous.items():
+            setattr(person, k, parse_datetime(v) if k == "decided_at" and v else v)
+        person.previous = {}
+        person.save(update_fields=[*("decided_by" if k == "decided_by_id" else k for k in _KEPT), "previous"])
+        states.refresh(Record.objects.filter(pk=person.record_id))
+        _audit(who, person, "undo", {"undone": undone})
     return person
 
 

@@ -122,6 +122,8 @@ class Person(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The person as they were before the department's last confirm or reject, for its undo ({} when none).
+    previous = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ("record_id", "id")

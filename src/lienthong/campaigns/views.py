@@ -211,6 +211,9 @@ def person_act(request, pk, person_pk, op):
         elif op == "tu-choi":
             actions.reject(person, request)
             messages.success(request, _("Proposal rejected: ask the commune next."))
+        elif op == "hoan-tac":
+            actions.undo(person, request)
+            messages.success(request, _("Decision undone."))
         elif op in ("hoi-xa", "hoi-cong-an"):
             kind = QuestionKind.COMMUNE if op == "hoi-xa" else QuestionKind.POLICE
             actions.ask(Person.objects.filter(pk=person.pk), request, kind=kind)
