@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).parent
 RULES_JS = (HERE / "layout_rules.js").read_text()
-ROLES = ("quantri", "thuysan", "cang", "xa_phuquoc", "congan_phuquoc", "xem", None)  # None: no account (a captain)
+ROLES = ("quantri", "thuysan", "cang", "xa_phuquoc", "congan_phuquoc", "xem", "tuphap", None)  # None: no account (a captain)
 VIEWPORTS = (("desktop", {"width": 1366, "height": 768}, False), ("phone", {"width": 390, "height": 844}, True))
 # Outcomes that show the route was looked at (a page checked, or a route that is no page to look at).
 COVERED = {"page", "GET not allowed", "file", "fragment", "redirect"}
