@@ -155,19 +155,19 @@ def co_residents(records: list[dict], persons: dict[str, list], decisions: dict,
                 anchors.update(linked)
     if not todo:
         return set()
-    homes = {cccd: home for cccd, (home, _f, _b) in households(population, anchors).items() if home}
     names = {folded(p.name) for _rid, p, _d, _l in todo}
-    by_home: dict[str, list] = defaultdict(list)
-    by_name: dict[str, list] = defaultdict(list)
     con = duckdb.connect()
-    try:
+    try:  # one scan of the population: the anchors' addresses, then who lives there and who bears the names
         rows = con.execute("SELECT cccd, full_name, birth_date, address FROM read_csv(?, header = true, "
                            "all_varchar = true)", [str(population)]).fetchall()
     finally:
         con.close()
+    homes = {cccd: address for cccd, _n, _b, address in rows if cccd in anchors and address}
     wanted_homes = set(homes.values())
     current = {d.person_id for _rid, _p, d, _l in todo if d.person_id}
     current_names = {}
+    by_home: dict[str, list] = defaultdict(list)
+    by_name: dict[str, list] = defaultdict(list)
     for cccd, name, birth, address in rows:
         f = folded(name)
         if cccd in current:
