@@ -40,7 +40,8 @@ class ImportRefused(Exception):
     """The file cannot be imported: the message names the file, the row and the column."""
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
+    """An Excel cell as the text an officer sees in it: a date as dd/mm/yyyy, a whole number without ".0"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -60,7 +61,7 @@ def _rows_of_xlsx(data: bytes, name: str) -> tuple[int, list[list[str]]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ImportRefused(f"{name}: tệp hỏng hoặc không phải tệp Excel .xlsx (hãy mở bằng Excel và lưu lại dạng "
                             f"“Excel Workbook”)") from exc
-    rows = [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    rows = [[cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
     wb.close()
     return 1, rows
 
@@ -149,7 +150,8 @@ def import_campaign(data: bytes, name: str, *, profile: str, title: str, departm
     if profile not in PROFILES:
         raise ImportRefused(f"{name}: không có loại sổ “{profile}”")
     started = time.monotonic()
-    earlier = Campaign.objects.filter(profile=profile, file_sha256=hashlib.sha256(data).hexdigest()).first()
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = Campaign.objects.filter(profile=profile, file_sha256=sha256).first()
     if earlier is not None:  # the same file twice would count every record twice on the board
         raise ImportRefused(f"{name}: tệp này đã được nhập thành chiến dịch “{earlier.title}” ngày "
                             f"{timezone.localtime(earlier.created_at):%d/%m/%Y}")
@@ -166,19 +168,17 @@ def import_campaign(data: bytes, name: str, *, profile: str, title: str, departm
             result = clean_run(PROFILES[profile], pop, reg, cache_dir=sync_engine.work_dir())
         except InputError as exc:
             raise ImportRefused(_as_file_message(str(exc), reg, name, heading_row)) from exc
-        from lienthong.registries.clean import read_records
-
-        records = read_records(PROFILES[profile], reg)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
-    unlinked = set(getattr(PROFILES[profile], "unlinked_roles", ()))
+    records = result.records
+    unlinked = PROFILES[profile].unlinked_roles
     by_record: dict[str, list] = {}
     for row in result.rows:
         by_record.setdefault(row.record_id, []).append(row)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             profile=profile, title=title, department=department, deadline=deadline, file_name=name[:255],
-            file_sha256=hashlib.sha256(data).hexdigest(), records=len(records), created_by=user)
+            file_sha256=sha256, records=len(records), created_by=user)
         made = Record.objects.bulk_create(
             Record(campaign=campaign, record_id=r["record_id"], row_no=heading_row + n, data=r,
                    commune_code=commune_of(profile, r),
@@ -189,7 +189,7 @@ def import_campaign(data: bytes, name: str, *, profile: str, title: str, departm
             made = list(campaign.items.order_by("id"))
         people = []
         for rec in made:
-            written = {p.role: p for p in PROFILES[profile].persons(rec.data)}
+            written = {p.role: p for p in result.persons[rec.record_id]}
             for row in by_record[rec.record_id]:
                 p = written.get(row.role)
                 decision = result.decisions.get((row.record_id, row.role))

@@ -78,6 +78,8 @@ class CleanResult:
     decisions: dict  # (record_id, role) → linkage Decision
     prior_weight: float
     timings: dict
+    records: list[dict]  # REG.csv's rows as read
+    persons: dict[str, list]  # record_id → the profile's persons of it
 
 
 def run(profile: Profile, population, registry, *, cache_dir=None, threads: int = link.DEFAULT_THREADS,
@@ -122,7 +124,7 @@ def run(profile: Profile, population, registry, *, cache_dir=None, threads: int 
         if not people:  # a record naming nobody (a land certificate's empty holder field): one row says so
             rows.append(CleanRow(r["record_id"], "", "", "not_found", 0.0, "không có người nào trong bản ghi",
                                  duplicate_of, tuple(flags.get("", ()))))
-    return CleanResult(rows, decisions, prior_weight, timings)
+    return CleanResult(rows, decisions, prior_weight, timings, records, persons)
 
 
 def write_out(path: Path, rows: list[CleanRow]) -> None:
