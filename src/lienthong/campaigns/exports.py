@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lienthong.geo.units import commune_name
-from lienthong.population.models import Citizen
 from lienthong.printing import cells
 from lienthong.registries.sheets import role_word
 
+from .actions import citizens
 from .models import Campaign, Person
 
 HEADERS = ("Mã bản ghi", "Vai trò", "Họ tên (như trong sổ)", "Ngày sinh (như trong sổ)", "Giấy tờ (như trong sổ)",
@@ -28,17 +28,12 @@ FILE_WORDS = {"marriage": "ket-hon", "student": "hoc-sinh", "land": "dat-dai", "
 def rows(campaign: Campaign):
     people = list(Person.objects.filter(record__campaign=campaign).select_related("record")
                   .order_by("record__row_no", "id"))
-    linked = {p.person_id for p in people if p.linked and p.person_id}
-    known = {}
-    ids = sorted(linked)
-    for i in range(0, len(ids), 500):
-        for c in Citizen.objects.filter(cccd__in=ids[i:i + 500]).values_list("cccd", "full_name", "birth_date"):
-            known[c[0]] = c
+    known = citizens(p.person_id for p in people if p.linked)
     for p in people:
         r = p.record
         c = known.get(p.person_id) if p.linked else None
         yield (r.record_id, role_word(p.role), p.name, p.birth_date, p.id_number,
-               c[0] if c else "", c[1] if c else "", c[2].strftime("%d/%m/%Y") if c else "",
+               c.cccd if c else "", c.full_name if c else "", c.birth_date.strftime("%d/%m/%Y") if c else "",
                "Không thuộc CSDL dân cư" if not p.linkable else STATUS_WORDS.get(p.status, p.status),
                r.duplicate_of, "; ".join(flag_words(r.flags)), commune_name(r.commune_code),
                STATE_WORDS.get(r.state, r.state))

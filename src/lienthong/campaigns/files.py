@@ -21,6 +21,7 @@ from lienthong.registries.profiles import PROFILES
 from lienthong.registries.sheets import role_word
 
 from . import actions
+from .importing import cell_text
 from .models import Question, QuestionState
 
 HEADERS = ("Mã câu hỏi", "Sổ đăng ký", "Mã bản ghi", "Vai trò", "Họ tên (như trong sổ)", "Ngày sinh (như trong sổ)",
@@ -42,14 +43,9 @@ def _address(question: Question) -> str:
 
 def _closest(questions) -> dict[str, str]:
     """The population's closest person to each asked one (the engine's proposal), as the commune reads it."""
-    from lienthong.population.models import Citizen
-
-    wanted = {q.person.person_id for q in questions if q.person.person_id}
-    wanted |= {x["cccd"] for q in questions for x in q.person.candidates[:1]}
-    out = {}
-    for c in Citizen.objects.filter(cccd__in=sorted(wanted)).only("cccd", "full_name", "birth_date"):
-        out[c.cccd] = f"{c.full_name}, sinh {c.birth_date:%d/%m/%Y}, CCCD {c.cccd}"
-    return out
+    wanted = {q.person.person_id for q in questions} | {x["cccd"] for q in questions for x in q.person.candidates[:1]}
+    return {cccd: f"{c.full_name}, sinh {c.birth_date:%d/%m/%Y}, CCCD {cccd}"
+            for cccd, c in actions.citizens(wanted).items()}
 
 
 def questions_xlsx(questions) -> bytes:
@@ -103,14 +99,6 @@ class UploadRefused(Exception):
         self.problems = problems
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_answers(data: bytes, name: str, visible) -> list[Answer]:
     """The filled rows of an uploaded list, each checked; UploadRefused names every bad row and column."""
     try:
@@ -121,12 +109,12 @@ def read_answers(data: bytes, name: str, visible) -> list[Answer]:
     wb.close()
     at = None
     for i, row in enumerate(rows[:10]):
-        if row and "Mã câu hỏi" in [_text(v) for v in row]:
+        if row and "Mã câu hỏi" in [cell_text(v) for v in row]:
             at = i
             break
     if at is None:
         raise UploadRefused([f"{name}: không tìm thấy dòng tiêu đề (cột “Mã câu hỏi”): hãy dùng tệp tải từ trang"])
-    heads = [_text(v) for v in rows[at]]
+    heads = [cell_text(v) for v in rows[at]]
     col = {h: heads.index(h) for h in (*ANSWER, "Mã câu hỏi") if h in heads}
     missing = [h for h in ANSWER if h not in col]
     if missing:
@@ -134,7 +122,7 @@ def read_answers(data: bytes, name: str, visible) -> list[Answer]:
     problems, answers = [], []
     open_questions = {q.pk: q for q in visible.filter(state=QuestionState.OPEN).select_related("person__record")}
     for n, row in enumerate(rows[at + 1:], at + 2):
-        got = {h: _text(row[i]) if i < len(row) else "" for h, i in col.items()}
+        got = {h: cell_text(row[i]) if i < len(row) else "" for h, i in col.items()}
         cccd, mark, note = got["CCCD đúng (12 số)"], got["Không xác định được (x)"].lower(), got["Ghi chú"]
         if not (cccd or mark or note):
             continue

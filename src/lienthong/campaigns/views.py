@@ -23,8 +23,7 @@ from lienthong.accounts.scopes import WORKLIST_KIND_OF_ROLE, can_run_campaigns, 
 from lienthong.geo.units import commune_name
 from lienthong.identity.collation import vi_sort_key
 from lienthong.identity.text import fold
-from lienthong.population.models import Citizen
-from lienthong.registries.sheets import HEADERS, holding_flags, role_word
+from lienthong.registries.sheets import HEADERS, INFORMATIVE_FLAGS, holding_flags, role_word
 
 from . import actions, dashboard, exports, files, states
 from .forms import AnswerForm, NewCampaignForm
@@ -157,16 +156,12 @@ def _repeats_held(c) -> int:
                .values_list("flags", flat=True) if not holding_flags(fl))
 
 
-def _citizens(cccds) -> dict:
-    return {c.cccd: c for c in Citizen.objects.filter(cccd__in=[x for x in cccds if x])}
-
-
 @login_required
 def record(request, pk, record_pk):
     c = _campaign(request, pk)
     r = get_object_or_404(Record, pk=record_pk, campaign=c)
     people = list(r.people.prefetch_related("questions"))
-    known = _citizens({p.person_id for p in people} | {x["cccd"] for p in people for x in p.candidates})
+    known = actions.citizens({p.person_id for p in people} | {x["cccd"] for p in people for x in p.candidates})
     for p in people:
         p.role_word = role_word(p.role)
         p.citizen = known.get(p.person_id)
@@ -178,7 +173,7 @@ def record(request, pk, record_pk):
                  summary=audit.msg(gettext_noop("Viewed record %(record)s of registry campaign %(campaign)s"),
                                    record=r.record_id, campaign=c.pk))
     fields = [(HEADERS.get(c.profile, {}).get(k, k), v) for k, v in r.data.items()]
-    r.flag_words = [(f, flag_label(f), f in holding_flags([f])) for f in r.flags]
+    r.flag_words = [(f, flag_label(f), f not in INFORMATIVE_FLAGS) for f in r.flags]
     r.needs_check = bool(holding_flags(r.flags) or r.duplicate_of
                          or any(p.decision == "unresolvable" for p in people))
     linked_ids = {p.person_id for p in people if p.linked and p.person_id}
@@ -375,7 +370,7 @@ def question(request, question_pk):
                      summary=audit.msg(gettext_noop("Viewed registry question %(n)s"), n=q.pk))
     p, r = q.person, q.person.record
     fields = [(HEADERS.get(r.campaign.profile, {}).get(k, k), v) for k, v in r.data.items()]
-    candidates = _citizens([p.person_id] + [x["cccd"] for x in p.candidates])
+    candidates = actions.citizens([p.person_id] + [x["cccd"] for x in p.candidates])
     proposals = [candidates[x] for x in dict.fromkeys([p.person_id] + [x["cccd"] for x in p.candidates]) if x in candidates]
     return render(request, "campaigns/question.html", {
         "question": q, "p": p, "r": r, "c": r.campaign, "fields": fields, "form": form, "proposals": proposals[:3],
