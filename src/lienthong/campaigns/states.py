@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from lienthong.registries.sheets import holding_flags
@@ -33,11 +33,10 @@ def state_of(record: Record) -> str:
 
 
 def refresh(records) -> int:
-    """Store the state of `records` (a queryset or a list of records); returns how many changed."""
-    if not isinstance(records, list):
-        records = list(records.prefetch_related(
-            Prefetch("people", queryset=Person.objects.prefetch_related(
-                Prefetch("questions", queryset=Question.objects.only("id", "state", "person_id"))))))
+    """Store the state of the records of a queryset; returns how many changed."""
+    records = records.prefetch_related(
+        Prefetch("people", queryset=Person.objects.prefetch_related(
+            Prefetch("questions", queryset=Question.objects.only("id", "state", "person_id")))))
     changed = []
     for r in records:
         new = state_of(r)
@@ -54,14 +53,9 @@ def is_overdue(deadline: date, state: str, today: date | None = None) -> bool:
 
 def counts(campaign, today: date | None = None) -> dict[str, int]:
     """{clean, review, commune, overdue, total} of one campaign."""
-    c = Counter(dict(_state_counts(campaign.items.all())))
+    c = Counter(dict(campaign.items.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")))
     total = sum(c.values())
     overdue = total - c[RecordState.CLEAN] if (today or timezone.localdate()) > campaign.deadline else 0
     return {"clean": c[RecordState.CLEAN], "review": c[RecordState.REVIEW], "commune": c[RecordState.COMMUNE],
             "overdue": overdue, "total": total}
 
-
-def _state_counts(qs):
-    from django.db.models import Count
-
-    return qs.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
