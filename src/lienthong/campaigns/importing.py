@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from lienthong.accounts import audit
 from lienthong.geo import units
 from lienthong.geo.address import resolve
+from lienthong.identity.text import fold
 from lienthong.linkage.prepare import InputError
 from lienthong.printing import cells
 from lienthong.registries import sheets
@@ -196,7 +197,8 @@ def import_campaign(data: bytes, name: str, *, profile: str, title: str, departm
                 candidates = [{"cccd": c.person_id, "score": round(c.match_probability, 4)}
                               for c in (decision.candidates[:3] if decision else [])]
                 people.append(Person(
-                    record=rec, role=row.role, name=p.name if p else "", birth_date=p.birth_date if p else "",
+                    record=rec, role=row.role, name=p.name if p else "", name_folded=fold(p.name) if p else "",
+                    birth_date=p.birth_date if p else "",
                     id_number=p.id_number if p else "", linkable=bool(p) and row.role not in unlinked,
                     status=row.status, engine_status=row.status, person_id=row.person_id or "", score=row.score,
                     reason=row.reason, flags=list(row.flags), candidates=candidates))

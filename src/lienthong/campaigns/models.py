@@ -108,6 +108,7 @@ class Person(models.Model):
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(max_length=16)
     name = models.CharField(max_length=255, blank=True)
+    name_folded = models.CharField(max_length=255, blank=True)  # without diacritics, for the search (as Owner's)
     birth_date = models.CharField(max_length=20, blank=True)  # as recorded
     id_number = models.CharField(max_length=32, blank=True)  # as recorded
     linkable = models.BooleanField(default=True)  # False for who is not in the population database (a martyr)

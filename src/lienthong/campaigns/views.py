@@ -122,13 +122,14 @@ def _json_contains() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _person_matches(campaign, typed: str) -> list[int]:
+def _person_matches(campaign, typed: str):
     """Records with a person whose name holds the words typed, with or without diacritics ("nguyen" finds
-    "Nguyễn"), or whose ID number holds the digits typed. Folded in Python: the names are stored as recorded."""
-    words = fold(typed).split()
-    return [rid for rid, name, number in Person.objects.filter(record__campaign=campaign)
-            .values_list("record_id", "name", "id_number")
-            if typed in number or all(w in fold(name) for w in words)]
+    "Nguyễn"), or whose ID number holds the digits typed."""
+    people = Person.objects.filter(record__campaign=campaign)
+    by_name = people
+    for word in fold(typed).split():
+        by_name = by_name.filter(name_folded__contains=word)
+    return (by_name | people.filter(id_number__contains=typed)).values("record_id")
 
 
 @login_required
