@@ -171,22 +171,27 @@ def check_record(record: Record, who, note: str = "") -> Record:
     return record
 
 
+def repeats_held(campaign) -> list[int]:
+    """The records held only because they repeat an earlier one: unchecked, no rule's flag that holds them."""
+    from lienthong.registries.sheets import holding_flags
+
+    return [pk for pk, flags in campaign.items.exclude(duplicate_of="").filter(checked_at__isnull=True)
+            .values_list("pk", "flags") if not holding_flags(flags)]
+
+
 def check_duplicates(campaign, who) -> int:
     """Mark as checked, at once, the records held only because they repeat an earlier one (no rule's flag): the
     officer has sampled the pairs and accepts the rest. Returns how many were checked."""
-    from lienthong.registries.sheets import holding_flags
-
     now, user = timezone.now(), _user(who)
-    held = [r for r in campaign.items.exclude(duplicate_of="").filter(checked_at__isnull=True).only("id", "flags")
-            if not holding_flags(r.flags)]
+    held = repeats_held(campaign)
     with transaction.atomic():
-        Record.objects.filter(pk__in=[r.pk for r in held]).update(checked_by=user, checked_at=now,
+        Record.objects.filter(pk__in=held).update(checked_by=user, checked_at=now,
                                                                   check_note="trùng bản ghi trước (kiểm tra hàng loạt)")
-        states.refresh(Record.objects.filter(pk__in=[r.pk for r in held]))
+        states.refresh(Record.objects.filter(pk__in=held))
         audit.record(who, "update", object_type="campaign", object_id=campaign.pk,
                      summary=audit.msg(gettext_noop("Registry campaign %(campaign)s: %(n)s repeated records checked at once"),
                                        campaign=campaign.pk, n=len(held)),
-                     detail={"records": [r.pk for r in held][:5000]})
+                     detail={"records": held[:5000]})
     return len(held)
 
 

@@ -29,7 +29,7 @@ from . import actions, dashboard, exports, files, states
 from .forms import AnswerForm, NewCampaignForm
 from .importing import ImportRefused, import_campaign
 from .labels import flag_label
-from .models import Campaign, Person, Profile, Question, QuestionKind, QuestionState, Record, RecordState
+from .models import Campaign, Decision, Person, Profile, Question, QuestionKind, QuestionState, Record, RecordState
 
 PAGE_SIZE = 50
 
@@ -148,13 +148,8 @@ def campaign(request, pk):
         "c": c, "page": page, "counts": states.counts(c), "flags": flags, "communes": communes,
         "unresolved": actions.unresolved(c).count(), "today": timezone.localdate(),
         "states": RecordState.choices, "flag_choices": [(f, flag_label(f)) for f in flags],
-        "repeats_held": _repeats_held(c),
+        "repeats_held": len(actions.repeats_held(c)),
     })
-
-
-def _repeats_held(c) -> int:
-    return sum(1 for fl in c.items.exclude(duplicate_of="").filter(checked_at__isnull=True)
-               .values_list("flags", flat=True) if not holding_flags(fl))
 
 
 @login_required
@@ -176,7 +171,7 @@ def record(request, pk, record_pk):
     fields = [(HEADERS.get(c.profile, {}).get(k, k), v) for k, v in r.data.items()]
     r.flag_words = [(f, flag_label(f), f not in INFORMATIVE_FLAGS) for f in r.flags]
     r.needs_check = bool(holding_flags(r.flags) or r.duplicate_of
-                         or any(p.decision == "unresolvable" for p in people))
+                         or any(p.decision == Decision.UNRESOLVABLE for p in people))
     linked_ids = {p.person_id for p in people if p.linked and p.person_id}
     elsewhere = {}
     for other in (Person.objects.filter(record__campaign=c, person_id__in=linked_ids, status__in=("verified", "matched"))
@@ -249,7 +244,7 @@ def check_repeats(request, pk):
     c = _campaign(request, pk)
     if request.method != "POST":
         return render(request, "campaigns/confirm_bulk.html", {
-            "c": c, "n": _repeats_held(c), "action": reverse("campaigns:check-repeats", args=[c.pk]),
+            "c": c, "n": len(actions.repeats_held(c)), "action": reverse("campaigns:check-repeats", args=[c.pk]),
             "what": _("Mark as checked every record that repeats an earlier one and carries no other flag: they no "
                       "longer hold the campaign. Open a few of them first to see that they really are repeats."),
             "button": _("Accept the repeated records")})
