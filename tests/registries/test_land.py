@@ -50,7 +50,7 @@ def test_re_issued_and_passed_on_certificates():
     assert out["D"] == ("", {"": ["no_holder"]})
 
 
-def test_a_household_links_only_candidates_whose_year_agrees():
+def test_a_household_pairs_only_where_one_year_agrees():
     from lienthong.linkage.decide import Candidate, Decision
     from lienthong.registries.households import _options
 
@@ -60,7 +60,8 @@ def test_a_household_links_only_candidates_whose_year_agrees():
     d = Decision("R#holder", "", "review", 0.5, "", [cand("P1", "year_only"), cand("P2", "null"),
                                                        cand("P3", "year_off_by_one")])
     assert [pid for pid, _c in _options(d)] == ["P1", "P2", "P3"]  # the students' profile: birth not different
-    assert [pid for pid, _c in _options(d, birth_agrees=True)] == ["P1"]  # the land profile: the year agrees
+    # the land profile: a year that agrees, or none written (paired only beside a partner whose year agrees)
+    assert [pid for pid, _c in _options(d, birth_agrees=True)] == ["P1", "P2"]
 
 
 def test_land_end_to_end(married_province, households, tmp_path):

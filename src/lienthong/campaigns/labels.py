@@ -14,6 +14,7 @@ FLAG_LABELS = {
     "no_holder": _("no holder named"),
     "same_person_twice": _("the same person named twice"),
     "matched_by_household": _("linked with the help of the household"),
+    "matched_by_unique_name": _("linked as the only person of that name in the commune"),
     "parents_not_found": _("parents not found"),
     "duplicate_conflict": _("sources of the same martyr disagree"),
     "kin_not_found": _("next of kin not found in the population database"),

@@ -48,6 +48,7 @@ class LandDamage:
     no_address: float = 0.05
     old_address_abbreviated: float = 0.4  # "X. Bình An, H. Châu Thành" rather than "xã Bình An, huyện Châu Thành"
     old_address_with_province: float = 0.7
+    not_in_population: float = 0.05  # a holder since dead or moved away: not in the population database
 
 
 def _with_facts(rng: random.Random, title: str, s: Spouse, issued: date, damage: LandDamage,
@@ -66,6 +67,15 @@ def _with_facts(rng: random.Random, title: str, s: Spouse, issued: date, damage:
             number = number[:i] + str((int(number[i]) + rng.randint(1, 9)) % 10) + number[i + 1:]
         text += f", {'CMND' if issued.year < 2016 else 'CCCD'} số {number}"
     return text
+
+
+def _gone(rng: random.Random, model: Spouse, pool: list[Spouse]) -> Spouse:
+    """A holder not in the population (dead since, or moved away): of the model's commune, gender and age, with a
+    name of the province drawn as names are (the model's family name, the middle and given names of another
+    person of that gender), so that their namesakes in the population are as many as chance makes them."""
+    other = rng.choice(pool).name.split()
+    name = " ".join([model.name.split()[0], *other[1:]]) if len(other) > 1 else model.name
+    return Spouse("", "", name, model.birth, model.commune, model.address, in_population=False, gender=model.gender)
 
 
 def _title(s: Spouse) -> str:
@@ -148,12 +158,18 @@ def write_land(population: Path | str, out: Path | str, truth: Path | str, *, pa
     used: set[tuple[str, int, int]] = set()
 
     def holders_of(head: Spouse) -> list[tuple[str, Spouse]]:
+        return [(role, _gone(rng, s, men if s.gender == "nam" else women) if rng.random() < damage.not_in_population
+                 else s) for role, s in some_holders(head)]
+
+    def some_holders(head: Spouse) -> list[tuple[str, Spouse]]:
         x = rng.random()
         if x < 0.15:  # a woman alone
             return [("holder", rng.choice(women_by_commune.get(head.commune, women)))]
         if x < 0.80:
             if head.cccd in spouse_of:
                 return [("holder", head), ("spouse", spouse_of[head.cccd])]
+            if spouse_of:  # the population's households are known: a man without a wife in them holds alone
+                return [("holder", head)]
             nearby = women_by_commune.get(head.commune, women)
             wives = [w for w in rng.sample(nearby, k=min(30, len(nearby))) if abs(w.birth.year - head.birth.year) <= 8]
             return [("holder", head), ("spouse", wives[0])] if wives else [("holder", head)]
@@ -171,7 +187,7 @@ def write_land(population: Path | str, out: Path | str, truth: Path | str, *, pa
                      issued.strftime("%d/%m/%Y"), commune_text, f"{sheet:0{rng.choice((1, 2, 3))}d}",
                      str(parcel), str(area), _field(rng, holders, issued, damage), address))
         for role, s in holders:
-            truth_rows.append((rid, role, s.cccd, duplicate_of, int(differ)))
+            truth_rows.append((rid, role, s.cccd if s.in_population else "", duplicate_of, int(differ)))
         return rid
 
     for _ in range(parcels):

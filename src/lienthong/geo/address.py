@@ -132,6 +132,25 @@ def fold_address(text: str | None) -> str:
     return " ".join(out).replace(" ,", ",")
 
 
+# The markers of a hamlet or quarter, as a key writes them (abbreviations spelled out): "KP 5" is "khu pho 5".
+_HAMLET_MARKERS = {"ap": "ap", "khom": "khom", "thon": "thon", "khu pho": "khu pho", "kp": "khu pho", "to": "to",
+                   "to dan pho": "to dan pho", "xom": "xom", "phum": "phum", "soc": "soc", "buon": "buon", "bon": "bon"}
+
+
+def hamlet_of(address: str | None) -> str:
+    """The hamlet (ấp, khóm, khu phố…) an address names in its first part, as a comparison key ("Ấp Tân Hưng, X.
+    Vĩnh Châu" → "ap tan hung"; "KP.5, P. Rạch Giá" → "khu pho 5"), or "" when its first part is not one (a house
+    number and street, or the commune itself). Hamlet names outlive the 2025 merger of communes, so an old address
+    and a new one of the same home share it."""
+    first = fold_address(address).split(",", 1)[0].strip()
+    for length in (3, 2, 1):
+        words = first.split()
+        marker = " ".join(words[:length])
+        if marker in _HAMLET_MARKERS and len(words) > length:
+            return " ".join([_HAMLET_MARKERS[marker], *words[length:]])
+    return ""
+
+
 # --- indexes ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

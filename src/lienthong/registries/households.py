@@ -42,7 +42,7 @@ def _options(d, birth_agrees: bool = False) -> list[tuple[str, object]]:
     """A person's possible matches: the person linked automatically, else the candidates whose given name is
     written the same (without diacritics only when none is written the same) and whose family and middle names,
     birth and gender do not differ (`birth_agrees`: and whose birth agrees — the date, or the year where only the
-    year is written; a person whose record gives no birth then has none)."""
+    year is written — or is not written; assist pairs them only beside a partner whose birth agrees)."""
     if d is None:
         return []
     if d.status in LINKED and d.person_id:
@@ -50,10 +50,15 @@ def _options(d, birth_agrees: bool = False) -> list[tuple[str, object]]:
     fits = [(c.person_id, c) for c in d.candidates
             if c.levels.get("given") in GIVEN_AGREES
             and all(c.levels.get(part) != "different" for part in ("family", "middle", "birth", "gender"))
-            and (not birth_agrees or c.levels.get("birth") in BIRTH_AGREES)]
+            and (not birth_agrees or c.levels.get("birth") in BIRTH_AGREES + ("null",))]
     if any(c.levels.get("given") == "exact" for _pid, c in fits):  # "Canh" written: not "Cảnh" when a Canh fits
         fits = [(pid, c) for pid, c in fits if c.levels.get("given") == "exact"]
     return fits
+
+
+def _born_agrees(candidate) -> bool:
+    """The record's birth agrees with this candidate's (a person linked already: their record's did)."""
+    return candidate is None or candidate.levels.get("birth") in BIRTH_AGREES
 
 
 def _link(d, person_id: str, candidate, why: str) -> None:
@@ -71,8 +76,9 @@ def assist(records: list[dict], persons: dict[str, list], decisions: dict, popul
     anchor: a spouse about their age, a parent 15 or more years before their child). When exactly one match of
     the anchor pairs with a partner, and
     it pairs with exactly one match of each partner who pairs, those are linked ("matched"), the reason saying
-    why (`why`: the anchor's words, the partners'). `birth_agrees`: only candidates whose birth agrees pair (a
-    person whose record gives no birth is linked by no household). Returns the (record id, role) of every person so
+    why (`why`: the anchor's words, the partners'). `birth_agrees`: a pair only where the birth of one of the two
+    at least agrees, and neither differs (a person whose record gives no birth is linked with a partner whose
+    record's birth agrees, never by names alone). Returns the (record id, role) of every person so
     linked."""
     options: dict[tuple[str, str], list] = {}
     wanted: set[str] = set()
@@ -102,7 +108,8 @@ def assist(records: list[dict], persons: dict[str, list], decisions: dict, popul
                         continue
                     p_home, p_family, p_born = known[pid]
                     if (p_home == home and (role not in same_family or p_family == family)
-                            and born is not None and p_born is not None and low <= p_born - born <= high):
+                            and born is not None and p_born is not None and low <= p_born - born <= high
+                            and (not birth_agrees or _born_agrees(_c) or _born_agrees(_pc))):
                         pairs[sid][role].add(pid)
         if len(pairs) != 1:
             continue
@@ -122,10 +129,10 @@ def assist(records: list[dict], persons: dict[str, list], decisions: dict, popul
     return helped
 
 
-def flag_linked(reviewed: dict, helped: set[tuple[str, str]]) -> dict:
-    """The review's flags with `matched_by_household` on every row this step linked (an officer may check)."""
+def flag_linked(reviewed: dict, helped: set[tuple[str, str]], flag: str = "matched_by_household") -> dict:
+    """The review's flags with `flag` on every row a step linked (an officer may check)."""
     for rid, role in helped:
-        reviewed[rid][1].setdefault(role, []).append("matched_by_household")
+        reviewed[rid][1].setdefault(role, []).append(flag)
     return reviewed
 
 

@@ -5,8 +5,9 @@ zeros and the commune's spelling aside. Two certificates of one parcel: the earl
 repeats it (an old certificate and its re-issue). Rule codes (the `flags` column): `holders_differ` (the
 parcel's certificates share no holder — neither a person linked nor a name as written: a transfer not recorded,
 or a wrong holder — for review, on every row of them), `no_holder` (the holder field names nobody),
-`matched_by_household` (a holder or spouse linked with the other at one address, their years of birth agreeing:
-profiles.py), `same_person_twice` (two
+`matched_by_household` (a holder or spouse linked with the other at one address, the year of birth of one at
+least agreeing: profiles.py), `matched_by_unique_name` (the only person of that name — and year — in the commune:
+namesakes.py), `same_person_twice` (two
 holders of one certificate linked to one person).
 """
 from __future__ import annotations

@@ -76,27 +76,36 @@ MARRIAGE = Profile(
 def _land_persons(record):
     from .holders import split_holders
 
-    return [Person(h.role, h.name, h.birth_year, h.id_number, h.gender or "", record.get("address") or "")
+    # A certificate without the holder's address still names the parcel's commune: most holders live where
+    # their land is, so the engine weighs that commune (a weaker hint than an address, still a place).
+    place = (record.get("address") or "").strip() or (record.get("commune") or "").strip()
+    return [Person(h.role, h.name, h.birth_year, h.id_number, h.gender or "", place)
             for h in split_holders(record.get("holders"))]
 
 
 def _land_review(records, persons, links, population):
-    # A holder and their spouse linked together where one household explains them, only on candidates whose year
-    # of birth agrees with the certificate's: a name and a place alone still link nobody. Without that condition
-    # it linked 118 of 5,004 wrongly on 300,000 people (namesakes of one hamlet pair as well as the couple does);
-    # with it, 1 of 663 (bench/clean.py, 6,000 parcels).
+    # A holder and their spouse linked together where one household explains them, only where the year of birth
+    # of one of the two at least agrees with the certificate's: a couple's names and a place alone still link
+    # nobody. Without that condition it linked 118 of 5,004 wrongly on 300,000 people (namesakes of one hamlet pair
+    # as well as the couple does); with the year of both, 1 of 663; of one, 3 more wrong and automatic recall
+    # 0.900 → 0.911 (bench/clean.py, 6,000 parcels).
     from .households import assist, co_residents, flag_linked
     from .land import review
+    from .namesakes import link_unique
 
     helped = assist(records, persons, links, population, anchor="holder", partners=("spouse",),
                     years_apart=(-15, 15), why=("khớp nhờ vợ/chồng cùng hộ", "khớp nhờ vợ/chồng cùng hộ"),
                     birth_agrees=True)
+    # A holder the population names alone (registries/namesakes.py): bench/clean.py, automatic recall 0.762 before.
+    unique = link_unique(records, persons, links, population,
+                         why=("người duy nhất trong xã mang họ tên và năm sinh này",
+                              "người duy nhất mang họ tên (và năm sinh) này ở đúng ấp/khóm của giấy chứng nhận"))
     # A co-holder still unlinked is looked for among the residents of a linked co-holder's address: proposed to an
     # officer, never linked (a name alone); bench/clean.py: right person found 0.9665 before.
     co_residents(records, persons, links, population,
                  why=("đề xuất: người cùng họ tên ở cùng địa chỉ với người đứng tên khác đã liên kết",
                       "đề xuất: người duy nhất trong dữ liệu dân cư mang đúng họ tên này"))
-    return flag_linked(review(records, persons, links), helped)
+    return flag_linked(flag_linked(review(records, persons, links), helped), unique, "matched_by_unique_name")
 
 
 LAND = Profile(

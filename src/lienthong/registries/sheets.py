@@ -50,7 +50,7 @@ ROLE_WORDS: dict[str, str] = {
 }
 
 # Flags that say how a record was read, not that something is wrong: they do not hold a record for an officer.
-INFORMATIVE_FLAGS = frozenset({"matched_by_household", "hometown_old_unit"})
+INFORMATIVE_FLAGS = frozenset({"matched_by_household", "matched_by_unique_name", "hometown_old_unit"})
 
 
 def role_word(role: str) -> str:
