@@ -14,6 +14,7 @@ PORT = (10.0, 105.08)  # Rạch Giá
 SEA = (9.8, 104.8)  # allowed, no forbidden zone
 FORBIDDEN = (9.6, 104.3)
 OUTSIDE = (9.6, 103.5)
+FORBIDDEN_OUTSIDE = (9.1, 103.8)  # a forbidden zone astride the allowed zone's edge, on its outer side
 
 
 def square(lon0, lat0, lon1, lat1):
@@ -27,6 +28,8 @@ ZONES_GEOJSON = {
          "geometry": {"type": "Polygon", "coordinates": square(104.0, 9.0, 105.5, 10.5)}},
         {"type": "Feature", "properties": {"kind": "cấm", "code": "ND", "name": "Vùng cấm Nam Du"},
          "geometry": {"type": "Polygon", "coordinates": square(104.2, 9.5, 104.4, 9.7)}},
+        {"type": "Feature", "properties": {"kind": "forbidden", "code": "BG", "name": "Vùng cấm biên giới"},
+         "geometry": {"type": "Polygon", "coordinates": square(103.7, 9.0, 104.1, 9.2)}},
     ],
 }
 

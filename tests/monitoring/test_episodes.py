@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 from lienthong.monitoring.episodes import GAP_6H, GAP_10D, INSIDE_FORBIDDEN, OUTSIDE_ALLOWED, evaluate_vessel, unreported, window_start
 from lienthong.monitoring.thresholds import Thresholds
 
-from .conftest import FORBIDDEN, OUTSIDE, PORT, SEA, T0, track
+from .conftest import FORBIDDEN, FORBIDDEN_OUTSIDE, OUTSIDE, PORT, SEA, T0, track
 
 
 def run(world, steps, now_h, length=20.0):
@@ -50,6 +50,14 @@ def test_consecutive_positions_in_a_forbidden_zone_are_one_episode_and_not_also_
         (INSIDE_FORBIDDEN, T0 + timedelta(hours=10), None, "ND"),
     ]
     assert "Vùng cấm Nam Du" in eps[0].detail
+
+
+def test_a_forbidden_zone_outside_the_allowed_one_is_that_breach_only(world):
+    eps = run(world, [(0, OUTSIDE), (2, FORBIDDEN_OUTSIDE), (4, FORBIDDEN_OUTSIDE), (6, SEA)], 6)
+    assert [(e.kind, e.start, e.end, e.zone_code) for e in eps] == [
+        (OUTSIDE_ALLOWED, T0, T0 + timedelta(hours=2), ""),
+        (INSIDE_FORBIDDEN, T0 + timedelta(hours=2), T0 + timedelta(hours=6), "BG"),
+    ]
 
 
 def test_outside_the_allowed_zone_merges_and_a_port_ends_it(world):
