@@ -80,6 +80,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return clean_main(args.rest) or 0
 
 
+def cmd_vms_check(args: argparse.Namespace) -> int:
+    from lienthong.monitoring.check import main as vms_check_main
+
+    return vms_check_main(args.rest) or 0
+
+
 def cmd_population_serve(args: argparse.Namespace) -> int:
     from lienthong.population.server import main as serve_main
 
@@ -302,6 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_clean)
 
+    p = sub.add_parser("vms-check", help="vessel monitoring in batch: gaps at sea and zone breaches of a file of positions",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_vms_check)
+
     p = sub.add_parser("population-import", help="import a population extract into the embedded store", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_population_import)
@@ -341,6 +352,7 @@ HANDOVER = {
     "demo-data": cmd_demo_data,
     "link": cmd_link,
     "clean": cmd_clean,
+    "vms-check": cmd_vms_check,
     "population-import": cmd_population_import,
     "population-serve": cmd_population_serve,
     "notify-serve": cmd_notify_serve,

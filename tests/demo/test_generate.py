@@ -328,7 +328,9 @@ def test_main_writes_into_out(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
         "households.csv", "land-truth.csv", "land.csv", "marriages-truth.csv", "marriages.csv", "martyrs-truth.csv",
         "martyrs.csv", "population.csv", "registry.csv", "registry.xlsx", "students-truth.csv", "students.csv",
-        "truth.csv"]
+        "truth.csv", "vms"]
+    assert sorted(p.name for p in (tmp_path / "x" / "vms").iterdir()) == [
+        "ports.csv", "positions.csv", "truth.csv", "vessels.csv", "zones.geojson"]
     assert "40 vessels, 300 people" in capsys.readouterr().out
 
 

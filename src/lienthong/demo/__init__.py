@@ -8,7 +8,7 @@ so the full province (4,952,238 people) fits in little memory. No Django.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lienthong.demo.errors import write_registry_with_errors
@@ -26,6 +26,7 @@ class DemoFiles:
     registry_xlsx: Path  # registry.xlsx
     registry_csv: Path  # registry.csv (linkage contract)
     truth: Path  # truth.csv
+    vms: Path | None = None  # vms/: a month of positions of the vessels of 15 m and over (lienthong.demo.vms)
 
 
 def _owner_specs(rng: random.Random, geo: Geography, count: int, ag_share: float) -> list[OwnerSpec]:
@@ -55,9 +56,11 @@ def generate(
     seed: int = 20250701,
     damage: Damage = Damage(),
     shape: FleetShape = FleetShape(),
+    vms_days: int = 0,
 ) -> DemoFiles:
     """Write population.csv, registry.xlsx, registry.csv and truth.csv into out_dir (and households.csv: the
-    population's households, for the demo registries of families)."""
+    population's households, for the demo registries of families; with vms_days, vms/: that many days of VMS
+    positions of the fleet's vessels of 15 m and over, ending on the demo's today, 1 December 2026)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = DemoFiles(out / "population.csv", out / "registry.xlsx", out / "registry.csv", out / "truth.csv")
@@ -89,6 +92,11 @@ def generate(
     write_registry_xlsx(files.registry_xlsx, [r.values for r in rows])
     write_registry_csv(files.registry_csv, rows)
     write_truth_csv(files.truth, rows)
+    if vms_days:
+        from .vms import fleet_from_registry, write_vms
+
+        write_vms(out / "vms", fleet_from_registry([r.values for r in rows]), days=vms_days, seed=seed)
+        files = replace(files, vms=out / "vms")
     return files
 
 
@@ -106,11 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parcels", type=int, default=6000, help="land certificates (0: none)")
     parser.add_argument("--students", type=int, default=8000, help="students of the student registry (0: none)")
     parser.add_argument("--martyrs", type=int, default=4000, help="martyrs of the martyr registry (0: none)")
+    parser.add_argument("--vms-days", type=int, default=30, help="days of VMS positions of the vessels of 15 m and over (0: none)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    files = generate(args.out, vessels=args.vessels, population=args.population, seed=args.seed)
+    files = generate(args.out, vessels=args.vessels, population=args.population, seed=args.seed, vms_days=args.vms_days)
     for path in (files.population, files.registry_xlsx, files.registry_csv, files.truth):
         print(path)
+    if files.vms:
+        print(files.vms, "(ports.csv, zones.geojson, vessels.csv, positions.csv, truth.csv)")
     if args.marriages:
         from .marriages import write_marriages
 
