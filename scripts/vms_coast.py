@@ -15,11 +15,12 @@ import pathlib
 import subprocess
 import sys
 
-from shapely.geometry import box, mapping, shape
+from shapely.geometry import Polygon, box, mapping, shape
 
 BBOX = (102.0, 7.5, 107.0, 11.5)  # lon min, lat min, lon max, lat max: the Gulf of Thailand off An Giang
 SIMPLIFY = 0.0003  # degrees (about 33 m): below what the map shows at the zoom of the whole gulf, keeps the file small
 MIN_AREA = 0.000002  # square degrees (about 0.02 km²): rocks smaller than this are left out
+MIN_HOLE = 0.002  # square degrees (about 25 km²): the inland waters (channels, ponds) smaller than this are filled
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src/lienthong/vms/static/vms/coast.geojson"
 
 NODE = """
@@ -64,7 +65,8 @@ def main(topojson_path, client_path):
             continue
         for part in getattr(piece, "geoms", [piece]):
             if part.geom_type == "Polygon" and part.area >= MIN_AREA:
-                polygons.append(part)
+                holes = [ring for ring in part.interiors if Polygon(ring).area >= MIN_HOLE]
+                polygons.append(Polygon(part.exterior, holes))
     out = {
         "type": "FeatureCollection",
         "features": [
