@@ -243,6 +243,10 @@ def cmd_demo_setup(args: argparse.Namespace) -> int:
     if done.campaigns is not None:
         print(f"Làm sạch sổ đăng ký: {done.campaigns.campaigns} chiến dịch (hôn nhân, học sinh, đất đai, liệt sĩ), "
               f"{done.campaigns.records} bản ghi, {done.campaigns.questions} câu hỏi gửi xã; bảng tổng hợp /so-dang-ky/.")
+    if done.vms is not None:
+        print(f"Giám sát hành trình: {done.vms.positions} vị trí của {done.vms.vessels} tàu từ 15 m (30 ngày), "
+              f"{done.vms.alerts} cảnh báo ({done.vms.seconds:.1f} giây); bàn trực /giam-sat/, tài khoản API của nhà "
+              f"cung cấp vms_nhacungcap.")
     print(f"Tài khoản mẫu (mật khẩu chung: {args.password}):")
     for username, _role, communes, description in done.users:
         area = f" — {', '.join(communes)}" if communes else ""

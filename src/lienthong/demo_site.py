@@ -39,6 +39,7 @@ class DemoSetup:
     centre_seconds: float = 0.0
     hall: object = None  # hall.demo.DemoHall
     campaigns: object = None  # campaigns.demo.DemoCampaigns
+    vms: object = None  # demo_vms.DemoVms
 
 
 def create_demo_users(password: str = DEMO_PASSWORD) -> tuple:
@@ -90,6 +91,10 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     from lienthong.demo_campaigns import setup_campaigns
 
     campaigns = setup_campaigns(files_dir, password)
+    # Vessel monitoring: a month of positions of the vessels of 15 m and over, ending now, and their alerts.
+    from lienthong.demo_vms import setup_vms
+
+    vms = setup_vms(files_dir, password)
     return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users,
                      centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds, hall,
-                     campaigns)
+                     campaigns, vms)

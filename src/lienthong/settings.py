@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lienthong.web",
     "lienthong.sync",
     "lienthong.campaigns",
+    "lienthong.vms",
     "lienthong.notify",
     "lienthong.api",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cang/", include("lienthong.port.urls")),
     path("doi-soat/", include("lienthong.sync.urls")),
     path("so-dang-ky/", include("lienthong.campaigns.urls")),
+    path("giam-sat/", include("lienthong.vms.urls")),
     path("mot-cua/", include("lienthong.onestop.urls")),
     path("dich-vu-cong/", include("lienthong.onestop.public.urls")),
     path("xac-minh/", include("lienthong.signing.urls")),

@@ -10,6 +10,8 @@ from psycopg import sql
 
 from .triggers import TABLES as AUDIT_TABLES
 
+POSITIONS_TABLE = "vms_position"  # vms.triggers.TABLE (accounts sits below vms and does not import it)
+
 
 def grant_statements(role: str) -> list[sql.Composed]:
     r = sql.Identifier(role)
@@ -19,5 +21,8 @@ def grant_statements(role: str) -> list[sql.Composed]:
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {}").format(r),
         sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}").format(r),
         sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {} FROM {}").format(audit, r),
+        # vessel positions: legal evidence, append-only (vms.triggers); purging those over 36 months is the owner's
+        sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {} FROM {}").format(
+            sql.Identifier(POSITIONS_TABLE), r),
         sql.SQL("REVOKE CREATE ON SCHEMA public FROM {}").format(r),
     ]

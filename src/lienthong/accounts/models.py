@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     CENTRE = "centre", _("One-stop centre officer")
     VOLUNTEER = "volunteer", _("Youth volunteer")
     DEPARTMENT = "department", _("Department officer (a registry's keeper)")
+    VMS_PROVIDER = "vms_provider", _("VMS data provider (API only)")
 
 
 # Roles whose reach is limited to the communes listed in their AreaScope rows.

@@ -61,6 +61,16 @@ def can_use_port(user) -> bool:
     return _has_role(user, PORT_ROLES)
 
 
+def can_watch_vessels(user) -> bool:
+    """The vessel-monitoring duty desk: the province's fisheries officers (and its administrators)."""
+    return _has_role(user, PROVINCE_ROLES)
+
+
+def can_send_positions(user) -> bool:
+    """A VMS provider's account (the API, a file) — and an administrator loading a provider's file by hand."""
+    return _has_role(user, {Role.VMS_PROVIDER, Role.ADMIN})
+
+
 # --- the rules behind the queryset methods ---------------------------------------------------------------
 def visible_vessels(qs: QuerySet, user) -> QuerySet:
     """Vessels: all for unscoped roles; for commune and police officers, those whose home commune or whose

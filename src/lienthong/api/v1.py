@@ -93,6 +93,7 @@ api.add_router("/calendar/", "lienthong.onestop.api.router")  # working days and
 api.add_router("/dossiers/", "lienthong.onestop.api_dossiers.router")  # intake from counter systems (one-stop app)
 api.add_router("/campaigns/", "lienthong.campaigns.api.router")  # registry campaigns' board (campaigns app)
 api.add_router("/hall/", "lienthong.hall.api.router")  # tickets and counters of the service hall (hall app)
+api.add_router("/vms/", "lienthong.vms.api.router")  # positions in, alerts out (vessel monitoring app)
 
 
 @api.exception_handler(ValidationError)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from lienthong.fleet.classes import GEARS, SAFETY_CERT_MIN_LENGTH, VMS_MIN_LENGTH, ZONES
 from lienthong.identity.cccd import consistent_with, parse_id_number
@@ -18,6 +19,7 @@ from lienthong.population.source import PopulationError, PopulationSource, Verif
 from .numbers import vi_number
 
 PASSED, FAILED, NOT_APPLICABLE = "passed", "failed", "not_applicable"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,29 @@ def vms_device(ctx: DepartureContext, params: dict) -> Outcome:
     if (ctx.vessel.vms_device_id or "").strip():
         return Outcome(PASSED, f"Thiết bị giám sát hành trình {ctx.vessel.vms_device_id} đã đăng ký")
     return Outcome(FAILED, f"Tàu dài {vi_number(length)} m chưa đăng ký thiết bị giám sát hành trình")
+
+
+@evaluator("vms_watch")
+def vms_watch(ctx: DepartureContext, params: dict) -> Outcome:
+    """The monitoring desk's alerts (lienthong.vms): a zone breach not closed, or a device silent at sea and not
+    repaired (a lost-signal alert still going on and not closed), keeps the vessel in port."""
+    from lienthong.vms.models import OPEN_STATES, ZONE_KINDS, Alert
+
+    minimum = Decimal(str(params.get("min_length_m", VMS_MIN_LENGTH)))
+    length = _length(ctx.vessel)
+    if length is not None and length < minimum:
+        return Outcome(NOT_APPLICABLE, f"Tàu dài {vi_number(length)} m, dưới {vi_number(minimum)} m: không giám sát")
+    open_alerts = list(Alert.objects.filter(vessel=ctx.vessel, state__in=OPEN_STATES, withdrawn=False)
+                       .order_by("started_at"))
+    breaches = [a for a in open_alerts if a.kind in ZONE_KINDS]
+    silent = [a for a in open_alerts if a.kind not in ZONE_KINDS and a.ended_at is None]
+    details = tuple(f"Cảnh báo #{a.pk}: {a.get_kind_display()} từ {a.started_at.astimezone(VN):%H:%M %d/%m/%Y}"
+                    for a in breaches + silent)
+    if breaches:
+        return Outcome(FAILED, "Tàu có vi phạm vùng khai thác chưa được trực ban giám sát xử lý xong", details)
+    if silent:
+        return Outcome(FAILED, "Thiết bị giám sát hành trình không hoạt động (mất tín hiệu, chưa khắc phục)", details)
+    return Outcome(PASSED, "Không có cảnh báo giám sát hành trình đang mở")
 
 
 @evaluator("owner_identity")
@@ -372,6 +397,9 @@ DEFAULT_RULES = [
     ("vms_device", "departure", 40, "Thiết bị giám sát hành trình (tàu từ 15 m)",
      "Luật Thủy sản 2017, Điều 44; Nghị định 26/2019/NĐ-CP: tàu cá từ 15 m trở lên phải lắp thiết bị giám sát hành trình.",
      "blocking", {"min_length_m": 15}),
+    ("vms_watch", "departure", 45, "Giám sát hành trình: không có vi phạm vùng, thiết bị hoạt động",
+     "Nghị định 37/2024/NĐ-CP: thiết bị giám sát hành trình hoạt động liên tục; tàu vi phạm vùng khai thác hoặc mất "
+     "tín hiệu chưa được xử lý không được xuất bến.", "blocking", {"min_length_m": 15}),
     ("owner_identity", "departure", 50, "Định danh chủ tàu đã được xác thực",
      "Chiến dịch đồng bộ số định danh chủ tàu với cơ sở dữ liệu quốc gia về dân cư.",
      "warning", {"accepted_statuses": ["verified", "matched"]}),

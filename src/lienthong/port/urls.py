@@ -12,6 +12,7 @@ urlpatterns = [
     path("chuyen/<str:reference>/quyet-dinh/", views.trip_decide, name="port-trip-decide"),
     path("chuyen/<str:reference>/cap-cang/", views.trip_arrival, name="port-trip-arrival"),
     path("chuyen/<str:reference>/giay-xuat-ben.pdf", views.trip_pdf, name="port-trip-pdf"),
+    path("chuyen/<str:reference>/hanh-trinh.json", views.trip_track, name="port-trip-track"),
     path("canh-bao/<int:pk>/dong/", views.flag_resolve, name="port-flag-resolve"),
     path("thong-ke/", views.stats, name="port-stats"),
     path("quy-tac/", views.rules, name="port-rules"),

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,8 @@ from lienthong.fleet.models import Vessel
 from lienthong.signing.services import verify_document
 from lienthong.signing.views import check_upload
 from lienthong.typed_input import bounded, whole_number
+from lienthong.vms import mapdata as vms_mapdata
+from lienthong.vms.models import Alert as VmsAlert
 
 from . import charts, ownerproof, services
 from .checks import FAILED
@@ -162,8 +164,19 @@ def _person_marks(results) -> dict[int, list[dict]]:
     return dict(marks)
 
 
+def _trip_window(trip):
+    """The trip at sea as vessel monitoring sees it: from departure to arrival (or now), None before it leaves."""
+    now = timezone.now()
+    if trip.departure_at > now or trip.status not in ("cleared", "returned"):
+        return None
+    return trip.departure_at, trip.returned_at or now
+
+
 def _render_trip(request, trip, results, *, can_decide, errors=None, form_values=None, catch_rows=(), status=200):
     failed = [r for r in results if r["status"] == FAILED]
+    window = _trip_window(trip)
+    vms_alerts = (list(VmsAlert.objects.filter(vessel=trip.vessel, withdrawn=False, started_at__lte=window[1])
+                       .exclude(ended_at__lt=window[0]).order_by("started_at")) if window else [])
     errors = dict(errors or {})
     values = form_values or {}
     arrival_port = values.get("arrival_port") or str(services.default_arrival_port(trip, request.user).pk)
@@ -177,7 +190,19 @@ def _render_trip(request, trip, results, *, can_decide, errors=None, form_values
         "species": Species.objects.all(), "ports": Port.objects.filter(active=True),
         "arrival_port": arrival_port, "catch_rows": catch_rows_shown(list(catch_rows)),
         "now": timezone.localtime(),
+        "vms_window": window, "vms_alerts": vms_alerts,
     }, status=status)
+
+
+@login_required
+def trip_track(request, reference: str):
+    """The trip's track and alerts for the map of the trip page (vms.mapdata, the vessel alone)."""
+    _officer(request)
+    trip = _trip_for(request, reference)
+    window = _trip_window(trip)
+    if window is None:
+        raise Http404
+    return JsonResponse(vms_mapdata.build(start=window[0], end=window[1], vessel=trip.vessel))
 
 
 @login_required

@@ -39,6 +39,11 @@ def sees_campaigns(user) -> bool:
 
 
 @register.filter
+def can_watch_vessels(user) -> bool:
+    return scopes.can_watch_vessels(user)
+
+
+@register.filter
 def can_see_personal_data(user) -> bool:
     return scopes.can_see_personal_data(user)
 

@@ -1,0 +1,60 @@
+"""`lienthong demo-setup`'s vessel monitoring (beside demo_campaigns: it writes with lienthong.demo, which the
+vms app sits below). The demo's vessel monitoring: the month of positions lienthong.demo.vms writes for the registry's vessels of 15 m
+and over, ending now (so the demo's alerts are current whenever it is set up), loaded through the same ingest a
+provider's file takes, then evaluated; the port areas and zones of the demo geography; a provider's API login."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.db.models import Min
+from django.utils import timezone
+
+from lienthong.fleet.models import Vessel
+from lienthong.vms import areas, ingest
+from lienthong.vms.evaluate import evaluate_new
+from lienthong.vms.models import Alert, Position
+
+PROVIDER = ("vms_nhacungcap", "Nhà cung cấp dịch vụ giám sát hành trình (chỉ dùng API)")
+DAYS = 30
+CHUNK = 50_000
+
+
+@dataclass
+class DemoVms:
+    vessels: int
+    positions: int
+    alerts: int
+    seconds: float
+
+
+def setup_vms(files_dir: Path, password: str, *, days: int = DAYS) -> DemoVms:
+    from lienthong.accounts.models import User
+    from lienthong.demo.vms import _PORT_BY_NAME, DemoVessel, write_vms
+
+    started = time.monotonic()
+    provider, _ = User.objects.get_or_create(username=PROVIDER[0], defaults={"role": "vms_provider"})
+    provider.role, provider.first_name = "vms_provider", PROVIDER[1]
+    provider.set_password(password)
+    provider.save()
+    fleet = [DemoVessel(v.registration_number, float(v.length_m),
+                        _PORT_BY_NAME.get((v.home_port or "").removeprefix("Cảng cá ").strip(), "RG"),
+                        bool((v.vms_device_id or "").strip()))
+             for v in Vessel.objects.filter(length_m__gte=15).order_by("registration_number")]
+    end = timezone.now().replace(minute=0, second=0, microsecond=0)
+    files = write_vms(Path(files_dir) / "vms", fleet, end=end, days=days)
+    areas.load_harbours(files.ports)
+    n_positions = 0
+    if not Position.objects.exists():  # a re-run keeps the positions (append-only) and their alerts
+        with open(files.zones, "rb") as fh:
+            areas.replace_zones(User.objects.filter(role="fisheries").first() or provider, fh.read(), "zones.geojson")
+        rows = ingest.rows_from_csv(files.positions.read_bytes(), files.positions.name)
+        for i in range(0, len(rows), CHUNK):
+            ingest.store(rows[i:i + CHUNK], source="demo", name=f"{files.positions.name} ({i // CHUNK + 1})",
+                         provider=provider, evaluate=False)
+        n_positions = len(rows)
+        first = Position.objects.filter(vessel__isnull=False).values("vessel_id").annotate(t=Min("time"))
+        evaluate_new({r["vessel_id"]: r["t"] - timedelta(microseconds=1) for r in first}, now=timezone.now())
+    return DemoVms(len(fleet), n_positions, Alert.objects.count(), time.monotonic() - started)
