@@ -6,7 +6,7 @@ API token. All or nothing (vms.ingest): a refused batch answers 400 naming each 
 stores nothing; sending a batch again is harmless (positions already stored are skipped)."""
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from lienthong.accounts.scopes import can_send_positions, can_watch_vessels
@@ -67,12 +67,12 @@ def positions(request):
         for p in exc.problems:
             key = ".".join(str(x) for x in (p.row or "", p.column) if x != "") or "body"
             errors.setdefault(key, labels.problem_text(p))
-        return 400, {"detail": "invalid", "errors": errors}
+        return Status(400, {"detail": "invalid", "errors": errors})
     outcome = ingest.store(rows, source="api", name=name, provider=request.user)
     b = outcome.batch
-    return 200, {"batch": b.pk, "rows": b.rows, "stored": b.stored, "duplicates": b.duplicates,
+    return Status(200, {"batch": b.pk, "rows": b.rows, "stored": b.stored, "duplicates": b.duplicates,
                  "unknown_vessels": b.unknown_vessels, "alerts_opened": outcome.alerts_opened,
-                 "alerts_ended": outcome.alerts_ended}
+                 "alerts_ended": outcome.alerts_ended})
 
 
 @router.get("/alerts", response={200: list[AlertOut], 401: ErrorOut, 403: ErrorOut})

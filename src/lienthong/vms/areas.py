@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
@@ -34,7 +35,7 @@ def replace_zones(request_or_user, data: bytes | str, name: str) -> int:
         Zone.objects.bulk_create([Zone(code=z.code, name=z.name, kind=z.kind, geometry=geometry[z.code],
                                        uploaded_by=user if getattr(user, "pk", None) else None) for z in zones.zones])
         record(request_or_user, AuditAction.IMPORT, object_type="vms_zone", object_id=name[:64],
-               summary=msg("Monitoring zones replaced from %(name)s (%(n)s zones)", name=name[:80], n=len(zones)),
+               summary=msg(gettext_noop("Monitoring zones replaced from %(name)s (%(n)s zones)"), name=name[:80], n=len(zones)),
                detail={"codes": [z.code for z in zones.zones]})
     return len(zones)
 
@@ -61,5 +62,5 @@ def set_thresholds(request_or_user, values: dict) -> Thresholds:
     rules = Thresholds.from_dict(values)
     RuleSet.objects.create(values=rules.to_dict(), changed_by=user)
     record(request_or_user, AuditAction.UPDATE, object_type="vms_rules", object_id="",
-           summary=msg("Monitoring thresholds changed"), detail=rules.to_dict())
+           summary=msg(gettext_noop("Monitoring thresholds changed")), detail=rules.to_dict())
     return rules

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
@@ -22,17 +23,20 @@ class DeskError(ValueError):
 
 
 SUMMARIES = {
-    StepKind.ACKNOWLEDGE: "Alert %(id)s on %(reg)s acknowledged",
-    StepKind.CALL: "Phone call noted on alert %(id)s (%(reg)s)",
-    StepKind.POSITION_REPORT: "Captain's position report on alert %(id)s (%(reg)s)",
-    StepKind.ESCALATE: "Alert %(id)s on %(reg)s escalated",
-    StepKind.NOTE: "Note on alert %(id)s (%(reg)s)",
-    StepKind.CLOSE: "Alert %(id)s on %(reg)s closed",
+    StepKind.ACKNOWLEDGE: gettext_noop("Alert %(id)s on %(reg)s acknowledged"),
+    StepKind.CALL: gettext_noop("Phone call noted on alert %(id)s (%(reg)s)"),
+    StepKind.POSITION_REPORT: gettext_noop("Captain's position report on alert %(id)s (%(reg)s)"),
+    StepKind.ESCALATE: gettext_noop("Alert %(id)s on %(reg)s escalated"),
+    StepKind.NOTE: gettext_noop("Note on alert %(id)s (%(reg)s)"),
+    StepKind.CLOSE: gettext_noop("Alert %(id)s on %(reg)s closed"),
 }
 
 
-def _step(request_or_user, alert: Alert, kind: str, *, note: str = "", reported_at: datetime | None = None,
-          latitude: float | None = None, longitude: float | None = None, state: str | None = None) -> AlertStep:
+def _step(request_or_user, alert: Alert, kind: str, *, refuse=None, note: str = "",
+          reported_at: datetime | None = None, latitude: float | None = None, longitude: float | None = None,
+          state=None) -> AlertStep:
+    """One step on the alert as stored now (locked): `refuse(alert)` names a refusal or None; `state(alert)` the new
+    state, or None to keep it."""
     user = getattr(request_or_user, "user", request_or_user)
     if not can_watch_vessels(user):
         raise DeskError("forbidden")
@@ -40,8 +44,12 @@ def _step(request_or_user, alert: Alert, kind: str, *, note: str = "", reported_
         alert = Alert.objects.select_for_update().select_related("vessel").get(pk=alert.pk)
         if alert.state == AlertState.CLOSED:
             raise DeskError("closed")
-        if state is not None:
-            alert.state = state
+        code = refuse(alert) if refuse else None
+        if code:
+            raise DeskError(code)
+        new_state = state(alert) if state else None
+        if new_state is not None and new_state != alert.state:
+            alert.state = new_state
             alert.save(update_fields=["state"])
         step = AlertStep.objects.create(alert=alert, kind=kind, at=timezone.now(), by=user, note=note.strip(),
                                         reported_at=reported_at, latitude=latitude, longitude=longitude)
@@ -53,50 +61,55 @@ def _step(request_or_user, alert: Alert, kind: str, *, note: str = "", reported_
     return step
 
 
+def _seen(alert: Alert):
+    """A first step of the officer's acknowledges the alert."""
+    return AlertState.ACKNOWLEDGED if alert.state == AlertState.NEW else None
+
+
+def _needs_note(note: str):
+    return lambda alert: None if note.strip() else "note_required"
+
+
 def acknowledge(request_or_user, alert: Alert, note: str = "") -> AlertStep:
-    if alert.state != AlertState.NEW:
-        raise DeskError("not_new")
-    return _step(request_or_user, alert, StepKind.ACKNOWLEDGE, note=note, state=AlertState.ACKNOWLEDGED)
+    return _step(request_or_user, alert, StepKind.ACKNOWLEDGE, note=note,
+                 refuse=lambda a: None if a.state == AlertState.NEW else "not_new",
+                 state=lambda a: AlertState.ACKNOWLEDGED)
 
 
 def call(request_or_user, alert: Alert, note: str) -> AlertStep:
-    if not note.strip():
-        raise DeskError("note_required")
-    return _step(request_or_user, alert, StepKind.CALL, note=note,
-                 state=AlertState.ACKNOWLEDGED if alert.state == AlertState.NEW else None)
+    return _step(request_or_user, alert, StepKind.CALL, note=note, refuse=_needs_note(note), state=_seen)
 
 
 def position_report(request_or_user, alert: Alert, reported_at: datetime, latitude: float, longitude: float,
                     note: str = "") -> AlertStep:
     """The captain's report by radio or phone while the device is broken (a gap alert only)."""
-    if alert.is_zone:
-        raise DeskError("report_on_gap_only")
-    if reported_at > timezone.now():
-        raise DeskError("report_in_future")
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise DeskError("bad_coordinates")
+    def refuse(a):
+        if a.is_zone:
+            return "report_on_gap_only"
+        if reported_at > timezone.now():
+            return "report_in_future"
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return "bad_coordinates"
+        return None
+
     return _step(request_or_user, alert, StepKind.POSITION_REPORT, note=note, reported_at=reported_at,
-                 latitude=latitude, longitude=longitude,
-                 state=AlertState.ACKNOWLEDGED if alert.state == AlertState.NEW else None)
+                 latitude=latitude, longitude=longitude, refuse=refuse, state=_seen)
 
 
 def escalate(request_or_user, alert: Alert, note: str = "") -> AlertStep:
-    if alert.state == AlertState.ESCALATED:
-        raise DeskError("already_escalated")
-    return _step(request_or_user, alert, StepKind.ESCALATE, note=note, state=AlertState.ESCALATED)
+    return _step(request_or_user, alert, StepKind.ESCALATE, note=note,
+                 refuse=lambda a: "already_escalated" if a.state == AlertState.ESCALATED else None,
+                 state=lambda a: AlertState.ESCALATED)
 
 
 def add_note(request_or_user, alert: Alert, note: str) -> AlertStep:
-    if not note.strip():
-        raise DeskError("note_required")
-    return _step(request_or_user, alert, StepKind.NOTE, note=note)
+    return _step(request_or_user, alert, StepKind.NOTE, note=note, refuse=_needs_note(note))
 
 
 def close(request_or_user, alert: Alert, note: str) -> AlertStep:
     """Closing says what was done (the vessel came home, the device was repaired, the captain was fined…)."""
-    if not note.strip():
-        raise DeskError("note_required")
-    return _step(request_or_user, alert, StepKind.CLOSE, note=note, state=AlertState.CLOSED)
+    return _step(request_or_user, alert, StepKind.CLOSE, note=note, refuse=_needs_note(note),
+                 state=lambda a: AlertState.CLOSED)
 
 
 def last_report(alert: Alert) -> AlertStep | None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext_noop
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
@@ -130,7 +131,7 @@ def _reconcile(window: dict[int, datetime], episodes, rules: Thresholds, now: da
                     alert.save(update_fields=["withdrawn", "state"])
                     AlertStep.objects.create(alert=alert, kind=StepKind.WITHDRAWN, at=now)
                     record(None, AuditAction.UPDATE, object_type="vms_alert", object_id=alert.pk,
-                           summary=msg("Alert withdrawn: later positions filled it"))
+                           summary=msg(gettext_noop("Alert withdrawn: later positions filled it")))
             elif ep.end != alert.ended_at:
                 if alert.ended_at is None:
                     ended += 1
@@ -189,7 +190,7 @@ def escalate_due(now: datetime) -> int:
             AlertStep.objects.create(alert=alert, kind=StepKind.ESCALATE, at=now,
                                      note="tự động: quá hạn xử lý")
             record(None, AuditAction.UPDATE, object_type="vms_alert", object_id=alert.pk,
-                   summary=msg("Alert escalated: not closed in time"))
+                   summary=msg(gettext_noop("Alert escalated: not closed in time")))
     return len(due)
 
 

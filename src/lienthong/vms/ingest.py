@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
@@ -190,7 +191,7 @@ def store(rows: list[Row], *, source: str, name: str, provider=None, evaluate: b
         batch.seconds = round(clock.monotonic() - started, 3)
         batch.save(update_fields=["stored", "duplicates", "unknown_vessels", "seconds"])
         record(provider, AuditAction.IMPORT, object_type="vms_batch", object_id=batch.pk,
-               summary=msg("Received %(n)s positions (%(new)s new) from %(name)s", n=len(rows), new=len(new),
+               summary=msg(gettext_noop("Received %(n)s positions (%(new)s new) from %(name)s"), n=len(rows), new=len(new),
                            name=name[:80]),
                detail={"source": source, "stored": len(new), "duplicates": batch.duplicates,
                        "unknown_vessels": batch.unknown_vessels})
