@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienthong.fleet.models import Vessel
 
@@ -117,7 +118,7 @@ class AlertState(models.TextChoices):
     NEW = "new", _("new")
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
     ESCALATED = "escalated", _("escalated")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("vms alert", "closed")
 
 
 OPEN_STATES = (AlertState.NEW, AlertState.ACKNOWLEDGED, AlertState.ESCALATED)
