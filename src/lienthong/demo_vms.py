@@ -9,17 +9,46 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 from lienthong.fleet.models import Vessel
 from lienthong.vms import areas, ingest
 from lienthong.vms.evaluate import evaluate_new
-from lienthong.vms.models import Alert, Position
+from lienthong.vms.models import Alert, AlertStep, Position
 
 PROVIDER = ("vms_nhacungcap", "Nhà cung cấp dịch vụ giám sát hành trình (chỉ dùng API)")
 DAYS = 30
 CHUNK = 50_000
+
+
+CLOSING = {"gap_over_6h": "Đã gọi chủ tàu: thiết bị mất nguồn, tàu báo vị trí qua bộ đàm; tín hiệu đã có lại.",
+           "gap_over_10d": "Tàu đã về bến, thay thiết bị giám sát hành trình.",
+           "outside_allowed_zone": "Đã yêu cầu tàu quay về vùng được phép; chuyển hồ sơ xử lý vi phạm.",
+           "inside_forbidden_zone": "Đã yêu cầu tàu rời vùng cấm; lập biên bản vi phạm."}
+
+
+def _history(officer) -> None:
+    """The desk's past weeks: an alert whose episode ended over a day ago was handled then (acknowledged, a call,
+    closed two hours after it ended), as a duty desk that keeps up would have; the recent ones are left open. The
+    steps bear their own times; the demo writes them as history, not through the desk's functions (which stamp
+    now)."""
+    # evaluated at setup, raised as the episodes began (as a live desk raises them within the minute)
+    AlertStep.objects.filter(kind="opened").update(
+        at=Subquery(Alert.objects.filter(pk=OuterRef("alert_id")).values("started_at")[:1]))
+    if officer is None:
+        return
+    cutoff = timezone.now() - timedelta(days=1)
+    steps = []
+    for alert in Alert.objects.filter(ended_at__lt=cutoff, state="new", withdrawn=False):
+        seen = min(alert.started_at + timedelta(minutes=20), alert.ended_at)
+        done = alert.ended_at + timedelta(hours=2)
+        steps += [AlertStep(alert=alert, kind="acknowledge", at=seen, by=officer),
+                  AlertStep(alert=alert, kind="call", at=seen + timedelta(minutes=10), by=officer,
+                            note="Gọi chủ tàu theo số điện thoại trong sổ đăng ký."),
+                  AlertStep(alert=alert, kind="close", at=done, by=officer, note=CLOSING[alert.kind])]
+    AlertStep.objects.bulk_create(steps)
+    Alert.objects.filter(ended_at__lt=cutoff, state="new", withdrawn=False).update(state="closed")
 
 
 @dataclass
@@ -57,4 +86,5 @@ def setup_vms(files_dir: Path, password: str, *, days: int = DAYS) -> DemoVms:
         n_positions = len(rows)
         first = Position.objects.filter(vessel__isnull=False).values("vessel_id").annotate(t=Min("time"))
         evaluate_new({r["vessel_id"]: r["t"] - timedelta(microseconds=1) for r in first}, now=timezone.now())
+        _history(User.objects.filter(role="fisheries").order_by("pk").first())
     return DemoVms(len(fleet), n_positions, Alert.objects.count(), time.monotonic() - started)

@@ -164,7 +164,7 @@ class StepKind(models.TextChoices):
     POSITION_REPORT = "position_report", _("captain's position report")
     ESCALATE = "escalate", _("escalated")
     NOTE = "note", _("note")
-    CLOSE = "close", _("closed")
+    CLOSE = "close", pgettext_lazy("vms alert", "closed")
     ENDED = "ended", _("episode ended")
     WITHDRAWN = "withdrawn", _("withdrawn: later positions filled it")
 
