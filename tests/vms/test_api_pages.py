@@ -92,3 +92,35 @@ def test_a_bad_zones_file_changes_nothing(fleet, officer):
     good["features"] = good["features"][:1]
     c.post("/giam-sat/vung/", {"file": SimpleUploadedFile("vung.geojson", json.dumps(good).encode())})
     assert list(Zone.objects.values_list("code", flat=True)) == ["VN-GULF"]
+
+
+def test_thresholds_are_data_changed_on_the_page_and_audited(store, officer, fleet):
+    from lienthong.accounts.models import AuditEvent
+    from lienthong.vms import areas
+
+    c = Client()
+    c.login(username="thuysan", password=PASSWORD)
+    values = areas.thresholds().to_dict() | {"gap_at_sea_hours": "4"}
+    c.post("/giam-sat/vung/", {"what": "thresholds", **{k: str(v) for k, v in values.items()}})
+    assert areas.thresholds().gap_at_sea.total_seconds() == 4 * 3600
+    assert AuditEvent.objects.filter(object_type="vms_rules").count() == 1
+    r = c.post("/giam-sat/vung/", {"what": "thresholds", **{k: str(v) for k, v in values.items()},
+                                   "long_gap_days": "hai"}, follow=True)
+    assert "Không đổi ngưỡng" in r.content.decode()
+    store([("KG-90001-TS", at(9), SEA), ("KG-90001-TS", at(3), SEA)])  # 6 hours: a gap under the new 4-hour rule
+    assert Alert.objects.get().kind == "gap_over_6h"
+
+
+def test_the_alert_page_says_when_the_captain_must_report_next(store, officer, fleet):
+    from lienthong.vms import desk, evaluate
+
+    store([("KG-90001-TS", at(10), SEA)], now=at(10))
+    evaluate.sweep(at(0))
+    alert = Alert.objects.get()
+    c = Client()
+    c.login(username="thuysan", password=PASSWORD)
+    page = c.get(f"/giam-sat/canh-bao/{alert.pk}/").content.decode()
+    assert 'data-testid="report-due" class="error-text"' in page  # due 4 hours ago (10 h since the last position)
+    desk.position_report(officer, alert, at(1), 9.9, 104.8)
+    page = c.get(f"/giam-sat/canh-bao/{alert.pk}/").content.decode()
+    assert 'data-testid="report-due">' in page and at(-5).astimezone().strftime("%d/%m/%Y") in page

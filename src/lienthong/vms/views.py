@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from lienthong.accounts import audit
@@ -30,6 +30,16 @@ from .forms import NoteForm, ReportForm, UploadForm
 from .models import OPEN_STATES, Alert, AlertKind, AlertState, Batch, Harbour, Position, Zone
 
 PAGE_SIZE = 50
+REPORT_EVERY = timedelta(hours=6)
+THRESHOLD_WORDS = {
+    "gap_at_sea_hours": gettext_lazy("Lost signal at sea after (hours)"),
+    "long_gap_days": gettext_lazy("Long silence: must return after (days)"),
+    "no_signal_hours": gettext_lazy("Not reporting after (hours)"),
+    "min_length_m": gettext_lazy("Vessels monitored from (m)"),
+    "escalate_after_hours": gettext_lazy("Escalate a lost signal after (hours)"),
+    "escalate_after_zone_hours": gettext_lazy("Escalate a zone breach after (hours)"),
+    "default_port_radius_km": gettext_lazy("Default port radius (km)"),
+}
 UNREPORTED_SHOWN = 50
 
 
@@ -110,8 +120,14 @@ def alert(request, pk: int):
     data_url = reverse("vms:map-data") + "?" + "&".join([
         f"tau={a.vessel.registration_number}", f"tu={timezone.localtime(start):%d/%m/%Y}",
         f"den={timezone.localtime(end):%d/%m/%Y}"])
+    report_due = None
+    if a.is_open and not a.is_zone and a.ended_at is None:
+        # Decree 37/2024: with the device broken the captain reports every 6 hours by other means
+        last = steps.last_report(a)
+        report_due = (last.reported_at if last else a.started_at - areas.thresholds().gap_at_sea) + REPORT_EVERY
     return render(request, "vms/alert.html", {
         "alert": a, "steps": a.steps.select_related("by"), "owner": owner, "data_url": data_url,
+        "report_due": report_due,
         "note_form": NoteForm(), "report_form": ReportForm(initial={"reported_at": timezone.localtime()}),
         "now": timezone.now(),
     })
@@ -190,7 +206,22 @@ def map_data(request):
 def zones(request):
     _desk_officer(request)
     form = UploadForm()
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("what") == "thresholds":
+        values = {}
+        try:
+            for key in areas.thresholds().to_dict():
+                text = (request.POST.get(key) or "").strip()
+                try:
+                    values[key] = float(text.replace(",", "."))
+                except ValueError:
+                    raise ValueError(f"{THRESHOLD_WORDS.get(key, key)}: {text!r}") from None
+            areas.set_thresholds(request, values)
+        except ValueError as exc:
+            messages.error(request, _("Thresholds not changed: %(why)s") % {"why": exc})
+        else:
+            messages.success(request, _("Thresholds changed; the next evaluation uses them."))
+            return redirect("vms:zones")
+    elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -202,7 +233,9 @@ def zones(request):
                 messages.success(request, _("%(n)s zones loaded; the rules read them from now on.") % {"n": n})
                 return redirect("vms:zones")
     return render(request, "vms/zones.html", {"zones": Zone.objects.all(), "harbours": Harbour.objects.all(),
-                                              "rules": areas.thresholds().to_dict(), "form": form})
+                                              "rules": [(key, value, THRESHOLD_WORDS.get(key, key)) for key, value
+                                                        in areas.thresholds().to_dict().items()],
+                                              "form": form})
 
 
 @login_required
