@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from lienthong.accounts.scopes import can_send_positions, can_watch_vessels
-from lienthong.api_errors import ErrorOut
+from lienthong.api_errors import INVALID, ErrorOut
 
 from . import ingest, labels
 from .models import OPEN_STATES, Alert
@@ -50,7 +50,8 @@ class AlertOut(Schema):
 
 
 
-@router.post("/positions", response={200: BatchOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}, openapi_extra=BODY)
+@router.post("/positions", response={200: BatchOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, **INVALID},
+             openapi_extra=BODY)
 def positions(request):
     """A provider's batch of positions (see the module's note); the alerts it raises are on the desk on return."""
     if not can_send_positions(request.user):
@@ -75,7 +76,7 @@ def positions(request):
                  "alerts_ended": outcome.alerts_ended})
 
 
-@router.get("/alerts", response={200: list[AlertOut], 401: ErrorOut, 403: ErrorOut})
+@router.get("/alerts", response={200: list[AlertOut], 401: ErrorOut, 403: ErrorOut, **INVALID})
 def alerts(request, open_only: bool = True):
     """The desk's alerts (open ones by default), newest first, at most 500."""
     if not can_watch_vessels(request.user):
