@@ -1,7 +1,7 @@
-"""Build src/lienthong/vms/static/vms/coast.geojson: the land of the province's sea area, for the offline VMS map.
+"""Build src/lienthong/web/static/web/map/coast.geojson: the land of the province's sea area, for the offline VMS map.
 
 Not part of the application and not run by it or its tests: the output file is committed. The sources, their
-licences and the exact commands are in src/lienthong/vms/static/vms/README.txt. Two kinds of input:
+licences and the exact commands are in src/lienthong/web/static/web/map/README.txt. Two kinds of input:
 
     vms_coast.py map.geo.json                       GeoJSON (@geo-maps/earth-lands-10m, OpenStreetMap, ODbL)
     vms_coast.py land-10m.json topojson-client.js   TopoJSON (world-atlas, Natural Earth, public domain), which node
@@ -21,7 +21,7 @@ BBOX = (102.0, 7.5, 107.0, 11.5)  # lon min, lat min, lon max, lat max: the Gulf
 SIMPLIFY = 0.0003  # degrees (about 33 m): below what the map shows at the zoom of the whole gulf, keeps the file small
 MIN_AREA = 0.000002  # square degrees (about 0.02 km²): rocks smaller than this are left out
 MIN_HOLE = 0.002  # square degrees (about 25 km²): the inland waters (channels, ponds) smaller than this are filled
-OUT = pathlib.Path(__file__).resolve().parent.parent / "src/lienthong/vms/static/vms/coast.geojson"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "src/lienthong/web/static/web/map/coast.geojson"
 
 NODE = """
 const topojson = require(process.argv[2]);

@@ -137,6 +137,33 @@ def _clean_out(ctx, client):
     return [("out.csv", path.read_bytes())]
 
 
+def _vms_alerts(ctx, client):
+    """`lienthong vms-check`'s ALERTS.csv: vessels whose registration numbers are the payloads, each in a forbidden
+    zone named with a payload."""
+    import json
+
+    from lienthong.monitoring.check import main
+
+    t = ctx["tmp"]
+    with open(t / "v.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(("registration_number", "length_m"))
+        w.writerows((p, 20) for p in PAYLOADS[:4])  # "\tx" and "\rx" are both "x" once the reader trims them
+    (t / "p.csv").write_text("port_code,name,latitude,longitude,radius_km\nRG,Rạch Giá,10.01,105.075,3\n",
+                             encoding="utf-8")
+    box = [[[104.0, 9.5], [104.2, 9.5], [104.2, 9.7], [104.0, 9.7], [104.0, 9.5]]]
+    (t / "z.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"kind": "forbidden", "code": "Z1", "name": PAYLOADS[0]},
+         "geometry": {"type": "Polygon", "coordinates": box}}]}), encoding="utf-8")
+    with open(t / "pos.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(("registration_number", "time", "latitude", "longitude", "speed_knots", "course_deg"))
+        w.writerows((p, f"2026-11-30T0{h}:00:00+07:00", 9.6, 104.1, "", "") for p in PAYLOADS[:4] for h in (1, 2))
+    assert main(["--vessels", str(t / "v.csv"), "--ports", str(t / "p.csv"), "--zones", str(t / "z.geojson"),
+                 "--positions", str(t / "pos.csv"), "--out", str(t / "alerts.csv")]) == 0
+    return [("alerts.csv", (t / "alerts.csv").read_bytes())]
+
+
 def _campaign_exports(ctx, client):
     """A registry campaign's export (Excel and CSV): the record, its persons as recorded and as the population knows
     them, its duplicate and flags holding the payloads."""
@@ -243,6 +270,7 @@ WRITERS = {
     "registry_csv": ("sync/linking.py", _registry_csv),
     "lienthong_link_result": ("linkage/command.py", _link_result),
     "lienthong_clean_out": ("registries/clean.py", _clean_out),
+    "lienthong_vms_check_alerts": ("monitoring/check.py", _vms_alerts),
     "catalogue_workbook": ("onestop/catalogue/services.py", _catalogue_workbook),
     "campaign_exports": ("campaigns/exports.py", _campaign_exports),
     "campaign_questions": ("campaigns/files.py", _campaign_exports),
@@ -254,6 +282,7 @@ NOT_EXPORTS = {
     "demo/population.py": "synthetic demo population from our own word lists, the importer's raw input by design",
     "campaigns/importing.py": "the department's file rewritten for the identity engine, quoted by cells.csv_row and "
                               "read back by the engine's reader (cells.from_csv): never given to anyone",
+    "demo/vms.py": "synthetic demo VMS feed and its truth from our own word lists, vms-check's raw input by design",
     "demo/marriages.py": "synthetic demo marriage registry (and the land and student ones through its writer), "
                          "`lienthong clean`'s raw input by design",
 }

@@ -25,10 +25,10 @@ def test_all_rules_pass_for_a_vessel_in_order(declare_trip):
     results = services.run_departure_checks(services.load_trip(trip))
     assert [(r["code"], r["status"]) for r in results] == [
         ("vessel_active", "passed"), ("fishing_licence", "passed"), ("safety_certificate", "passed"),
-        ("vms_device", "passed"), ("owner_identity", "passed"), ("crew_cccd_valid", "passed"),
-        ("crew_population", "passed"), ("no_open_violation", "passed")]
+        ("vms_device", "passed"), ("vms_watch", "passed"), ("owner_identity", "passed"),
+        ("crew_cccd_valid", "passed"), ("crew_population", "passed"), ("no_open_violation", "passed")]
     assert checks.blocking_failures(results) == []
-    assert results[6]["message"] == "4 người khớp với cơ sở dữ liệu dân cư"
+    assert results[7]["message"] == "4 người khớp với cơ sở dữ liệu dân cư"
 
 
 # --- vessel registered and active ----------------------------------------------------------------

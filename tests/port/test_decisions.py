@@ -22,7 +22,7 @@ def test_clear_signs_a_valid_clearance_and_audits(declare_trip, port_officer):
     before = AuditEvent.objects.count()
     trip = services.decide(trip, port_officer, action="clear")
     assert trip.status == TripStatus.CLEARED and trip.overridden is False and trip.decided_by == port_officer
-    assert [r["status"] for r in trip.checks].count("passed") == 8
+    assert [r["status"] for r in trip.checks].count("passed") == 9
     pdf = bytes(trip.clearance_pdf)
     assert pdf.startswith(b"%PDF-") and len(trip.clearance_sha256) == 64
     check = signing.validate(pdf)

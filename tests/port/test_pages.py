@@ -71,7 +71,7 @@ def test_trip_page_shows_every_check_and_is_audited(client_for, declare_trip, po
     vessel.save()
     trip = declare_trip()
     html = client_for(port_officer).get(f"/cang/chuyen/{trip.reference}/").content.decode()
-    assert html.count('data-testid="check-row"') == 8
+    assert html.count('data-testid="check-row"') == 9
     assert 'data-code="vms_device" data-status="failed"' in html
     assert 'data-code="safety_certificate" data-status="passed"' in html
     assert 'data-testid="override-reason"' in html
@@ -169,9 +169,9 @@ def test_api_declaration_and_status(client_for, port_officer, ports, vessel, pop
     assert created.status_code == 201, created.content
     out = created.json()
     assert out["status"] == "declared" and out["verification_url"].startswith("http://127.0.0.1:8000/cang/xac-minh/")
-    assert [c["status"] for c in out["checks"]] == ["passed"] * 8
+    assert [c["status"] for c in out["checks"]] == ["passed"] * 9
     got = client.get(f"/api/v1/port/declarations/{out['reference']}", **headers).json()
-    assert got["reference"] == out["reference"] and len(got["checks"]) == 8
+    assert got["reference"] == out["reference"] and len(got["checks"]) == 9
     again = client.post("/api/v1/port/declarations", {**body, "zone": "moon"}, content_type="application/json",
                         **headers)
     # The zone is an enumeration of the schema (issue 9): refused as invalid (422), in the API's one error shape.

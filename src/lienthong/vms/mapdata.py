@@ -1,4 +1,4 @@
-"""The map's data (static/vms/map.js reads it): zones, port areas, each vessel's last position with its worst open
+"""The map's data (web/static/web/map/map.js reads it): zones, port areas, each vessel's last position with its worst open
 alert, the tracks of a period, the alerts — positions only, no person's data. Times shown in Asia/Ho_Chi_Minh."""
 from __future__ import annotations
 

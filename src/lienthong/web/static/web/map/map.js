@@ -4,7 +4,7 @@
  * runs under script-src 'self'; style-src 'self'): looks are CSS classes in map.css, elements are built with the DOM.
  *
  * Container attributes:
- *   data-coast              URL of the land polygons (GeoJSON), e.g. {% static 'vms/coast.geojson' %}   (required)
+ *   data-coast              URL of the land polygons (GeoJSON), e.g. {% static 'web/map/coast.geojson' %}   (required)
  *   data-source             URL of the map's data, fetched with the page's credentials (same origin)      (required)
  *   data-coast-attribution  text shown in the map's corner for the coastline's licence (ODbL: "© OpenStreetMap ...")
  *   data-error              text shown in place of the map when the data cannot be loaded
