@@ -198,6 +198,22 @@ def samples() -> dict[str, str]:
             "hall:phone.token": ticket_token, "hall:phone_status.token": ticket_token, **kiosk}
 
 
+def vms_alert() -> dict:
+    """An alert still going on, so the alert page shows its forms: a vessel silent at sea for 8 hours (the demo's
+    older alerts were closed as history)."""
+    from lienthong.vms import evaluate, ingest
+    from lienthong.vms.models import Alert
+
+    vessel = Vessel.objects.filter(length_m__gte=15).exclude(vms_device_id="").order_by("-registration_number").first()
+    when = timezone.now() - timedelta(hours=8)
+    rows = ingest.rows_from_json([{"registration_number": vessel.registration_number, "time": when.isoformat(),
+                                   "latitude": 9.5, "longitude": 104.5}], "layout")
+    ingest.store(rows, source="api", name="layout")
+    evaluate.sweep(timezone.now())
+    alert = Alert.objects.filter(vessel=vessel, ended_at__isnull=True).order_by("-started_at").first()
+    return {"vms:alert.pk": (alert or Alert.objects.order_by("pk").first()).pk}
+
+
 if __name__ == "__main__":
     from django.conf import settings
 
@@ -210,4 +226,5 @@ if __name__ == "__main__":
     dossiers()
     made = samples()  # the board's first (it takes its tickets in an empty hall), then the administrator's counter
     made.update(hall_counter())
+    made.update(vms_alert())
     Path(settings.DATA_DIR, "layout-samples.json").write_text(json.dumps(made))
