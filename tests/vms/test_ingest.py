@@ -84,3 +84,47 @@ def test_positions_are_never_updated_nor_deleted(store):
                            [p.pk])
     p = Position.objects.get()
     assert p.latitude == SEA[0]
+
+
+def _both_readings(data: bytes):
+    import csv
+    import io
+
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header = [h.strip() for h in lines[0]]
+    fast = ingest._fast_rows(header, lines)
+    full = ingest.check_rows([(n, dict(zip(header, cells))) for n, cells in enumerate(lines[1:], start=2)
+                              if any(c.strip() for c in cells)], "x")  # a blank row skipped, as rows_from_csv does
+    return fast, full
+
+
+def test_the_fast_reading_of_a_clean_file_is_the_full_one():
+    data = (b"registration_number,time,latitude,longitude,speed_knots,course_deg\n"
+            b"KG-90001-TS,2026-11-30T10:00:00+07:00,9.8,104.5,3.5,180\n"
+            b"KG 90002 TS,2026-11-30T02:00:05Z,-9.75,-104.25,,\n"
+            b"kg-90001-ts,2026-11-30T03:00:00+00:00,9.8,104.5,0,360\n"
+            b"KG-90001-TS,2026-11-30T03:00:00Z,9.8,104.5,0,0\n"  # the one before, sent again: both kept here
+            b"KG-90002-TS,2026-11-29T23:59:59.250+07:00,90,180,100,\n"  # earlier than the rows above
+            b"KG-90001-TS,2026-11-30T10:00:00+07:00,9.8,104.5,3.5,180\n"  # duplicated
+            b"KG-90003-TS, 2026-11-30T09:00:00-03:30 ,-90,-180,,0\n")
+    fast, full = _both_readings(data)
+    assert fast == full and len(fast) == 7
+    assert [(r.key, r.time.isoformat()) for r in fast[:3]] == [
+        ("KG90001TS", "2026-11-30T03:00:00+00:00"), ("KG90002TS", "2026-11-30T02:00:05+00:00"),
+        ("KG90001TS", "2026-11-30T03:00:00+00:00")]
+    assert all(r.time.tzinfo is UTC for r in fast)
+    assert (fast[1].speed_knots, fast[1].course_deg, fast[0].speed_knots) == (None, None, 3.5)
+    assert ingest.rows_from_csv(data, "x") == full
+
+
+@pytest.mark.parametrize("line", [
+    "KG-90001-TS,2026-11-30T10:00:00+07:00,\"9,8\",104.5,,",  # a decimal comma: read, by the full reading
+    "KG-90001-TS,2026-11-30T10:00:00+07:00,9.8,104.5",  # a short row
+    ",,,,,",  # a blank row, skipped
+])
+def test_the_fast_reading_leaves_what_it_cannot_take_to_the_full_one(line):
+    data = ("registration_number,time,latitude,longitude,speed_knots,course_deg\n"
+            "KG-90002-TS,2026-11-30T02:00:05Z,9.75,104.25,,\n" + line + "\n").encode()
+    fast, full = _both_readings(data)
+    assert fast is None
+    assert ingest.rows_from_csv(data, "x") == full and full[0].key == "KG90002TS"
