@@ -70,7 +70,7 @@ def test_departure_from_pre_declaration_to_signed_clearance(live_site, browser, 
     login(page, "cang")
     assert page.url == live_site.url + "/cang/"  # a port officer lands on the desk
     page.click(f"[data-testid=waiting] [data-reference='{reference}'] a")
-    assert page.locator("[data-testid=check-row]").count() == 8
+    assert page.locator("[data-testid=check-row]").count() == 9
     assert page.locator("[data-testid=crew-list] li").count() == 2
     if page.locator("[data-testid=override-reason]").count():
         page.fill("[data-testid=override-reason]", "Kiểm tra trực tiếp tại cảng, giấy tờ bản gốc đầy đủ, đã lập biên bản")
