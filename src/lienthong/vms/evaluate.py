@@ -46,7 +46,8 @@ def zones() -> Zones:
     return _zones_cache[key]
 
 
-def _chunks(items, size=CHUNK):
+def chunks(items, size=CHUNK):
+    """`items` in lists of `size` (the vessels of one query, the rows of one insert)."""
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -57,7 +58,7 @@ def _last_before(earliest: dict[int, datetime]) -> dict[int, datetime]:
     out: dict[int, datetime] = {}
     adapt = connection.ops.adapt_datetimefield_value
     cast = "CAST(%s AS bigint), CAST(%s AS timestamptz)" if connection.vendor == "postgresql" else "%s, %s"
-    for chunk in _chunks(earliest.items()):
+    for chunk in chunks(earliest.items()):
         values = ", ".join(f"({cast})" for _ in chunk)
         params = [x for v, t in chunk for x in (v, adapt(t))]
         with connection.cursor() as cursor:
@@ -84,7 +85,7 @@ def evaluate_new(earliest: dict[int, datetime], *, now: datetime) -> tuple[int, 
         if started <= window[v] and (ended is None or ended >= window[v]):
             window[v] = started  # the zone run the first position may extend
     regs, times, lats, lons = [], [], [], []
-    for chunk in _chunks(window.items()):
+    for chunk in chunks(window.items()):
         q = Q()
         for v, t in chunk:
             q |= Q(vessel_id=v, time__gte=t)
@@ -104,7 +105,7 @@ def _reconcile(window: dict[int, datetime], episodes, rules: Thresholds, now: da
     fresh = {(int(ep.registration_number), ep.kind, ep.start): ep for ep in episodes
              if ep.start >= window[int(ep.registration_number)]}
     stored: dict[tuple, Alert] = {}
-    for chunk in _chunks(window.items()):
+    for chunk in chunks(window.items()):
         q = Q()
         for v, t in chunk:
             q |= Q(vessel_id=v, started_at__gte=t)
@@ -162,7 +163,7 @@ def sweep(now: datetime) -> int:
     long_known = set(Alert.objects.filter(vessel_id__in=list(quiet), kind="gap_over_10d").values_list(
         "vessel_id", "started_at"))
     at_sea = set()
-    for chunk in _chunks(quiet.items()):
+    for chunk in chunks(quiet.items()):
         rows = list(Position.objects.filter(Q(*[Q(vessel_id=v, time=t) for v, t in chunk], _connector=Q.OR))
                     .values_list("vessel_id", "latitude", "longitude"))
         if rows:
@@ -205,7 +206,7 @@ def last_fixes(vessel_ids=None) -> dict[int, tuple[datetime, float, float]]:
     """Each vessel's last position: (time, latitude, longitude)."""
     items = list(last_positions(vessel_ids).items())
     out = {}
-    for chunk in _chunks(items):
+    for chunk in chunks(items):
         for v, t, lat, lon in Position.objects.filter(Q(*[Q(vessel_id=v, time=t) for v, t in chunk],
                                                         _connector=Q.OR)).values_list("vessel_id", "time",
                                                                                       "latitude", "longitude"):

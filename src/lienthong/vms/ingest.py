@@ -30,6 +30,7 @@ from lienthong.accounts.models import AuditAction
 from lienthong.fleet.models import Vessel
 from lienthong.fleet.registration import reg_key
 
+from .evaluate import chunks, evaluate_new
 from .models import Batch, Position
 
 COLUMNS = ("registration_number", "time", "latitude", "longitude", "speed_knots", "course_deg")
@@ -227,8 +228,6 @@ def rows_from_json(data: bytes | str | list | dict, name: str) -> list[Row]:
 def store(rows: list[Row], *, source: str, name: str, provider=None, evaluate: bool = True,
           now: datetime | None = None) -> Outcome:
     """Store the rows not stored yet (one transaction), then evaluate the vessels they touch."""
-    from .evaluate import evaluate_new  # evaluate reads the stored positions: it comes after them
-
     started = clock.monotonic()
     with _no_gc():  # as for reading: a chunk's dicts and lists are no cycles
         keys = {r.key for r in rows}
@@ -241,7 +240,7 @@ def store(rows: list[Row], *, source: str, name: str, provider=None, evaluate: b
             low = min(r.time for r in unique.values())
             high = max(r.time for r in unique.values())
             stored_before = set()
-            for chunk in _chunks(sorted(keys), 500):
+            for chunk in chunks(sorted(keys), 500):
                 stored_before.update(Position.objects.filter(reg_key__in=chunk, time__range=(low, high))
                                      .values_list("reg_key", "time"))
             # in (vessel, time) order: each index's insertions then follow one another (a provider's time-ordered feed
@@ -251,7 +250,7 @@ def store(rows: list[Row], *, source: str, name: str, provider=None, evaluate: b
                 _copy(new, vessels, batch.pk)
             else:
                 with _sqlite_cache():
-                    for chunk in _chunks(new, STORE_CHUNK):
+                    for chunk in chunks(new, STORE_CHUNK):
                         _insert(chunk, vessels, batch.pk)
             batch.stored = len(new)
             batch.duplicates = len(rows) - len(new)
@@ -336,9 +335,3 @@ def _copy(rows: list[Row], vessels: dict[str, int], batch_id: int) -> None:
         cursor.execute(f"INSERT INTO {Position._meta.db_table} ({columns}) SELECT {columns} FROM {table} "
                        "ON CONFLICT DO NOTHING")
         cursor.execute(f"DROP TABLE {table}")
-
-
-def _chunks(items, size):
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

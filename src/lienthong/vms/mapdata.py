@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lienthong.fleet.models import Vessel
 
+from .evaluate import chunks
 from .models import OPEN_STATES, Alert, AlertKind, Harbour, Position, Zone
 
 TRACK_LIMIT = 5000  # points per track drawn: a month of one vessel is ~360
@@ -45,9 +46,8 @@ def build(*, start: datetime, end: datetime, vessel: Vessel | None = None, alert
     last = dict(Position.objects.filter(vessel__in=vessels_qs, time__lte=end).values("vessel_id")
                 .annotate(t=Max("time")).values_list("vessel_id", "t"))
     rows = []
-    items = list(last.items())
-    for i in range(0, len(items), 300):  # a short OR per statement (SQLite's expression depth)
-        q = Q(*[Q(vessel_id=v, time=t) for v, t in items[i:i + 300]], _connector=Q.OR)
+    for chunk in chunks(last.items()):  # a short OR per statement (SQLite's expression depth)
+        q = Q(*[Q(vessel_id=v, time=t) for v, t in chunk], _connector=Q.OR)
         rows += list(Position.objects.filter(q).select_related("vessel"))
     out_vessels = []
     for p in rows:
