@@ -168,8 +168,11 @@ def _image_pdf(data: bytes, name: str, kind: Kind, limits: Limits) -> tuple[int,
     except (OSError, SyntaxError, ValueError, EOFError) as exc:  # what Pillow raises for a broken file
         raise DigitiseError(errors.CORRUPT, name, "tệp ảnh bị hỏng, không đọc được") from exc
     try:
-        # img2pdf: lossless (a JPEG goes in as it is, not re-encoded), every TIFF frame a page.
-        pdf = img2pdf.convert(data, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpis[0], dpis[0])))
+        # img2pdf: lossless (a JPEG goes in as it is, not re-encoded), every TIFF frame a page. Its own writer, not
+        # pikepdf's: with pikepdf, img2pdf 0.6 compares versions as strings ("10.18" < "6.2") and so never asks for
+        # a deterministic /ID, and qpdf then draws one from the time: the same scan gave two different files.
+        pdf = img2pdf.convert(data, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpis[0], dpis[0])),
+                              engine=img2pdf.Engine.internal)
     except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError, OSError) as exc:
         raise DigitiseError(errors.CORRUPT, name, "tệp ảnh bị hỏng, không chuyển được sang PDF") from exc
     return frames, tuple(dpis), pdf
