@@ -58,6 +58,8 @@ def test_search_finds_a_service_by_a_word_without_diacritics(services, kiosk):
     assert 'data-search="a ho tich ho tich dang ky ket hon"' in html
     html = Client().get(_board(kiosk), {"q": "KẾT HÔN"}).content.decode()
     assert 'data-letter="A"' in html and 'data-letter="B"' not in html
+    html = Client().get(_board(kiosk), {"q": "lam giay cuoi vo"}).content.decode()  # sent: read as citizens ask
+    assert 'data-letter="A"' in html and 'data-letter="B"' not in html
     html = Client().get(_board(kiosk), {"q": "khong co dau"}).content.decode()
     assert 'data-letter="A"' not in html and "Không có dịch vụ nào có từ này" in html
 

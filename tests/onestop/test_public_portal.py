@@ -93,7 +93,8 @@ def test_home_lists_the_online_procedures_found_without_diacritics_and_by_field(
     assert f'href="{submit_url(marriage)}"' in found
     by_field = text_of(client.get(URL, {"linh-vuc": "Chứng thực"}))
     assert 'data-code="2.000815.000.00.00.H56"' in by_field and 'data-code="1.000894.000.00.00.H56"' not in by_field
-    assert "Không tìm thấy thủ tục" in text_of(client.get(URL, {"q": "xe may"}))
+    assert 'data-code="1.000894.000.00.00.H56"' in text_of(client.get(URL, {"q": "lam giay cuoi vo"}))  # their words
+    assert "Không tìm thấy thủ tục" in text_of(client.get(URL, {"q": "qwerty zxcv"}))
 
 
 def test_a_procedure_not_offered_online_has_no_submission_page(client, centre):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lienthong.accounts.scopes import can_handle_dossiers
 from lienthong.identity.text import fold
+from lienthong.onestop.catalogue import finder
 from lienthong.typed_input import whole_number
 
 from .. import services as hall
@@ -115,7 +116,10 @@ def _board(request, device, *, status: int = 200, error: str = "", code_error: s
     at = timezone.now()
     rows = _rows(device.agency, at)
     q = (request.GET.get("q") or "").strip()[:60]
-    shown = [r for r in rows if fold(q) in r.search] if q else rows
+    # As typed, the board's script shows the services holding the folded words; sent, the query is read as citizens
+    # ask (textsearch: typos, their own words) and the services ranked.
+    shown = finder.rank(rows, q, name=lambda r: r.service.name, field=lambda r: r.service.field,
+                        keywords=lambda r: r.search)
     chosen = None
     letter = (request.GET.get("dich-vu") or "").strip().upper()[:2]
     if letter and not error:

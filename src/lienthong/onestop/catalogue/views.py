@@ -1,8 +1,6 @@
 """The catalogue's pages. Thin: the list filters in Python, the import is services.import_catalogue."""
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,26 +15,16 @@ from lienthong.identity.text import fold
 
 from ..errors import DossierError
 from ..models import Procedure
+from . import finder
 from .services import LAYOUT, CatalogueImportError, can_import_catalogue, import_catalogue
 
 PER_PAGE = 50
 
 
-_WORD = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*")
-
-
-def _matches(words: list[str], procedure: Procedure) -> bool:
-    """Every typed word is a word of the code, name or field ("tu" finds "khai tử", not "thủ tục"); a code, or a word
-    of four letters or more, may be the start of one ("1.000894", "chung" for "chứng thực")."""
-    have = _WORD.findall(fold(f"{procedure.code} {procedure.name} {procedure.field}"))
-    return all(any(h == w or ((len(w) >= 4 or any(c.isdigit() for c in w)) and h.startswith(w)) for h in have)
-               for w in words)
-
-
 @login_required
 def procedures(request):
-    """Search without diacritics ("dang ky ket hon" finds "Đăng ký kết hôn"), filter by field and level. The folded
-    match is made in Python: a province's catalogue is a few thousand rows, read once per page."""
+    """Search as citizens ask ("lam giay ket hon" finds "Đăng ký kết hôn", best first: finder), filter by field and
+    level. Ranked in Python: a province's catalogue is a few thousand rows, read once per page."""
     q = request.GET.get("q", "").strip()[:100]
     field = request.GET.get("linh_vuc", "")[:200]
     level = request.GET.get("cap", "")
@@ -46,12 +34,7 @@ def procedures(request):
         qs = qs.filter(field=field)
     if level in Procedure.Level.values:
         qs = qs.filter(level=level)
-    rows = list(qs.order_by("field", "name"))
-    words = _WORD.findall(fold(q))
-    if words:
-        phrase = " ".join(words)
-        rows = [p for p in rows if _matches(words, p)]
-        rows.sort(key=lambda p: phrase not in fold(p.name))  # the words as typed, in a row, first (stable sort)
+    rows = finder.rank(list(qs.order_by("field", "name")), q)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "onestop/catalogue/list.html", {
         "page": page, "total": len(rows), "search": q, "field": field, "level": level, "fields": fields,

@@ -28,9 +28,9 @@ from lienthong.accounts.models import AuditAction
 from lienthong.accounts.scopes import applicant_vessels, receiving_agencies
 from lienthong.fleet.models import Vessel
 from lienthong.identity.cccd_qr import CardData, QrError, card_from_fields, parse_card_qr
-from lienthong.identity.text import fold
 
 from .. import lifecycle
+from ..catalogue import finder
 from ..errors import DossierError
 from ..models import Agency, Channel, Dossier, Procedure, ProcedureComponent
 from . import prefill
@@ -216,17 +216,15 @@ def agencies_for(user) -> list[Agency]:
 
 
 def procedures_for(agency: Agency, query: str = "", limit: int = 12, only: Sequence[int] = ()) -> list[Procedure]:
-    """The agency's procedures, most received there first; `query` matches the name or the code without
-    diacritics ("ket hon" finds "Đăng ký kết hôn"). A centre's catalogue is a few hundred rows: filtered here.
+    """The agency's procedures, most received there first; with a `query`, the best answers to it first, read as
+    citizens ask ("lam giay ket hon" finds "Đăng ký kết hôn": catalogue.finder). A centre's catalogue is a few
+    hundred rows: ranked here.
     `only`: these procedures alone (those of a visit carried in, see Carry), when there are any."""
     rows = agency.procedures.filter(pk__in=only) if only else agency.procedures
     rows = (rows.filter(active=True)
             .annotate(used=Count("dossiers", filter=Q(dossiers__agency=agency)))
             .order_by("-used", "field", "name"))
-    words = fold(query).split()
-    if words:
-        rows = [p for p in rows if all(w in f"{fold(p.name)} {p.code.lower()} {fold(p.field)}" for w in words)]
-    return list(rows[:limit])
+    return finder.rank(list(rows), query)[:limit]
 
 
 def vessels_of(by, card: CardData) -> list[Vessel]:

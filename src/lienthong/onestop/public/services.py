@@ -27,6 +27,7 @@ from lienthong.identity.cccd import parse_id_number
 from lienthong.identity.text import fold, nfc
 
 from .. import lifecycle
+from ..catalogue import finder
 from ..errors import DossierError
 from ..models import Agency, Channel, Dossier, DossierComponent, DossierStep, Procedure, ProcedureComponent, State
 from . import uploads
@@ -43,18 +44,11 @@ def online_procedures():
 
 
 def search_procedures(q: str = "", field: str = "") -> list[Procedure]:
-    """The online procedures whose name, code or field hold every word of `q`, diacritics and case aside
-    ("dang ky ket hon" finds "Đăng ký kết hôn"), in the field `field` if given. Matched in Python: a centre's
-    catalogue is a few hundred procedures, read whole anyway to group them by field."""
-    words = fold(q).split()
-    out = []
-    for p in online_procedures().order_by("field", "name"):
-        if field and p.field != field:
-            continue
-        haystack = fold(f"{p.name} {p.code} {p.field}")
-        if all(w in haystack for w in words):
-            out.append(p)
-    return out
+    """The online procedures that answer `q` as citizens ask it ("lam giay ket hon" finds "Đăng ký kết hôn"), best
+    first (catalogue.finder), in the field `field` if given. Ranked in Python: a centre's catalogue is a few hundred
+    procedures, read whole anyway to group them by field."""
+    rows = [p for p in online_procedures().order_by("field", "name") if not field or p.field == field]
+    return finder.rank(rows, q)
 
 
 def fields() -> list[str]:
