@@ -17,6 +17,7 @@ DEPARTMENT_USERS = (
     ("giaoduc", "student", "Cán bộ Sở Giáo dục và Đào tạo"),
     ("nongnghiep", "land", "Cán bộ Sở Nông nghiệp và Môi trường (đất đai)"),
     ("noivu", "martyr", "Cán bộ Sở Nội vụ (người có công)"),
+    ("noivu_canbo", "staff", "Cán bộ Sở Nội vụ (tổ chức cán bộ, Bình dân học vụ số)"),
 )
 # profile: (file, title, department, deadline, records)
 CAMPAIGNS = {
@@ -24,6 +25,8 @@ CAMPAIGNS = {
     "student": ("students.csv", "Cập nhật dữ liệu học sinh", "Sở Giáo dục và Đào tạo", date(2027, 3, 31), 600),
     "land": ("land.csv", "Cập nhật dữ liệu đất đai", "Sở Nông nghiệp và Môi trường", date(2027, 3, 31), 400),
     "martyr": ("martyrs.csv", "Cập nhật dữ liệu liệt sĩ và thân nhân", "Sở Nội vụ", date(2027, 3, 31), 300),
+    # the staff register of the departments and of this many communes (digital literacy: lienthong.board)
+    "staff": ("staff.csv", "Danh sách cán bộ, công chức năm 2026", "Sở Nội vụ", date(2026, 12, 31), 8),
 }
 
 
@@ -58,6 +61,11 @@ def _write(profile: str, files_dir: Path, n: int) -> Path:
         write_students(pop, files_dir / "households.csv", out / name, out / "students-truth.csv", students=n)
     elif profile == "land":
         write_land(pop, out / name, out / "land-truth.csv", parcels=n, households=files_dir / "households.csv")
+    elif profile == "staff":
+        from lienthong.demo.staff import write_staff
+
+        write_staff(pop, out / name, out / "staff-truth.csv", out / "completions.xlsx", out / "completions-truth.csv",
+                    communes=n)
     else:
         from lienthong.demo.martyrs import write_martyrs
 
@@ -85,5 +93,10 @@ def setup_campaigns(files_dir: Path, password: str) -> DemoCampaigns:
                                        department=department, deadline=deadline, user=user)
             if profile == "marriage":
                 questions += len(actions.ask(actions.unresolved(campaign), user))
+            if profile == "staff":  # the learning platform's list, as the keeper imports it
+                from lienthong.board.importing import import_completions
+
+                listed = path.parent / "completions.xlsx"
+                import_completions(listed.read_bytes(), "hoan-thanh-binh-dan-hoc-vu-so.xlsx", user)
         records += campaign.records
     return DemoCampaigns(Campaign.objects.count(), records, questions)

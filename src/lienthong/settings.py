@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lienthong.sync",
     "lienthong.campaigns",
     "lienthong.vms",
+    "lienthong.board",
     "lienthong.notify",
     "lienthong.api",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("doi-soat/", include("lienthong.sync.urls")),
     path("so-dang-ky/", include("lienthong.campaigns.urls")),
     path("giam-sat/", include("lienthong.vms.urls")),
+    path("ban-chi-dao/", include("lienthong.board.urls")),
     path("mot-cua/", include("lienthong.onestop.urls")),
     path("dich-vu-cong/", include("lienthong.onestop.public.urls")),
     path("xac-minh/", include("lienthong.signing.urls")),

@@ -27,7 +27,7 @@ SCOPED_ROLES = frozenset({Role.COMMUNE, Role.POLICE, Role.CENTRE})
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     # The registry a department officer keeps and cleans (a campaigns profile: "marriage", "student", "land",
-    # "martyr"); empty for every other role.
+    # "martyr", "staff"); empty for every other role.
     registry = models.CharField(_("registry kept (department officers)"), max_length=10, blank=True)
 
     class Meta:

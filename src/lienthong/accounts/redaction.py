@@ -117,3 +117,9 @@ def mask_phone(phone: str) -> str:
     """A phone number as a page shows it back to its owner or to an officer who need not call it: enough to
     recognise it (first three and last three digits), not enough to call it ("091****567")."""
     return f"{phone[:3]}****{phone[-3:]}" if len(phone) > 6 else ("****" if phone else "")
+
+
+def mask_id_number(number: str) -> str:
+    """A CCCD as a user who may not see personal data sees it in a list: enough to tell two rows apart, not to use
+    it ("091****523")."""
+    return f"{number[:3]}****{number[-3:]}" if len(number) > 6 else ("****" if number else "")

@@ -71,6 +71,26 @@ def can_send_positions(user) -> bool:
     return _has_role(user, {Role.VMS_PROVIDER, Role.ADMIN})
 
 
+def sees_board(user) -> bool:
+    """The digital-transformation board (lienthong.board): the province's administrators and read-only viewers (the
+    steering committee), the staff register's keeper (Home Affairs), and commune officers for their communes."""
+    return _has_role(user, {Role.ADMIN, Role.VIEWER, Role.COMMUNE}) or can_keep_staff_register(user)
+
+
+def can_keep_staff_register(user) -> bool:
+    """Import the learning platform's lists and remind units: administrators, and the department officer who keeps
+    the staff register."""
+    return _has_role(user, {Role.ADMIN}) or (_signed_in(user) and user.role == Role.DEPARTMENT
+                                             and user.registry == "staff")
+
+
+def board_communes(user) -> set[str] | None:
+    """The communes whose units a board user sees: None for the whole province, a commune officer's own."""
+    if user.is_superuser or not user.is_area_scoped:
+        return None
+    return set(user.commune_codes())
+
+
 # --- the rules behind the queryset methods ---------------------------------------------------------------
 def visible_vessels(qs: QuerySet, user) -> QuerySet:
     """Vessels: all for unscoped roles; for commune and police officers, those whose home commune or whose

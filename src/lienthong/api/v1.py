@@ -94,6 +94,7 @@ api.add_router("/dossiers/", "lienthong.onestop.api_dossiers.router")  # intake 
 api.add_router("/campaigns/", "lienthong.campaigns.api.router")  # registry campaigns' board (campaigns app)
 api.add_router("/hall/", "lienthong.hall.api.router")  # tickets and counters of the service hall (hall app)
 api.add_router("/vms/", "lienthong.vms.api.router")  # positions in, alerts out (vessel monitoring app)
+api.add_router("/board/", "lienthong.board.api.router")  # digital literacy by unit (the steering board)
 
 
 @api.exception_handler(ValidationError)

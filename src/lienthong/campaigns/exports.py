@@ -22,7 +22,7 @@ HEADERS = ("Mã bản ghi", "Vai trò", "Họ tên (như trong sổ)", "Ngày si
            "Trùng với bản ghi", "Cảnh báo", "Xã, phường", "Tình trạng bản ghi")
 STATUS_WORDS = {"verified": "Đã xác thực", "matched": "Khớp tự động", "review": "Cần xem xét", "not_found": "Không tìm thấy"}
 STATE_WORDS = {"clean": "Sạch", "review": "Đang xem xét", "commune": "Chờ xã, công an trả lời"}
-FILE_WORDS = {"marriage": "ket-hon", "student": "hoc-sinh", "land": "dat-dai", "martyr": "liet-si"}
+FILE_WORDS = {"marriage": "ket-hon", "student": "hoc-sinh", "land": "dat-dai", "martyr": "liet-si", "staff": "can-bo"}
 
 
 def rows(campaign: Campaign):

@@ -28,7 +28,7 @@ HEADERS = ("Mã câu hỏi", "Sổ đăng ký", "Mã bản ghi", "Vai trò", "H�
            "Giấy tờ (như trong sổ)", "Nơi cư trú (như trong sổ)", "Xã, phường", "Hạn trả lời",
            "Gần nhất trong CSDL dân cư", "CCCD đúng (12 số)", "Không xác định được (x)", "Ghi chú")
 ANSWER = {"CCCD đúng (12 số)": "cccd", "Không xác định được (x)": "unresolvable", "Ghi chú": "note"}
-PROFILE_WORDS = {"marriage": "Kết hôn", "student": "Học sinh", "land": "Đất đai", "martyr": "Liệt sĩ"}
+PROFILE_WORDS = {"marriage": "Kết hôn", "student": "Học sinh", "land": "Đất đai", "martyr": "Liệt sĩ", "staff": "Cán bộ"}
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
 TITLE_ROWS = 2  # the title and the instructions stand above the headings
 

@@ -12,7 +12,7 @@ DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 # The department that keeps each registry, proposed as the campaign's department.
 DEPARTMENTS = {"marriage": "Sở Tư pháp", "student": "Sở Giáo dục và Đào tạo", "land": "Sở Nông nghiệp và Môi trường",
-               "martyr": "Sở Nội vụ"}
+               "martyr": "Sở Nội vụ", "staff": "Sở Nội vụ"}
 
 
 def _date_widget(testid: str):

@@ -79,6 +79,16 @@ def _rows_of_csv(data: bytes, name: str) -> tuple[int, list[list[str]]]:
     return 1, [[cells.from_csv(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
+def rows_of_file(data: bytes, name: str) -> list[list[str]]:
+    """Every row of a CSV (UTF-8, comma or semicolon) or of an Excel workbook's first sheet, as cell texts; refused
+    (ImportRefused, naming the file) when empty, too large, damaged or not UTF-8."""
+    if not data:
+        raise ImportRefused(f"{name}: tệp rỗng")
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(f"{name}: tệp lớn hơn {MAX_BYTES // 1024 // 1024} MB")
+    return (_rows_of_xlsx if data.startswith(XLSX_MAGIC) else _rows_of_csv)(data, name)[1]
+
+
 def read_table(data: bytes, name: str, profile: str) -> tuple[int, list[str], list[list[str]]]:
     """(the sheet row of the headings, the profile's columns in file order, the data rows as lists of cells)."""
     if not data:

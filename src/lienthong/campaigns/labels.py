@@ -22,6 +22,7 @@ FLAG_LABELS = {
     "hometown_old_unit": _("hometown named by a unit before July 2025"),
     "hometown_unresolved": _("hometown not found among the administrative units"),
     "hometown_ambiguous": _("hometown may be several communes"),
+    "listed_by_two_units": _("the same official listed by two units"),
 }
 
 

@@ -20,6 +20,7 @@ class Profile(models.TextChoices):
     STUDENT = "student", _("Student registry")
     LAND = "land", _("Land registry")
     MARTYR = "martyr", _("Martyr registry")
+    STAFF = "staff", _("Staff register (digital literacy)")
 
 
 class CampaignQuerySet(models.QuerySet):

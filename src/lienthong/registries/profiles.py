@@ -173,6 +173,23 @@ MARTYR = Profile(
     unlinked_roles=frozenset({"martyr"}),
 )
 
+# --- the staff register (digital literacy) ------------------------------------------------------------------------
+def _staff_review(records, persons, links, population):
+    from .staff import review
+
+    return review(records, persons, links)
+
+
+STAFF = Profile(
+    name="staff",
+    columns=("record_id", "full_name", "birth_date", "gender", "id_number", "unit", "commune", "position"),
+    # The unit's commune is the place the engine weighs: officials mostly live where they work.
+    persons=lambda record: [Person("official", record.get("full_name") or "", record.get("birth_date") or "",
+                                   record.get("id_number") or "", record.get("gender") or "",
+                                   record.get("residence") or record.get("commune") or "")],
+    review=_staff_review,
+)
+
 # --- the fishing fleet -------------------------------------------------------------------------------------------
 # The fleet's owners as `lienthong link` reads them (linkage.prepare.REGISTRY_COLUMNS): one person, the owner, no
 # duplicates to find (a vessel's registration number is its key) and no rule of its own. Its campaign with communes
@@ -188,4 +205,4 @@ FLEET = Profile(
     review=lambda records, persons, links, population: {r["record_id"]: ("", {}) for r in records},
 )
 
-PROFILES = {p.name: p for p in (FLEET, MARRIAGE, LAND, STUDENT, MARTYR)}
+PROFILES = {p.name: p for p in (FLEET, MARRIAGE, LAND, STUDENT, MARTYR, STAFF)}

@@ -31,6 +31,11 @@ HEADERS: dict[str, dict[str, str]] = {
         "kin_name": "Họ tên thân nhân", "kin_relation": "Quan hệ", "kin_birth_date": "Ngày sinh thân nhân",
         "kin_id_number": "CCCD thân nhân", "kin_residence": "Nơi cư trú thân nhân",
     },
+    "staff": {
+        "record_id": "Mã bản ghi", "full_name": "Họ và tên", "birth_date": "Ngày sinh", "gender": "Giới tính",
+        "id_number": "Số CCCD", "unit": "Cơ quan, đơn vị", "commune": "Xã, phường", "position": "Chức vụ",
+        "residence": "Nơi cư trú",
+    },
 }
 
 # The first of these that names a commune places the record (a marriage registered at a commune's People's
@@ -40,13 +45,14 @@ COMMUNE_COLUMNS: dict[str, tuple[str, ...]] = {
     "land": ("commune", "address"),
     "student": ("commune",),
     "martyr": ("kin_residence", "hometown"),
+    "staff": ("commune", "residence"),
 }
 
 # The words of each role in the files the campaign sends and exports (Vietnamese by design: they go to communes and
 # back into the department's systems). Land holders after the first are "holder_2", "holder_3"…
 ROLE_WORDS: dict[str, str] = {
     "husband": "Chồng", "wife": "Vợ", "holder": "Người sử dụng đất", "spouse": "Vợ/chồng", "student": "Học sinh",
-    "father": "Cha", "mother": "Mẹ", "martyr": "Liệt sĩ", "kin": "Thân nhân", "": "—",
+    "father": "Cha", "mother": "Mẹ", "martyr": "Liệt sĩ", "kin": "Thân nhân", "official": "Cán bộ", "": "—",
 }
 
 # Flags that say how a record was read, not that something is wrong: they do not hold a record for an officer.

@@ -44,6 +44,11 @@ def can_watch_vessels(user) -> bool:
 
 
 @register.filter
+def sees_board(user) -> bool:
+    return scopes.sees_board(user)
+
+
+@register.filter
 def can_see_personal_data(user) -> bool:
     return scopes.can_see_personal_data(user)
 

@@ -1,0 +1,73 @@
+"""What the board stores: the learning platform's completion lists as imported, and the reminders sent to units.
+Staff come from the staff register (campaigns, profile "staff"); targets from data/literacy_targets.csv."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CompletionList(models.Model):
+    """One file exported by the national learning platform, imported whole or not at all."""
+
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, unique=True)  # the same file twice is refused
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    added = models.PositiveIntegerField(_("new completions"), default=0)  # rows not already held (certificate)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ("-imported_at",)
+        verbose_name = _("completion list")
+        verbose_name_plural = _("completion lists")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Completion(models.Model):
+    """A course completed on the platform, as its export says it: personal data (an ID number and a name)."""
+
+    source = models.ForeignKey(CompletionList, on_delete=models.CASCADE, related_name="completions")
+    row_no = models.PositiveIntegerField()
+    id_number = models.CharField(max_length=12, blank=True, db_index=True)  # a valid CCCD, else ""
+    id_typed = models.CharField(max_length=32, blank=True)  # as the file had it
+    name = models.CharField(max_length=255)
+    name_folded = models.CharField(max_length=255, db_index=True)
+    unit = models.CharField(max_length=255, blank=True)  # as the learner typed it
+    unit_key = models.CharField(max_length=255, blank=True)
+    course = models.CharField(max_length=255)
+    basic = models.BooleanField(default=False)  # the course counts toward the basic digital-skills framework
+    completed_on = models.DateField()
+    certificate = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=("name_folded", "unit_key"))]
+        verbose_name = _("completion")
+        verbose_name_plural = _("completions")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.course}"
+
+
+class Reminder(models.Model):
+    """A unit behind its target, reminded: what it stood at when reminded, and by whom."""
+
+    unit_key = models.CharField(max_length=255, db_index=True)
+    unit = models.CharField(max_length=255)
+    commune_code = models.CharField(max_length=5, blank=True, db_index=True)
+    staff = models.PositiveIntegerField()
+    completed = models.PositiveIntegerField()
+    target = models.FloatField()
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ("-sent_at",)
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")

@@ -1,0 +1,129 @@
+"""The board's pages. Thin: literacy.literacy computes, importing imports, reminders reminds, exports writes."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from lienthong.accounts.audit import msg, record
+from lienthong.accounts.models import AuditAction
+from lienthong.accounts.redaction import mask_id_number
+from lienthong.accounts.scopes import board_communes, can_keep_staff_register, can_see_personal_data, sees_board
+from lienthong.campaigns.importing import ImportRefused
+
+from . import exports, reminders
+from .importing import import_completions
+from .literacy import literacy
+from .models import CompletionList
+
+STATUSES = ("behind", "on_way", "reached")
+
+
+def _board_user(request):
+    if not sees_board(request.user):
+        record(request, AuditAction.DENIED, object_type="literacy_unit", summary=msg(gettext_noop("Board refused")))
+        raise PermissionDenied
+    return board_communes(request.user)
+
+
+def _today():
+    return timezone.localdate()
+
+
+@login_required
+def home(request):
+    communes = _board_user(request)
+    data = literacy(_today(), communes)
+    status = request.GET.get("tinh-trang", "")
+    units = [u for u in data.units if u.status == status] if status in STATUSES else data.units
+    counts = {s: sum(1 for u in data.units if u.status == s) for s in STATUSES}
+    return render(request, "board/literacy.html", {
+        "data": data, "units": units, "status": status, "counts": counts, "today": _today(),
+        "can_keep": can_keep_staff_register(request.user), "lists": CompletionList.objects.all()[:5],
+        "scoped": communes is not None})
+
+
+def _unit(request, slug: str):
+    communes = _board_user(request)
+    data = literacy(_today(), communes)
+    unit = next((u for u in data.units if u.key.replace(" ", "-") == slug), None)
+    if unit is None:
+        raise Http404
+    return data, unit
+
+
+@login_required
+def unit(request, slug: str):
+    data, row = _unit(request, slug)
+    personal = can_see_personal_data(request.user) or can_keep_staff_register(request.user)
+    only = request.GET.get("chua", "") == "1"
+    officials = [o for o in row.officials if not (only and o.done)]
+    shown = [(o, o.cccd if personal else mask_id_number(o.cccd), o.done[0] if o.done else None) for o in officials]
+    record(request, AuditAction.VIEW, object_type="literacy_unit", object_id=row.key,
+           summary=msg(gettext_noop("Viewed the digital literacy of %(unit)s (%(n)s officials)"), unit=row.unit,
+                       n=len(officials)))
+    return render(request, "board/unit.html", {"data": data, "row": row, "shown": shown, "only": only,
+                                               "personal": personal})
+
+
+@login_required
+def export(request):
+    communes = _board_user(request)
+    data = literacy(_today(), communes)
+    record(request, AuditAction.EXPORT, object_type="literacy_unit",
+           summary=msg(gettext_noop("Exported the digital literacy of %(n)s units"), n=len(data.units)))
+    return _xlsx(exports.ranking(data, _today()), f"binh-dan-hoc-vu-so-{_today():%Y%m%d}.xlsx")
+
+
+@login_required
+def export_unit(request, slug: str):
+    data, row = _unit(request, slug)
+    personal = can_see_personal_data(request.user) or can_keep_staff_register(request.user)
+    record(request, AuditAction.EXPORT, object_type="literacy_unit", object_id=row.key,
+           summary=msg(gettext_noop("Exported the digital literacy of %(unit)s (%(n)s officials)"), unit=row.unit,
+                       n=row.staff))
+    return _xlsx(exports.unit(row, _today(), personal), f"binh-dan-hoc-vu-so-{slug}-{_today():%Y%m%d}.xlsx")
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def import_list(request):
+    if not can_keep_staff_register(request.user):
+        record(request, AuditAction.DENIED, object_type="completion_list",
+               summary=msg(gettext_noop("Completion list import refused")))
+        raise PermissionDenied
+    context = {"error": "", "result": None, "lists": CompletionList.objects.select_related("imported_by")[:20]}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"], status = _("Choose the file exported by the learning platform."), 400
+        else:
+            try:
+                context["result"] = import_completions(upload.read(), upload.name, request.user)
+            except ImportRefused as exc:
+                context["error"], status = str(exc), 400
+    return render(request, "board/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def remind(request):
+    if not can_keep_staff_register(request.user):
+        record(request, AuditAction.DENIED, object_type="literacy_reminder",
+               summary=msg(gettext_noop("Reminder to units refused")))
+        raise PermissionDenied
+    sent = reminders.remind_behind(literacy(_today()), request.user, request)
+    messages.success(request, _("%(n)s units behind their target were reminded.") % {"n": sent})
+    return redirect("board:literacy")
