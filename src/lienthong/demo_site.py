@@ -91,6 +91,14 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     from lienthong.demo_campaigns import setup_campaigns
 
     campaigns = setup_campaigns(files_dir, password)
+    # The steering board's budget: the Department of Finance's sheet of the last two years (digital literacy came
+    # with the campaigns: the staff register and the learning platform's list).
+    from lienthong.board.budget import import_budget
+    from lienthong.demo.budget import write_budget
+
+    write_budget(files_dir / "ngan-sach-chuyen-doi-so.xlsx")
+    import_budget((files_dir / "ngan-sach-chuyen-doi-so.xlsx").read_bytes(), "ngan-sach-chuyen-doi-so.xlsx",
+                  User.objects.get(username="quantri"))
     # Vessel monitoring: a month of positions of the vessels of 15 m and over, ending now, and their alerts.
     from lienthong.demo_vms import setup_vms
 

@@ -84,6 +84,11 @@ def can_keep_staff_register(user) -> bool:
                                              and user.registry == "staff")
 
 
+def can_import_budget(user) -> bool:
+    """Load the finance department's sheet of the digital-transformation budget: the province's administrators."""
+    return _has_role(user, {Role.ADMIN})
+
+
 def board_communes(user) -> set[str] | None:
     """The communes whose units a board user sees: None for the whole province, a commune officer's own."""
     if user.is_superuser or not user.is_area_scoped:

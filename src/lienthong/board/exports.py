@@ -58,3 +58,17 @@ def unit(row: UnitRow, today: date, personal: bool) -> bytes:
                     "Có" if c else "Chưa", c.completed_on.strftime("%d/%m/%Y") if c else "", c.certificate if c else "",
                     MATCH_WORDS.get(o.matched_by, "")))
     return _book(row.unit[:31] or "Đơn vị", columns, out)
+
+
+def budget(year) -> bytes:
+    from .budget import share_of, spent_of
+
+    columns = [("Sở, ban, ngành", 40), ("Tổng chi ngân sách (triệu đồng)", 22), ("Kế hoạch chi chuyển đổi số", 22),
+               ("Tỷ lệ trên tổng chi", 14), ("Đã chi chuyển đổi số", 20), ("Tỷ lệ giải ngân", 14),
+               (f"Đạt mức {year.line:.0%}", 12)]
+    rows = [(b.department, float(b.total), float(b.planned), share_of(b), float(b.spent), spent_of(b),
+             "Đạt" if share_of(b) >= year.line else "Chưa đạt") for b in year.lines]
+    rows.append((f"Toàn tỉnh năm {year.year}", float(year.total), float(year.planned), year.share, float(year.spent),
+                 float(year.spent / year.planned) if year.planned else 0.0, "Đạt" if year.share >= year.line else "Chưa đạt"))
+    return _book(f"Ngân sách CĐS {year.year}", columns, rows, percent_columns=(3, 5))
+

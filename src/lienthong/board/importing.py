@@ -20,6 +20,7 @@ from lienthong.identity.text import fold, nfc
 
 from .literacy import unit_key
 from .models import Completion, CompletionList
+from .sheets import find_columns
 from .targets import is_basic_course
 
 # column → the headings the platform's export and units' copies use (matched folded, without spaces)
@@ -31,15 +32,7 @@ HEADINGS = {
     "completed_on": ("Ngày hoàn thành", "Ngày cấp chứng nhận", "Ngày hoàn thành khóa học"),
     "certificate": ("Số chứng nhận", "Số chứng chỉ", "Mã chứng nhận", "Chứng nhận"),
 }
-REQUIRED = ("id_number", "name", "unit", "course", "completed_on")
 MAX_WARNINGS = 200
-
-
-def _key(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
-_BY_HEADING = {_key(h): column for column, headings in HEADINGS.items() for h in headings}
 
 
 @dataclass
@@ -51,26 +44,10 @@ class Imported:
     warnings: list[str] = field(default_factory=list)
 
 
-def _columns(rows: list[list[str]], name: str) -> tuple[int, dict[str, int]]:
-    for offset, row in enumerate(rows[:20]):
-        found = {}
-        for i, heading in enumerate(row):
-            column = _BY_HEADING.get(_key(heading or ""))
-            if column and column not in found:
-                found[column] = i
-        if "name" in found and "course" in found:
-            missing = [c for c in REQUIRED if c not in found]
-            if missing:
-                words = ", ".join(f"“{HEADINGS[c][0]}”" for c in missing)
-                raise ImportRefused(f"{name}, dòng {offset + 1}: thiếu cột {words}")
-            return offset, found
-    raise ImportRefused(f"{name}: không tìm thấy dòng tiêu đề (cột “Họ và tên” và “Khóa học”) trong 20 dòng đầu")
-
-
 def read_completions(data: bytes, name: str) -> tuple[list[Completion], list[str]]:
     """The completions of a file (unsaved) and the warnings about it; ImportRefused for a file that cannot count."""
     rows = rows_of_file(data, name)
-    offset, at = _columns(rows, name)
+    offset, at = find_columns(rows, name, HEADINGS, ("name", "course"), optional=("certificate",))
     out, warnings, errors = [], [], []
     for n, row in enumerate(rows[offset + 1:], start=offset + 2):
         cell = {c: nfc(row[i]) if i < len(row) else "" for c, i in at.items()}

@@ -71,3 +71,25 @@ class Reminder(models.Model):
         ordering = ("-sent_at",)
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+
+
+class BudgetLine(models.Model):
+    """A department's budget for one year, as the finance sheet gives it (millions of đồng): its total spending, and
+    of it the digital transformation's, planned and spent. A year's sheet replaces that year's lines whole."""
+
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    department = models.CharField(_("department"), max_length=255)
+    department_key = models.CharField(max_length=255)
+    total = models.DecimalField(_("total spending (million VND)"), max_digits=14, decimal_places=1)
+    planned = models.DecimalField(_("digital transformation planned (million VND)"), max_digits=14, decimal_places=1)
+    spent = models.DecimalField(_("digital transformation spent (million VND)"), max_digits=14, decimal_places=1)
+    file_name = models.CharField(max_length=255)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [models.UniqueConstraint(fields=("year", "department_key"), name="budget_line_once")]
+        ordering = ("year", "department")

@@ -1,5 +1,5 @@
 """The digital-transformation board: /ban-chi-dao/ (digital literacy by unit, a unit's officials, the platform's
-lists imported, Excel out, reminders)."""
+lists imported, Excel out, reminders; the digital-transformation budget by department and year)."""
 from django.urls import path
 
 from . import views
@@ -13,4 +13,7 @@ urlpatterns = [
     path("nhac-nho/", views.remind, name="remind"),
     path("don-vi/<slug:slug>/", views.unit, name="unit"),
     path("don-vi/<slug:slug>/xuat.xlsx", views.export_unit, name="unit-export"),
+    path("ngan-sach/", views.budget_page, name="budget"),
+    path("ngan-sach/xuat.xlsx", views.budget_export, name="budget-export"),
+    path("ngan-sach/nhap/", views.budget_import, name="budget-import"),
 ]

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import mask_id_number
-from lienthong.accounts.scopes import board_communes, can_keep_staff_register, can_see_personal_data, sees_board
+from lienthong.accounts.scopes import board_communes, can_import_budget, can_keep_staff_register, can_see_personal_data, sees_board
 from lienthong.campaigns.importing import ImportRefused
+from lienthong.typed_input import whole_number
 
-from . import exports, reminders
+from . import budget, exports, reminders
 from .importing import import_completions
 from .literacy import literacy
 from .models import CompletionList
@@ -127,3 +128,46 @@ def remind(request):
     sent = reminders.remind_behind(literacy(_today()), request.user, request)
     messages.success(request, _("%(n)s units behind their target were reminded.") % {"n": sent})
     return redirect("board:literacy")
+
+
+# --- budget ------------------------------------------------------------------------------------------------------
+@login_required
+def budget_page(request):
+    communes = _board_user(request)
+    if communes is not None:  # a commune's officer: the departments' budget is not theirs to read
+        raise PermissionDenied
+    known = budget.years()
+    chosen = whole_number(request.GET.get("nam", "")) or (known[0] if known else _today().year)
+    data = budget.year(chosen)
+    rows = [(b, budget.share_of(b), budget.spent_of(b)) for b in data.lines]
+    return render(request, "board/budget.html", {
+        "data": data, "rows": rows, "years": known, "chosen": chosen, "can_import": can_import_budget(request.user),
+        "line_pct": data.line * 100})
+
+
+@login_required
+def budget_export(request):
+    if board_communes(request.user) is not None or not sees_board(request.user):
+        raise PermissionDenied
+    chosen = whole_number(request.GET.get("nam", "")) or _today().year
+    record(request, AuditAction.EXPORT, object_type="budget",
+           summary=msg(gettext_noop("Exported the digital transformation budget of %(year)s"), year=chosen))
+    return _xlsx(exports.budget(budget.year(chosen)), f"ngan-sach-chuyen-doi-so-{chosen}.xlsx")
+
+
+@login_required
+def budget_import(request):
+    if not can_import_budget(request.user):
+        record(request, AuditAction.DENIED, object_type="budget", summary=msg(gettext_noop("Budget import refused")))
+        raise PermissionDenied
+    context, status = {"error": "", "result": None}, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"], status = _("Choose the finance sheet."), 400
+        else:
+            try:
+                context["result"] = budget.import_budget(upload.read(), upload.name, request.user)
+            except ImportRefused as exc:
+                context["error"], status = str(exc), 400
+    return render(request, "board/budget_import.html", context, status=status)
