@@ -3,9 +3,11 @@ the population extract imported and the register imported as a campaign per test
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +54,17 @@ def truth(staff_files) -> tuple[dict, dict]:
     with open(staff_files / "completions-truth.csv", encoding="utf-8") as fh:
         done = {int(r["row"]): r["record_id"] for r in csv.DictReader(fh)}
     return register, done
+
+
+def xlsx(header, rows, title: str = "DANH SÁCH") -> bytes:
+    """A workbook as units send them: a title row above the headings."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(list(header))
+    for r in rows:
+        ws.append(list(r))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+

@@ -7,26 +7,20 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from lienthong.accounts.models import AuditEvent
 from lienthong.board import budget
 from lienthong.board.models import BudgetLine
 from lienthong.campaigns.importing import ImportRefused
 
+from .conftest import xlsx
+
 HEADER = ("Năm", "Sở, ban, ngành", "Tổng chi ngân sách", "Kế hoạch chi chuyển đổi số", "Đã chi chuyển đổi số")
 
 
 def sheet(rows, header=HEADER) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["BÁO CÁO CHI CHUYỂN ĐỔI SỐ"])
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx(header, rows, "BÁO CÁO CHI CHUYỂN ĐỔI SỐ")
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """Digital literacy by unit: the staff register against the learning platform's lists."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
 
 from lienthong.board import literacy as lit
 from lienthong.board.importing import import_completions
@@ -14,7 +12,7 @@ from lienthong.board.targets import Milestone, is_basic_course, standing
 from lienthong.campaigns.importing import ImportRefused
 from lienthong.campaigns.models import Person, Record
 
-from .conftest import truth
+from .conftest import truth, xlsx
 
 TODAY = date(2026, 12, 1)  # the suite's pinned clock
 
@@ -86,15 +84,7 @@ def test_unit_names_written_differently_are_one_unit():
 
 def _sheet(rows, header=("Số định danh cá nhân", "Họ và tên", "Đơn vị công tác", "Khóa học", "Ngày hoàn thành",
                          "Số chứng nhận")) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["DANH SÁCH HỌC VIÊN HOÀN THÀNH"])  # a title above the headings
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx(header, rows, "DANH SÁCH HỌC VIÊN HOÀN THÀNH")
 
 
 BASIC = "Kỹ năng số cơ bản (Khung 757)"

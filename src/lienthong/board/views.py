@@ -98,24 +98,31 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _import_page(request, template: str, importer, missing: str, context: dict):
+    """An import page: the form, and on POST the file through `importer` (refused: the message, status 400)."""
+    context = {"error": "", "result": None, **context}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"], status = missing, 400
+        else:
+            try:
+                context["result"] = importer(upload.read(), upload.name, request.user)
+            except ImportRefused as exc:
+                context["error"], status = str(exc), 400
+    return render(request, template, context, status=status)
+
+
 @login_required
 def import_list(request):
     if not can_keep_staff_register(request.user):
         record(request, AuditAction.DENIED, object_type="completion_list",
                summary=msg(gettext_noop("Completion list import refused")))
         raise PermissionDenied
-    context = {"error": "", "result": None, "lists": CompletionList.objects.select_related("imported_by")[:20]}
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"], status = _("Choose the file exported by the learning platform."), 400
-        else:
-            try:
-                context["result"] = import_completions(upload.read(), upload.name, request.user)
-            except ImportRefused as exc:
-                context["error"], status = str(exc), 400
-    return render(request, "board/import.html", context, status=status)
+    return _import_page(request, "board/import.html", import_completions,
+                        _("Choose the file exported by the learning platform."),
+                        {"lists": CompletionList.objects.select_related("imported_by")[:20]})
 
 
 @login_required
@@ -160,14 +167,4 @@ def budget_import(request):
     if not can_import_budget(request.user):
         record(request, AuditAction.DENIED, object_type="budget", summary=msg(gettext_noop("Budget import refused")))
         raise PermissionDenied
-    context, status = {"error": "", "result": None}, 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"], status = _("Choose the finance sheet."), 400
-        else:
-            try:
-                context["result"] = budget.import_budget(upload.read(), upload.name, request.user)
-            except ImportRefused as exc:
-                context["error"], status = str(exc), 400
-    return render(request, "board/budget_import.html", context, status=status)
+    return _import_page(request, "board/budget_import.html", budget.import_budget, _("Choose the finance sheet."), {})
