@@ -99,6 +99,7 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     write_budget(files_dir / "ngan-sach-chuyen-doi-so.xlsx")
     import_budget((files_dir / "ngan-sach-chuyen-doi-so.xlsx").read_bytes(), "ngan-sach-chuyen-doi-so.xlsx",
                   User.objects.get(username="quantri"))
+    _volunteer_visits(User.objects.get(username="tnv_rachgia"))
     # Vessel monitoring: a month of positions of the vessels of 15 m and over, ending now, and their alerts.
     from lienthong.demo_vms import setup_vms
 
@@ -106,3 +107,33 @@ def setup(files_dir: Path, *, vessels: int = 10026, population: int = 200_000, p
     return DemoSetup(files_dir, result.status, result.rows_total, result.rows_rejected, extract.rows, users,
                      centre.procedures, centre.dossiers, centre.vessel_dossiers, centre.seconds, hall,
                      campaigns, vms)
+
+
+def _volunteer_visits(volunteer, weeks: int = 8) -> int:
+    """The youth volunteers' last weeks of visits to households, logged as the phone form logs them (idempotent: each
+    visit's id is drawn from a seeded generator, so a second demo-setup stores none twice)."""
+    import random
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lienthong.board import volunteers
+    from lienthong.board.models import HelpVisit
+
+    rng = random.Random("20250930:visits")
+    communes = [c.code for c in volunteers.communes()]
+    home = ["30742", "31078", "30307", "30316"]  # Rạch Giá, Phú Quốc, Long Xuyên, Châu Đốc: where the demo volunteers work
+    now = timezone.now()
+    made = 0
+    for _ in range(weeks * 25):
+        commune = rng.choice(home) if rng.random() < 0.8 else rng.choice(communes)
+        when = now - timedelta(days=rng.uniform(0, weeks * 7 - 1))
+        topics = rng.sample(HelpVisit.Topic.values, k=rng.choice((1, 1, 2, 3)))
+        _v, created = volunteers.log_visit(
+            volunteer, client_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)), commune_code=commune,
+            household=f"Số {rng.randint(1, 250)}, ấp {rng.randint(1, 9)}", people=rng.choice((1, 1, 2, 2, 3, 4, 6)),
+            topics=topics, minutes=rng.choice((15, 20, 30, 45, 60, 90)), visited_at=when)
+        made += created
+    return made
+

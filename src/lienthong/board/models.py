@@ -93,3 +93,31 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budget lines")
         constraints = [models.UniqueConstraint(fields=("year", "department_key"), name="budget_line_once")]
         ordering = ("year", "department")
+
+
+class HelpVisit(models.Model):
+    """A youth volunteer's visit to a household ("Bình dân học vụ số" at home): who was helped with what, how long.
+    Made on the volunteer's phone, perhaps offline, and sent when the connection returns: the phone names each visit
+    (client_id), so a visit sent twice is stored once."""
+
+    class Topic(models.TextChoices):
+        VNEID = "vneid", _("VNeID (electronic identity)")
+        CASHLESS = "cashless", _("cashless payment")
+        PUBLIC_SERVICES = "public_services", _("online public services")
+        NEWS = "news", _("reading news, spotting false news")
+        OTHER = "other", _("other digital skills")
+
+    client_id = models.UUIDField(unique=True)
+    volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="help_visits")
+    commune_code = models.CharField(_("commune"), max_length=5, db_index=True)
+    household = models.CharField(_("household"), max_length=255)  # as the volunteer names it: a house, a hamlet
+    people = models.PositiveSmallIntegerField(_("people helped"))
+    topics = models.JSONField(_("help given"), default=list)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    visited_at = models.DateTimeField(_("visited"))
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-visited_at",)
+        verbose_name = _("volunteer's visit")
+        verbose_name_plural = _("volunteers' visits")

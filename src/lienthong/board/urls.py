@@ -16,4 +16,6 @@ urlpatterns = [
     path("ngan-sach/", views.budget_page, name="budget"),
     path("ngan-sach/xuat.xlsx", views.budget_export, name="budget-export"),
     path("ngan-sach/nhap/", views.budget_import, name="budget-import"),
+    path("tinh-nguyen/", views.visit_log, name="visits"),
+    path("tinh-nguyen/tong-hop/", views.visit_totals, name="visit-totals"),
 ]

@@ -1,10 +1,13 @@
 """The board's pages. Thin: literacy.literacy computes, importing imports, reminders reminds, exports writes."""
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,14 +17,16 @@ from django.views.decorators.http import require_POST
 from lienthong.accounts.audit import msg, record
 from lienthong.accounts.models import AuditAction
 from lienthong.accounts.redaction import mask_id_number
-from lienthong.accounts.scopes import board_communes, can_import_budget, can_keep_staff_register, can_see_personal_data, sees_board
+from lienthong.accounts.scopes import board_communes, can_import_budget, can_keep_staff_register, can_see_personal_data, is_volunteer, sees_board
 from lienthong.campaigns.importing import ImportRefused
+from lienthong.geo.units import commune_name
+from lienthong.identity.collation import vi_sorted
 from lienthong.typed_input import whole_number
 
-from . import budget, exports, reminders
+from . import budget, exports, reminders, volunteers
 from .importing import import_completions
 from .literacy import literacy
-from .models import CompletionList
+from .models import CompletionList, HelpVisit
 
 STATUSES = ("behind", "on_way", "reached")
 
@@ -168,3 +173,72 @@ def budget_import(request):
         record(request, AuditAction.DENIED, object_type="budget", summary=msg(gettext_noop("Budget import refused")))
         raise PermissionDenied
     return _import_page(request, "board/budget_import.html", budget.import_budget, _("Choose the finance sheet."), {})
+
+
+# --- youth volunteers' visits ----------------------------------------------------------------------------------------
+TIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def _parse_time(text: str):
+    try:
+        return timezone.make_aware(datetime.strptime(text.strip(), TIME_FORMAT))
+    except (ValueError, TypeError):
+        return None
+
+
+@login_required
+def visit_log(request):
+    """The volunteer's phone form: it works without the page's script (a plain POST, named by a hidden client id
+    so a double tap stores one visit); with it, visits wait on the phone while offline and are sent when back."""
+    if not (is_volunteer(request.user) or request.user.is_superuser or request.user.role == "admin"):
+        record(request, AuditAction.DENIED, object_type="help_visit", summary=msg(gettext_noop("Visit log refused")))
+        raise PermissionDenied
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("client_id", "commune_code", "household", "people", "minutes",
+                                                         "visited_at")}
+        values["topics"] = request.POST.getlist("topics")
+        try:
+            _visit, created = volunteers.log_visit(
+                request.user, client_id=values["client_id"], commune_code=values["commune_code"],
+                household=values["household"], people=values["people"], topics=values["topics"],
+                minutes=values["minutes"], visited_at=_parse_time(values["visited_at"]), request=request)
+        except volunteers.VisitError as exc:
+            if wants_json:
+                return JsonResponse({"ok": False, "errors": exc.errors}, status=400)
+            errors = exc.errors
+        else:
+            if wants_json:
+                return JsonResponse({"ok": True, "created": created})
+            messages.success(request, _("Visit saved.") if created else _("This visit was already saved."))
+            return redirect("board:visits")
+    last = HelpVisit.objects.filter(volunteer=request.user).order_by("-received_at").first()
+    context = {
+        "communes": volunteers.communes(), "topics": HelpVisit.Topic.choices, "errors": errors,
+        "values": values or {"commune_code": last.commune_code if last else "", "people": "1", "minutes": "30"},
+        "client_id": uuid.uuid4(), "now": timezone.localtime().strftime(TIME_FORMAT),
+        "recent": HelpVisit.objects.filter(volunteer=request.user).order_by("-visited_at")[:10]}
+    return render(request, "board/visits.html", context, status=400 if errors else 200)
+
+
+@login_required
+def visit_totals(request):
+    communes = _board_user(request)
+    today = _today()
+    starts, table = volunteers.weekly(today, 8, communes)
+    rows = []
+    for code, weeks in vi_sorted(table.items(), key=lambda kv: commune_name(kv[0])):
+        cells = [weeks.get(s) for s in starts]
+        rows.append((code, commune_name(code), cells, sum(w.visits for w in cells if w), sum(w.people for w in cells if w)))
+    totals = [volunteers.Week(s) for s in starts]
+    for _code, _name, cells, _v, _p in rows:
+        for total, w in zip(totals, cells):
+            if w:
+                total.visits += w.visits
+                total.people += w.people
+                total.minutes += w.minutes
+                for t, n in w.topics.items():
+                    total.topics[t] += n
+    return render(request, "board/visit_totals.html", {
+        "starts": starts, "rows": rows, "totals": totals, "topics": HelpVisit.Topic.choices})

@@ -50,3 +50,8 @@ BUDGET_SCALE = 0.10
 def budget_bar(share: float, line: float):
     return {"below": share < line, "pct": share * 100, "width": min(share / BUDGET_SCALE, 1.0) * 100,
             "line_w": line / BUDGET_SCALE * 100}
+
+
+@register.filter
+def dictkey(mapping, key):
+    return mapping.get(key, 0) if mapping else 0
