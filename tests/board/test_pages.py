@@ -50,6 +50,12 @@ def test_the_steering_committee_sees_the_ranking(completions, make_user, client_
     behind.force_login(page.wsgi_request.user)
     only = behind.get(URL, {"tinh-trang": "behind"}).content.decode()
     assert only.count('data-status="behind"') == only.count('data-testid="unit-link"') > 0
+    # A unit found as officers type it: no diacritics, "ubnd" or in full.
+    unit = next(u for u in data.units if u.unit.startswith("UBND"))
+    typed = lit.fold(unit.unit).replace("ubnd", "uy ban nhan dan")
+    found = behind.get(URL, {"q": typed}).content.decode()
+    first = found.split('data-unit="', 1)[1].split('"', 1)[0]
+    assert first == unit.key
 
 
 def test_a_unit_page_masks_cccd_for_a_viewer_shows_it_to_the_keeper_and_is_audited(completions, make_user, client_for,

@@ -21,6 +21,7 @@ from lienthong.accounts.scopes import board_communes, can_import_budget, can_kee
 from lienthong.campaigns.importing import ImportRefused
 from lienthong.geo.units import commune_name
 from lienthong.identity.collation import vi_sorted
+from lienthong.textsearch.rows import rank
 from lienthong.typed_input import whole_number
 
 from . import budget, exports, reminders, volunteers
@@ -48,9 +49,12 @@ def home(request):
     data = literacy(_today(), communes)
     status = request.GET.get("tinh-trang", "")
     units = [u for u in data.units if u.status == status] if status in STATUSES else data.units
+    q = request.GET.get("q", "").strip()[:100]
+    if q:  # as officers type a unit ("so tu phap", "ubnd rach gia"): ranked, in the ranking's order when equal
+        units = rank(units, q, name=lambda u: u.unit, field=lambda u: commune_name(u.commune_code))
     counts = {s: sum(1 for u in data.units if u.status == s) for s in STATUSES}
     return render(request, "board/literacy.html", {
-        "data": data, "units": units, "status": status, "counts": counts, "today": _today(),
+        "data": data, "units": units, "status": status, "counts": counts, "today": _today(), "q": q,
         "can_keep": can_keep_staff_register(request.user), "lists": CompletionList.objects.all()[:5],
         "scoped": communes is not None})
 
