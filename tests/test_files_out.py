@@ -185,6 +185,26 @@ def _campaign_exports(ctx, client):
             ("questions.xlsx", files.questions_xlsx(Question.objects.all()))]
 
 
+def _board_exports(ctx, client):
+    """The steering board's Excel files: units, officials and departments named with the payloads."""
+    from lienthong.board import budget, exports, literacy
+    from lienthong.board.models import BudgetLine
+    from lienthong.campaigns.models import Campaign, Person, Record
+
+    c = Campaign.objects.create(profile="staff", title=PAYLOADS[0], department=PAYLOADS[1],
+                                deadline=date(2026, 12, 31), file_name="x.csv", file_sha256="1" * 64)
+    for i, p in enumerate(PAYLOADS):
+        r = Record.objects.create(campaign=c, record_id=p, row_no=i + 2, data={"unit": p, "position": p})
+        Person.objects.create(record=r, role="official", name=p, birth_date=p[:20], id_number=p[:32], status="verified",
+                              engine_status="verified", person_id=f"0910000000{i:02d}", reason=p)
+        BudgetLine.objects.create(year=2026, department=p, department_key=f"k{i}", total=Decimal(100),
+                                  planned=Decimal(2), spent=Decimal(1), file_name=p)
+    data = literacy.literacy(date(2026, 12, 1))
+    return [("ranking.xlsx", exports.ranking(data, date(2026, 12, 1))),
+            *((f"unit{i}.xlsx", exports.unit(u, date(2026, 12, 1), True)) for i, u in enumerate(data.units)),
+            ("budget.xlsx", exports.budget(budget.year(2026)))]
+
+
 def _indicators_xlsx(ctx, client):
     """Agencies whose names and codes are formula-like text, in the Decision 766 workbook."""
     from lienthong.accounts.models import User
@@ -274,6 +294,7 @@ WRITERS = {
     "catalogue_workbook": ("onestop/catalogue/services.py", _catalogue_workbook),
     "campaign_exports": ("campaigns/exports.py", _campaign_exports),
     "campaign_questions": ("campaigns/files.py", _campaign_exports),
+    "board_exports": ("board/exports.py", _board_exports),
 }
 # Modules the source search finds that write no file from outside data, each with why.
 NOT_EXPORTS = {
@@ -285,6 +306,8 @@ NOT_EXPORTS = {
     "demo/vms.py": "synthetic demo VMS feed and its truth from our own word lists, vms-check's raw input by design",
     "demo/marriages.py": "synthetic demo marriage registry (and the land and student ones through its writer), "
                          "`lienthong clean`'s raw input by design",
+    "demo/staff.py": "synthetic demo staff register and learning-platform list, the board's raw input by design",
+    "demo/budget.py": "synthetic demo finance sheet, the board's raw input by design",
 }
 # The shared helpers themselves.
 HELPERS = {"printing/cells.py"}

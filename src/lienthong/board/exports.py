@@ -57,7 +57,7 @@ def unit(row: UnitRow, today: date, personal: bool) -> bytes:
         out.append((o.record_id, o.name, o.position, o.cccd if personal else mask_id_number(o.cccd),
                     "Có" if c else "Chưa", c.completed_on.strftime("%d/%m/%Y") if c else "", c.certificate if c else "",
                     MATCH_WORDS.get(o.matched_by, "")))
-    return _book(row.unit[:31] or "Đơn vị", columns, out)
+    return _book("Cán bộ của đơn vị", columns, out)  # not the unit's name: a sheet title refuses : / ? * [ ]
 
 
 def budget(year) -> bytes:
