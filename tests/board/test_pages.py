@@ -102,7 +102,7 @@ def test_the_ranking_and_a_unit_export_to_excel(completions, keeper, make_user, 
     assert AuditEvent.objects.filter(action="export", object_type="literacy_unit").count() == 2
 
 
-def test_the_keeper_reminds_the_units_behind_once_a_day(completions, keeper, client_for):
+def test_the_keeper_reminds_the_units_behind_once_a_day(completions, keeper, client_for, make_user):
     data = lit.literacy(TODAY)
     behind = [u for u in data.units if u.status == "behind"]
     client = client_for(keeper)
@@ -112,6 +112,10 @@ def test_the_keeper_reminds_the_units_behind_once_a_day(completions, keeper, cli
     assert Reminder.objects.count() == len(behind)
     html = client.get(URL).content.decode()
     assert html.count('data-status="behind"') == len(behind)
+    # The commune officer of a unit reminded reads it above their ranking.
+    unit = next(u for u in behind if u.commune_code)
+    mine = client_for(make_user("xa9", "commune", communes=(unit.commune_code,))).get(URL).content.decode()
+    assert 'data-testid="literacy-reminded"' in mine and unit.unit in mine
 
 
 def test_the_keeper_imports_a_list_on_the_page(register, keeper, client_for, staff_files):

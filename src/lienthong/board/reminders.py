@@ -1,5 +1,5 @@
-"""Reminders to the units behind their target: stored (what the unit stood at, by whom), audited, and shown to the
-unit's commune officers on their board page and to the secretariat in the ranking. A unit reminded today is not
+"""Reminders to the units behind their target: stored (what the unit stood at, by whom), audited, and shown on the
+board: to the unit's commune officers as a notice above their ranking, to the secretariat in the ranking. A unit reminded today is not
 reminded again the same day."""
 from __future__ import annotations
 
@@ -29,6 +29,3 @@ def remind_behind(data: Literacy, user, request=None) -> int:
                summary=msg(gettext_noop("Reminded %(n)s units behind their digital literacy target"), n=len(behind)))
     return len(behind)
 
-
-def for_communes(codes) -> list[Reminder]:
-    return list(Reminder.objects.filter(commune_code__in=codes).order_by("-sent_at")[:5])
