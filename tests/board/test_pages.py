@@ -13,14 +13,15 @@ from lienthong.accounts.models import AuditEvent
 from lienthong.board import literacy as lit
 from lienthong.board.models import Reminder
 
-URL = "/ban-chi-dao/"
+URL = "/ban-chi-dao/ky-nang-so/"
 TODAY = date(2026, 12, 1)  # the suite's pinned clock
 
 
 def test_the_urls():
+    assert reverse("board:overview") == "/ban-chi-dao/"
     assert reverse("board:literacy") == URL
-    assert reverse("board:unit", args=["ubnd-phuong-rach-gia"]) == "/ban-chi-dao/don-vi/ubnd-phuong-rach-gia/"
-    assert reverse("board:import") == "/ban-chi-dao/nhap-danh-sach/"
+    assert reverse("board:unit", args=["ubnd-phuong-rach-gia"]) == "/ban-chi-dao/ky-nang-so/don-vi/ubnd-phuong-rach-gia/"
+    assert reverse("board:import") == "/ban-chi-dao/ky-nang-so/nhap-danh-sach/"
 
 
 def test_anonymous_and_other_roles_are_refused_and_nothing_is_shown(completions, make_user, client_for):

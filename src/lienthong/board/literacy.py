@@ -154,13 +154,14 @@ def match(staff: list[Official], completions) -> list:
 
 
 def literacy(today: date, commune_codes: set[str] | None = None) -> Literacy:
-    """Every unit's standing (a commune officer's: their communes' units only, `commune_codes`)."""
+    """Every unit's standing on `today` (the completions of that day and before; a commune officer's: their
+    communes' units only, `commune_codes`)."""
     now = standing(today)
     campaign = staff_campaign()
     if campaign is None:
         return Literacy(None, [], [], now.required, now.next)
     staff = officials(campaign, commune_codes)
-    done = Completion.objects.filter(basic=True).order_by("completed_on", "pk")
+    done = Completion.objects.filter(basic=True, completed_on__lte=today).order_by("completed_on", "pk")
     unmatched = match(staff, done)
     grouped: dict[str, list[Official]] = defaultdict(list)
     for o in staff:

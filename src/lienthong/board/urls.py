@@ -1,5 +1,6 @@
-"""The digital-transformation board: /ban-chi-dao/ (digital literacy by unit, a unit's officials, the platform's
-lists imported, Excel out, reminders; the digital-transformation budget by department and year)."""
+"""The digital-transformation board, /ban-chi-dao/: the steering committee's page and monthly report; digital
+literacy by unit (a unit's officials, the platform's lists, Excel, reminders); the budget by department and year; the
+youth volunteers' visits."""
 from django.urls import path
 
 from . import views
@@ -7,12 +8,14 @@ from . import views
 app_name = "board"
 
 urlpatterns = [
-    path("", views.home, name="literacy"),
-    path("xuat.xlsx", views.export, name="export"),
-    path("nhap-danh-sach/", views.import_list, name="import"),
-    path("nhac-nho/", views.remind, name="remind"),
-    path("don-vi/<slug:slug>/", views.unit, name="unit"),
-    path("don-vi/<slug:slug>/xuat.xlsx", views.export_unit, name="unit-export"),
+    path("", views.overview_page, name="overview"),
+    path("bao-cao-thang.pdf", views.monthly_report, name="report"),
+    path("ky-nang-so/", views.home, name="literacy"),
+    path("ky-nang-so/xuat.xlsx", views.export, name="export"),
+    path("ky-nang-so/nhap-danh-sach/", views.import_list, name="import"),
+    path("ky-nang-so/nhac-nho/", views.remind, name="remind"),
+    path("ky-nang-so/don-vi/<slug:slug>/", views.unit, name="unit"),
+    path("ky-nang-so/don-vi/<slug:slug>/xuat.xlsx", views.export_unit, name="unit-export"),
     path("ngan-sach/", views.budget_page, name="budget"),
     path("ngan-sach/xuat.xlsx", views.budget_export, name="budget-export"),
     path("ngan-sach/nhap/", views.budget_import, name="budget-import"),

@@ -21,10 +21,11 @@ from lienthong.accounts.scopes import board_communes, can_import_budget, can_kee
 from lienthong.campaigns.importing import ImportRefused
 from lienthong.geo.units import commune_name
 from lienthong.identity.collation import vi_sorted
+from lienthong.onestop.indicators import compute as indicators
 from lienthong.textsearch.rows import rank
 from lienthong.typed_input import whole_number
 
-from . import budget, exports, reminders, volunteers
+from . import budget, exports, overview, reminders, report, volunteers
 from .importing import import_completions
 from .literacy import literacy
 from .models import CompletionList, HelpVisit
@@ -235,14 +236,32 @@ def visit_totals(request):
     for code, weeks in vi_sorted(table.items(), key=lambda kv: commune_name(kv[0])):
         cells = [weeks.get(s) for s in starts]
         rows.append((code, commune_name(code), cells, sum(w.visits for w in cells if w), sum(w.people for w in cells if w)))
-    totals = [volunteers.Week(s) for s in starts]
-    for _code, _name, cells, _v, _p in rows:
-        for total, w in zip(totals, cells):
-            if w:
-                total.visits += w.visits
-                total.people += w.people
-                total.minutes += w.minutes
-                for t, n in w.topics.items():
-                    total.topics[t] += n
+    totals = volunteers.province_weeks(starts, table)
     return render(request, "board/visit_totals.html", {
         "starts": starts, "rows": rows, "totals": totals, "topics": HelpVisit.Topic.choices})
+
+
+# --- the steering committee's page and monthly report -------------------------------------------------------------
+@login_required
+def overview_page(request):
+    communes = _board_user(request)
+    period = overview.month_period(request.GET.get("thang"), _today())
+    data = overview.overview(period, communes)
+    months = [p for p in indicators.Period.containing("month", _today()).choices(_today()) if p.kind == "month"]
+    week_max = max([w.people for w in data.weeks] + [1])
+    return render(request, "board/overview.html", {
+        "o": data, "months": months, "scoped": communes is not None, "week_max": week_max,
+        "can_indicators": indicators.can_view(request.user), "top": data.literacy.units[:5],
+        "bottom": data.literacy.units[-5:][::-1] if len(data.literacy.units) > 5 else []})
+
+
+@login_required
+def monthly_report(request):
+    communes = _board_user(request)
+    period = overview.month_period(request.GET.get("thang"), _today())
+    data = overview.overview(period, communes)
+    record(request, AuditAction.EXPORT, object_type="board_report",
+           summary=msg(gettext_noop("Printed the steering board's report of %(month)s"), month=period.label))
+    response = HttpResponse(report.render(data, _today()), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bao-cao-chuyen-doi-so-{period.year}-{period.number:02d}.pdf"'
+    return response

@@ -125,3 +125,36 @@ def weekly(today: date, weeks: int = 8, commune_codes=None) -> tuple[list[date],
         for t in v.topics:
             week.topics[t] += 1
     return starts, dict(table)
+
+
+def province_weeks(starts: list[date], table: dict[str, dict[date, Week]]) -> list[Week]:
+    """The communes' weeks added up, one per start, newest first."""
+    totals = [Week(s) for s in starts]
+    for weeks in table.values():
+        for total in totals:
+            w = weeks.get(total.start)
+            if w:
+                total.visits += w.visits
+                total.people += w.people
+                total.minutes += w.minutes
+                for t, n in w.topics.items():
+                    total.topics[t] += n
+    return totals
+
+
+def month(first: date, last: date, commune_codes=None) -> Week:
+    """A month's visits added up (a Week starting on its first day)."""
+    since = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    until = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+    qs = HelpVisit.objects.filter(visited_at__gte=since, visited_at__lt=until)
+    if commune_codes is not None:
+        qs = qs.filter(commune_code__in=commune_codes)
+    out = Week(first)
+    for v in qs.only("people", "minutes", "topics"):
+        out.visits += 1
+        out.people += v.people
+        out.minutes += v.minutes
+        for t in v.topics:
+            out.topics[t] += 1
+    return out
+

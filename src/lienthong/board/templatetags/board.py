@@ -55,3 +55,8 @@ def budget_bar(share: float, line: float):
 @register.filter
 def dictkey(mapping, key):
     return mapping.get(key, 0) if mapping else 0
+
+
+@register.filter
+def behind_count(units) -> int:
+    return sum(1 for u in units if u.status == "behind")

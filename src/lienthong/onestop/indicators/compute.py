@@ -474,11 +474,27 @@ def late_link(card: Scorecard, period: Period) -> str:
 def compute(user, period: Period, now: datetime, *, rules: dict | None = None) -> Report:
     """The indicators `user` may see for `period`, evaluated at `now`: the scope's total, each commune's and each
     centre's (only the agencies visible_agencies gives, and only dossiers Dossier.visible_to gives)."""
-    rules = rules or weights()
     agencies = list(visible_agencies(user).order_by("commune_code", "name"))
+    scope_name = ("Toàn tỉnh" if (user.is_superuser or user.role == Role.ADMIN)
+                  else ", ".join(commune_name(c) for c in user.commune_codes()))
+    return _report(agencies, Dossier.objects.visible_to(user), period, now, rules or weights(), scope_name)
+
+
+def totals(period: Period, now: datetime, communes: set[str] | None = None) -> Report:
+    """The same figures with no one's dossiers read: the province's centres (or those of `communes`), counted, for
+    the steering board, which shows the totals only."""
+    agencies = Agency.objects.filter(active=True)
+    if communes is not None:
+        agencies = agencies.filter(commune_code__in=communes)
+    scope_name = "Toàn tỉnh" if communes is None else ", ".join(commune_name(c) for c in sorted(communes))
+    return _report(list(agencies.order_by("commune_code", "name")), Dossier.objects.all(), period, now, weights(),
+                   scope_name)
+
+
+def _report(agencies: list, dossiers, period: Period, now: datetime, rules: dict, scope_name: str) -> Report:
     ids = [a.pk for a in agencies]
     per: dict[int, dict[str, int]] = {a.pk: dict.fromkeys(COUNT_KEYS, 0) for a in agencies}
-    dossiers = Dossier.objects.visible_to(user).filter(agency_id__in=ids)
+    dossiers = dossiers.filter(agency_id__in=ids)
     for source in (_dossier_counts(dossiers, period, now), _procedure_counts(ids),
                    _complaint_counts(ids, period, now), _rating_counts(ids, period, rules.get("satisfied_score", 4))):
         for agency_id, row in source.items():
@@ -499,9 +515,6 @@ def compute(user, period: Period, now: datetime, *, rules: dict | None = None) -
                           period=period, link_base={"commune": code}, rules=rules, commune_code=code)
                 for code, members in by_commune.items()]
     communes.sort(key=lambda s: (s.score is None, -(s.score or 0), s.name))
-    scope_name = ("Toàn tỉnh" if (user.is_superuser or user.role == Role.ADMIN)
-                  else ", ".join(commune_name(c) for c in user.commune_codes()))
     scope = scorecard(_sum(per.values()), level="scope", key="", name=scope_name, period=period, link_base={},
                       rules=rules)
     return Report(period, now, scope, communes, cards, rules)
-
