@@ -13,6 +13,7 @@ from lienthong.fleet.models import Vessel
 from lienthong.identity.collation import vi_sort_key
 from lienthong.identity.text import nfc
 
+from . import spelling
 from .index import search_vessels
 
 SUGGEST_LIMIT = 8
@@ -38,18 +39,24 @@ def search(request):
     results: list[Vessel] = []
     show_personal = can_see_personal_data(request.user)
     more = False
+    instead = None  # the corrected query the results are for, when the typed one found nothing
     if q:
         # One more than shown: whether the cap cut the list off, so the page never calls 100 "all found".
         results = _search(q, request.user, RESULTS_LIMIT + 1)
+        if not results:
+            instead = spelling.corrected(q)
+            results = _search(instead, request.user, RESULTS_LIMIT + 1) if instead else []
         more = len(results) > RESULTS_LIMIT
         results = results[:RESULTS_LIMIT]
         if sort in SORTS and (sort != "owner" or show_personal):
             results.sort(key=SORTS[sort])
         # The query may be a CCCD and the results name owners: a personal-data access, logged once per page.
         audit.record(request, AuditAction.SEARCH, object_type="vessel", summary=q,
-                     detail={"q": q, "results": len(results), **({"more": True} if more else {})})
+                     detail={"q": q, "results": len(results), **({"more": True} if more else {}),
+                             **({"corrected": instead} if instead else {})})
     return render(request, "search/search.html", {
         "q": q, "results": results, "sort": sort, "show_personal": show_personal, "limit": RESULTS_LIMIT, "more": more,
+        "instead": instead if results else None,
     })
 
 
