@@ -33,10 +33,15 @@ from .models import CompletionList, HelpVisit
 STATUSES = ("behind", "on_way", "reached")
 
 
+def _refuse(request, object_type: str, msgid: str):
+    """Log the refusal (the audit log keeps denials too) and answer 403."""
+    record(request, AuditAction.DENIED, object_type=object_type, summary=msg(msgid))
+    raise PermissionDenied
+
+
 def _board_user(request):
     if not sees_board(request.user):
-        record(request, AuditAction.DENIED, object_type="literacy_unit", summary=msg(gettext_noop("Board refused")))
-        raise PermissionDenied
+        _refuse(request, "literacy_unit", gettext_noop("Board refused"))
     return board_communes(request.user)
 
 
@@ -127,9 +132,7 @@ def _import_page(request, template: str, importer, missing: str, context: dict):
 @login_required
 def import_list(request):
     if not can_keep_staff_register(request.user):
-        record(request, AuditAction.DENIED, object_type="completion_list",
-               summary=msg(gettext_noop("Completion list import refused")))
-        raise PermissionDenied
+        _refuse(request, "completion_list", gettext_noop("Completion list import refused"))
     return _import_page(request, "board/import.html", import_completions,
                         _("Choose the file exported by the learning platform."),
                         {"lists": CompletionList.objects.select_related("imported_by")[:20]})
@@ -139,9 +142,7 @@ def import_list(request):
 @require_POST
 def remind(request):
     if not can_keep_staff_register(request.user):
-        record(request, AuditAction.DENIED, object_type="literacy_reminder",
-               summary=msg(gettext_noop("Reminder to units refused")))
-        raise PermissionDenied
+        _refuse(request, "literacy_reminder", gettext_noop("Reminder to units refused"))
     sent = reminders.remind_behind(literacy(_today()), request.user, request)
     messages.success(request, _("%(n)s units behind their target were reminded.") % {"n": sent})
     return redirect("board:literacy")
@@ -175,8 +176,7 @@ def budget_export(request):
 @login_required
 def budget_import(request):
     if not can_import_budget(request.user):
-        record(request, AuditAction.DENIED, object_type="budget", summary=msg(gettext_noop("Budget import refused")))
-        raise PermissionDenied
+        _refuse(request, "budget", gettext_noop("Budget import refused"))
     return _import_page(request, "board/budget_import.html", budget.import_budget, _("Choose the finance sheet."), {})
 
 
@@ -196,8 +196,7 @@ def visit_log(request):
     """The volunteer's phone form: it works without the page's script (a plain POST, named by a hidden client id
     so a double tap stores one visit); with it, visits wait on the phone while offline and are sent when back."""
     if not (is_volunteer(request.user) or request.user.is_superuser or request.user.role == "admin"):
-        record(request, AuditAction.DENIED, object_type="help_visit", summary=msg(gettext_noop("Visit log refused")))
-        raise PermissionDenied
+        _refuse(request, "help_visit", gettext_noop("Visit log refused"))
     wants_json = "application/json" in request.headers.get("Accept", "")
     errors, values = {}, {}
     if request.method == "POST":
