@@ -12,4 +12,6 @@ class BoardConfig(AppConfig):
         from lienthong.accounts.audit import register_object_types
 
         register_object_types({"completion_list": _("learning platform completion list"),
-                               "literacy_unit": _("unit's digital literacy"), "literacy_reminder": _("reminder to a unit")})
+                               "literacy_unit": _("unit's digital literacy"), "literacy_reminder": _("reminder to a unit"),
+                               "budget": _("digital transformation budget"), "help_visit": _("volunteer's visit"),
+                               "board_report": _("steering board's monthly report")})
