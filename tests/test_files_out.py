@@ -418,8 +418,7 @@ def test_engine_reads_the_registry_csv_as_given(tmp_path):
 
 def test_engine_prepares_the_same_population_from_the_quoted_csv(hostile, tmp_path):
     """The population CSV the sync writes (names quoted) prepares exactly as the raw names would."""
-    import duckdb
-
+    from lienthong.linkage.engine import DuckEngine
     from lienthong.linkage.prepare import POPULATION_COLUMNS, population_parquet
     from lienthong.population.models import Citizen
     from lienthong.sync.linking import population_csv
@@ -434,12 +433,12 @@ def test_engine_prepares_the_same_population_from_the_quoted_csv(hostile, tmp_pa
             w.writerow((*row[:3], row[3].isoformat(), *row[4:]))
     tables = []
     for path in (raw, quoted):
-        con = duckdb.connect()
+        eng = DuckEngine(1, "1GB", str(tmp_path))
         try:
-            parquet, _converted = population_parquet(con, path, cache_dir=tmp_path / f"cache-{path.stem}")
-            tables.append(con.execute(f"SELECT * FROM read_parquet('{parquet}') ORDER BY uid").fetchall())
+            parquet, _converted = population_parquet(eng, path, cache_dir=tmp_path / f"cache-{path.stem}")
+            tables.append(eng.rows(f"SELECT * FROM read_parquet('{parquet}') ORDER BY uid"))
         finally:
-            con.close()
+            eng.close()
     assert len(tables[0]) == len(PAYLOADS)
     assert tables[0] == tables[1]
 

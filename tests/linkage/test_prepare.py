@@ -1,7 +1,7 @@
 
-import duckdb
 import pytest
 
+from lienthong.linkage.engine import DuckEngine
 from lienthong.linkage.prepare import InputError, id_pieces, population_parquet, prepare_registry_row
 
 POP_HEADER = "cccd,old_id_number,full_name,birth_date,gender,commune_code,address\n"
@@ -74,8 +74,9 @@ def test_population_sql_agrees_with_python_registry_preparation(tmp_path):
         fh.write(POP_HEADER)
         for i, n in enumerate(names):
             fh.write(f"09107274777{i},,{n},1972-04-0{i + 1},nam,30781,x\n")
-    con = duckdb.connect()
-    path, converted = population_parquet(con, pop, tmp_path / "cache")
+    eng = DuckEngine(1, "1GB", str(tmp_path))
+    con = eng.con
+    path, converted = population_parquet(eng, pop, tmp_path / "cache")
     assert converted is True
     cur = con.execute(f"SELECT * FROM read_parquet('{path}') ORDER BY uid")
     header = [d[0] for d in cur.description]
@@ -86,7 +87,7 @@ def test_population_sql_agrees_with_python_registry_preparation(tmp_path):
         assert {c: row[c] for c in cols} == {c: py[c] for c in cols}, n
     assert rows[0]["birth_swapped"] == "1972-01-04" and rows[0]["id_cmnd"] is None
     # Second call: the cache is reused.
-    assert population_parquet(con, pop, tmp_path / "cache") == (path, False)
+    assert population_parquet(eng, pop, tmp_path / "cache") == (path, False)
 
 
 @pytest.mark.parametrize("line, message", [
@@ -98,5 +99,5 @@ def test_population_bad_rows_are_named(tmp_path, line, message):
     pop = tmp_path / "pop.csv"
     pop.write_text(POP_HEADER + line + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        population_parquet(duckdb.connect(), pop, tmp_path / "cache")
+        population_parquet(DuckEngine(1, "1GB", str(tmp_path)), pop, tmp_path / "cache")
     assert list((tmp_path / "cache").glob("*.parquet")) == []

@@ -1,10 +1,11 @@
-"""`lienthong link --population POP.csv --registry REG.csv --out RESULT.csv [--explain E.jsonl]`
+"""`lienthong link --population POP.csv --registry REG.csv --out RESULT.csv [--explain E.jsonl] [--engine spark]`
 
-Steps: prepare the registry (Python) and the population (DuckDB → cached Parquet); learn m from
+Steps: prepare the registry (Python) and the population (SQL → cached Parquet); learn m from
 labelled pairs and u from random pairs (train.py); verify records whose ID is exactly a person
-who agrees (a DuckDB join: the fast path); score the others with Splink on DuckDB; decide
-(decide.py); write RESULT.csv (and the per-comparison weights as JSON lines) through temporary
-files renamed at the end, so a failure never leaves a partial output.
+who agrees (a join: the fast path); score the others with Splink; decide (decide.py); write
+RESULT.csv (and the per-comparison weights as JSON lines) through temporary files renamed at the
+end, so a failure never leaves a partial output. The SQL runs on DuckDB (the default) or on Spark
+(`--engine spark`, a cluster through `--spark-master`): the same queries either way (engine.py).
 """
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from lienthong.identity.text import title_case
 from lienthong.linkage import model, train
 from lienthong.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
+from lienthong.linkage.engine import ENGINES, Engine, EngineError, open_engine
 from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryRecord, population_parquet, read_registry
 from lienthong.linkage.weights import ScoringModel, learn_from
 from lienthong.printing import cells
@@ -73,11 +74,11 @@ def _level_name(comparison: str, gamma: int | None) -> str:
     return names[len(names) - 1 - gamma]
 
 
-def _fast_path(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+def _fast_path(eng: Engine) -> tuple[dict[str, str], dict[str, str]]:
     """(record → verified person, record → person holding exactly the ID given)."""
     gammas = ", ".join(train.gamma_sql(name, levels) for name, levels in model.COMPARISONS
                        if name in ("given", "family", "birth", "gender"))
-    rows = con.execute(f"""
+    rows = eng.rows(f"""
         WITH p AS (
             SELECT l.uid AS rec, r.uid AS person, {gammas} FROM reg AS l JOIN pop AS r ON l.id_cccd = r.id_cccd
             UNION ALL
@@ -87,7 +88,7 @@ def _fast_path(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str
                g_given IN ('exact', 'folded') AND g_family IN ('exact', 'null')
                AND g_birth IN ('exact', 'swapped', 'year_only', 'null') AND g_gender <> 'different' AS ok
         FROM p ORDER BY rec, person
-    """).fetchall()
+    """)
     verified, holder = {}, {}
     for rec, person, ok in rows:
         holder.setdefault(rec, person)
@@ -96,7 +97,7 @@ def _fast_path(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str
     return verified, holder
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, table: str, keep: int = 3) -> dict[str, list[Candidate]]:
+def _candidates(eng: Engine, table: str, keep: int = 3) -> dict[str, list[Candidate]]:
     """Top `keep` candidates per record (and any exact-ID holder) from a Splink prediction table."""
     names = [name for name, _ in model.COMPARISONS]
     tf = {name for name, levels in model.COMPARISONS if any(lv[3] for lv in levels)}
@@ -106,13 +107,13 @@ def _candidates(con: duckdb.DuckDBPyConnection, table: str, keep: int = 3) -> di
     )
     gamma_cols = ", ".join(f"gamma_{n}" for n in names)
     exact_id = model.gamma_value("id", "exact")
-    rows = con.execute(f"""
+    rows = eng.rows(f"""
         SELECT uid_l, uid_r, match_weight, match_probability, name_lc_r, birth_date_r, {gamma_cols}, {bf_cols}
         FROM (
             SELECT *, row_number() OVER (PARTITION BY uid_l ORDER BY match_weight DESC, uid_r) AS rn FROM {table}
-        ) WHERE rn <= {keep} OR gamma_id = {exact_id}
+        ) AS ranked WHERE rn <= {keep} OR gamma_id = {exact_id}
         ORDER BY uid_l, match_weight DESC, uid_r
-    """).fetchall()
+    """)
     out: dict[str, list[Candidate]] = {}
     k = len(names)
     for row in rows:
@@ -139,7 +140,7 @@ def _vn_date(iso: str | None) -> str:
 _RULE_KEYS = __import__("re").compile(r"l\.(\w+) = r\.(\w+)")
 
 
-def _candidate_population(con: duckdb.DuckDBPyConnection, left_table: str, rules: list[str]) -> str:
+def _candidate_population(eng: Engine, left_table: str, rules: list[str]) -> str:
     """The population rows that some blocking rule can pair with a record of `left_table`.
 
     One scan of the Parquet with a semi-join per rule: Splink then blocks and scores against these
@@ -153,61 +154,51 @@ def _candidate_population(con: duckdb.DuckDBPyConnection, left_table: str, rules
         right_key = " || '|' || ".join(f"CAST({b} AS VARCHAR)" for _, b in pairs)
         conds.append(f"({right_key}) IN (SELECT {left_key} FROM {left_table} AS l)")
     name = f"pop_for_{left_table}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM pop WHERE {' OR '.join(conds)}")
+    eng.create(name, f"SELECT * FROM pop WHERE {' OR '.join(conds)}")
     return name
 
 
-def _predict(linker, db, con, left_table: str, rules: list[str]) -> str:
+def _predict(linker, db, eng: Engine, left_table: str, rules: list[str]) -> str:
     left = db.register(left_table)
-    right = db.register(_candidate_population(con, left_table, rules))
+    right = db.register(_candidate_population(eng, left_table, rules))
     pred = linker.inference.predict_between(left, right, blocking_rules_to_generate_predictions=rules,
                                             warning_mode="never")
     return pred.physical_name
 
 
-def _open(threads: int, memory_limit: str, tmpdir: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute("SET enable_progress_bar = false")
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET temp_directory = '{tmpdir}'")
-    return con
-
-
-def _load(con, population, registry, cache_dir, today, say, timings) -> tuple[list[RegistryRecord], bool]:
+def _load(eng: Engine, population, registry, cache_dir, today, say, timings) -> tuple[list[RegistryRecord], bool]:
     """Tables reg (the registry, prepared) and pop (a view on the prepared population Parquet)."""
     t = time.perf_counter()
     say(f"đọc sổ đăng ký {registry}")
     records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
     say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
-    pq, converted = population_parquet(con, population, cache_dir)
+    pq, converted = population_parquet(eng, population, cache_dir)
     timings["prepare"] = time.perf_counter() - t
     say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
-    con.register("reg_arrow", _arrow_table(records))
-    con.execute("CREATE TEMP TABLE reg AS SELECT * FROM reg_arrow")
-    con.unregister("reg_arrow")
-    con.execute(f"CREATE VIEW pop AS SELECT * FROM read_parquet('{pq}')")
+    eng.arrow("reg", _arrow_table(records))
+    eng.parquet_view("pop", pq)
     return records, converted
 
 
 def learn(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir=None,
-          threads: int = DEFAULT_THREADS, memory_limit: str = DEFAULT_MEMORY, today: date | None = None) -> ScoringModel:
+          threads: int = DEFAULT_THREADS, memory_limit: str = DEFAULT_MEMORY, today: date | None = None,
+          engine: str = "duckdb", spark_master: str | None = None) -> ScoringModel:
     """The scoring model (m, u, N, term frequencies) of a whole registry against a whole population."""
     tmpdir = tempfile.mkdtemp(prefix="lienthong-learn-")
-    con = _open(threads, memory_limit, tmpdir)
+    eng = open_engine(engine, threads=threads, memory_limit=memory_limit, tmpdir=tmpdir, spark_master=spark_master)
     try:
-        _load(con, population, registry, cache_dir, today, _Progress(False), {})
-        return learn_from(con, "reg", "pop")
+        _load(eng, population, registry, cache_dir, today, _Progress(False), {})
+        return learn_from(eng, "reg", "pop")
     finally:
-        con.close()
+        eng.close()
         _rmtree(tmpdir)
 
 
 def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir=None,
         threads: int = DEFAULT_THREADS, memory_limit: str = DEFAULT_MEMORY,
         thresholds: Thresholds = Thresholds(), today: date | None = None,
-        progress: bool = False, scoring_model: ScoringModel | None = None) -> LinkResult:
+        progress: bool = False, scoring_model: ScoringModel | None = None,
+        engine: str = "duckdb", spark_master: str | None = None) -> LinkResult:
     """Link every registry record; raises InputError for bad input files.
 
     scoring_model: score with these parameters, population size and term frequencies (learned once from a
@@ -217,41 +208,40 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
     say = _Progress(progress)
     timings: dict[str, float] = {}
     tmpdir = tempfile.mkdtemp(prefix="lienthong-link-")
-    con = _open(threads, memory_limit, tmpdir)
+    eng = open_engine(engine, threads=threads, memory_limit=memory_limit, tmpdir=tmpdir, spark_master=spark_master)
     try:
-        records, converted = _load(con, population, registry, cache_dir, today, say, timings)
+        records, converted = _load(eng, population, registry, cache_dir, today, say, timings)
 
         t = time.perf_counter()
-        sm = scoring_model if scoring_model is not None else learn_from(con, "reg", "pop")
+        sm = scoring_model if scoring_model is not None else learn_from(eng, "reg", "pop")
         params, n_pop = sm.parameters, sm.population_size
         timings["train"] = time.perf_counter() - t
         say(f"học tham số: {params.counts.get('exact_id', 0)} cặp khớp CCCD, "
             f"{params.counts.get('name_birth', 0)} cặp khớp tên+ngày sinh")
 
         t = time.perf_counter()
-        verified, holder = _fast_path(con)
-        con.execute("CREATE TEMP TABLE verified_ids (uid VARCHAR)")
-        con.executemany("INSERT INTO verified_ids VALUES (?)", [(k,) for k in verified])
-        con.execute("CREATE TEMP TABLE reg_verified AS SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
-        con.execute("CREATE TEMP TABLE reg_rest AS SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
+        verified, holder = _fast_path(eng)
+        eng.arrow("verified_ids", pa.table({"uid": pa.array(list(verified), pa.string())}))
+        eng.create("reg_verified", "SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
+        eng.create("reg_rest", "SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
         n_rest = len(records) - len(verified)
         say(f"{len(verified)} bản ghi xác minh thẳng bằng CCCD; {n_rest} bản ghi cần so khớp")
 
         # Splink: imported here so that `lienthong --help` stays fast.
-        from splink import DuckDBAPI, Linker
+        from splink import Linker
 
-        tf_tables = sm.register_tf_tables(con)
-        db = DuckDBAPI(con)
+        tf_tables = sm.register_tf_tables(eng)
+        db = eng.splink_api()
         linker = Linker([db.register("reg"), db.register("pop")],
-                        model.settings(params.m, params.u, n_pop), log_level=logging.WARNING)
+                        model.settings(params.m, params.u, n_pop, dialect=eng.dialect), log_level=logging.WARNING)
         for table in tf_tables:
             linker.table_management.register_term_frequency_lookup(db.register(table), table.removeprefix("tf_"))
         cands: dict[str, list[Candidate]] = {}
         if verified:
-            cands.update(_candidates(con, _predict(linker, db, con, "reg_verified", model.ID_BLOCKING_RULES)))
+            cands.update(_candidates(eng, _predict(linker, db, eng, "reg_verified", model.ID_BLOCKING_RULES)))
         if n_rest:
             say("so khớp bằng Splink")
-            cands.update(_candidates(con, _predict(linker, db, con, "reg_rest", model.BLOCKING_RULES)))
+            cands.update(_candidates(eng, _predict(linker, db, eng, "reg_rest", model.BLOCKING_RULES)))
         timings["score"] = time.perf_counter() - t
 
         decisions = []
@@ -261,7 +251,7 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
             facts = RecordFacts(uid, id_given, rec.id_code, rec.id_reason, verified.get(uid), holder.get(uid))
             decisions.append(decide(facts, cands.get(uid, []), thresholds))
     finally:  # also when the input is bad or Splink fails: no open DuckDB, no temp files left
-        con.close()
+        eng.close()
         _rmtree(tmpdir)
     counts = {}
     for d in decisions:
@@ -326,10 +316,20 @@ def explain_record(d: Decision, prior_weight: float) -> dict:
     }
 
 
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """--engine and --spark-master, the same for `lienthong link` and `lienthong clean`."""
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb",
+                        help="where the SQL runs: duckdb (one machine, the default) or spark (needs Java 17+ and "
+                             "pyspark; POP may then be a folder of CSV or Parquet files partitioned by province)")
+    parser.add_argument("--spark-master", help="Spark's master (default local[THREADS]; spark://host:7077, yarn, "
+                                               "k8s://…); the rest from Spark's own configuration")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lienthong link",
                                      description="Liên kết chủ tàu trong sổ đăng ký với dữ liệu dân cư.")
-    parser.add_argument("--population", required=True, help="POP.csv (cccd,old_id_number,full_name,…)")
+    parser.add_argument("--population", required=True,
+                        help="POP.csv (cccd,old_id_number,full_name,…), a .parquet, or a folder of them")
     parser.add_argument("--registry", required=True, help="REG.csv (record_id,full_name,id_number,…)")
     parser.add_argument("--out", required=True, help="RESULT.csv (record_id,person_id,status,score,reason)")
     parser.add_argument("--explain", help="EXPLAIN.jsonl: match weights per comparison for each decision")
@@ -337,12 +337,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--memory-limit", default=DEFAULT_MEMORY, help="DuckDB memory limit (default 2GB)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    add_engine_arguments(parser)
     args = parser.parse_args(argv)
     try:
         result = run(args.population, args.registry, cache_dir=args.cache_dir, threads=args.threads,
-                     memory_limit=args.memory_limit, progress=not args.quiet)
+                     memory_limit=args.memory_limit, progress=not args.quiet,
+                     engine=args.engine, spark_master=args.spark_master)
     except InputError as exc:
         print(f"lienthong link: lỗi dữ liệu vào: {exc}", file=sys.stderr)
+        return 2
+    except EngineError as exc:
+        print(f"lienthong link: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
     explain = Path(args.explain) if args.explain else None

@@ -1,9 +1,8 @@
 """Splink settings: blocking rules and comparisons over the prepared columns (see prepare.py).
 
-Every level is plain SQL over prepared columns (no Python UDFs), so the same settings run on
-Splink's Spark backend. The DuckDB-only functions used (hamming, damerau_levenshtein,
-jaro_winkler_similarity, list_contains) have Spark equivalents that Splink's sqlglot layer
-translates or that a Spark deployment registers.
+Every level is plain SQL over prepared columns (no Python UDFs), written in DuckDB's dialect, so the same
+settings run on Splink's Spark backend: engine.py translates them with sqlglot (list_contains is array_contains)
+and maps jaro_winkler_similarity and damerau_levenshtein to the Scala UDFs Splink registers on Spark.
 
 Parameters are data: `settings(m=..., u=...)` returns a complete Splink settings dict with the
 m and u probabilities filled in per level (see train.py for where they come from).
@@ -11,6 +10,7 @@ m and u probabilities filled in per level (see train.py for where they come from
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["COMPARISONS", "BLOCKING_RULES", "ID_BLOCKING_RULES", "TRAINING_BLOCKING_RULES",
@@ -23,7 +23,8 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
     ("id", [
         ("null", "(l.id_cccd IS NULL AND l.id_cmnd IS NULL) OR (r.id_cccd IS NULL AND r.id_cmnd IS NULL)", True, None),
         ("exact", "l.id_cccd = r.id_cccd OR l.id_cmnd = r.id_cmnd", False, None),
-        ("one_digit", "hamming(l.id_cccd, r.id_cccd) = 1", False, None),
+        # One substitution: Levenshtein 1 between numbers of one length (DuckDB's hamming, which Spark lacks).
+        ("one_digit", "length(l.id_cccd) = length(r.id_cccd) AND levenshtein(l.id_cccd, r.id_cccd) = 1", False, None),
         ("transposition", "damerau_levenshtein(l.id_cccd, r.id_cccd) = 1", False, None),
         ("different", "ELSE", False, None),
     ]),
@@ -121,14 +122,18 @@ def gamma_value(comparison: str, level: str) -> int:
 
 
 def settings(m: dict[str, dict[str, float]] | None = None, u: dict[str, dict[str, float]] | None = None,
-             population_size: int | None = None, blocking_rules: list[str] | None = None) -> dict[str, Any]:
-    """A Splink settings dict with the given m/u per comparison and level (missing: Splink default)."""
+             population_size: int | None = None, blocking_rules: list[str] | None = None,
+             dialect: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """A Splink settings dict with the given m/u per comparison and level (missing: Splink default).
+
+    dialect: writes a DuckDB-dialect condition as the engine Splink runs on writes it (engine.Engine.dialect)."""
     comparisons = []
     for name, levels in COMPARISONS:
         out_levels = []
         for level, sql, is_null, tf in levels:
             lv: dict[str, Any] = {
-                "sql_condition": comparison_sql(sql),
+                "sql_condition": comparison_sql(sql) if sql == "ELSE" or dialect is None
+                else dialect(comparison_sql(sql)),
                 "label_for_charts": level,
             }
             if is_null:

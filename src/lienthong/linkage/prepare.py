@@ -8,7 +8,7 @@ Spark. Both sides get the same columns (Splink's link_only needs identical schem
   birth_date, birth_swapped, birth_year, gender, commune_code, commune_candidates
 
 The registry (≈10⁴ rows, damaged) is prepared in Python with the identity primitives; the
-population (≈5·10⁶ rows, clean extract) in DuckDB SQL, cached as Parquet. The two must agree:
+population (≈5·10⁶ rows, clean extract) in SQL on the engine (DuckDB or Spark, engine.py), cached as Parquet. The two must agree:
 tests/linkage/test_prepare.py checks the SQL folding and splitting against the Python one.
 
 Both CSVs may hold formula-like text quoted with an apostrophe (lienthong.printing.cells, as the sync
@@ -20,12 +20,10 @@ import csv
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from lienthong.geo.address import resolve
@@ -34,6 +32,7 @@ from lienthong.identity.dates import parse_date
 from lienthong.identity.legacy_encoding import detect_encoding, to_unicode
 from lienthong.identity.names import family_key, split_name
 from lienthong.identity.text import fold, nfc, normalize_name
+from lienthong.linkage.engine import Engine, input_files
 from lienthong.printing import cells
 
 __all__ = [
@@ -57,7 +56,7 @@ PREPARED_COLUMNS = (
     "birth_date", "birth_swapped", "birth_year", "gender", "commune_code", "commune_candidates",
 )
 # Bumped whenever the population SQL changes, so that stale caches are not reused.
-PREP_VERSION = "4"
+PREP_VERSION = "5"
 
 
 class InputError(ValueError):
@@ -219,14 +218,16 @@ def read_registry(path: str | os.PathLike, today: date | None = None,
     return records
 
 
-# --- population (DuckDB SQL, cached as Parquet) -------------------------------------------------
+# --- population (SQL on the engine, cached as Parquet) --------------------------------------------
 def _cache_key(path: Path) -> str:
-    st = path.stat()
-    with open(path, "rb") as fh:
-        header = fh.readline(4096)
     h = hashlib.sha256()
-    h.update(f"{PREP_VERSION}|{st.st_size}|{st.st_mtime_ns}|".encode())
-    h.update(header)
+    h.update(f"{PREP_VERSION}|".encode())
+    for f in input_files(path):
+        st = f.stat()
+        h.update(f"{f.relative_to(path) if f != path else f.name}|{st.st_size}|{st.st_mtime_ns}|".encode())
+        if f.suffix == ".csv":
+            with open(f, "rb") as fh:
+                h.update(fh.readline(4096))
     return h.hexdigest()[:16]
 
 
@@ -239,25 +240,68 @@ def _head_columns(head: str) -> tuple[str | None, str | None, str | None, str | 
     return head_norm.lower() or None, fold(head_norm) or None, family_key(p.family) or None, fold(p.middle) or None
 
 
-def _check_population(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _header(path: Path) -> list[str]:
+    first = input_files(path)[0]
+    if first.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(first).names)
+    with open(first, encoding="utf-8-sig", errors="replace") as fh:
+        return next(csv.reader([fh.readline()]), [])
+
+
+def _cell(column: str, value) -> str:
+    """A cell as the checks read it: empty for a missing value, trimmed but for the CCCD (a space is its fault)."""
+    text = "" if value is None else str(value)
+    return text if column == "cccd" else text.strip()
+
+
+def _where(source_file: str, column: str, value, nth: int = 1) -> str:
+    """'FILE, dòng L' of the nth row whose `column` holds `value`: the engines do not number lines alike (Spark not
+    at all), so the message's line is found in the file itself, on this error path only."""
+    path = Path(source_file.removeprefix("file://"))
+    want, seen = _cell(column, value), 0
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        for i, v in enumerate(pq.read_table(path, columns=[column]).column(0).to_pylist(), start=1):
+            if _cell(column, v) == want and (seen := seen + 1) == nth:
+                return f"{path}, dòng {i}"
+        return str(path)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            if _cell(column, row.get(column)) == want and (seen := seen + 1) == nth:
+                return f"{path}, dòng {reader.line_num}"
+    return str(path)
+
+
+# Each check: the column, what is wrong, and the condition that finds it (in both engines' SQL).
+_CHECKS = (
+    ("cccd", "không phải 12 chữ số", "NOT regexp_matches(coalesce(cccd, ''), '^[0-9]{12}$')"),
+    ("old_id_number", "không phải 9 hoặc 12 chữ số",
+     "old_id_number <> '' AND NOT regexp_matches(old_id_number, '^([0-9]{9}|[0-9]{12})$')"),
+    ("full_name", "trống", "coalesce(trim(full_name), '') = ''"),
+    ("birth_date", "không phải ngày ISO (yyyy-mm-dd)",
+     "coalesce(birth_date, '') <> '' AND (NOT regexp_matches(birth_date, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') "
+     "OR try_cast(birth_date AS DATE) IS NULL)"),
+)
+
+
+def _check_population(eng: Engine, path: Path) -> None:
     """Raise InputError naming the first bad row and column of the staged population."""
-    checks = (
-        ("cccd", "không phải 12 chữ số", "NOT regexp_full_match(coalesce(cccd, ''), '[0-9]{12}')"),
-        ("old_id_number", "không phải 9 hoặc 12 chữ số",
-         "old_id_number <> '' AND NOT regexp_full_match(old_id_number, '[0-9]{9}|[0-9]{12}')"),
-        ("full_name", "trống", "coalesce(trim(full_name), '') = ''"),
-        ("birth_date", "không phải ngày ISO (yyyy-mm-dd)",
-         "coalesce(birth_date, '') <> '' AND try_strptime(birth_date, '%Y-%m-%d') IS NULL"),
-    )
-    for column, what, cond in checks:
-        bad = con.execute(f"SELECT row_no, {column} FROM pop_raw WHERE {cond} ORDER BY row_no LIMIT 1").fetchone()
+    for column, what, cond in _CHECKS:
+        bad = eng.one(f"SELECT source_file, {column} FROM pop_raw WHERE {cond} ORDER BY source_file, row_no LIMIT 1")
         if bad:
-            raise InputError(f"{path}, dòng {bad[0] + 1}, cột {column}: {what} ({bad[1]!r})")
-    dup = con.execute(
-        "SELECT cccd, min(row_no), max(row_no) FROM pop_raw GROUP BY cccd HAVING count(*) > 1 ORDER BY 2 LIMIT 1"
-    ).fetchone()
+            raise InputError(f"{_where(bad[0], column, bad[1])}, cột {column}: {what} ({bad[1]!r})")
+    dup = eng.one("SELECT cccd, min(source_file) AS first_file, min(row_no) AS first_row FROM pop_raw "
+                  "GROUP BY cccd HAVING count(*) > 1 ORDER BY first_file, first_row LIMIT 1")
     if dup:
-        raise InputError(f"{path}, dòng {dup[2] + 1}, cột cccd: trùng số {dup[0]} (đã có ở dòng {dup[1] + 1})")
+        files = [f for (f,) in eng.rows(f"SELECT source_file FROM pop_raw WHERE cccd = '{dup[0]}' "
+                                        "ORDER BY source_file, row_no LIMIT 2")]
+        first = _where(files[0], "cccd", dup[0])
+        second = _where(files[1], "cccd", dup[0], nth=2 if files[1] == files[0] else 1)
+        raise InputError(f"{second}, cột cccd: trùng số {dup[0]} (đã có ở {first})")
 
 
 def _unquoted(column: str) -> str:
@@ -268,109 +312,91 @@ def _unquoted(column: str) -> str:
             f"THEN substr({column}, 2) ELSE {column} END AS {column}")
 
 
-def population_parquet(con: duckdb.DuckDBPyConnection, path: str | os.PathLike,
+def population_parquet(eng: Engine, path: str | os.PathLike,
                        cache_dir: str | os.PathLike | None = None) -> tuple[Path, bool]:
-    """Path of the prepared Parquet for POP.csv, converting it when no valid cache exists.
+    """Path of the prepared Parquet for the population (POP.csv, a Parquet file, or a folder of either partitioned
+    by province), converting it when no valid cache exists.
 
-    Returns (parquet path, converted now?). The cache key is the file size, mtime and header
-    (and PREP_VERSION); the Parquet is written to a temporary name and renamed, so a crash never
-    leaves a half-written cache behind.
+    Returns (parquet path, converted now?). The cache key is the files' sizes, mtimes and headers (and
+    PREP_VERSION); the Parquet is written to a temporary name and renamed, so a crash never leaves a half-written
+    cache behind. The SQL is the same on both engines (engine.py).
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists() or not input_files(path):
         raise InputError(f"{path}: không có tệp dân cư")
-    cache = Path(cache_dir) if cache_dir else path.parent
+    cache = Path(cache_dir) if cache_dir else (path if path.is_dir() else path.parent)
     cache.mkdir(parents=True, exist_ok=True)
-    target = cache / f"{path.name}.{_cache_key(path)}.prepared.parquet"
-    if target.is_file():
+    target = cache / f"{path.name}.{_cache_key(path)}.{eng.name}.prepared.parquet"
+    if target.exists():
         return target, False
 
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        header = next(csv.reader([fh.readline()]), [])
+    header = _header(path)
     missing = [c for c in POPULATION_COLUMNS if c not in header]
     if missing:
         raise InputError(f"{path}: thiếu cột {', '.join(missing)} (dòng tiêu đề có: {', '.join(header)})")
 
-    cols = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
     try:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE pop_raw AS
-            SELECT row_number() OVER () AS row_no, cccd, coalesce(trim(old_id_number), '') AS old_id_number,
+        eng.read_raw("pop_csv", path, list(POPULATION_COLUMNS))
+        eng.create("pop_raw", f"""
+            SELECT row_no, source_file, cccd, coalesce(trim(old_id_number), '') AS old_id_number,
                    {_unquoted("full_name")}, trim(birth_date) AS birth_date, {_unquoted("gender")},
                    {_unquoted("commune_code")}
-            FROM read_csv(?, header = true, columns = {{{cols}}}, quote = '"', escape = '"',
-                          strict_mode = true, null_padding = false)
-        """, [str(path)])
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: CSV hỏng ({str(exc).splitlines()[0]})") from exc
-    _check_population(con, path)
-
-    # Names: the Python primitives (NFC, canonical tones, folding, family-name split and key) run
-    # on the distinct given names and distinct "family + middle" heads only (thousands, not millions),
-    # so the population is prepared with exactly the same functions as the registry.
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE pop_stage AS
-        SELECT * EXCLUDE (words, row_no, full_name), words[len(words)] AS given_raw,
-               array_to_string(words[1:len(words) - 1], ' ') AS head_raw
-        FROM (SELECT *, string_split(trim(full_name), ' ') AS words FROM pop_raw)
-    """)
-    con.execute("DROP TABLE pop_raw")
-    givens = [g for (g,) in con.execute("SELECT DISTINCT given_raw FROM pop_stage").fetchall()]
-    heads = [h for (h,) in con.execute("SELECT DISTINCT head_raw FROM pop_stage").fetchall()]
-    given_tbl = pa.table({
-        "given_raw": givens,
-        "given_lc": [normalize_name(g).lower() or None for g in givens],
-        "given_folded": [fold(g) or None for g in givens],
-    })
-    head_rows = [_head_columns(h) for h in heads]
-    head_tbl = pa.table({
-        "head_raw": heads,
-        "head_lc": [r[0] for r in head_rows],
-        "head_folded": [r[1] for r in head_rows],
-        "family_key": [r[2] for r in head_rows],
-        "middle_folded": [r[3] for r in head_rows],
-    })
-    # Real tables (not Arrow scans) so that the joins below are plain hash joins.
-    con.register("given_arrow", given_tbl)
-    con.register("head_arrow", head_tbl)
-    con.execute("CREATE OR REPLACE TEMP TABLE given_dict AS SELECT * FROM given_arrow")
-    con.execute("CREATE OR REPLACE TEMP TABLE head_dict AS SELECT * FROM head_arrow")
-    con.unregister("given_arrow")
-    con.unregister("head_arrow")
-
-    tmp = Path(tempfile.mkstemp(dir=cache, prefix=".pop-", suffix=".parquet")[1])
+            FROM pop_csv""")
+    except Exception as exc:  # the engine's own error for a broken file (duckdb.Error, Spark's SparkException)
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{path}: CSV hỏng ({str(exc).strip().splitlines()[0][:300]})") from exc
     try:
-        con.execute(f"""
-            COPY (
-                SELECT s.cccd AS uid,
-                       s.cccd AS id_cccd,
-                       nullif(s.old_id_number, '') AS id_cmnd,
-                       substr(s.cccd, 7, 6) AS id_last6,
-                       substr(s.cccd, 1, 6) || substr(s.cccd, 10, 3) AS id_f6l3,
-                       substr(s.cccd, 1, 9) AS id_first9,
-                       concat_ws(' ', h.head_lc, g.given_lc) AS name_lc,
-                       concat_ws(' ', h.head_folded, g.given_folded) AS name_folded,
-                       h.family_key,
-                       h.middle_folded,
-                       g.given_lc,
-                       g.given_folded,
-                       nullif(s.birth_date, '') AS birth_date,
-                       CASE WHEN day(d) <= 12 AND day(d) <> month(d)
-                            THEN strftime(make_date(year(d), day(d), month(d)), '%Y-%m-%d') END AS birth_swapped,
-                       year(d)::INTEGER AS birth_year,
-                       CASE lower(trim(s.gender)) WHEN 'nam' THEN 'nam' WHEN 'nữ' THEN 'nữ' WHEN 'nu' THEN 'nữ' END
-                           AS gender,
-                       nullif(trim(s.commune_code), '') AS commune_code,
-                       NULL::VARCHAR[] AS commune_candidates
-                FROM (SELECT *, try_cast(nullif(birth_date, '') AS DATE) AS d FROM pop_stage) AS s
-                LEFT JOIN given_dict AS g USING (given_raw)
-                LEFT JOIN head_dict AS h USING (head_raw)
-            ) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)
-        """)
-        os.replace(tmp, target)
+        _check_population(eng, path)
+
+        # Names: the Python primitives (NFC, canonical tones, folding, family-name split and key) run
+        # on the distinct given names and distinct "family + middle" heads only (thousands, not millions),
+        # so the population is prepared with exactly the same functions as the registry. The given name is the
+        # last word; the head the words before it.
+        eng.create("pop_stage", """
+            SELECT row_no, source_file, cccd, old_id_number, birth_date, gender, commune_code,
+                   regexp_extract(trim(full_name), '([^ ]*)$', 1) AS given_raw,
+                   regexp_replace(trim(full_name), ' *[^ ]*$', '') AS head_raw
+            FROM pop_raw""")
+        eng.drop("pop_raw", "pop_csv")
+        givens = [g for (g,) in eng.rows("SELECT DISTINCT given_raw FROM pop_stage")]
+        heads = [h for (h,) in eng.rows("SELECT DISTINCT head_raw FROM pop_stage")]
+        eng.arrow("given_dict", pa.table({
+            "given_raw": pa.array(givens, pa.string()),
+            "given_lc": pa.array([normalize_name(g).lower() or None for g in givens], pa.string()),
+            "given_folded": pa.array([fold(g) or None for g in givens], pa.string()),
+        }))
+        head_rows = [_head_columns(h) for h in heads]
+        eng.arrow("head_dict", pa.table({
+            "head_raw": pa.array(heads, pa.string()),
+            **{c: pa.array([r[i] for r in head_rows], pa.string())
+               for i, c in enumerate(("head_lc", "head_folded", "family_key", "middle_folded"))},
+        }))
+        eng.write_parquet("""
+            SELECT s.cccd AS uid,
+                   s.cccd AS id_cccd,
+                   nullif(s.old_id_number, '') AS id_cmnd,
+                   substr(s.cccd, 7, 6) AS id_last6,
+                   substr(s.cccd, 1, 6) || substr(s.cccd, 10, 3) AS id_f6l3,
+                   substr(s.cccd, 1, 9) AS id_first9,
+                   concat_ws(' ', h.head_lc, g.given_lc) AS name_lc,
+                   concat_ws(' ', h.head_folded, g.given_folded) AS name_folded,
+                   h.family_key,
+                   h.middle_folded,
+                   g.given_lc,
+                   g.given_folded,
+                   nullif(s.birth_date, '') AS birth_date,
+                   CASE WHEN day(d) <= 12 AND day(d) <> month(d)
+                        THEN strftime(make_date(year(d), day(d), month(d)), '%Y-%m-%d') END AS birth_swapped,
+                   CAST(year(d) AS INTEGER) AS birth_year,
+                   CASE lower(trim(s.gender)) WHEN 'nam' THEN 'nam' WHEN 'nữ' THEN 'nữ' WHEN 'nu' THEN 'nữ' END
+                       AS gender,
+                   nullif(trim(s.commune_code), '') AS commune_code,
+                   CAST(NULL AS VARCHAR[]) AS commune_candidates
+            FROM (SELECT *, try_cast(nullif(birth_date, '') AS DATE) AS d FROM pop_stage) AS s
+            LEFT JOIN given_dict AS g ON g.given_raw = s.given_raw
+            LEFT JOIN head_dict AS h ON h.head_raw = s.head_raw
+        """, target)
     finally:
-        tmp.unlink(missing_ok=True)
-        con.execute("DROP TABLE IF EXISTS pop_stage")
-        con.execute("DROP TABLE IF EXISTS given_dict")
-        con.execute("DROP TABLE IF EXISTS head_dict")
+        eng.drop("pop_raw", "pop_csv", "pop_stage", "given_dict", "head_dict")
     return target, True

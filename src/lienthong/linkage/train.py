@@ -14,16 +14,17 @@ population pairs; the ID levels are too rare for any sample and are computed dir
 agrees by chance with 1 person in N; the one-digit / transposition rates are the measured number of
 population IDs one slip away from the registry's IDs.
 
-The level conditions are the same SQL as in model.COMPARISONS, evaluated here by DuckDB, so the
-counts are exactly Splink's comparison-vector values.
+The level conditions are the same SQL as in model.COMPARISONS, evaluated here by the engine Splink scores on
+(DuckDB or Spark, engine.py), so the counts are exactly Splink's comparison-vector values. The samples are the
+rows first in the order of an MD5 of their id (seeded): the same rows on either engine, where a reservoir
+sample would differ.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-import duckdb
-
+from lienthong.linkage.engine import Engine
 from lienthong.linkage.model import COMPARISONS
 
 __all__ = ["Parameters", "gamma_sql", "estimate"]
@@ -60,22 +61,21 @@ def _all_gammas() -> str:
     return ",\n".join(gamma_sql(name, levels) for name, levels in COMPARISONS)
 
 
-def _distribution(con, table: str, comparison: str, where: str = "TRUE", weight: str = "1") -> dict[str, float]:
+def _distribution(eng: Engine, table: str, comparison: str, where: str = "TRUE", weight: str = "1") -> dict[str, float]:
     """Share of each non-null level of a comparison in a table of gammas, with pseudo-counts."""
     names = [lv[0] for c, levels in COMPARISONS if c == comparison for lv in levels if not lv[2]]
-    rows = dict(con.execute(
-        f"SELECT g_{comparison}, sum({weight}) FROM {table} WHERE ({where}) AND g_{comparison} <> 'null' GROUP BY 1"
-    ).fetchall())
+    rows = dict(eng.rows(
+        f"SELECT g_{comparison}, sum({weight}) FROM {table} WHERE ({where}) AND g_{comparison} <> 'null' "
+        f"GROUP BY g_{comparison}"))
     total = sum(rows.get(n, 0) for n in names) + PSEUDO_COUNT * len(names)
     return {n: (rows.get(n, 0) + PSEUDO_COUNT) / total for n in names}
 
 
-def estimate(con: duckdb.DuckDBPyConnection, reg: str, pop: str, population_size: int) -> Parameters:
+def estimate(eng: Engine, reg: str, pop: str, population_size: int) -> Parameters:
     """m and u for every comparison level, from registry table `reg` and population `pop`."""
     gammas = _all_gammas()
     # -- labels A: exact ID ----------------------------------------------------------------
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE lab_a AS
+    eng.create("lab_a", f"""
         SELECT {gammas} FROM {reg} AS l JOIN {pop} AS r ON l.id_cccd = r.id_cccd
         UNION ALL
         SELECT {gammas} FROM {reg} AS l JOIN {pop} AS r ON l.id_cmnd = r.id_cmnd
@@ -87,16 +87,15 @@ def estimate(con: duckdb.DuckDBPyConnection, reg: str, pop: str, population_size
     # diacritics, a gender that differs costing nothing).
     birth_ok = "g_birth IN ('exact', 'swapped', 'year_only')"
     m = {
-        "given": _distribution(con, "lab_a", "given", birth_ok),
-        "family": _distribution(con, "lab_a", "family", birth_ok),
-        "birth": _distribution(con, "lab_a", "birth", name_ok),
-        "middle": _distribution(con, "lab_a", "middle", f"{name_ok} AND {birth_ok}"),
-        "gender": _distribution(con, "lab_a", "gender", f"{name_ok} AND {birth_ok}"),
-        "commune": _distribution(con, "lab_a", "commune", f"{name_ok} AND {birth_ok}"),
+        "given": _distribution(eng, "lab_a", "given", birth_ok),
+        "family": _distribution(eng, "lab_a", "family", birth_ok),
+        "birth": _distribution(eng, "lab_a", "birth", name_ok),
+        "middle": _distribution(eng, "lab_a", "middle", f"{name_ok} AND {birth_ok}"),
+        "gender": _distribution(eng, "lab_a", "gender", f"{name_ok} AND {birth_ok}"),
+        "commune": _distribution(eng, "lab_a", "commune", f"{name_ok} AND {birth_ok}"),
     }
     # -- labels B: unique name + full birth date -------------------------------------------
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE lab_b AS
+    eng.create("lab_b", f"""
         WITH ul AS (
             SELECT name_folded, birth_date FROM {reg} WHERE birth_date IS NOT NULL
             GROUP BY ALL HAVING count(*) = 1
@@ -108,37 +107,36 @@ def estimate(con: duckdb.DuckDBPyConnection, reg: str, pop: str, population_size
         FROM {reg} AS l JOIN ur USING (name_folded, birth_date)
         JOIN {pop} AS r ON r.name_folded = l.name_folded AND r.birth_date = l.birth_date
     """)
-    m["id"] = _distribution(con, "lab_b", "id")
+    m["id"] = _distribution(eng, "lab_b", "id")
     counts = {
-        "exact_id": con.execute("SELECT count(*) FROM lab_a").fetchone()[0],
-        "name_birth": con.execute("SELECT count(*) FROM lab_b").fetchone()[0],
+        "exact_id": eng.one("SELECT count(*) FROM lab_a")[0],
+        "name_birth": eng.one("SELECT count(*) FROM lab_b")[0],
     }
     # -- u: seeded random pairs -------------------------------------------------------------
     # Population rows whose CCCD a registry record carries are left out of the sample (they would
     # be true matches). Each comparison only reads a few columns, so the sampled sides are grouped
     # on those columns first and the cross join weighs each group pair by its counts: the same
     # figures as the full cross join of the samples at a fraction of the cost.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE u_l AS
-        SELECT * FROM {reg} USING SAMPLE reservoir({U_SAMPLE_LEFT} ROWS) REPEATABLE ({SEED})""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE u_r AS
-        SELECT * FROM (SELECT * FROM {pop} AS r ANTI JOIN {reg} AS l ON l.id_cccd = r.id_cccd)
-        USING SAMPLE reservoir({U_SAMPLE_RIGHT} ROWS) REPEATABLE ({SEED})""")
+    eng.create("u_l", f"SELECT * FROM {reg} ORDER BY md5(uid || '|{SEED}'), uid LIMIT {U_SAMPLE_LEFT}")
+    eng.create("u_r", f"""SELECT * FROM (SELECT r.* FROM {pop} AS r ANTI JOIN {reg} AS l ON l.id_cccd = r.id_cccd)
+        ORDER BY md5(uid || '|{SEED}'), uid LIMIT {U_SAMPLE_RIGHT}""")
     u = {}
     for name, levels in COMPARISONS:
         if name == "id":
             continue
         cols = sorted({c for _, sql, _, _ in levels for c in _COLUMN.findall(sql)})
         col_list = ", ".join(cols)
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE u_pairs AS
-            WITH l AS (SELECT {col_list}, count(*) AS n FROM u_l GROUP BY ALL),
-                 r AS (SELECT {col_list}, count(*) AS n FROM u_r GROUP BY ALL)
-            SELECT {gamma_sql(name, levels)}, sum(l.n * r.n) AS n FROM l CROSS JOIN r GROUP BY ALL
+        eng.create("u_pairs", f"""
+            WITH l AS (SELECT {col_list}, count(*) AS n FROM u_l GROUP BY {col_list}),
+                 r AS (SELECT {col_list}, count(*) AS n FROM u_r GROUP BY {col_list})
+            SELECT g_{name}, sum(n) AS n FROM (
+                SELECT {gamma_sql(name, levels)}, l.n * r.n AS n FROM l CROSS JOIN r
+            ) GROUP BY g_{name}
         """)
-        u[name] = _distribution(con, "u_pairs", name, weight="n")
+        u[name] = _distribution(eng, "u_pairs", name, weight="n")
     # ID levels: exact by chance is one person in N; slips measured against the population.
-    with_id = con.execute(f"SELECT count(*) FROM {reg} WHERE id_cccd IS NOT NULL").fetchone()[0] or 1
-    near = con.execute(f"""
+    with_id = eng.one(f"SELECT count(*) FROM {reg} WHERE id_cccd IS NOT NULL")[0] or 1
+    near = eng.one(f"""
         WITH p AS (
             SELECT l.uid, r.uid AS ruid, l.id_cccd AS a, r.id_cccd AS b
             FROM {reg} AS l JOIN {pop} AS r ON l.id_last6 = r.id_last6
@@ -147,16 +145,15 @@ def estimate(con: duckdb.DuckDBPyConnection, reg: str, pop: str, population_size
             UNION
             SELECT l.uid, r.uid, l.id_cccd, r.id_cccd FROM {reg} AS l JOIN {pop} AS r ON l.id_first9 = r.id_first9
         )
-        SELECT count(*) FILTER (hamming(a, b) = 1),
-               count(*) FILTER (hamming(a, b) = 2 AND damerau_levenshtein(a, b) = 1)
+        SELECT count(*) FILTER (WHERE length(a) = length(b) AND levenshtein(a, b) = 1),
+               count(*) FILTER (WHERE length(a) = length(b) AND levenshtein(a, b) = 2 AND damerau_levenshtein(a, b) = 1)
         FROM p
-    """).fetchone()
+    """)
     pairs = with_id * population_size
     u_exact = 1.0 / population_size
     u_one = max(near[0], 1) / pairs
     u_trans = max(near[1], 1) / pairs
     u["id"] = {"exact": u_exact, "one_digit": u_one, "transposition": u_trans,
                "different": 1.0 - u_exact - u_one - u_trans}
-    for t in ("lab_a", "lab_b", "u_pairs", "u_l", "u_r"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    eng.drop("lab_a", "lab_b", "u_pairs", "u_l", "u_r")
     return Parameters(m, u, counts)

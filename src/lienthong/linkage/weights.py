@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-import duckdb
-
 from lienthong.linkage import model, train
+from lienthong.linkage.engine import Engine
 
 __all__ = ["ScoringModel", "TF_COLUMNS", "learn_from", "shipped"]
 
@@ -89,26 +88,26 @@ class ScoringModel:
         with open(path, encoding="utf-8") as fh:
             return cls.from_json(json.load(fh))
 
-    def register_tf_tables(self, con: duckdb.DuckDBPyConnection) -> list[str]:
-        """TEMP tables tf_<column> (value, frequency) as Splink's TF lookups; their names."""
+    def register_tf_tables(self, eng: Engine) -> list[str]:
+        """Tables tf_<column> (value, frequency) as Splink's TF lookups; their names."""
         import pyarrow as pa
 
         names = []
+        total = int(self.tf_total or self.population_size)
         for col in TF_COLUMNS:
             counts = self.tf_counts.get(col, {})
-            con.register("tf_arrow", pa.table({col: pa.array(list(counts), pa.string()), "n": pa.array(list(counts.values()), pa.int64())}))
-            con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{col} AS "
-                        f"SELECT {col}, n::DOUBLE / {int(self.tf_total or self.population_size)} AS tf_{col} FROM tf_arrow")
-            con.unregister("tf_arrow")
+            eng.arrow(f"tf_{col}", pa.table({
+                col: pa.array(list(counts), pa.string()),
+                f"tf_{col}": pa.array([n / total for n in counts.values()], pa.float64())}))
             names.append(f"tf_{col}")
         return names
 
 
-def learn_from(con: duckdb.DuckDBPyConnection, reg: str, pop: str) -> ScoringModel:
+def learn_from(eng: Engine, reg: str, pop: str) -> ScoringModel:
     """The model of registry table `reg` against population `pop` (prepared columns)."""
-    n_pop = con.execute(f"SELECT count(*) FROM {pop}").fetchone()[0]
-    params = train.estimate(con, reg, pop, n_pop)
-    tf = {col: dict(con.execute(f"SELECT {col}, count(*) FROM {pop} WHERE {col} IS NOT NULL GROUP BY 1").fetchall())
+    n_pop = eng.one(f"SELECT count(*) FROM {pop}")[0]
+    params = train.estimate(eng, reg, pop, n_pop)
+    tf = {col: dict(eng.rows(f"SELECT {col}, count(*) FROM {pop} WHERE {col} IS NOT NULL GROUP BY {col}"))
           for col in TF_COLUMNS}
     return ScoringModel(params.m, params.u, n_pop, tf, params.counts)
 

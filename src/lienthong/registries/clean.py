@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lienthong.linkage import command as link
 from lienthong.linkage.decide import Decision
+from lienthong.linkage.engine import EngineError
 from lienthong.linkage.prepare import InputError, read_keyed_rows
 from lienthong.printing import cells
 
@@ -83,26 +84,28 @@ class CleanResult:
 
 
 def run(profile: Profile, population, registry, *, cache_dir=None, threads: int = link.DEFAULT_THREADS,
-        memory_limit: str = link.DEFAULT_MEMORY, today: date | None = None, progress: bool = False) -> CleanResult:
+        memory_limit: str = link.DEFAULT_MEMORY, today: date | None = None, progress: bool = False,
+        engine: str = "duckdb", spark_master: str | None = None) -> CleanResult:
     records = read_records(profile, registry)
     persons = {r["record_id"]: profile.persons(r) for r in records}
     sent = {rid: [p for p in people if p.role not in profile.unlinked_roles] for rid, people in persons.items()}
-    engine, prior_weight, timings = [], 0.0, {}  # nobody to link: martyrs none of whom names a kin
+    linked_decisions, prior_weight, timings = [], 0.0, {}  # nobody to link: martyrs none of whom names a kin
     if any(sent.values()):
         tmp = Path(tempfile.mkdtemp(prefix="lienthong-clean-"))
         try:
             persons_csv = tmp / "persons.csv"
             _persons_csv(sent, persons_csv)
             linked = link.run(population, persons_csv, cache_dir=cache_dir, threads=threads,
-                              memory_limit=memory_limit, today=today, progress=progress)
-            engine, prior_weight, timings = linked.decisions, linked.prior_weight, linked.timings
+                              memory_limit=memory_limit, today=today, progress=progress, engine=engine,
+                              spark_master=spark_master)
+            linked_decisions, prior_weight, timings = linked.decisions, linked.prior_weight, linked.timings
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     # A role not sent (a martyr): not found, the review says why.
     decisions = {(rid, p.role): Decision(f"{rid}{ROLE_SEPARATOR}{p.role}", "", "not_found", 0.0, "")
                  for rid, people in persons.items() for p in people if p.role in profile.unlinked_roles}
     written = {(rid, p.role): p for rid, people in persons.items() for p in people}
-    for d in engine:
+    for d in linked_decisions:
         rid, role = d.record_id.rsplit(ROLE_SEPARATOR, 1)
         decisions[(rid, role)] = d
         person = written[(rid, role)]
@@ -155,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lienthong clean",
                                      description="Làm sạch một sổ đăng ký (hôn nhân…) với dữ liệu dân cư.")
     parser.add_argument("--profile", required=True, choices=sorted(PROFILES), help="the registry's profile")
-    parser.add_argument("--population", required=True, help="POP.csv (cccd,old_id_number,full_name,…)")
+    parser.add_argument("--population", required=True,
+                        help="POP.csv (cccd,old_id_number,full_name,…), a .parquet, or a folder of them")
     parser.add_argument("--registry", required=True, help="REG.csv, with the profile's columns")
     parser.add_argument("--out", required=True, help="OUT.csv (" + ",".join(OUT_COLUMNS) + ")")
     parser.add_argument("--explain", help="X.jsonl: match weights per comparison, duplicate and flags per row")
@@ -163,12 +167,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=link.DEFAULT_THREADS)
     parser.add_argument("--memory-limit", default=link.DEFAULT_MEMORY, help="DuckDB memory limit (default 2GB)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    link.add_engine_arguments(parser)
     args = parser.parse_args(argv)
     try:
         result = run(PROFILES[args.profile], args.population, args.registry, cache_dir=args.cache_dir,
-                     threads=args.threads, memory_limit=args.memory_limit, progress=not args.quiet)
+                     threads=args.threads, memory_limit=args.memory_limit, progress=not args.quiet,
+                     engine=args.engine, spark_master=args.spark_master)
     except InputError as exc:
         print(f"lienthong clean: lỗi dữ liệu vào: {exc}", file=sys.stderr)
+        return 2
+    except EngineError as exc:
+        print(f"lienthong clean: {exc}", file=sys.stderr)
         return 2
     if args.explain:
         write_explain(Path(args.explain), result)

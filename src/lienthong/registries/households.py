@@ -14,6 +14,7 @@ from collections import defaultdict
 import duckdb
 
 from lienthong.identity.names import family_key, split_name
+from lienthong.linkage.engine import duckdb_source
 
 LINKED = ("verified", "matched")
 GIVEN_AGREES = ("exact", "folded")
@@ -28,9 +29,8 @@ def households(population: str, ids: set[str]) -> dict[str, tuple[str, str, int 
     try:
         con.execute("CREATE TEMP TABLE wanted (cccd VARCHAR)")
         con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in ids])
-        rows = con.execute("""SELECT p.cccd, p.address, p.full_name, p.birth_date
-                              FROM read_csv(?, header = true, all_varchar = true) AS p SEMI JOIN wanted USING (cccd)""",
-                           [str(population)]).fetchall()
+        rows = con.execute(f"""SELECT p.cccd, p.address, p.full_name, p.birth_date
+                               FROM {duckdb_source(population)} AS p SEMI JOIN wanted USING (cccd)""").fetchall()
     finally:
         con.close()
     return {cccd: (address or "", family_key(split_name(name or "").family),
@@ -165,8 +165,7 @@ def co_residents(records: list[dict], persons: dict[str, list], decisions: dict,
     names = {folded(p.name) for _rid, p, _d, _l in todo}
     con = duckdb.connect()
     try:  # one scan of the population: the anchors' addresses, then who lives there and who bears the names
-        rows = con.execute("SELECT cccd, full_name, birth_date, address FROM read_csv(?, header = true, "
-                           "all_varchar = true)", [str(population)]).fetchall()
+        rows = con.execute(f"SELECT cccd, full_name, birth_date, address FROM {duckdb_source(population)}").fetchall()
     finally:
         con.close()
     homes = {cccd: address for cccd, _n, _b, address in rows if cccd in anchors and address}

@@ -28,6 +28,7 @@ import duckdb
 
 from lienthong.geo.address import hamlet_of, resolve
 from lienthong.identity.text import fold
+from lienthong.linkage.engine import duckdb_source
 
 LINKED = ("verified", "matched")
 
@@ -68,13 +69,12 @@ def residents(population: str, names: set[str], ids: set[str] = frozenset()) -> 
         for table, values in (("wanted_names", names), ("wanted_ids", ids)):
             if values:
                 con.executemany(f"INSERT INTO {table} VALUES (?)", [(v,) for v in values])
-        rows = con.execute(r"""
+        rows = con.execute(rf"""
             SELECT cccd, full_name, birth_date, gender, commune_code, address
-            FROM read_csv(?, header = true, all_varchar = true)
+            FROM {duckdb_source(population)}
             WHERE cccd IN (SELECT cccd FROM wanted_ids)
                OR regexp_replace(trim(strip_accents(replace(replace(lower(full_name), 'đ', 'd'), 'Đ', 'd'))),
-                                 '\s+', ' ', 'g') IN (SELECT name FROM wanted_names)""",
-                           [str(population)]).fetchall()
+                                 '\s+', ' ', 'g') IN (SELECT name FROM wanted_names)""").fetchall()
     finally:
         con.close()
     for cccd, full_name, birth, gender, commune, address in rows:
