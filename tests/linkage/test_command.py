@@ -66,3 +66,15 @@ def test_bad_population_row_exits_2_without_output(small_province, tmp_path, cap
     rc, out = _run_bad(small_province, tmp_path, reg, pop)
     assert rc == 2 and not out.exists()
     assert "dòng 3, cột cccd: không phải 12 chữ số ('9.1E+10')" in capsys.readouterr().err
+
+
+def test_spark_without_java_is_refused_with_what_to_install(small_province, tmp_path, monkeypatch, capsys):
+    from lienthong.linkage import engine
+
+    monkeypatch.setattr(engine, "java_version", lambda: None)
+    out = tmp_path / "out.csv"
+    rc = main(["--population", str(small_province.population), "--registry", str(small_province.registry_csv),
+               "--out", str(out), "--engine", "spark", "--quiet"])
+    assert rc == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "--engine spark cần Java 17" in err and "openjdk-17-jre-headless" in err

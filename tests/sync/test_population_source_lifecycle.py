@@ -183,7 +183,7 @@ def test_the_remote_linker_is_closed_when_a_run_fails(province, fisheries_user, 
 
 
 def test_the_engine_closes_duckdb_and_its_temp_files_when_the_input_is_bad(tmp_path, monkeypatch):
-    from lienthong.linkage import command
+    from lienthong.linkage import command, engine
     from lienthong.linkage.prepare import InputError
 
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
@@ -194,7 +194,7 @@ def test_the_engine_closes_duckdb_and_its_temp_files_when_the_input_is_bad(tmp_p
         con = real_connect(*a, **kw)
         opened.append(con)
         return con
-    monkeypatch.setattr(command.duckdb, "connect", connect)
+    monkeypatch.setattr(engine.duckdb, "connect", connect)
     pop = tmp_path / "POP.csv"
     pop.write_text("cccd,old_id_number,full_name,birth_date,gender,commune_code,address\n", encoding="utf-8")
     reg = tmp_path / "REG.csv"

@@ -257,8 +257,9 @@ class SparkEngine(Engine):
         # Splink's API registers its Scala UDFs (jaro_winkler, damerau_levenshtein) that the training's SQL uses too.
         from splink import SparkAPI
 
-        self._splink = SparkAPI(spark_session=self.spark, num_partitions_on_repartition=int(
-            self.spark.conf.get("spark.sql.shuffle.partitions")))
+        # On one machine Splink's intermediate tables stay in memory; on a cluster they go to Parquet (its default).
+        self._splink = SparkAPI(spark_session=self.spark, break_lineage_method="persist" if local else None,
+                                num_partitions_on_repartition=int(self.spark.conf.get("spark.sql.shuffle.partitions")))
 
     def dialect(self, sql):
         return _to_spark(sql)
@@ -267,8 +268,8 @@ class SparkEngine(Engine):
         return [tuple(r) for r in self.spark.sql(_to_spark(sql)).collect()]
 
     def create(self, name, sql):
-        df = self.spark.sql(_to_spark(sql)).localCheckpoint(eager=True)
-        self._keep(name, df)
+        # Cached, computed where first read: a job less per table than an eager checkpoint.
+        self._keep(name, self.spark.sql(_to_spark(sql)).cache())
 
     def view(self, name, sql):
         self.spark.sql(_to_spark(sql)).createOrReplaceTempView(name)
@@ -280,7 +281,7 @@ class SparkEngine(Engine):
 
     def arrow(self, name, table):
         # Arrow → Spark directly (Spark 4); an empty list column needs the schema spelt out.
-        self._keep(name, self.spark.createDataFrame(table).localCheckpoint(eager=True))
+        self._keep(name, self.spark.createDataFrame(table).cache())
 
     def drop(self, *names):
         for name in names:
