@@ -208,6 +208,8 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
     say = _Progress(progress)
     timings: dict[str, float] = {}
     tmpdir = tempfile.mkdtemp(prefix="lienthong-link-")
+    if engine == "spark":
+        say(f"khởi động Spark ({spark_master or f'local[{threads}]'})")
     eng = open_engine(engine, threads=threads, memory_limit=memory_limit, tmpdir=tmpdir, spark_master=spark_master)
     try:
         records, converted = _load(eng, population, registry, cache_dir, today, say, timings)

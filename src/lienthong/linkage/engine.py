@@ -237,7 +237,12 @@ class SparkEngine(Engine):
         local = (master or "local").startswith("local")
         # The session outlives a run (a JVM takes seconds to start): its scratch folder is the process's own.
         scratch = _spark_scratch()
+        from importlib import resources
+
+        log_config = resources.files("lienthong.linkage").joinpath("data", "spark-log4j2.properties")
         builder = (builder.config("spark.jars", similarity_jar_location())
+                   .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log_config}")
+                   .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.ui.enabled", "false")
                    .config("spark.sql.session.timeZone", "UTC")
                    .config("spark.sql.ansi.enabled", "true")
