@@ -12,6 +12,7 @@ Splink's database API.
 """
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import tempfile
@@ -21,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 __all__ = ["Engine", "DuckEngine", "SparkEngine", "EngineError", "open_engine", "ENGINES", "input_files",
-           "duckdb_source"]
+           "input_header", "duckdb_source"]
 
 ENGINES = ("duckdb", "spark")
 
@@ -39,9 +40,15 @@ def input_files(path: Path) -> list[Path]:
     return [path]
 
 
-def is_parquet(path: Path) -> bool:
-    files = input_files(path)
-    return bool(files) and files[0].suffix == ".parquet"
+def input_header(path: Path) -> list[str]:
+    """The column names of an input, from its first file: a CSV's header line or a Parquet's schema."""
+    first = input_files(path)[0]
+    if first.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(first).names)
+    with open(first, encoding="utf-8-sig", errors="replace") as fh:
+        return next(csv.reader([fh.readline()]), [])
 
 
 def duckdb_source(path: str | os.PathLike) -> str:
@@ -138,15 +145,12 @@ class DuckEngine(Engine):
 
     def read_raw(self, name, path, columns):
         files = [str(f) for f in input_files(path)]
-        if is_parquet(path):
+        if files[0].endswith(".parquet"):
             self.view(name, f"SELECT row_number() OVER () AS row_no, filename AS source_file, "
                             f"{', '.join(f'CAST({c} AS VARCHAR) AS {c}' for c in columns)} "
                             f"FROM read_parquet({files!r}, filename = true, union_by_name = true)")
             return
-        with open(files[0], encoding="utf-8-sig", errors="replace") as fh:
-            import csv
-            header = next(csv.reader([fh.readline()]), [])
-        cols = ", ".join(f"'{c}': 'VARCHAR'" for c in header)
+        cols = ", ".join(f"'{c}': 'VARCHAR'" for c in input_header(path))
         # A single file keeps its line order (row_no + 1 is its line); the rows of a folder are numbered per file.
         self.view(name, f"""
             SELECT row_number() OVER (PARTITION BY filename) AS row_no, filename AS source_file, *
@@ -285,7 +289,7 @@ class SparkEngine(Engine):
         self._cached[name] = df
 
     def arrow(self, name, table):
-        # Arrow → Spark directly (Spark 4); an empty list column needs the schema spelt out.
+        # Arrow → Spark directly (Spark 4 takes a pyarrow Table).
         self._keep(name, self.spark.createDataFrame(table).cache())
 
     def drop(self, *names):
@@ -299,14 +303,11 @@ class SparkEngine(Engine):
         from pyspark.sql import functions as F
 
         files = [str(f) for f in input_files(path)]
-        if is_parquet(path):
+        if files[0].endswith(".parquet"):
             df = self.spark.read.parquet(*files)
         else:
-            with open(files[0], encoding="utf-8-sig", errors="replace") as fh:
-                import csv
-                header = next(csv.reader([fh.readline()]), [])
             from pyspark.sql.types import StringType, StructField, StructType
-            schema = StructType([StructField(c.lstrip("\ufeff"), StringType()) for c in header])
+            schema = StructType([StructField(c, StringType()) for c in input_header(path)])
             df = (self.spark.read.option("header", True).option("escape", '"').option("mode", "FAILFAST")
                   .option("multiLine", True).option("encoding", "UTF-8").schema(schema).csv(files))
         # Spark does not number a file's lines; row_no orders the rows as read, and a message finds the line

@@ -32,7 +32,7 @@ from lienthong.identity.dates import parse_date
 from lienthong.identity.legacy_encoding import detect_encoding, to_unicode
 from lienthong.identity.names import family_key, split_name
 from lienthong.identity.text import fold, nfc, normalize_name
-from lienthong.linkage.engine import Engine, input_files
+from lienthong.linkage.engine import Engine, input_files, input_header
 from lienthong.printing import cells
 
 __all__ = [
@@ -240,16 +240,6 @@ def _head_columns(head: str) -> tuple[str | None, str | None, str | None, str | 
     return head_norm.lower() or None, fold(head_norm) or None, family_key(p.family) or None, fold(p.middle) or None
 
 
-def _header(path: Path) -> list[str]:
-    first = input_files(path)[0]
-    if first.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(first).names)
-    with open(first, encoding="utf-8-sig", errors="replace") as fh:
-        return next(csv.reader([fh.readline()]), [])
-
-
 def _cell(column: str, value) -> str:
     """A cell as the checks read it: empty for a missing value, trimmed but for the CCCD (a space is its fault)."""
     text = "" if value is None else str(value)
@@ -330,7 +320,7 @@ def population_parquet(eng: Engine, path: str | os.PathLike,
     if target.exists():
         return target, False
 
-    header = _header(path)
+    header = input_header(path)
     missing = [c for c in POPULATION_COLUMNS if c not in header]
     if missing:
         raise InputError(f"{path}: thiếu cột {', '.join(missing)} (dòng tiêu đề có: {', '.join(header)})")
@@ -343,8 +333,6 @@ def population_parquet(eng: Engine, path: str | os.PathLike,
                    {_unquoted("commune_code")}
             FROM pop_csv""")
     except Exception as exc:  # the engine's own error for a broken file (duckdb.Error, Spark's SparkException)
-        if isinstance(exc, InputError):
-            raise
         raise InputError(f"{path}: CSV hỏng ({str(exc).strip().splitlines()[0][:300]})") from exc
     try:
         _check_population(eng, path)
