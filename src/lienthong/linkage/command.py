@@ -354,12 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     explain = Path(args.explain) if args.explain else None
     if explain:
-        n_pop_prior = result.parameters.u["id"]["exact"]  # 1 / N
-        prior_weight = math.log2(n_pop_prior / (1 - n_pop_prior))
-
         def w(fh):
             for d in result.decisions:
-                fh.write(json.dumps(explain_record(d, prior_weight), ensure_ascii=False) + "\n")
+                fh.write(json.dumps(explain_record(d, result.prior_weight), ensure_ascii=False) + "\n")
         write_atomically(explain, w)
     write_result(out, result.decisions)
     return 0
