@@ -201,3 +201,23 @@ def test_word_checks_by_range_or_per_candidate_give_the_same_ranking(fleet, admi
         assert regs("Nguyễn Văn Tư", commune_user) == ["KG-91234-TS"]
     finally:
         index._prefix_size.cache_clear()
+
+
+FIELDS = ("registration_number", "length_m", "registration_date", "owner__full_name", "owner__birth_date",
+          "owner__commune_candidates")
+
+
+@pytest.mark.parametrize("q", ["nguyen", "KG-91234-TS", "091085", "zzz"])
+def test_values_as_the_orm_gives_them(fleet, admin_user, commune_user, q):
+    """search_vessel_values reuses a compiled query for users who see the whole fleet: the same rows, typed
+    the same (Decimal, date, JSON), in the same order as the ORM's values() for the same ids."""
+    from lienthong.search.index import search_vessel_values
+
+    for user in (admin_user, commune_user):
+        ids = [v.pk for v in search_vessels(q, user)]
+        orm = {r.pop("pk"): r for r in Vessel.objects.filter(pk__in=ids).visible_to(user).values("pk", *FIELDS)}
+        expected = [orm[pk] for pk in ids]
+        got = search_vessel_values(q, user, FIELDS)
+        assert got == expected
+        assert [type(v) for row in got for v in row.values()] == [type(v) for row in expected for v in row.values()]
+    assert search_vessel_values("KG-91234-TS", admin_user, FIELDS)[0]["length_m"].__class__.__name__ == "Decimal"

@@ -1,6 +1,7 @@
 """Write the audit trail. Every read or change of a person's data goes through `record`."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,12 +120,43 @@ def record(
     if connection.vendor == "postgresql":
         _append_postgres(event)
         return event
-    # SQLite: one writer at a time (BEGIN IMMEDIATE, the settings' mode) reads the head and writes the event.
-    with transaction.atomic():
-        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first() or ""
-        event.row_hash = chain.hash_of(event, event.prev_hash)
-        event.save(force_insert=True)
+    _append_sqlite(event)
     return event
+
+
+def _prepared(event: AuditEvent) -> list:
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    return [fields[c].get_db_prep_save(getattr(event, c), connection) for c in _COLUMNS]
+
+
+# SQLite: one writer at a time (BEGIN IMMEDIATE, the settings' mode) reads the head and writes the event, as two
+# prepared statements: every search of personal data writes one, and compiling the ORM's two queries cost as much
+# as running them (bench/lookup.py).
+_sqlite_writer = threading.Lock()
+
+
+def _append_sqlite(event: AuditEvent) -> None:
+    # The threads of one process queue here, not on SQLite's busy handler (which polls: sleeps of 1, 2, 5, 10 ms…).
+    # Not when already in a transaction: that one holds the write lock since it began, and a thread waiting here
+    # while holding it would only deadlock with the thread it waits for.
+    # Waits no longer than the database's own timeout, then tries as before (a long import holds the database).
+    if connection.in_atomic_block or not _sqlite_writer.acquire(timeout=connection.settings_dict["OPTIONS"].get("timeout", 5)):
+        return _append_sqlite_locked(event)
+    try:
+        return _append_sqlite_locked(event)
+    finally:
+        _sqlite_writer.release()
+
+
+def _append_sqlite_locked(event: AuditEvent) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL)
+        head = cursor.fetchone()
+        event.prev_hash = (head[0] if head else "") or ""
+        event.row_hash = chain.hash_of(event, event.prev_hash)
+        cursor.execute(_INSERT_SQL, [*_prepared(event), event.prev_hash, event.row_hash])
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 # PostgreSQL: the chain's lock, the read of its head, the link (sha256 of the head and the content digest, as
@@ -147,9 +179,13 @@ _APPEND_SQL = (
     f'RETURNING "id", "prev_hash", "row_hash"')
 
 
+_HEAD_SQL = f'SELECT "row_hash" FROM "{_TABLE}" ORDER BY "id" DESC LIMIT 1'
+_INSERT_SQL = (f'INSERT INTO "{_TABLE}" ({_COLUMN_LIST}, "prev_hash", "row_hash") VALUES ({_PLACEHOLDERS}, %s, %s)'
+               f' RETURNING "id"')
+
+
 def _append_postgres(event: AuditEvent) -> None:
-    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
-    params = [fields[c].get_db_prep_save(getattr(event, c), connection) for c in _COLUMNS] + [event.content_hash]
+    params = _prepared(event) + [event.content_hash]
     standalone = not connection.in_atomic_block
     sql = f"BEGIN; {_APPEND_SQL}; COMMIT" if standalone else _APPEND_SQL
     with connection.cursor() as cursor:
