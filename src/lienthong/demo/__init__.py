@@ -57,10 +57,12 @@ def generate(
     damage: Damage = Damage(),
     shape: FleetShape = FleetShape(),
     vms_days: int = 0,
+    names: str = "demo",
 ) -> DemoFiles:
     """Write population.csv, registry.xlsx, registry.csv and truth.csv into out_dir (and households.csv: the
     population's households, for the demo registries of families; with vms_days, vms/: that many days of VMS
-    positions of the fleet's vessels of 15 m and over, ending on the demo's today, 1 December 2026)."""
+    positions of the fleet's vessels of 15 m and over, ending on the demo's today, 1 December 2026). names: "demo",
+    or "diverse" for a population with real name diversity (names.diverse_full_name; bench/link.py)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = DemoFiles(out / "population.csv", out / "registry.xlsx", out / "registry.csv", out / "truth.csv")
@@ -77,7 +79,7 @@ def generate(
     rows_at = owner_rng.sample(range(population), n_inside)
     owner_at = dict(zip(rows_at, specs[:n_inside]))
 
-    stream = PopulationStream(random.Random(f"{seed}:population"), ids, geo)
+    stream = PopulationStream(random.Random(f"{seed}:population"), ids, geo, names)
     # Owners who are not in the population file (moved away, or data beyond repair): made by the same
     # factory first, so their CCCDs cannot collide with anyone's.
     outside: list[Person] = []

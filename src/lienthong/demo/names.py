@@ -103,3 +103,85 @@ def full_name(rng_random, gender: str, family: str | None = None) -> tuple[str, 
         else:
             rest = model.singles["nữ"].pick(rng_random)
     return family, rest
+
+
+# -- A population with real name diversity (bench/link.py) -------------------------------------------------------
+# The model above draws whole "middle given" pairs from two lists of ~1,250 pairs: in a province of 5 M people that
+# makes only ~10^5 distinct heads (family + middle names), while real registers have many more: a middle name is
+# chosen freely, women's names often have two middle syllables (Nguyễn Thị Ngọc Ánh), and a long tail of rare
+# family names and syllables. No frequency table of real Vietnamese names is freely licensed, so this model is our
+# own calibration, stated here: names are composed syllable by syllable, each pool Zipf-weighted with a steep head
+# (1/(rank+5): the commonest given syllable ≈ 4 % of a gender, as "Anh" or "Hùng"), and 3 % of syllables drawn
+# evenly from every syllable either list knows (the long tail). The composition shares (Văn ≈ 38 % of men's names,
+# Thị ≈ 55 % of women's) follow DOMAIN.md.
+RARE_FAMILY_NAMES = (
+    "Âu", "Bạch", "Biện", "Cái", "Cù", "Diệp", "Diêu", "Đàm", "Đào", "Đoàn", "Giang", "Giáp", "Hà", "Hàn", "Hầu",
+    "Hứa", "Khổng", "Khúc", "Kiều", "Kha", "La", "Lạc", "Lại", "Lò", "Lục", "Mạc", "Mã", "Mẫn", "Nghiêm",
+    "Ngụy", "Nhan", "Ninh", "Nông", "Ông", "Phó", "Phí", "Phùng", "Quan", "Sầm", "Sơn", "Tạ", "Tào", "Thân", "Thi",
+    "Tiêu", "Tống", "Triệu", "Từ", "Vương", "Vi", "Viên", "Yên", "Liêu", "Lữ", "Khưu", "Ôn", "Trang",
+)
+
+
+@dataclass(frozen=True)
+class DiverseNameModel:
+    family: _Pool
+    middle: dict[str, _Pool]
+    given: dict[str, _Pool]
+    every_syllable: tuple[str, ...]
+
+
+# The commonest syllables lead their pools in this order (common knowledge of Vietnamese naming, not counted); the
+# rest follow in a fixed shuffle.
+COMMON = {
+    "given-male": "Hùng Dũng Tuấn Minh Nam Hải Long Thành Phúc Bình Sơn Quang Trung Thắng Tâm Hiếu Huy Khang Phong Tài "
+                  "Hòa Lộc Tú Toàn Vinh Khoa Đạt Hậu Lâm Thanh Phát Tiến Cường Hưng Nhân Tùng Kiệt Bảo Duy Quân",
+    "given-female": "Anh Linh Hương Lan Hà Trang Ngọc Thảo Hằng Mai Nhung Thủy Yến Phương Hạnh Dung Vân Loan Hoa Nga "
+                    "Tuyết Diễm Trinh Nhi Vy Thư Hồng Huyền Quyên Hiền Hân Tiên My Ngân Nhàn Liên Xuân Oanh Cúc Lệ",
+    "middle-male": "Minh Thanh Quốc Hoàng Đức Hữu Ngọc Công Tấn Thành Chí Quang Duy Anh Trọng Hoài Trung Xuân Phước Tuấn",
+    "middle-female": "Ngọc Thanh Thu Kim Minh Phương Hồng Thùy Bích Mỹ Diễm Cẩm Hoài Tuyết Thúy Ánh Hoàng Bảo Quỳnh Như",
+}
+
+
+def _steep(values: list[str], seed: str) -> _Pool:
+    common = [v for v in COMMON.get(seed, "").split() if v in set(values)]
+    rest = sorted(set(values) - set(common))
+    random.Random(seed).shuffle(rest)
+    return _pool([(v, 1.0 / (rank + 5)) for rank, v in enumerate(common + rest)])
+
+
+@lru_cache(maxsize=1)
+def diverse_name_model() -> DiverseNameModel:
+    family = dict(FAMILY_NAMES)
+    for name in RARE_FAMILY_NAMES:
+        family.setdefault(name, 0.02)
+    middle, given, syllables = {}, {}, set()
+    for gender, file in (("nam", "male"), ("nữ", "female")):
+        names = [n.split() for n in _read_names(file)]
+        middle[gender] = _steep([w[0] for w in names if len(w) > 1 and w[0] not in ("Văn", "Thị")], f"middle-{file}")
+        given[gender] = _steep([w[-1] for w in names], f"given-{file}")
+        syllables.update(word for w in names for word in w)
+    return DiverseNameModel(_pool(family), middle, given, tuple(sorted(syllables)))
+
+
+def diverse_full_name(rng_random, gender: str, family: str | None = None) -> tuple[str, str]:
+    """As `full_name`, from the syllable-by-syllable model of real name diversity."""
+    model = diverse_name_model()
+    if family is None:
+        family = model.family.pick(rng_random)
+
+    def syllable(pool: _Pool) -> str:
+        if rng_random() < 0.03:
+            return model.every_syllable[int(rng_random() * len(model.every_syllable))]
+        return pool.pick(rng_random)
+
+    middle, given = model.middle[gender], model.given[gender]
+    u = rng_random()
+    if gender == "nam":
+        # Văn X 38 %, one free middle 46 %, two middles 10 %, no middle 6 %
+        parts = (["Văn"] if u < 0.38 else [syllable(middle)] if u < 0.84
+                 else [syllable(middle), syllable(middle)] if u < 0.94 else [])
+    else:
+        # Thị X 40 %, Thị + a middle 15 %, one free middle 35 %, two middles 5 %, no middle 5 %
+        parts = (["Thị"] if u < 0.40 else ["Thị", syllable(middle)] if u < 0.55 else [syllable(middle)] if u < 0.90
+                 else [syllable(middle), syllable(middle)] if u < 0.95 else [])
+    return family, " ".join([*parts, syllable(given)])

@@ -16,7 +16,7 @@ from datetime import date
 from itertools import accumulate
 
 from lienthong.demo.ids import BIRTH_PROVINCE_WEIGHTS, IdFactory
-from lienthong.demo.names import full_name
+from lienthong.demo.names import diverse_full_name, full_name
 from lienthong.demo.places import Geography, Place, address_2025
 
 AS_OF = date(2025, 7, 1)  # the reference day: ages, expiries and "today" are all relative to it
@@ -58,8 +58,10 @@ def _cum(weights):
 
 
 class PopulationStream:
-    def __init__(self, rng: random.Random, ids: IdFactory, geo: Geography):
+    def __init__(self, rng: random.Random, ids: IdFactory, geo: Geography, names: str = "demo"):
+        """names: "demo" (whole name pairs from the lists) or "diverse" (real name diversity, names.diverse_full_name)."""
         self.rng = rng
+        self.full_name = {"demo": full_name, "diverse": diverse_full_name}[names]
         self.ids = ids
         self.geo = geo
         self.province_name = geo.province_name
@@ -81,7 +83,7 @@ class PopulationStream:
         birth_code = codes[bisect(cum, rnd() * cum[-1])]
         cccd = self.ids.cccd(birth_code, gender, birth)
         cmnd = self.ids.cmnd(place.old_province) if birth.year <= 2006 and rnd() < CMND_RATE_BORN_BY_2006 else ""
-        family, rest = full_name(rnd, gender, family)
+        family, rest = self.full_name(rnd, gender, family)
         return Person(cccd, cmnd, family, rest, gender, birth, place, hamlet)
 
     def pick_place(self) -> tuple[Place, str]:
