@@ -73,11 +73,7 @@ COMPARISONS: list[tuple[str, list[Level]]] = [
 ]
 
 # Blocking: a pair is scored when any rule holds. ID rules find right and damaged IDs; the name
-# rules find owners whose ID is missing, scientific-notation, or someone else's. The given name and
-# birth year alone paired each record with ~570 people of 5 M (bench/link.py, real name diversity: 927,000
-# of the 1.2 M pairs scored), almost all of another family and so far below any threshold; with the
-# family key as well the same decisions came out on the 5 M and 200,000-people benches (two reviews of
-# the wrong person dropped) and scoring took 2-3 s less CPU.
+# rules find owners whose ID is missing, scientific-notation, or someone else's.
 ID_BLOCKING_RULES = [
     "l.id_cccd = r.id_cccd",
     "l.id_cmnd = r.id_cmnd",
@@ -86,7 +82,7 @@ BLOCKING_RULES = ID_BLOCKING_RULES + [
     "l.id_last6 = r.id_last6",
     "l.id_f6l3 = r.id_f6l3",
     "l.id_first9 = r.id_first9",
-    "l.given_folded = r.given_folded AND l.birth_year = r.birth_year AND l.family_key = r.family_key",
+    "l.given_folded = r.given_folded AND l.birth_year = r.birth_year",
     "l.family_key = r.family_key AND l.birth_date = r.birth_date",
     "l.family_key = r.family_key AND l.birth_swapped = r.birth_date",
     "l.given_folded = r.given_folded AND l.family_key = r.family_key AND l.commune_code = r.commune_code",
