@@ -107,8 +107,8 @@ def full_name(rng_random, gender: str, family: str | None = None) -> tuple[str, 
 
 # -- A population with real name diversity (bench/link.py) -------------------------------------------------------
 # The model above draws whole "middle given" pairs from two lists of ~1,250 pairs: in a province of 5 M people that
-# makes only ~10^5 distinct heads (family + middle names), while real registers have many more: a middle name is
-# chosen freely, women's names often have two middle syllables (Nguyễn Thị Ngọc Ánh), and a long tail of rare
+# makes only 20,360 distinct heads (family + middle names; this model 220,987), while real registers have many more: a
+# middle name is chosen freely, women's names often have two middle syllables (Nguyễn Thị Ngọc Ánh), and a long tail of rare
 # family names and syllables. No frequency table of real Vietnamese names is freely licensed, so this model is our
 # own calibration, stated here: names are composed syllable by syllable, each pool Zipf-weighted with a steep head
 # (1/(rank+5): the commonest given syllable ≈ 4 % of a gender, as "Anh" or "Hùng"), and 3 % of syllables drawn
