@@ -37,6 +37,19 @@ def time_stalled_in_requests(c: HttpPopulationSource, usual: float = 0.05):
     return lambda: sum(over)
 
 
+def times_sent(c: HttpPopulationSource) -> list[float]:
+    """Wrap the client's rate limiter to note when it lets each request go."""
+    acquire, sent = c.limiter.acquire, []
+
+    def timed(cost: float = 1.0) -> float:
+        waited = acquire(cost)
+        sent.append(time.monotonic())
+        return waited
+
+    c.limiter.acquire = timed
+    return sent
+
+
 def test_wrong_token_is_not_retried_and_does_not_open_the_circuit(server):
     with client(server, token="sai", failure_threshold=1) as c:
         with pytest.raises(PopulationAuthError, match=r"refused the token \(HTTP 401\)"):
@@ -49,6 +62,7 @@ def test_client_paces_itself_across_threads(server):
     rate, per_thread, threads = 20, 12, 4
     with client(server, rate_per_second=rate) as c:
         c.verify("089080000001")  # the first request spends the single saved token
+        sent = times_sent(c)
         started = time.monotonic()
 
         def work():
@@ -61,8 +75,11 @@ def test_client_paces_itself_across_threads(server):
         for t in pool:
             t.join()
         elapsed = time.monotonic() - started
-    achieved = per_thread * threads / elapsed
-    assert rate * 0.85 <= achieved <= rate * 1.02, achieved
+    assert per_thread * threads / elapsed <= rate * 1.02, per_thread * threads / elapsed
+    # The pace the client kept: when each request was let go (a request the busy machine answers late is the
+    # server's time, not the client's pacing; CI once saw a 702 ms answer).
+    paced = (len(sent) - 1) / (sent[-1] - sent[0])
+    assert rate * 0.85 <= paced <= rate * 1.02, paced
     assert c.stats["429"] == 0
 
 
@@ -173,7 +190,10 @@ def test_token_bucket_spacing():
     waits = [bucket.acquire() for _ in range(11)]
     elapsed = time.monotonic() - started
     assert waits[0] == 0.0
-    assert 0.19 <= elapsed <= 0.30, elapsed   # ten intervals of 20 ms (a late wake-up is not carried over)
+    assert elapsed >= 0.19, elapsed  # ten intervals of 20 ms: never faster
+    # …and the bucket itself never asks for more than those ten intervals (a sleep the busy machine wakes late is
+    # not the bucket's doing, so the wall clock is no upper bound).
+    assert sum(waits) <= 0.2 + 1e-6, waits
     bucket.defer(0.1)
     assert 0.09 <= bucket.acquire() <= 0.13
 
