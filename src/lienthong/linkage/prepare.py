@@ -231,22 +231,14 @@ def _cache_key(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _head_columns(head: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """(head_lc, head_folded, family_key, middle_folded) of the words before the given name."""
-    p = split_name(head + " x") if head.strip() else None  # "x" stands for the given name
-    if p is None:
-        return None, None, None, None
-    head_norm = " ".join(w for w in (p.family, p.middle) if w)
-    return head_norm.lower() or None, fold(head_norm) or None, family_key(p.family) or None, fold(p.middle) or None
-
-
 def _head_dictionary(heads: list[str]) -> list[tuple[str | None, str | None, str | None, str | None]]:
-    """`_head_columns` of each head, computed word by word.
+    """(head_lc, head_folded, family_key, middle_folded) of each head: the words before the given name, as
+    `split_name` parts a registry's name (`_name_parts`).
 
     A real population has hundreds of thousands of distinct heads made of a few thousand distinct words, and every
-    step of `_head_columns` (NFC, canonical tones, title case, folding, the compound family name) acts on each
-    space-separated word alone, so each distinct word is normalised once (25 µs a head → about 3;
-    tests/linkage/test_prepare_heads.py holds the two equal)."""
+    step of `split_name` (NFC, canonical tones, title case, folding, the compound family name) acts on each
+    space-separated word alone, so each distinct word is normalised once: 25 µs a head through `split_name`, about 3
+    here (tests/linkage/test_prepare_heads.py holds the two equal)."""
     words: dict[str, tuple[str, str]] = {}  # raw word -> (normalised, folded)
 
     def word(w: str) -> tuple[str, str]:
@@ -263,7 +255,7 @@ def _head_dictionary(heads: list[str]) -> list[tuple[str | None, str | None, str
             out.append((None, None, None, None))
             continue
         folded = [f for _, f in parts]
-        k = family_word_count([*folded, "x"])  # "x" stands for the given name, as in _head_columns
+        k = family_word_count([*folded, "x"])  # "x" stands for the given name: a compound family needs one after it
         head_norm = " ".join(n for n, _ in parts)
         out.append((head_norm.lower() or None, " ".join(folded) or None,
                     family_key(" ".join(n for n, _ in parts[:k])) or None, " ".join(folded[k:]) or None))
