@@ -124,14 +124,25 @@ def record(
     return event
 
 
+# Both databases append the same columns, each value prepared as the ORM would save it.
+_COLUMNS = ("at", "user_id", "username", "action", "object_type", "object_id", "summary", "detail", "ip_address",
+            "user_agent", "content_hash")
+_TABLE = AuditEvent._meta.db_table
+_COLUMN_LIST = ", ".join(f'"{c}"' for c in _COLUMNS)
+_PLACEHOLDERS = ", ".join(["%s"] * len(_COLUMNS))
+_FIELDS = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+
+
 def _prepared(event: AuditEvent) -> list:
-    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
-    return [fields[c].get_db_prep_save(getattr(event, c), connection) for c in _COLUMNS]
+    return [_FIELDS[c].get_db_prep_save(getattr(event, c), connection) for c in _COLUMNS]
 
 
 # SQLite: one writer at a time (BEGIN IMMEDIATE, the settings' mode) reads the head and writes the event, as two
 # prepared statements: every search of personal data writes one, and compiling the ORM's two queries cost as much
 # as running them (bench/lookup.py).
+_HEAD_SQL = f'SELECT "row_hash" FROM "{_TABLE}" ORDER BY "id" DESC LIMIT 1'
+_INSERT_SQL = (f'INSERT INTO "{_TABLE}" ({_COLUMN_LIST}, "prev_hash", "row_hash") VALUES ({_PLACEHOLDERS}, %s, %s)'
+               f' RETURNING "id"')
 _sqlite_writer = threading.Lock()
 
 
@@ -165,23 +176,13 @@ def _append_sqlite_locked(event: AuditEvent) -> None:
 # this lock: a lock held across round trips was held while its thread waited for the interpreter's lock too,
 # and most requests of a busy server queued there (bench/centre.py). Each statement takes its own snapshot
 # (READ COMMITTED), so the head is read after the lock is granted: the event the writer before committed.
-_COLUMNS = ("at", "user_id", "username", "action", "object_type", "object_id", "summary", "detail", "ip_address",
-            "user_agent", "content_hash")
-_TABLE = AuditEvent._meta.db_table
-_COLUMN_LIST = ", ".join(f'"{c}"' for c in _COLUMNS)
-_PLACEHOLDERS = ", ".join(["%s"] * len(_COLUMNS))
 _APPEND_SQL = (
     f"SELECT pg_advisory_xact_lock({CHAIN_LOCK:d}); "
     f'INSERT INTO "{_TABLE}" ({_COLUMN_LIST}, "prev_hash", "row_hash") '
     f"SELECT {_PLACEHOLDERS}, head.h, "
     f"encode(sha256(convert_to(head.h || %s, 'UTF8')), 'hex') "
-    f"""FROM (SELECT coalesce((SELECT "row_hash" FROM "{_TABLE}" ORDER BY "id" DESC LIMIT 1), '') AS h) head """
+    f"FROM (SELECT coalesce(({_HEAD_SQL}), '') AS h) head "
     f'RETURNING "id", "prev_hash", "row_hash"')
-
-
-_HEAD_SQL = f'SELECT "row_hash" FROM "{_TABLE}" ORDER BY "id" DESC LIMIT 1'
-_INSERT_SQL = (f'INSERT INTO "{_TABLE}" ({_COLUMN_LIST}, "prev_hash", "row_hash") VALUES ({_PLACEHOLDERS}, %s, %s)'
-               f' RETURNING "id"')
 
 
 def _append_postgres(event: AuditEvent) -> None:
