@@ -143,8 +143,9 @@ COMMON = {
 
 
 def _steep(values: list[str], seed: str) -> _Pool:
-    common = [v for v in COMMON.get(seed, "").split() if v in set(values)]
-    rest = sorted(set(values) - set(common))
+    present = set(values)
+    common = [v for v in COMMON.get(seed, "").split() if v in present]
+    rest = sorted(present - set(common))
     random.Random(seed).shuffle(rest)
     return _pool([(v, 1.0 / (rank + 5)) for rank, v in enumerate(common + rest)])
 
