@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Thresholds", "Candidate", "RecordFacts", "Decision", "decide", "describe_levels"]
+__all__ = ["Thresholds", "Candidate", "RecordFacts", "Decision", "decide", "describe_levels", "deciding_evidence"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Thresholds:
     auto_margin: float = 8.0
     #: below this the best candidate is not worth an officer's time: not_found
     review_weight: float = -8.0
+    #: a comparison that gives the best candidate this many bits more than the runner-up is named in the reason as
+    #: evidence that decided between them (a quarter of the margin: less is noise among the comparisons)
+    deciding_bits: float = 2.0
 
 
 @dataclass
@@ -94,11 +97,29 @@ _ID_MISSING_TEXT = {
 def describe_levels(levels: dict[str, str]) -> list[str]:
     """Short Vietnamese phrases for the informative levels of a pair (nulls and gender agreement left out)."""
     out = []
-    for comparison in ("id", "given", "family", "middle", "birth", "gender", "commune"):
+    for comparison in _ORDER:
         text = _LEVEL_TEXT.get((comparison, levels.get(comparison, "null")))
         if text:
             out.append(text)
     return out
+
+
+_ORDER = ("id", "given", "family", "middle", "birth", "gender", "commune")
+
+
+def deciding_evidence(best: Candidate, runner_up: Candidate, bits: float = 2.0) -> list[str]:
+    """What set `best` apart from `runner_up`, in the best's words: the comparisons where the best gains at least
+    `bits` over the runner-up, the largest gain first (at 5 M people the runner-up is often a namesake, and the
+    officer should see whether the birth date, the commune or the old address decided). When no comparison gains
+    that much, the one that gains most."""
+    gains = [(best.weights.get(c, 0.0) - runner_up.weights.get(c, 0.0), i, c) for i, c in enumerate(_ORDER)]
+    gains.sort(key=lambda g: (-g[0], g[1]))
+    named = [c for gain, _i, c in gains if gain >= bits] or [c for gain, _i, c in gains[:1] if gain > 0]
+    return [text for c in named if (text := _LEVEL_TEXT.get((c, best.levels.get(c, "null"))))]
+
+
+def _who(c: Candidate) -> str:
+    return f"{c.name or c.person_id}{', ' + c.birth_date if c.birth_date else ''}"
 
 
 def _id_note(facts: RecordFacts) -> str | None:
@@ -137,8 +158,13 @@ def decide(facts: RecordFacts, candidates: list[Candidate], t: Thresholds = Thre
         parts.append(_someone_else(facts, holder))
     parts.extend(describe_levels(best.levels))
     if not auto and runner_up is not None and margin < t.auto_margin:
-        parts.append(f"có người khác gần giống ({runner_up.name or runner_up.person_id}"
-                     f"{', ' + runner_up.birth_date if runner_up.birth_date else ''})")
+        parts.append(f"có người khác gần giống ({_who(runner_up)})")
+    elif auto and runner_up is None:
+        parts.append("không có ai khác gần giống trong dữ liệu dân cư")
+    elif auto:
+        evidence = deciding_evidence(best, runner_up, t.deciding_bits)
+        if evidence:
+            parts.append(f"phân biệt với người gần giống nhất ({_who(runner_up)}) nhờ: {', '.join(evidence)}")
     return Decision(facts.record_id, best.person_id, "matched" if auto else "review",
                     round(best.match_probability, 4), "; ".join(parts), ranked)
 
