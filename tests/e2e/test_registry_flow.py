@@ -80,7 +80,10 @@ def test_search_with_and_without_diacritics_then_open_vessel(page, live_site, lo
         assert target["registration_number"] in registrations, (query, registrations)
 
     page.goto(live_site.url + f"/tau/{target['registration_number']}/")
+    # the heading carries the number and, in its own element, the vessel's name when it has one
     assert page.locator("[data-testid=vessel-registration]").inner_text().strip() == target["registration_number"]
+    if target.get("name") and target["name"] != target["registration_number"]:
+        assert target["name"] in page.locator("[data-testid=vessel-name]").inner_text()
     assert page.locator("[data-testid=owner-name]").inner_text().strip() == name
     assert page.locator("[data-testid=papers-table]").is_visible()
 
