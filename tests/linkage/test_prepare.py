@@ -2,7 +2,7 @@
 import pytest
 
 from lienthong.linkage.engine import DuckEngine
-from lienthong.linkage.prepare import InputError, id_pieces, population_parquet, prepare_registry_row
+from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, id_pieces, population_parquet, population_view, prepare_registry_row
 
 POP_HEADER = "cccd,old_id_number,full_name,birth_date,gender,commune_code,address\n"
 
@@ -78,7 +78,8 @@ def test_population_sql_agrees_with_python_registry_preparation(tmp_path):
     con = eng.con
     path, converted = population_parquet(eng, pop, tmp_path / "cache")
     assert converted is True
-    cur = con.execute(f"SELECT * FROM read_parquet('{path}') ORDER BY uid")
+    population_view(eng, "pop", path)
+    cur = con.execute("SELECT * FROM pop ORDER BY uid")
     header = [d[0] for d in cur.description]
     rows = [dict(zip(header, r)) for r in cur.fetchall()]
     cols = ("name_lc", "name_folded", "family_key", "middle_folded", "given_lc", "given_folded")
@@ -86,6 +87,7 @@ def test_population_sql_agrees_with_python_registry_preparation(tmp_path):
         py = prepare_registry_row(_row(full_name=n)).prepared
         assert {c: row[c] for c in cols} == {c: py[c] for c in cols}, n
     assert rows[0]["birth_swapped"] == "1972-01-04" and rows[0]["id_cmnd"] is None
+    assert header == list(PREPARED_COLUMNS) and all(row["uid"] == row["id_cccd"] for row in rows)
     # Second call: the cache is reused.
     assert population_parquet(eng, pop, tmp_path / "cache") == (path, False)
 

@@ -29,7 +29,7 @@ from lienthong.identity.text import title_case
 from lienthong.linkage import model, train
 from lienthong.linkage.decide import Candidate, Decision, RecordFacts, Thresholds, decide
 from lienthong.linkage.engine import ENGINES, Engine, EngineError, open_engine
-from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryRecord, population_parquet, read_registry
+from lienthong.linkage.prepare import PREPARED_COLUMNS, InputError, RegistryRecord, population_parquet, population_view, read_registry
 from lienthong.linkage.weights import ScoringModel, learn_from
 from lienthong.printing import cells
 
@@ -176,7 +176,7 @@ def _load(eng: Engine, population, registry, cache_dir, today, say, timings) -> 
     timings["prepare"] = time.perf_counter() - t
     say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
     eng.arrow("reg", _arrow_table(records))
-    eng.parquet_view("pop", pq)
+    population_view(eng, "pop", pq)
     return records, converted
 
 
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", help="EXPLAIN.jsonl: match weights per comparison for each decision")
     parser.add_argument("--cache-dir", help="where the prepared population Parquet is kept (default: beside POP.csv)")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
-    parser.add_argument("--memory-limit", default=DEFAULT_MEMORY, help="DuckDB memory limit (default 2GB)")
+    parser.add_argument("--memory-limit", default=DEFAULT_MEMORY, help=f"DuckDB memory limit (default {DEFAULT_MEMORY})")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     add_engine_arguments(parser)
     args = parser.parse_args(argv)
