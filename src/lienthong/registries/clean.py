@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", help="X.jsonl: match weights per comparison, duplicate and flags per row")
     parser.add_argument("--cache-dir", help="where the prepared population Parquet is kept (default: beside POP.csv)")
     parser.add_argument("--threads", type=int, default=link.DEFAULT_THREADS)
-    parser.add_argument("--memory-limit", default=link.DEFAULT_MEMORY, help="DuckDB memory limit (default 2GB)")
+    parser.add_argument("--memory-limit", default=link.DEFAULT_MEMORY, help=f"DuckDB memory limit (default {link.DEFAULT_MEMORY})")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     link.add_engine_arguments(parser)
     args = parser.parse_args(argv)
