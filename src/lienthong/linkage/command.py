@@ -77,15 +77,24 @@ def _level_name(comparison: str, gamma: int | None) -> str:
     return names[len(names) - 1 - gamma]
 
 
-def _fast_path(eng: Engine) -> tuple[dict[str, str], dict[str, str]]:
-    """(record → verified person, record → person holding exactly the ID given)."""
+def _id_holders(eng: Engine) -> str:
+    """Table of the population rows holding an ID that some registry record gives (its CCCD or old CMND). Every
+    exact-ID pair (the training's labels, the fast path, the verified records' candidates) is among these few
+    thousand rows: one scan of the population for the three instead of one each (about 2 s at 4.95 M people)."""
+    eng.create("pop_by_id", "SELECT * FROM pop WHERE id_cccd IN (SELECT id_cccd FROM reg) "
+                            "OR id_cmnd IN (SELECT id_cmnd FROM reg)")
+    return "pop_by_id"
+
+
+def _fast_path(eng: Engine, pop: str = "pop") -> tuple[dict[str, str], dict[str, str]]:
+    """(record → verified person, record → person holding exactly the ID given); `pop` holds every ID holder."""
     gammas = ", ".join(train.gamma_sql(name, levels) for name, levels in model.COMPARISONS
                        if name in ("given", "family", "birth", "gender"))
     rows = eng.rows(f"""
         WITH p AS (
-            SELECT l.uid AS rec, r.uid AS person, {gammas} FROM reg AS l JOIN pop AS r ON l.id_cccd = r.id_cccd
+            SELECT l.uid AS rec, r.uid AS person, {gammas} FROM reg AS l JOIN {pop} AS r ON l.id_cccd = r.id_cccd
             UNION ALL
-            SELECT l.uid, r.uid, {gammas} FROM reg AS l JOIN pop AS r ON l.id_cmnd = r.id_cmnd
+            SELECT l.uid, r.uid, {gammas} FROM reg AS l JOIN {pop} AS r ON l.id_cmnd = r.id_cmnd
         )
         SELECT rec, person,
                g_given IN ('exact', 'folded') AND g_family IN ('exact', 'null')
@@ -143,7 +152,7 @@ def _vn_date(iso: str | None) -> str:
 _RULE_KEYS = __import__("re").compile(r"l\.(\w+) = r\.(\w+)")
 
 
-def _candidate_population(eng: Engine, left_table: str, rules: list[str]) -> str:
+def _candidate_population(eng: Engine, left_table: str, rules: list[str], source: str = "pop") -> str:
     """The population rows that some blocking rule can pair with a record of `left_table`.
 
     One scan of the Parquet with a semi-join per rule: Splink then blocks and scores against these
@@ -157,13 +166,13 @@ def _candidate_population(eng: Engine, left_table: str, rules: list[str]) -> str
         right_key = " || '|' || ".join(f"CAST({b} AS VARCHAR)" for _, b in pairs)
         conds.append(f"({right_key}) IN (SELECT {left_key} FROM {left_table} AS l)")
     name = f"pop_for_{left_table}"
-    eng.create(name, f"SELECT * FROM pop WHERE {' OR '.join(conds)}")
+    eng.create(name, f"SELECT * FROM {source} WHERE {' OR '.join(conds)}")
     return name
 
 
-def _predict(linker, db, eng: Engine, left_table: str, rules: list[str]) -> str:
+def _predict(linker, db, eng: Engine, left_table: str, rules: list[str], source: str = "pop") -> str:
     left = db.register(left_table)
-    right = db.register(_candidate_population(eng, left_table, rules))
+    right = db.register(_candidate_population(eng, left_table, rules, source))
     pred = linker.inference.predict_between(left, right, blocking_rules_to_generate_predictions=rules,
                                             warning_mode="never")
     return pred.physical_name
@@ -218,14 +227,15 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
         records, converted = _load(eng, population, registry, cache_dir, today, say, timings)
 
         t = time.perf_counter()
-        sm = scoring_model if scoring_model is not None else learn_from(eng, "reg", "pop")
+        id_holders = _id_holders(eng)
+        sm = scoring_model if scoring_model is not None else learn_from(eng, "reg", "pop", id_holders)
         params, n_pop = sm.parameters, sm.population_size
         timings["train"] = time.perf_counter() - t
         say(f"học tham số: {params.counts.get('exact_id', 0)} cặp khớp CCCD, "
             f"{params.counts.get('name_birth', 0)} cặp khớp tên+ngày sinh")
 
         t = time.perf_counter()
-        verified, holder = _fast_path(eng)
+        verified, holder = _fast_path(eng, id_holders)
         eng.arrow("verified_ids", pa.table({"uid": pa.array(list(verified), pa.string())}))
         eng.create("reg_verified", "SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
         eng.create("reg_rest", "SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
@@ -243,7 +253,7 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
             linker.table_management.register_term_frequency_lookup(db.register(table), table.removeprefix("tf_"))
         cands: dict[str, list[Candidate]] = {}
         if verified:
-            cands.update(_candidates(eng, _predict(linker, db, eng, "reg_verified", model.ID_BLOCKING_RULES)))
+            cands.update(_candidates(eng, _predict(linker, db, eng, "reg_verified", model.ID_BLOCKING_RULES, id_holders)))
         if n_rest:
             say("so khớp bằng Splink")
             cands.update(_candidates(eng, _predict(linker, db, eng, "reg_rest", model.BLOCKING_RULES)))

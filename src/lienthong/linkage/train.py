@@ -81,14 +81,15 @@ def _slice(population_size: int) -> str:
     return "TRUE" if k >= 100 else f"substr(r.uid, 11, 2) < '{k:02d}'"
 
 
-def estimate(eng: Engine, reg: str, pop: str, population_size: int) -> Parameters:
-    """m and u for every comparison level, from registry table `reg` and population `pop`."""
+def estimate(eng: Engine, reg: str, pop: str, population_size: int, id_holders: str | None = None) -> Parameters:
+    """m and u for every comparison level, from registry table `reg` and population `pop`; `id_holders`, if given,
+    a table of the population rows holding an ID the registry gives (the exact-ID labels are among them)."""
     gammas = _all_gammas()
     # -- labels A: exact ID ----------------------------------------------------------------
     eng.create("lab_a", f"""
-        SELECT {gammas} FROM {reg} AS l JOIN {pop} AS r ON l.id_cccd = r.id_cccd
+        SELECT {gammas} FROM {reg} AS l JOIN {id_holders or pop} AS r ON l.id_cccd = r.id_cccd
         UNION ALL
-        SELECT {gammas} FROM {reg} AS l JOIN {pop} AS r ON l.id_cmnd = r.id_cmnd
+        SELECT {gammas} FROM {reg} AS l JOIN {id_holders or pop} AS r ON l.id_cmnd = r.id_cmnd
     """)
     name_ok = "g_given IN ('exact', 'folded') AND g_family = 'exact'"
     # A registry that gives only the birth year (a land certificate: "sinh năm 1960") labels as well: the ID and

@@ -103,10 +103,11 @@ class ScoringModel:
         return names
 
 
-def learn_from(eng: Engine, reg: str, pop: str) -> ScoringModel:
-    """The model of registry table `reg` against population `pop` (prepared columns)."""
+def learn_from(eng: Engine, reg: str, pop: str, id_holders: str | None = None) -> ScoringModel:
+    """The model of registry table `reg` against population `pop` (prepared columns); `id_holders`, if given, a
+    table of the population rows holding an ID the registry gives (command._id_holders)."""
     n_pop = eng.one(f"SELECT count(*) FROM {pop}")[0]
-    params = train.estimate(eng, reg, pop, n_pop)
+    params = train.estimate(eng, reg, pop, n_pop, id_holders)
     tf = {col: dict(eng.rows(f"SELECT {col}, count(*) FROM {pop} WHERE {col} IS NOT NULL GROUP BY {col}"))
           for col in TF_COLUMNS}
     return ScoringModel(params.m, params.u, n_pop, tf, params.counts)
