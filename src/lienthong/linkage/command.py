@@ -39,8 +39,9 @@ RESULT_COLUMNS = ("record_id", "person_id", "status", "score", "reason")
 DEFAULT_THREADS = 2
 DEFAULT_MEMORY = "1.6GB"
 # DuckDB's own limit; Python, Splink and Arrow buffers come on top (about 0.2 GB). With it a province's run (10,026
-# records against 4.95 M people, bench/link.py) stays under 2 GB in all: 1.77–1.79 GB cold, 1.42 GB warm, as fast as
-# with 2GB (which peaked at 2.04–2.07 GB). At 1.3GB the population's preparation spills to disk, 3 s more.
+# records against 4.95 M people, bench/link.py) stays under 2 GB in all: 1.78–1.83 GB (1.66–1.71 GiB) cold, 1.45–1.48 GB
+# warm, no slower than with 2GB (which peaked at 2.08–2.12 GB). At 1.3GB the population's preparation spills to disk,
+# 3 s more.
 
 
 @dataclass
