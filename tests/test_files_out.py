@@ -419,7 +419,7 @@ def test_engine_reads_the_registry_csv_as_given(tmp_path):
 def test_engine_prepares_the_same_population_from_the_quoted_csv(hostile, tmp_path):
     """The population CSV the sync writes (names quoted) prepares exactly as the raw names would."""
     from lienthong.linkage.engine import DuckEngine
-    from lienthong.linkage.prepare import POPULATION_COLUMNS, population_parquet
+    from lienthong.linkage.prepare import POPULATION_COLUMNS, population_parquet, population_view
     from lienthong.population.models import Citizen
     from lienthong.sync.linking import population_csv
 
@@ -436,7 +436,8 @@ def test_engine_prepares_the_same_population_from_the_quoted_csv(hostile, tmp_pa
         eng = DuckEngine(1, "1GB", str(tmp_path))
         try:
             parquet, _converted = population_parquet(eng, path, cache_dir=tmp_path / f"cache-{path.stem}")
-            tables.append(eng.rows(f"SELECT * FROM read_parquet('{parquet}') ORDER BY uid"))
+            population_view(eng, "pop", parquet)
+            tables.append(eng.rows("SELECT * FROM pop ORDER BY uid"))
         finally:
             eng.close()
     assert len(tables[0]) == len(PAYLOADS)
