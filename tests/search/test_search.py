@@ -185,8 +185,8 @@ def test_pooled_ranking_for_common_words(fleet, admin_user, monkeypatch):
 
 @pytest.mark.parametrize("factor", [0, 1, 1000])
 def test_word_checks_by_range_or_per_candidate_give_the_same_ranking(fleet, admin_user, commune_user, monkeypatch, factor):
-    """On PostgreSQL the full query for a large driver groups the smallest word range with the next one
-    when that is within RANGE_FACTOR of it, and looks the other words up per candidate: only the speed
+    """On both databases the full query for a large driver groups the smallest word range with the next
+    one when that is within RANGE_FACTOR of it, and looks the other words up per candidate: only the speed
     may differ."""
     from lienthong.search import ranking as index  # the ranking SQL reads POOL, RANGE_FACTOR and the size cache there
 
@@ -221,3 +221,41 @@ def test_values_as_the_orm_gives_them(fleet, admin_user, commune_user, q):
         assert got == expected
         assert [type(v) for row in got for v in row.values()] == [type(v) for row in expected for v in row.values()]
     assert search_vessel_values("KG-91234-TS", admin_user, FIELDS)[0]["length_m"].__class__.__name__ == "Decimal"
+
+
+@pytest.mark.django_db
+def test_grouped_ranges_rank_as_the_lookup_per_candidate(admin_user, monkeypatch):
+    """On 400 owners with generated names, every full-name, family+given and typed query ranks the same
+    whether its candidates come from grouping the two smallest word ranges (a large driver) or from the
+    driver's range with every other word looked up per candidate (a small one)."""
+    import random
+
+    from lienthong.demo.names import full_name
+    from lienthong.fleet.models import Owner
+    from lienthong.identity.text import fold
+    from lienthong.search import ranking
+
+    rng = random.Random(15)
+    names = []
+    for i in range(400):
+        family, rest = full_name(rng.random, "nam" if rng.random() < 0.7 else "nữ")
+        name = f"{family} {rest}"
+        owner = Owner.objects.create(full_name=name, raw_name=name, name_folded=fold(name))
+        Vessel.objects.create(registration_number=f"KG-{40000 + i}-TS", reg_key=f"KG{40000 + i}TS", owner=owner)
+        names.append(name)
+    rebuild_index()
+    queries = set()
+    for name in rng.sample(names, 40):
+        words = name.split()
+        queries |= {name, fold(f"{words[0]} {words[-1]}"), fold(name)[: rng.randint(4, len(name))].strip()}
+    grouped_runs = []
+    original = ranking._grouped_sql
+    monkeypatch.setattr(ranking, "_grouped_sql", lambda *a: grouped_runs.append(a) or original(*a))
+    for q in sorted(queries):
+        monkeypatch.setattr(ranking, "POOL", 10**6)  # every driver "small": no pool, no grouping
+        per_candidate = regs(q, admin_user, limit=200)
+        monkeypatch.setattr(ranking, "POOL", 0)  # every driver "large": the pool finds nothing, then grouping
+        ranking._prefix_size.cache_clear()
+        assert regs(q, admin_user, limit=200) == per_candidate, q
+    assert len(grouped_runs) >= len(queries)  # the grouped query did run for each
+    ranking._prefix_size.cache_clear()

@@ -160,6 +160,26 @@ def _split_by_range(terms: list[Term], ids: bool) -> tuple[list[Term], list[Term
     return grouped, [t for t in terms if t not in grouped]
 
 
+def _grouped_sql(grouped: list[Term], ids: bool, postgres: bool) -> tuple[str, list]:
+    """Vessels having every word of `grouped`, each word's score as s0, s1, …: their index rows in one
+    grouping (UNION ALL, GROUP BY vessel), no join."""
+    token_table, width = SearchToken._meta.db_table, len(grouped)
+    null = "NULL::integer" if postgres else "NULL"
+    parts, params = [], []
+    for i, term in enumerate(grouped):
+        score_i, p1 = _score_sql("t", term)
+        cond_i, p2 = _prefix_sql("t", term, ids)
+        cols = ", ".join(f"{score_i if j == i else null} AS s{j}" for j in range(width))
+        parts.append(f"SELECT t.vessel_id AS vessel_id, {cols} FROM {token_table} t WHERE {cond_i}")
+        params += p1 + p2
+    sql = (
+        f"SELECT x.vessel_id AS vessel_id, {', '.join(f'MAX(x.s{j}) AS s{j}' for j in range(width))}"
+        f" FROM ({' UNION ALL '.join(parts)}) x GROUP BY x.vessel_id"
+        f" HAVING {' AND '.join(f'MAX(x.s{j}) IS NOT NULL' for j in range(width))}"
+    )
+    return sql, params
+
+
 def _ranked_ids_sql(
     terms: list[Term], driver: Term, user, ids: bool, limit: int, pool: int | None, driver_size: int = 0
 ) -> list[int]:
@@ -179,28 +199,15 @@ def _ranked_ids_sql(
         base = f"SELECT t.vessel_id AS vessel_id, MAX({score}) AS s0 FROM {token_table} t WHERE {cond} GROUP BY t.vessel_id"
         params = [*score_params, *cond_params]
         probed = others  # scored per candidate, as s1, s2, …
-        if postgres and driver_size > 2 * POOL:
+        if driver_size > 2 * POOL:
             # The full query after a pool found too few: the driver has thousands of vessels (up to all
-            # 40,000 "nguyen" for "nguyen thi thu ha", 45 ms as a lookup per candidate). The full
-            # answer does not depend on which word drives, so the candidates here are the vessels in
-            # both of the two smallest ranges (see _split_by_range), found by one grouping of their rows:
-            # no join, so no estimate can turn it into a nested loop. The other words are then looked
-            # up per surviving candidate.
+            # 40,000 "nguyen" for "nguyen da thi": 105 ms on SQLite as a lookup per candidate, 45 ms on
+            # PostgreSQL). The full answer does not depend on which word drives, so the candidates here are
+            # the vessels in both of the two smallest ranges (see _split_by_range), found by one grouping
+            # of their rows: no join, so no estimate can turn it into a nested loop. The other words are
+            # then looked up per surviving candidate.
             grouped, probed = _split_by_range(terms, ids)
-            width = len(grouped)
-            parts, params = [], []
-            for i, term in enumerate(grouped):
-                score_i, p1 = _score_sql("t", term)
-                cond_i, p2 = _prefix_sql("t", term, ids)
-                cols = ", ".join(score_i if j == i else "NULL::integer" for j in range(width))
-                parts.append(f"SELECT t.vessel_id, {cols} FROM {token_table} t WHERE {cond_i}")
-                params += p1 + p2
-            aliases = ", ".join(f"s{j}" for j in range(width))
-            base = (
-                f"SELECT x.vessel_id AS vessel_id, {', '.join(f'MAX(x.s{j}) AS s{j}' for j in range(width))}"
-                f" FROM ({' UNION ALL '.join(parts)}) x (vessel_id, {aliases}) GROUP BY x.vessel_id"
-                f" HAVING {' AND '.join(f'MAX(x.s{j}) IS NOT NULL' for j in range(width))}"
-            )
+            base, params = _grouped_sql(grouped, ids, postgres)
     else:
         # Common words (thousands of vessels each): rank a pool instead of the whole set. The pool is
         # the first `pool` driver rows in index order (the exact word first, then its extensions, each
@@ -247,16 +254,19 @@ def _ranked_ids_sql(
     elif postgres:
         ctes, where = ["c AS MATERIALIZED (SELECT * FROM g)"], []
     else:
-        # Other words: one lookup each on the (vessel, token) index per candidate.
-        columns = ["g.vessel_id AS vessel_id", "g.s0 AS s0"]
-        for i, term in enumerate(others, start=1):
+        # Other words: one lookup each on the (vessel, token) index per candidate. The base scored the
+        # driver (s0), or the grouped words (s0, s1) with the other words in `probed`.
+        if pool is not None:
+            probed, first = others, 1
+        columns = ["g.vessel_id AS vessel_id", *(f"g.s{i} AS s{i}" for i in range(first))]
+        for i, term in enumerate(probed, start=first):
             score, p1 = _score_sql("u", term)
             cond_u, p2 = _prefix_sql("u", term, ids)
             columns.append(f"(SELECT MAX({score}) FROM {token_table} u WHERE u.vessel_id = g.vessel_id AND {cond_u}) AS s{i}")
             params += p1 + p2
         candidates = f"SELECT {', '.join(columns)} FROM g WHERE g.s0 IS NOT NULL"
         ctes = [f"c AS MATERIALIZED ({candidates})"]
-        where = [f"{n} IS NOT NULL" for n in names[1:]]
+        where = [f"{n} IS NOT NULL" for n in names[first:]]
     if user.is_area_scoped:
         # The same row-level rule as everywhere else, evaluated per candidate (not over the whole fleet).
         scoped = Vessel.objects.filter(pk=RawSQL("c.vessel_id", [])).visible_to(user).values("pk")
