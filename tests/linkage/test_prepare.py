@@ -103,3 +103,14 @@ def test_population_bad_rows_are_named(tmp_path, line, message):
     with pytest.raises(InputError, match=message):
         population_parquet(DuckEngine(1, "1GB", str(tmp_path)), pop, tmp_path / "cache")
     assert list((tmp_path / "cache").glob("*.parquet")) == []
+
+
+def test_population_repeated_cccd_names_both_rows(tmp_path):
+    """A number given twice: the second row is named with the first (counted first, then found in file order)."""
+    pop = tmp_path / "pop.csv"
+    rows = ["091072747775,,Lê Lan,1972-04-05,nữ,30781,x", "091080001234,,Trần Văn Ba,1980-01-02,nam,30781,x",
+            "091072747775,,Lê Thị Lan,1972-04-05,nữ,30781,x"]
+    pop.write_text(POP_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"pop\.csv, dòng 4, cột cccd: trùng số 091072747775 \(đã có ở .*pop\.csv, dòng 2\)"):
+        population_parquet(DuckEngine(1, "1GB", str(tmp_path)), pop, tmp_path / "cache")
+    assert list((tmp_path / "cache").glob("*.parquet")) == []

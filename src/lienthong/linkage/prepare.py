@@ -319,6 +319,10 @@ def _check_population(eng: Engine, path: Path) -> None:
         column, what, _cond = _CHECKS[bad[1]]
         value = bad[2 + bad[1]]
         raise InputError(f"{_where(bad[0], column, value)}, cột {column}: {what} ({value!r})")
+    # Whether any number repeats, counted first: the query that finds the first repeat in file order keeps the
+    # smallest file name and row of each of 5 million numbers, twice the time, and a clean extract has none.
+    if not eng.one("SELECT count(*) - count(DISTINCT cccd) FROM pop_stage")[0]:
+        return
     dup = eng.one("SELECT cccd, min(source_file) AS first_file, min(row_no) AS first_row FROM pop_stage "
                   "GROUP BY cccd HAVING count(*) > 1 ORDER BY first_file, first_row LIMIT 1")
     if dup:
