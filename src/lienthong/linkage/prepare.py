@@ -313,8 +313,9 @@ def _check_population(eng: Engine, path: Path) -> None:
     One scan for every check (one query per check read 5 million rows four times, 0.7 s)."""
     which = " ".join(f"WHEN {cond} THEN {i}" for i, (_column, _what, cond) in enumerate(_CHECKS))
     columns = ", ".join(column for column, _what, _cond in _CHECKS)
+    order = ", ".join(eng.row_order)
     bad = eng.one(f"SELECT source_file, CASE {which} END AS k, {columns} FROM pop_stage "
-                  f"WHERE {' OR '.join(f'({cond})' for _c, _w, cond in _CHECKS)} ORDER BY source_file, row_no LIMIT 1")
+                  f"WHERE {' OR '.join(f'({cond})' for _c, _w, cond in _CHECKS)} ORDER BY {order} LIMIT 1")
     if bad:
         column, what, _cond = _CHECKS[bad[1]]
         value = bad[2 + bad[1]]
@@ -323,11 +324,12 @@ def _check_population(eng: Engine, path: Path) -> None:
     # smallest file name and row of each of 5 million numbers, twice the time, and a clean extract has none.
     if not eng.one("SELECT count(*) - count(DISTINCT cccd) FROM pop_stage")[0]:
         return
-    dup = eng.one("SELECT cccd, min(source_file) AS first_file, min(row_no) AS first_row FROM pop_stage "
-                  "GROUP BY cccd HAVING count(*) > 1 ORDER BY first_file, first_row LIMIT 1")
+    firsts = ", ".join(f"min({c}) AS first_{i}" for i, c in enumerate(eng.row_order))
+    dup = eng.one(f"SELECT cccd, {firsts} FROM pop_stage GROUP BY cccd HAVING count(*) > 1 "
+                  f"ORDER BY {', '.join(f'first_{i}' for i in range(len(eng.row_order)))} LIMIT 1")
     if dup:
         files = [f for (f,) in eng.rows(f"SELECT source_file FROM pop_stage WHERE cccd = '{dup[0]}' "
-                                        "ORDER BY source_file, row_no LIMIT 2")]
+                                        f"ORDER BY {order} LIMIT 2")]
         first = _where(files[0], "cccd", dup[0])
         second = _where(files[1], "cccd", dup[0], nth=2 if files[1] == files[0] else 1)
         raise InputError(f"{second}, cột cccd: trùng số {dup[0]} (đã có ở {first})")
@@ -369,10 +371,10 @@ def population_parquet(eng: Engine, path: str | os.PathLike,
         # One staged table, read from the input once: the cells as given (for the checks' messages) and the name
         # split into the given name (the last word) and the head (the words before it). A second table for the
         # split cost a pass over 5 million rows and held both copies in memory at once.
-        eng.create("pop_stage", f"""
+        eng.stage("pop_stage", f"""
             SELECT *, regexp_extract(trim(full_name), '([^ ]*)$', 1) AS given_raw,
                    regexp_replace(trim(full_name), ' *[^ ]*$', '') AS head_raw
-            FROM (SELECT row_no, source_file, cccd, coalesce(trim(old_id_number), '') AS old_id_number,
+            FROM (SELECT {', '.join(eng.raw_columns)}, cccd, coalesce(trim(old_id_number), '') AS old_id_number,
                          {_unquoted("full_name")}, trim(birth_date) AS birth_date, {_unquoted("gender")},
                          {_unquoted("commune_code")}
                   FROM pop_csv) AS raw""")
