@@ -82,7 +82,12 @@ BLOCKING_RULES = ID_BLOCKING_RULES + [
     "l.id_last6 = r.id_last6",
     "l.id_f6l3 = r.id_f6l3",
     "l.id_first9 = r.id_first9",
-    "l.given_folded = r.given_folded AND l.birth_year = r.birth_year",
+    # A record with no usable ID, only a birth year and another commune: its name. On the given name and year
+    # alone this rule made 62 % of the pairs compared (1,215,044 of the vessel registry's against 5 M people;
+    # 460,741 with the family key too, bench/link.py), strangers who share a given name and a year. With the
+    # family key every record keeps its status and person (diverse names), one of 10,026 loses its right
+    # person in review (demo names).
+    "l.given_folded = r.given_folded AND l.family_key = r.family_key AND l.birth_year = r.birth_year",
     "l.family_key = r.family_key AND l.birth_date = r.birth_date",
     "l.family_key = r.family_key AND l.birth_swapped = r.birth_date",
     "l.given_folded = r.given_folded AND l.family_key = r.family_key AND l.commune_code = r.commune_code",
