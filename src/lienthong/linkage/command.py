@@ -143,6 +143,11 @@ def _candidates(eng: Engine, table: str, keep: int = 3) -> dict[str, list[Candid
     return out
 
 
+def _n(count: int) -> str:
+    """A count as the progress lines show it, grouped the Vietnamese way: 460.741."""
+    return f"{count:,}".replace(",", ".")
+
+
 def _vn_date(iso: str | None) -> str:
     if not iso:
         return ""
@@ -183,8 +188,8 @@ def _load(eng: Engine, population, registry, cache_dir, today, say, timings) -> 
     """Tables reg (the registry, prepared) and pop (a view on the prepared population Parquet)."""
     t = time.perf_counter()
     say(f"đọc sổ đăng ký {registry}")
-    records = read_registry(registry, today=today, progress=lambda n: say(f"  {n} dòng"))
-    say(f"{len(records)} bản ghi; chuẩn bị dữ liệu dân cư {population}")
+    records = read_registry(registry, today=today, progress=lambda n: say(f"  {_n(n)} dòng"))
+    say(f"{_n(len(records))} bản ghi; chuẩn bị dữ liệu dân cư {population}")
     pq, converted = population_parquet(eng, population, cache_dir)
     timings["prepare"] = time.perf_counter() - t
     say(("đã chuyển" if converted else "dùng bản đã chuyển") + f" {pq.name}")
@@ -232,8 +237,8 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
         sm = scoring_model if scoring_model is not None else learn_from(eng, "reg", "pop", id_holders)
         params, n_pop = sm.parameters, sm.population_size
         timings["train"] = time.perf_counter() - t
-        say(f"học tham số: {params.counts.get('exact_id', 0)} cặp khớp CCCD, "
-            f"{params.counts.get('name_birth', 0)} cặp khớp tên+ngày sinh")
+        say(f"học tham số: {_n(params.counts.get('exact_id', 0))} cặp khớp CCCD, "
+            f"{_n(params.counts.get('name_birth', 0))} cặp khớp tên+ngày sinh")
 
         t = time.perf_counter()
         verified, holder = _fast_path(eng, id_holders)
@@ -241,7 +246,7 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
         eng.create("reg_verified", "SELECT * FROM reg SEMI JOIN verified_ids USING (uid)")
         eng.create("reg_rest", "SELECT * FROM reg ANTI JOIN verified_ids USING (uid)")
         n_rest = len(records) - len(verified)
-        say(f"{len(verified)} bản ghi xác minh thẳng bằng CCCD; {n_rest} bản ghi cần so khớp")
+        say(f"{_n(len(verified))} bản ghi xác minh thẳng bằng CCCD; {_n(n_rest)} bản ghi cần so khớp")
 
         # Splink: imported here so that `lienthong --help` stays fast.
         from splink import Linker
@@ -257,7 +262,9 @@ def run(population: str | os.PathLike, registry: str | os.PathLike, *, cache_dir
             cands.update(_candidates(eng, _predict(linker, db, eng, "reg_verified", model.ID_BLOCKING_RULES, id_holders)))
         if n_rest:
             say("so khớp bằng Splink")
-            cands.update(_candidates(eng, _predict(linker, db, eng, "reg_rest", model.BLOCKING_RULES)))
+            scored = _predict(linker, db, eng, "reg_rest", model.BLOCKING_RULES)
+            say(f"đã so sánh {_n(eng.one(f'SELECT count(*) FROM {scored}')[0])} cặp")  # what blocking let through
+            cands.update(_candidates(eng, scored))
         timings["score"] = time.perf_counter() - t
 
         decisions = []
