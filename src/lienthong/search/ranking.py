@@ -222,8 +222,8 @@ def _ranked_ids_sql(
             f" WHERE {_c('d.sort_key')} >= %s AND {_c('d.sort_key')} < %s ORDER BY {_c('d.sort_key')} LIMIT %s) b"
         )
         pool_params = [*cond_params, pool, typed, _next_prefix(typed), pool]
-        probed = [driver, *others]  # the driver too: owners from the name range may not have it
         if postgres:
+            probed = [driver, *others]  # the driver too: owners from the name range may not have it
             base, params = f"SELECT p.vessel_id AS vessel_id FROM ({pool_sql}) p", pool_params
         else:
             # Each pooled vessel's driver score from the (vessel, token) index (owners from the name range
@@ -233,6 +233,7 @@ def _ranked_ids_sql(
                 f" WHERE t.vessel_id = p.vessel_id AND {cond}) AS s0 FROM ({pool_sql}) p"
             )
             params = [*score_params, *cond_params, *pool_params]
+            probed = others  # scored per candidate, as s1, s2, …
     names = [f"c.s{i}" for i in range(len(terms))]
     first = len(terms) - len(probed)  # index of the first probed score (0 when the driver is probed)
     if postgres and probed:
@@ -258,8 +259,6 @@ def _ranked_ids_sql(
         # driver (s0), or the grouped words (s0, s1) with the other words in `probed`. One word per step,
         # the rarest first, each step keeping only the candidates that have its word: "hung" leaves a tenth
         # of the 400 "nguyen" pooled for "nguyen van hung", so "van" is looked up 40 times, not 400.
-        if pool is not None:
-            probed, first = others, 1
         step, kept = "g", "g.s0 IS NOT NULL"
         ctes = []
         order = sorted(enumerate(probed, start=first), key=lambda item: _selectivity(item[1], ids))
