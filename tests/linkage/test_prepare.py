@@ -116,15 +116,22 @@ def test_population_repeated_cccd_names_both_rows(tmp_path):
     assert list((tmp_path / "cache").glob("*.parquet")) == []
 
 
-def test_population_first_bad_row_in_file_order_at_scale(tmp_path):
-    """A file large enough to be read in parallel: of many bad rows, the first in the file is reported (DuckDB's
-    reader hands the rows over out of order; the staged table keeps them in order)."""
+def _large_population(tmp_path, birth_of, rows: int = 600_000):
+    """pop.csv of `rows` people, large enough for DuckDB to read in parallel; row i's CCCD ends in i (its line is
+    i + 2) and its birth date is birth_of(i)."""
     pop = tmp_path / "pop.csv"
     with open(pop, "w", encoding="utf-8") as fh:
         fh.write(POP_HEADER)
-        for i in range(600_000):
-            birth = f"x{i}" if i % 1000 == 999 else "1980-01-02"  # a bad row every 1,000, the first on line 1,001
-            fh.write(f"09108{i:07d},,Trần Văn Ba,{birth},nam,30781,Ấp Một xã Hai tỉnh An Giang\n")
+        fh.writelines(f"09108{i:07d},,Trần Văn Ba,{birth_of(i)},nam,30781,Ấp Một xã Hai tỉnh An Giang\n"
+                      for i in range(rows))
+    return pop
+
+
+def test_population_first_bad_row_in_file_order_at_scale(tmp_path):
+    """A file large enough to be read in parallel: of many bad rows, the first in the file is reported (DuckDB's
+    reader hands the rows over out of order; the staged table keeps them in order)."""
+    # A bad row every 1,000, the first on line 1,001.
+    pop = _large_population(tmp_path, lambda i: f"x{i}" if i % 1000 == 999 else "1980-01-02")
     with pytest.raises(InputError, match=r"pop\.csv, dòng 1001, cột birth_date: .*'x999'"):
         population_parquet(DuckEngine(2, "1GB", str(tmp_path)), pop, tmp_path / "cache")
 
@@ -132,10 +139,7 @@ def test_population_first_bad_row_in_file_order_at_scale(tmp_path):
 def test_a_staged_table_keeps_the_order_of_the_file(tmp_path):
     """DuckDB reads a large CSV in parallel and hands the rows over out of order (numbering them with a window,
     as before, put 595,904 of these 600,000 rows on the wrong line); the staged table's rowid is the line."""
-    pop = tmp_path / "pop.csv"
-    with open(pop, "w", encoding="utf-8") as fh:
-        fh.write(POP_HEADER)
-        fh.writelines(f"09108{i:07d},,Trần Văn Ba,1980-01-02,nam,30781,Ấp Một xã Hai tỉnh An Giang\n" for i in range(600_000))
+    pop = _large_population(tmp_path, lambda i: "1980-01-02")
     eng = DuckEngine(2, "1GB", str(tmp_path))
     eng.read_raw("raw", pop, ["cccd"])
     eng.stage("staged", "SELECT source_file, cccd FROM raw")
